@@ -1,0 +1,40 @@
+// Builds the committed Action bundle (dist/index.js) and the App/CLI (lib/, not committed).
+// `--lib` builds lib/ only: it runs on `npm ci` (prepare) so `npm start` works on a fresh clone.
+import { existsSync } from "node:fs";
+import { build } from "esbuild";
+
+const libOnly = process.argv.includes("--lib");
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: false,
+  logLevel: "warning",
+  legalComments: "none",
+};
+
+const libEntries = Object.fromEntries(
+  Object.entries({ cli: "src/cli.ts", "app/main": "src/app/main.ts", bench: "bench/index.ts", "bench-storm": "bench/storm.ts" })
+    .filter(([, file]) => existsSync(file)),
+);
+
+await build({
+  ...common,
+  entryPoints: libEntries,
+  outdir: "lib",
+  // The App and CLI run from an installed package: their dependencies stay in node_modules.
+  packages: "external",
+  banner: { js: "#!/usr/bin/env node" },
+});
+
+if (!libOnly) {
+  await build({
+    ...common,
+    entryPoints: ["src/action/index.ts"],
+    outfile: "dist/index.js",
+    // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __hotfixCreateRequire } from 'node:module';\nconst require = __hotfixCreateRequire(import.meta.url);" },
+  });
+}

@@ -1,0 +1,252 @@
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { ProviderName } from "./crash.js";
+
+/**
+ * `.github/hotfix.yml`: one file read by both the App and the Action. Every key has a
+ * default, so an empty file (or none) is a valid config and opting in only needs `sources`.
+ */
+
+const Level = z.enum(["fail", "warn"]);
+export type Level = z.infer<typeof Level>;
+
+const globs = (defaults: string[]) => z.array(z.string().min(1)).default(defaults);
+
+/** A rule switch with its level; `enabled: false` turns the rule off. */
+const rule = <T extends z.ZodRawShape>(level: Level, shape: T) =>
+  z
+    .object({ enabled: z.boolean().default(true), level: Level.default(level), ...shape })
+    .strict()
+    // Every key inside has a default, so an absent rule is the rule with its defaults.
+    .prefault({} as never);
+
+export const DEFAULT_IGNORE = [
+  "**/package-lock.json",
+  "**/yarn.lock",
+  "**/pnpm-lock.yaml",
+  "**/npm-shrinkwrap.json",
+  "**/Gemfile.lock",
+  "**/poetry.lock",
+  "**/Pipfile.lock",
+  "**/Cargo.lock",
+  "**/go.sum",
+  "**/composer.lock",
+  "**/Podfile.lock",
+  "**/pubspec.lock",
+  "**/packages.lock.json",
+  "**/__snapshots__/**",
+  "**/*.snap",
+  "**/*.generated.*",
+  "**/generated/**",
+  "**/vendor/**",
+  "**/third_party/**",
+  "**/node_modules/**",
+  "dist/**",
+];
+
+export const DEFAULT_MANIFESTS = [
+  "**/package.json",
+  "**/package-lock.json",
+  "**/npm-shrinkwrap.json",
+  "**/yarn.lock",
+  "**/pnpm-lock.yaml",
+  "**/requirements*.txt",
+  "**/pyproject.toml",
+  "**/poetry.lock",
+  "**/Pipfile",
+  "**/Pipfile.lock",
+  "**/go.mod",
+  "**/go.sum",
+  "**/Cargo.toml",
+  "**/Cargo.lock",
+  "**/Gemfile",
+  "**/Gemfile.lock",
+  "**/pom.xml",
+  "**/build.gradle",
+  "**/build.gradle.kts",
+  "**/gradle/libs.versions.toml",
+  "**/*.csproj",
+  "**/packages.config",
+  "**/packages.lock.json",
+  "**/Packages/manifest.json",
+  "**/Podfile",
+  "**/Podfile.lock",
+  "**/pubspec.yaml",
+  "**/pubspec.lock",
+  "**/composer.json",
+  "**/composer.lock",
+  "**/conanfile.txt",
+  "**/vcpkg.json",
+];
+
+export const DEFAULT_TEST_PATHS = [
+  "**/*.test.*",
+  "**/*.spec.*",
+  "**/test/**",
+  "**/tests/**",
+  "**/__tests__/**",
+  "**/spec/**",
+  "**/*_test.go",
+  "**/test_*.py",
+  "**/*_test.py",
+  "**/*Test.java",
+  "**/*Tests.java",
+  "**/*Test.kt",
+  "**/*Tests.kt",
+  "**/*Tests.cs",
+  "**/*Test.cs",
+  "**/Tests/**",
+  "**/*_spec.rb",
+  "**/*Tests.swift",
+  "**/*_test.cc",
+  "**/*_test.cpp",
+];
+
+export const Source = z
+  .object({
+    provider: ProviderName,
+    /**
+     * The reporter's projects whose alerts open issues here (Sentry project slug,
+     * Bugsnag project id, generic project name). Empty: every project of that provider.
+     */
+    projects: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type Source = z.infer<typeof Source>;
+
+export const HotfixConfig = z
+  .object({
+    /** Which crash reporters (and which of their projects) this repository takes alerts from. */
+    sources: z.array(Source).default([]),
+    issues: z
+      .object({
+        labels: z.array(z.string().min(1)).default(["hotfix", "crash"]),
+        /** Extra label by whether the app caught the error; empty string for none. */
+        severityLabels: z
+          .object({ unhandled: z.string().default("severity:critical"), handled: z.string().default("severity:high") })
+          .strict()
+          .prefault({}),
+        assignees: z.array(z.string().min(1)).default([]),
+        /** Also assign the CODEOWNERS of the crashing in-app frame's file. */
+        codeowners: z.boolean().default(true),
+        /** At most one issue edit per signature per this many seconds; repeats only update the store in between. */
+        refreshIntervalSeconds: z.number().int().min(0).default(60),
+        reopenOnRegression: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** How stack frame paths map onto files of this repository, for links to the exact line. */
+    links: z
+      .object({
+        /** Prefixes removed from frame paths before they are taken as repository paths. */
+        stripPrefixes: z.array(z.string()).default([]),
+        /** Folder of the repository the remaining path is relative to. */
+        root: z.string().default(""),
+        /** Git ref for a release when no commit is known; `{release}` is replaced. */
+        tagTemplate: z.string().default("v{release}"),
+      })
+      .strict()
+      .prefault({}),
+    /** How the Action recognises a hotfix PR: any one of these makes it one. */
+    hotfix: z
+      .object({
+        branches: globs(["hotfix/**"]),
+        labels: z.array(z.string().min(1)).default(["hotfix"]),
+        /** A PR that links (Fixes #N) an issue carrying the App's hotfix marker is a hotfix. */
+        linkedIssue: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    rules: z
+      .object({
+        /** Paths left out of every count (lockfiles, generated code, snapshots, vendored code). */
+        ignore: globs(DEFAULT_IGNORE),
+        maxFiles: rule("fail", { limit: z.number().int().min(1).default(10) }),
+        maxLines: rule("fail", { limit: z.number().int().min(1).default(200) }),
+        forbiddenPaths: rule("fail", {
+          paths: globs(["**/migrations/**", ".github/workflows/**", "infra/**", "terraform/**", "**/*.tf", "helm/**", "k8s/**"]),
+        }),
+        dependencies: rule("fail", { manifests: globs(DEFAULT_MANIFESTS) }),
+        regressionTest: rule("fail", { paths: globs(DEFAULT_TEST_PATHS) }),
+        linkedIssue: rule("fail", {}),
+        touchesStack: rule("warn", {}),
+        baseBranch: rule("fail", { branches: globs(["main", "master", "release/**", "releases/**"]) }),
+      })
+      .strict()
+      .prefault({}),
+    verify: z
+      .object({
+        /** Confidence needed before saying verified or not verified, e.g. 0.99: P(observed | crash unfixed) < 1%. */
+        confidence: z.number().gt(0.5).lt(1).default(0.99),
+        /** Minimum time since the deployment before any verdict other than "not enough data yet". */
+        minWindowMinutes: z.number().int().min(0).default(30),
+        /** What counts as exposure of a version: sessions when the reporter tracks them, else all events. */
+        exposure: z.enum(["sessions", "events"]).default("sessions"),
+        closeOnVerified: z.boolean().default(false),
+        labels: z
+          .object({ verified: z.string().default("hotfix:verified"), notVerified: z.string().default("hotfix:not-verified") })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type HotfixConfig = z.infer<typeof HotfixConfig>;
+export type HotfixConfigInput = z.input<typeof HotfixConfig>;
+
+export const DEFAULT_CONFIG: HotfixConfig = HotfixConfig.parse({});
+
+export type ConfigResult = { ok: true; config: HotfixConfig } | { ok: false; errors: string[] };
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 60)})`;
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value).slice(0, 60)}`;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/** Turns zod issues into one line each: the key, what was expected, what was found. */
+export function formatIssues(issues: z.core.$ZodIssue[], input: unknown, prefix = ""): string[] {
+  return issues.flatMap((issue) => {
+    const key = prefix + (issue.path.length ? issue.path.map(String).join(".") : "(top level)");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => `${prefix}${[...issue.path.map(String), k].join(".")}: unknown key (check its spelling)`);
+    }
+    const found = describe(valueAt(input, issue.path));
+    return [`${key}: ${issue.message}; found ${found}`];
+  });
+}
+
+export function parseConfig(raw: unknown): ConfigResult {
+  const result = HotfixConfig.safeParse(raw ?? {});
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, errors: formatIssues(result.error.issues, raw) };
+}
+
+/** Parses the YAML text of `.github/hotfix.yml`, reporting YAML and schema errors alike. */
+export function parseConfigText(text: string): ConfigResult {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    return { ok: false, errors: doc.errors.map((e) => `YAML: ${e.message.split("\n")[0]}`) };
+  }
+  return parseConfig(doc.toJS());
+}
+
+/** The JSON Schema editors use to complete `.github/hotfix.yml`. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(HotfixConfig, { io: "input", target: "draft-7" }),
+    title: "hotfix-loop configuration (.github/hotfix.yml)",
+  };
+}

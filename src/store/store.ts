@@ -1,0 +1,129 @@
+import type { CrashReport } from "../core/crash.js";
+
+/**
+ * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
+ * for several replicas) pass the same tests in test/store/.
+ *
+ * Ingest is one transaction: an alert is acknowledged only after `ingest` resolves, and
+ * everything GitHub must still learn about it is then an outbox job, so a crash or a
+ * restart loses nothing and a retried delivery is recognised by its delivery id.
+ */
+
+export type GroupState = "open" | "resolved";
+
+export interface CrashGroup {
+  id: number;
+  /** "owner/name" */
+  repo: string;
+  installationId: number;
+  signature: string;
+  /** null until the issue exists on GitHub. */
+  issueNumber: number | null;
+  state: GroupState;
+  /** Version the hotfix shipped in, set when the issue is closed (from the marker or the closing PR). */
+  fixedIn: string | null;
+  /** Set when an alert arrived for a resolved group in a version >= fixedIn; cleared once the reopen is on GitHub. */
+  regressedIn: string | null;
+  /** Alerts received, across versions. */
+  events: number;
+  /** Highest user count a reporter sent. */
+  users: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** The latest report, scrubbed of nothing yet (scrub happens at render time). */
+  latest: CrashReport;
+  /** When the issue body was last written, ISO; null before the issue exists. */
+  renderedAt: string | null;
+  /** Events count the body was last rendered with, to skip edits that change nothing. */
+  renderedEvents: number;
+}
+
+export interface VersionCount {
+  version: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface IngestInput {
+  repo: string;
+  installationId: number;
+  signature: string;
+  report: CrashReport;
+  /** Idempotency key: the reporter's delivery/request id, or a hash of the signed body. */
+  deliveryId: string;
+  /** Minimum seconds between two edits of one issue (config issues.refreshIntervalSeconds). */
+  refreshIntervalSeconds: number;
+  /** Whether an alert in a version >= fixedIn reopens a resolved group (config issues.reopenOnRegression). */
+  reopenOnRegression: boolean;
+}
+
+export type IngestResult =
+  | { status: "duplicate"; groupId: number }
+  | { status: "stored"; groupId: number; created: boolean; regressed: boolean };
+
+export type JobKind = "sync-issue";
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  groupId: number;
+  attempts: number;
+  dueAt: string;
+}
+
+export interface RepoSettings {
+  repo: string;
+  installationId: number;
+  /** Raw `.github/hotfix.yml` as parsed JSON, null when the repository has none. */
+  config: unknown;
+  fetchedAt: string;
+}
+
+export interface Store {
+  /** Creates or upgrades the schema; safe to run from several replicas at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Records one alert: upserts the group (repo, signature), bumps the per-version count,
+   * and makes sure exactly one pending sync job exists for the group, due now when the
+   * issue must be opened or reopened, else no earlier than renderedAt + refresh interval.
+   * A delivery id seen before changes nothing and returns "duplicate".
+   */
+  ingest(input: IngestInput, now: Date): Promise<IngestResult>;
+
+  /** Leases up to `limit` due jobs to this worker for `leaseMs`; a job whose lease ran out is due again. */
+  claimJobs(workerId: string, now: Date, limit: number, leaseMs: number): Promise<Job[]>;
+  /** Removes the job (it is done). A job re-armed by a later ingest while leased stays pending. */
+  completeJob(job: Job, workerId: string): Promise<void>;
+  /** Releases the lease and schedules the next attempt. */
+  retryJob(job: Job, workerId: string, dueAt: Date, error: string): Promise<void>;
+  /** Schedules a sync job for the group (no duplicate if one is pending). */
+  scheduleSync(groupId: number, dueAt: Date): Promise<void>;
+
+  getGroup(id: number): Promise<CrashGroup | null>;
+  findGroup(repo: string, signature: string): Promise<CrashGroup | null>;
+  findGroupByIssue(repo: string, issueNumber: number): Promise<CrashGroup | null>;
+  /** Records the issue number once it exists on GitHub. */
+  setIssue(groupId: number, issueNumber: number): Promise<void>;
+  /** Records that the issue body was written with this many events at this time, and the reopen (if any) done. */
+  markRendered(groupId: number, events: number, at: Date): Promise<void>;
+  /** The issue was closed: the group is resolved, fixed in `fixedIn` when known. */
+  resolve(groupId: number, fixedIn: string | null): Promise<void>;
+  /** The issue was reopened by a person: the group is open again. */
+  reopen(groupId: number): Promise<void>;
+
+  /** Per-version occurrence counts of one signature in one repo (for the verification endpoint). */
+  versionCounts(repo: string, signature: string): Promise<VersionCount[]>;
+  /** Total alerts per version in one repo across signatures (exposure proxy for the generic provider). */
+  repoVersionCounts(repo: string): Promise<VersionCount[]>;
+
+  getRepoSettings(repo: string): Promise<RepoSettings | null>;
+  putRepoSettings(settings: RepoSettings): Promise<void>;
+  /** Repositories whose config lists this provider (and project, when the source names projects). */
+  routesFor(provider: string, project: string | undefined): Promise<RepoSettings[]>;
+
+  /** Counts for tests and benchmarks. */
+  stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }>;
+}
