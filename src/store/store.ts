@@ -50,7 +50,10 @@ export interface IngestInput {
   installationId: number;
   signature: string;
   report: CrashReport;
-  /** Idempotency key: the reporter's delivery/request id, or a hash of the signed body. */
+  /**
+   * Idempotency key: the reporter's delivery/request id, or a hash of the signed body.
+   * Unique per repository, so one delivery routed to several repositories is stored once in each.
+   */
   deliveryId: string;
   /** Minimum seconds between two edits of one issue (config issues.refreshIntervalSeconds). */
   refreshIntervalSeconds: number;
@@ -68,6 +71,7 @@ export interface Job {
   id: number;
   kind: JobKind;
   groupId: number;
+  /** Times the job was claimed, this claim included (1 on its first run); back to 0 when a re-armed job is rescheduled. */
   attempts: number;
   dueAt: string;
 }
@@ -107,7 +111,10 @@ export interface Store {
   findGroupByIssue(repo: string, issueNumber: number): Promise<CrashGroup | null>;
   /** Records the issue number once it exists on GitHub. */
   setIssue(groupId: number, issueNumber: number): Promise<void>;
-  /** Records that the issue body was written with this many events at this time, and the reopen (if any) done. */
+  /**
+   * Records that the issue body was written with this many events at this time, and the reopen (if any) done.
+   * Pass the `events` of the group as read for rendering: regressedIn stays set when a regression arrived after that read.
+   */
   markRendered(groupId: number, events: number, at: Date): Promise<void>;
   /** The issue was closed: the group is resolved, fixed in `fixedIn` when known. */
   resolve(groupId: number, fixedIn: string | null): Promise<void>;

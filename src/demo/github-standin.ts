@@ -1,0 +1,287 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback stand-in for the part of GitHub's REST API the App uses, so the demo, the
+ * end-to-end tests and the storm benchmark run without a GitHub account or network.
+ * It counts every call, can answer slowly, and can inject the failures GitHub really
+ * sends (502, 429 with Retry-After, the 403 secondary rate limit). Search can lag behind
+ * writes as GitHub's index does, which is what trips a search-then-create bot.
+ */
+
+export interface StandinRepo {
+  installationId: number;
+  /** Files served by the contents API, path -> text (e.g. ".github/hotfix.yml", ".github/CODEOWNERS"). */
+  files?: Record<string, string>;
+}
+
+export interface StandinOptions {
+  repos: Record<string, StandinRepo>;
+  /** Added to every answer, uniformly between min and max milliseconds. */
+  latencyMs?: { min: number; max: number };
+  /** Probability of each injected failure per request (0..1). */
+  faults?: { badGateway?: number; rateLimited?: number; secondaryRateLimit?: number };
+  /** Seconds told in Retry-After for injected rate limits. */
+  retryAfterSeconds?: number;
+  /** How long a new or edited issue takes to become visible to search. */
+  searchLagMs?: number;
+  /** Seed of the fault and latency generator, so a run can be repeated. */
+  seed?: number;
+}
+
+export interface StandinIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  labels: string[];
+  assignees: string[];
+  comments: { id: number; body: string }[];
+  createdAt: number;
+  indexedAt: number;
+}
+
+export interface StandinCall {
+  method: string;
+  /** Route template, e.g. "POST /repos/{owner}/{repo}/issues". */
+  route: string;
+  path: string;
+  status: number;
+}
+
+export interface GitHubStandin {
+  url: string;
+  /** Issues per "owner/repo". */
+  issues: Map<string, StandinIssue[]>;
+  calls: StandinCall[];
+  /** Successful (2xx) calls that changed something. */
+  writes(): StandinCall[];
+  close(): Promise<void>;
+}
+
+interface Handled {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (m: RegExpExecArray, req: IncomingMessage, body: unknown, url: URL) => Handled;
+
+/** Mulberry32: small, seedable, good enough to spread faults and latency. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return undefined;
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
+  const rand = random(options.seed ?? 1);
+  const issues = new Map<string, StandinIssue[]>();
+  const calls: StandinCall[] = [];
+  let nextCommentId = 1;
+  const now = () => Date.now();
+
+  const repoOf = (m: RegExpExecArray) => `${m.groups?.owner}/${m.groups?.repo}`;
+  const known = (repo: string) => options.repos[repo];
+  const issueList = (repo: string) => {
+    let list = issues.get(repo);
+    if (!list) issues.set(repo, (list = []));
+    return list;
+  };
+  const render = (repo: string, issue: StandinIssue) => ({
+    id: issue.number * 1000 + 7,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    labels: issue.labels.map((name) => ({ name })),
+    assignees: issue.assignees.map((login) => ({ login })),
+    html_url: `https://github.com/${repo}/issues/${issue.number}`,
+    created_at: new Date(issue.createdAt).toISOString(),
+    comments: issue.comments.length,
+  });
+  const notFound: Handled = { status: 404, body: { message: "Not Found" } };
+  const findIssue = (m: RegExpExecArray) => issueList(repoOf(m)).find((i) => i.number === Number(m.groups?.number));
+  const labelNames = (labels: unknown): string[] =>
+    Array.isArray(labels) ? labels.map((l) => (typeof l === "string" ? l : String((l as { name?: string }).name))) : [];
+
+  const routes: [string, RegExp, Handler][] = [
+    ["POST /app/installations/{id}/access_tokens", /^\/app\/installations\/(?<id>\d+)\/access_tokens$/, () => ({
+      status: 201,
+      body: { token: "ghs_standin", expires_at: new Date(now() + 3_600_000).toISOString(), permissions: { issues: "write", contents: "read" } },
+    })],
+    ["GET /repos/{owner}/{repo}/installation", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/installation$/, (m) => {
+      const repo = known(repoOf(m));
+      return repo ? { status: 200, body: { id: repo.installationId, account: { login: m.groups?.owner } } } : notFound;
+    }],
+    ["GET /installation/repositories", /^\/installation\/repositories$/, () => ({
+      status: 200,
+      body: {
+        total_count: Object.keys(options.repos).length,
+        repositories: Object.keys(options.repos).map((full_name, i) => ({ id: i + 1, full_name, name: full_name.split("/")[1], owner: { login: full_name.split("/")[0] } })),
+      },
+    })],
+    ["GET /repos/{owner}/{repo}/contents/{path}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/contents\/(?<path>.+)$/, (m) => {
+      const file = known(repoOf(m))?.files?.[decodeURIComponent(m.groups?.path ?? "")];
+      if (file === undefined) return notFound;
+      return { status: 200, body: { type: "file", encoding: "base64", content: Buffer.from(file).toString("base64"), path: m.groups?.path } };
+    }],
+    ["GET /search/issues", /^\/search\/issues$/, (_m, _req, _body, url) => {
+      const q = url.searchParams.get("q") ?? "";
+      const repo = /repo:(\S+)/.exec(q)?.[1] ?? "";
+      const phrase = /"([^"]*)"/.exec(q)?.[1] ?? "";
+      const visible = issueList(repo).filter((i) => i.indexedAt <= now() && i.title.includes(phrase));
+      return { status: 200, body: { total_count: visible.length, incomplete_results: false, items: visible.map((i) => render(repo, i)) } };
+    }],
+    ["GET /repos/{owner}/{repo}/issues", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/, (m, _req, _body, url) => {
+      const repo = repoOf(m);
+      if (!known(repo)) return notFound;
+      const state = url.searchParams.get("state") ?? "open";
+      const wanted = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+      const perPage = Number(url.searchParams.get("per_page") ?? 30);
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const all = issueList(repo)
+        .filter((i) => (state === "all" || i.state === state) && wanted.every((l) => i.labels.includes(l)))
+        .sort((a, b) => b.number - a.number);
+      const slice = all.slice((page - 1) * perPage, page * perPage);
+      const headers: Record<string, string> = {};
+      if (page * perPage < all.length) {
+        const next = new URL(url);
+        next.searchParams.set("page", String(page + 1));
+        headers.link = `<${next.toString()}>; rel="next"`;
+      }
+      return { status: 200, body: slice.map((i) => render(repo, i)), headers };
+    }],
+    ["POST /repos/{owner}/{repo}/issues", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/, (m, _req, body) => {
+      const repo = repoOf(m);
+      if (!known(repo)) return notFound;
+      const b = body as { title?: string; body?: string; labels?: unknown; assignees?: string[] };
+      if (!b?.title) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] } };
+      if ((b.body ?? "").length > 65_536) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "body", code: "custom", message: "body is too long (maximum is 65536 characters)" }] } };
+      const list = issueList(repo);
+      const issue: StandinIssue = {
+        number: list.length + 1,
+        title: b.title,
+        body: b.body ?? "",
+        state: "open",
+        labels: labelNames(b.labels),
+        assignees: b.assignees ?? [],
+        comments: [],
+        createdAt: now(),
+        indexedAt: now() + (options.searchLagMs ?? 0),
+      };
+      list.push(issue);
+      return { status: 201, body: render(repo, issue) };
+    }],
+    ["GET /repos/{owner}/{repo}/issues/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)$/, (m) => {
+      const issue = findIssue(m);
+      return issue ? { status: 200, body: render(repoOf(m), issue) } : notFound;
+    }],
+    ["PATCH /repos/{owner}/{repo}/issues/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)$/, (m, _req, body) => {
+      const issue = findIssue(m);
+      if (!issue) return notFound;
+      const b = body as Partial<{ title: string; body: string; state: "open" | "closed"; labels: unknown; assignees: string[] }>;
+      if (b.body !== undefined && b.body.length > 65_536) return { status: 422, body: { message: "Validation Failed" } };
+      if (b.title !== undefined) issue.title = b.title;
+      if (b.body !== undefined) issue.body = b.body;
+      if (b.state !== undefined) issue.state = b.state;
+      if (b.labels !== undefined) issue.labels = labelNames(b.labels);
+      if (b.assignees !== undefined) issue.assignees = b.assignees;
+      return { status: 200, body: render(repoOf(m), issue) };
+    }],
+    ["POST /repos/{owner}/{repo}/issues/{number}/labels", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/labels$/, (m, _req, body) => {
+      const issue = findIssue(m);
+      if (!issue) return notFound;
+      const add = labelNames(Array.isArray(body) ? body : (body as { labels?: unknown })?.labels);
+      issue.labels = [...new Set([...issue.labels, ...add])];
+      return { status: 200, body: issue.labels.map((name) => ({ name })) };
+    }],
+    ["POST /repos/{owner}/{repo}/issues/{number}/assignees", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/assignees$/, (m, _req, body) => {
+      const issue = findIssue(m);
+      if (!issue) return notFound;
+      issue.assignees = [...new Set([...issue.assignees, ...((body as { assignees?: string[] })?.assignees ?? [])])];
+      return { status: 201, body: render(repoOf(m), issue) };
+    }],
+    ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m) => {
+      const issue = findIssue(m);
+      return issue ? { status: 200, body: issue.comments } : notFound;
+    }],
+    ["POST /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, body) => {
+      const issue = findIssue(m);
+      if (!issue) return notFound;
+      const comment = { id: nextCommentId++, body: String((body as { body?: string })?.body ?? "") };
+      issue.comments.push(comment);
+      return { status: 201, body: comment };
+    }],
+  ];
+
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://standin.invalid");
+    // Probot and octokit may prefix the REST root with /api/v3 (GitHub Enterprise Server style).
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
+    const body = await readBody(req);
+    const method = req.method ?? "GET";
+    let answer: Handled = { status: 404, body: { message: "Not Found" } };
+    let route = `${method} (unknown)`;
+    for (const [template, pattern, handler] of routes) {
+      if (!template.startsWith(`${method} `)) continue;
+      const m = pattern.exec(path);
+      if (!m) continue;
+      route = template;
+      const roll = rand();
+      const faults = options.faults ?? {};
+      const retryAfter = String(options.retryAfterSeconds ?? 1);
+      let threshold = faults.badGateway ?? 0;
+      if (roll < threshold) {
+        answer = { status: 502, body: { message: "Server Error" } };
+      } else if (roll < (threshold += faults.rateLimited ?? 0)) {
+        answer = { status: 429, body: { message: "API rate limit exceeded" }, headers: { "retry-after": retryAfter } };
+      } else if (roll < (threshold += faults.secondaryRateLimit ?? 0)) {
+        answer = {
+          status: 403,
+          body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+          headers: { "retry-after": retryAfter },
+        };
+      } else {
+        answer = handler(m, req, body, url);
+      }
+      break;
+    }
+    const latency = options.latencyMs;
+    if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
+    calls.push({ method, route, path, status: answer.status });
+    res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
+    res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    issues,
+    calls,
+    writes: () => calls.filter((c) => c.method !== "GET" && !c.route.endsWith("/access_tokens") && c.status < 300),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,79 @@
+import type { CrashReport } from "../core/crash.js";
+import { compareVersions, newestVersion } from "../core/version.js";
+import type { GroupState } from "./store.js";
+
+/**
+ * The decisions both stores make the same way, kept free of SQL: when a resolved crash
+ * counts as a regression, when a group's issue must next be synced, and how a pending
+ * sync job absorbs a new request for one. Timestamps are ISO strings from toISOString(),
+ * so they order as text.
+ */
+
+/** Occurrences of a report without a release are counted under this version. */
+export const UNKNOWN_VERSION = "unknown";
+
+export function versionOf(report: CrashReport): string {
+  return report.release?.trim() || UNKNOWN_VERSION;
+}
+
+/** What was known about a resolved group before the new alert arrived. */
+export interface ResolvedGroup {
+  state: GroupState;
+  fixedIn: string | null;
+  /** Newest known version seen before the group was resolved; null when none had a release. */
+  resolvedMaxVersion: string | null;
+}
+
+/**
+ * A crash is back when its group is resolved and the alert's release is one the fix
+ * should have covered: at or after fixedIn, or, with no fixedIn, newer than every version
+ * seen before the resolution (an alert from an old build still in use is not news).
+ * An alert without a release cannot tell, so it never reopens anything.
+ */
+export function isRegression(group: ResolvedGroup, release: string | undefined): boolean {
+  if (group.state !== "resolved") return false;
+  const version = release?.trim();
+  if (!version) return false;
+  if (group.fixedIn !== null) return compareVersions(version, group.fixedIn) >= 0;
+  return group.resolvedMaxVersion === null || compareVersions(version, group.resolvedMaxVersion) > 0;
+}
+
+/** The newest release among the versions a group was seen in ("unknown" is not a release). */
+export function newestRelease(versions: string[]): string | null {
+  return newestVersion(versions.filter((v) => v !== UNKNOWN_VERSION));
+}
+
+export interface SyncTarget {
+  issueNumber: number | null;
+  regressedIn: string | null;
+  renderedAt: string | null;
+}
+
+/**
+ * When the group's issue must next be written: at once when it does not exist yet or must
+ * be reopened, else no earlier than one refresh interval after the last write, so a storm
+ * of repeats costs one issue edit per interval.
+ */
+export function syncDueAt(group: SyncTarget, notBefore: string, refreshIntervalSeconds: number): string {
+  if (group.issueNumber === null || group.regressedIn !== null || group.renderedAt === null) return notBefore;
+  const refresh = new Date(Date.parse(group.renderedAt) + refreshIntervalSeconds * 1000).toISOString();
+  return refresh > notBefore ? refresh : notBefore;
+}
+
+export interface PendingJob {
+  dueAt: string;
+  /** A worker holds the job (its lease may have run out while it still works). */
+  leased: boolean;
+  rearm: boolean;
+}
+
+/**
+ * A pending job takes the earlier of its due time and the new one. A job a worker holds
+ * is re-armed instead: the worker may already have read the group, so the job must run
+ * once more after it completes, at the requested time.
+ */
+export function rescheduled(job: PendingJob, dueAt: string): { dueAt: string; rearm: boolean } {
+  const earlier = job.dueAt < dueAt ? job.dueAt : dueAt;
+  if (job.leased) return { dueAt: job.rearm ? earlier : dueAt, rearm: true };
+  return { dueAt: earlier, rearm: false };
+}

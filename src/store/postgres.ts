@@ -1,0 +1,166 @@
+import { userInfo } from "node:os";
+import pg from "pg";
+import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
+
+/** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
+const MIGRATIONS = [
+  `CREATE TABLE crash_groups (
+     id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     repo text NOT NULL,
+     signature text NOT NULL,
+     installation_id bigint NOT NULL,
+     issue_number integer,
+     state text NOT NULL CHECK (state IN ('open', 'resolved')),
+     fixed_in text,
+     resolved_max_version text,
+     regressed_in text,
+     events integer NOT NULL,
+     users integer NOT NULL,
+     first_seen timestamptz NOT NULL,
+     last_seen timestamptz NOT NULL,
+     latest text NOT NULL,
+     rendered_at timestamptz,
+     rendered_events integer NOT NULL,
+     UNIQUE (repo, signature)
+   );
+   CREATE INDEX crash_groups_issue ON crash_groups (repo, issue_number);
+   CREATE TABLE version_occurrences (
+     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
+     version text NOT NULL,
+     count integer NOT NULL,
+     first_seen timestamptz NOT NULL,
+     last_seen timestamptz NOT NULL,
+     PRIMARY KEY (group_id, version)
+   );
+   CREATE TABLE deliveries (
+     repo text NOT NULL,
+     delivery_id text NOT NULL,
+     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
+     received_at timestamptz NOT NULL,
+     PRIMARY KEY (repo, delivery_id)
+   );
+   CREATE TABLE sync_jobs (
+     id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     kind text NOT NULL,
+     group_id integer NOT NULL UNIQUE REFERENCES crash_groups (id) ON DELETE CASCADE,
+     due_at timestamptz NOT NULL,
+     attempts integer NOT NULL,
+     lease_owner text,
+     lease_until timestamptz,
+     rearm boolean NOT NULL,
+     refresh_seconds integer NOT NULL,
+     last_error text
+   );
+   CREATE INDEX sync_jobs_due ON sync_jobs (due_at, id);
+   CREATE TABLE repo_settings (
+     repo text PRIMARY KEY,
+     installation_id bigint NOT NULL,
+     config text NOT NULL,
+     fetched_at timestamptz NOT NULL
+   );
+   CREATE TABLE repo_sources (
+     repo text NOT NULL REFERENCES repo_settings (repo) ON DELETE CASCADE,
+     provider text NOT NULL,
+     project text NOT NULL,
+     PRIMARY KEY (provider, project, repo)
+   );`,
+];
+
+/** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */
+const TRANSIENT = new Set(["40001", "40P01"]);
+const MAX_ATTEMPTS = 8;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** `?` placeholders become `$1…$n`; our SQL has no other question marks. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** libpq takes the operating-system user when the URL names none; node-postgres only reads $USER, which may be unset. */
+export function withUser(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.username || process.env.PGUSER || process.env.USER) return connectionString;
+    url.username = userInfo().username;
+    return url.toString();
+  } catch {
+    return connectionString;
+  }
+}
+
+class PostgresDatabase implements SqlDatabase {
+  readonly lockRows = " FOR UPDATE";
+  readonly lockRowsSkipLocked = " FOR UPDATE SKIP LOCKED";
+  readonly migrations = MIGRATIONS;
+  private readonly pool: pg.Pool;
+
+  constructor(
+    connectionString: string,
+    private readonly schema: string | undefined,
+  ) {
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+      throw new Error(`PostgresStore: schema must be lower-case letters, digits and _ (got ${JSON.stringify(schema)})`);
+    }
+    this.pool = new pg.Pool({
+      connectionString: withUser(connectionString),
+      // Every connection of the pool works in the store's schema.
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle connection the server dropped must not crash the App; the next query reconnects.
+    this.pool.on("error", () => {});
+  }
+
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
+    return (await this.pool.query(numbered(sql), [...params])).rows as SqlRow[];
+  }
+
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          all: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rows as SqlRow[],
+          run: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rowCount ?? 0,
+          exec: async (script) => {
+            await client.query(script);
+          },
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === "string" && TRANSIENT.has(code) && attempt < MAX_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+          continue;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async lockForMigration(tx: SqlTx): Promise<void> {
+    // Replicas starting together take turns: the second finds the first one's migrations applied.
+    await tx.all("SELECT pg_advisory_xact_lock(hashtext(?))", [`hotfix-loop migrate ${this.schema ?? ""}`]);
+    if (this.schema) await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** The store for several App replicas sharing one PostgreSQL database. */
+export class PostgresStore extends SqlStore {
+  constructor(connectionString: string, options: { schema?: string } = {}) {
+    super(new PostgresDatabase(connectionString, options.schema));
+  }
+}

@@ -1,0 +1,630 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CrashReport, type CrashReportInput } from "../../src/core/crash.js";
+import { openStore } from "../../src/store/open.js";
+import { PostgresStore, withUser } from "../../src/store/postgres.js";
+import { SqliteStore } from "../../src/store/sqlite.js";
+import type { IngestInput, Store } from "../../src/store/store.js";
+
+/**
+ * One suite, run against both stores. PostgreSQL is not optional: CI provides it, and a
+ * store suite that silently skips half its targets proves nothing.
+ */
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://127.0.0.1:5432/test";
+const RUN = `hotfix_store_${process.pid}_${Date.now().toString(36)}`;
+
+const T0 = new Date("2026-03-01T12:00:00.000Z");
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+function report(overrides: Partial<CrashReportInput> = {}): CrashReport {
+  return CrashReport.parse({
+    provider: "sentry",
+    project: "web",
+    exception: { type: "TypeError", message: "Cannot read properties of undefined (reading 'id')" },
+    frames: [{ file: "src/cart.ts", function: "total", line: 42, in_app: true }],
+    ...overrides,
+  });
+}
+
+let deliveries = 0;
+function alert(overrides: Partial<IngestInput> & { release?: string } = {}): IngestInput {
+  const { release, ...rest } = overrides;
+  return {
+    repo: "acme/shop",
+    installationId: 7,
+    signature: "0123456789abcdef",
+    report: report(release === undefined ? {} : { release }),
+    deliveryId: `delivery-${++deliveries}`,
+    refreshIntervalSeconds: 60,
+    reopenOnRegression: true,
+    ...rest,
+  };
+}
+
+interface Target {
+  name: string;
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteTarget(): Target {
+  const dir = mkdtempSync(join(tmpdir(), "hotfix-store-"));
+  const opened: Store[] = [];
+  let n = 0;
+  return {
+    name: "SqliteStore",
+    async open() {
+      const store = new SqliteStore(join(dir, `store-${++n}.sqlite`));
+      opened.push(store);
+      await store.migrate();
+      return store;
+    },
+    async cleanup() {
+      await Promise.allSettled(opened.map((s) => s.close()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const schemas: string[] = [];
+function postgresTarget(): Target {
+  const opened: Store[] = [];
+  return {
+    name: "PostgresStore",
+    async open() {
+      const schema = `${RUN}_${schemas.length + 1}`;
+      schemas.push(schema);
+      const store = new PostgresStore(PG_URL, { schema });
+      opened.push(store);
+      await store.migrate();
+      return store;
+    },
+    async cleanup() {
+      await Promise.allSettled(opened.map((s) => s.close()));
+    },
+  };
+}
+
+/** Another handle on the same PostgreSQL schema: a second replica. */
+function replicaOf(): PostgresStore {
+  const schema = schemas.at(-1);
+  if (!schema) throw new Error("no PostgreSQL schema opened yet");
+  return new PostgresStore(PG_URL, { schema });
+}
+
+beforeAll(async () => {
+  const client = new pg.Client({ connectionString: withUser(PG_URL) });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`PostgreSQL at ${PG_URL} is not reachable (set TEST_DATABASE_URL): ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+});
+
+afterAll(async () => {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: withUser(PG_URL) });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+});
+
+describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ make }) => {
+  const target = make();
+  afterAll(() => target.cleanup());
+
+  describe(target.name, () => {
+    it("creates a group and one sync job due at once for a new signature", async () => {
+      const store = await target.open();
+      const result = await store.ingest(alert({ release: "1.4.2" }), T0);
+      expect(result).toEqual({ status: "stored", groupId: expect.any(Number), created: true, regressed: false });
+      if (result.status !== "stored") throw new Error("not stored");
+
+      const group = await store.getGroup(result.groupId);
+      expect(group).toMatchObject({
+        repo: "acme/shop",
+        installationId: 7,
+        signature: "0123456789abcdef",
+        issueNumber: null,
+        state: "open",
+        fixedIn: null,
+        regressedIn: null,
+        events: 1,
+        firstSeen: T0.toISOString(),
+        lastSeen: T0.toISOString(),
+        renderedAt: null,
+        renderedEvents: 0,
+      });
+      expect(group?.latest.exception.type).toBe("TypeError");
+      expect(await store.findGroup("acme/shop", "0123456789abcdef")).toEqual(group);
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
+
+      const jobs = await store.claimJobs("w1", T0, 10, 30_000);
+      expect(jobs).toEqual([{ id: expect.any(Number), kind: "sync-issue", groupId: result.groupId, attempts: 1, dueAt: T0.toISOString() }]);
+    });
+
+    it("counts a repeat, keeps the highest user count and the latest report", async () => {
+      const store = await target.open();
+      await store.ingest({ ...alert(), report: report({ users: 5, release: "1.0.0" }) }, T0);
+      const second = await store.ingest({ ...alert(), report: report({ users: 3, release: "1.0.1" }) }, at(5));
+      expect(second).toMatchObject({ status: "stored", created: false });
+      const group = await store.findGroup("acme/shop", "0123456789abcdef");
+      expect(group).toMatchObject({ events: 2, users: 5, firstSeen: T0.toISOString(), lastSeen: at(5).toISOString() });
+      expect(group?.latest.release).toBe("1.0.1");
+      expect((await store.stats()).pendingJobs).toBe(1);
+    });
+
+    it("recognises a delivery id seen before and changes nothing", async () => {
+      const store = await target.open();
+      const input = alert({ release: "1.0.0" });
+      const first = await store.ingest(input, T0);
+      const again = await store.ingest(input, at(1));
+      expect(again).toEqual({ status: "duplicate", groupId: first.groupId });
+      expect(await store.findGroup("acme/shop", input.signature)).toMatchObject({ events: 1, lastSeen: T0.toISOString() });
+      expect(await store.versionCounts("acme/shop", input.signature)).toEqual([
+        { version: "1.0.0", count: 1, firstSeen: T0.toISOString(), lastSeen: T0.toISOString() },
+      ]);
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
+    });
+
+    it("stores one delivery routed to two repositories once in each", async () => {
+      const store = await target.open();
+      const a = await store.ingest(alert({ deliveryId: "req-1", repo: "acme/shop" }), T0);
+      const b = await store.ingest(alert({ deliveryId: "req-1", repo: "acme/admin" }), T0);
+      expect(a.status).toBe("stored");
+      expect(b.status).toBe("stored");
+      expect(a.groupId).not.toBe(b.groupId);
+      expect(await store.stats()).toEqual({ groups: 2, pendingJobs: 2, deliveries: 2 });
+    });
+
+    it("counts occurrences per version, without a release under 'unknown'", async () => {
+      const store = await target.open();
+      await store.ingest(alert({ release: "1.10.0" }), T0);
+      await store.ingest(alert({ release: "1.9.0" }), at(1));
+      await store.ingest(alert({ release: "1.10.0" }), at(2));
+      await store.ingest(alert(), at(3));
+      await store.ingest(alert({ signature: "fedcba9876543210", release: "1.10.0" }), at(4));
+      await store.ingest(alert({ repo: "other/repo", release: "1.10.0" }), at(5));
+
+      expect(await store.versionCounts("acme/shop", "0123456789abcdef")).toEqual([
+        { version: "1.9.0", count: 1, firstSeen: at(1).toISOString(), lastSeen: at(1).toISOString() },
+        { version: "1.10.0", count: 2, firstSeen: T0.toISOString(), lastSeen: at(2).toISOString() },
+        { version: "unknown", count: 1, firstSeen: at(3).toISOString(), lastSeen: at(3).toISOString() },
+      ]);
+      expect(await store.repoVersionCounts("acme/shop")).toEqual([
+        { version: "1.9.0", count: 1, firstSeen: at(1).toISOString(), lastSeen: at(1).toISOString() },
+        { version: "1.10.0", count: 3, firstSeen: T0.toISOString(), lastSeen: at(4).toISOString() },
+        { version: "unknown", count: 1, firstSeen: at(3).toISOString(), lastSeen: at(3).toISOString() },
+      ]);
+      expect(await store.versionCounts("acme/shop", "no-such-signature")).toEqual([]);
+    });
+
+    it("schedules the refresh of an existing issue one interval after its last edit", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert(), T0);
+      const [job] = await store.claimJobs("w1", T0, 10, 30_000);
+      if (!job) throw new Error("no job");
+      await store.setIssue(groupId, 12);
+      await store.markRendered(groupId, 1, at(1));
+      await store.completeJob(job, "w1");
+      expect((await store.stats()).pendingJobs).toBe(0);
+
+      for (let i = 0; i < 5; i++) await store.ingest(alert(), at(10 + i));
+      expect((await store.stats()).pendingJobs).toBe(1);
+      expect(await store.claimJobs("w1", at(60), 10, 30_000)).toEqual([]);
+      const [refresh] = await store.claimJobs("w1", at(61), 10, 30_000);
+      expect(refresh).toMatchObject({ groupId, dueAt: at(61).toISOString() });
+    });
+
+    it("makes the sync due now after a quiet period longer than the interval", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert(), T0);
+      const [job] = await store.claimJobs("w1", T0, 10, 30_000);
+      await store.setIssue(groupId, 3);
+      await store.markRendered(groupId, 1, T0);
+      await store.completeJob(job!, "w1");
+      await store.ingest(alert(), at(3600));
+      expect(await store.claimJobs("w1", at(3600), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(3600).toISOString() }]);
+    });
+
+    it("re-arms a job leased while a new alert arrives, so it runs again after completion", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert(), T0);
+      const [job] = await store.claimJobs("w1", T0, 10, 30_000);
+      if (!job) throw new Error("no job");
+
+      await store.ingest(alert(), at(1));
+      expect((await store.stats()).pendingJobs).toBe(1);
+      expect(await store.claimJobs("w2", at(2), 10, 30_000)).toEqual([]);
+
+      await store.setIssue(groupId, 12);
+      await store.markRendered(groupId, 1, at(2));
+      await store.completeJob(job, "w1");
+      expect((await store.stats()).pendingJobs).toBe(1);
+      // The rerun respects the refresh interval from the edit just made.
+      expect(await store.claimJobs("w2", at(61), 10, 30_000)).toEqual([]);
+      const [rerun] = await store.claimJobs("w2", at(62), 10, 30_000);
+      expect(rerun).toMatchObject({ id: job.id, groupId, attempts: 1 });
+      await store.completeJob(rerun!, "w2");
+      expect((await store.stats()).pendingJobs).toBe(0);
+    });
+
+    it("lets another worker claim a job whose lease ran out, and ignores the first worker afterwards", async () => {
+      const store = await target.open();
+      await store.ingest(alert(), T0);
+      const [job] = await store.claimJobs("crashed", T0, 10, 1_000);
+      if (!job) throw new Error("no job");
+      expect(await store.claimJobs("w2", at(0.999), 10, 30_000)).toEqual([]);
+      const [again] = await store.claimJobs("w2", at(1), 10, 30_000);
+      expect(again).toMatchObject({ id: job.id, attempts: 2 });
+
+      await store.completeJob(job, "crashed");
+      await store.retryJob(job, "crashed", at(500), "too late");
+      expect((await store.stats()).pendingJobs).toBe(1);
+      expect(await store.claimJobs("w3", at(2), 10, 30_000)).toEqual([]);
+      await store.completeJob(again!, "w2");
+      expect((await store.stats()).pendingJobs).toBe(0);
+    });
+
+    it("retries a failed job at the time given, counting attempts", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert(), T0);
+      const [job] = await store.claimJobs("w1", T0, 10, 30_000);
+      await store.retryJob(job!, "w1", at(300), "GitHub answered 502");
+      expect(await store.claimJobs("w1", at(299), 10, 30_000)).toEqual([]);
+      expect(await store.claimJobs("w1", at(300), 10, 30_000)).toEqual([
+        { id: job!.id, kind: "sync-issue", groupId, attempts: 2, dueAt: at(300).toISOString() },
+      ]);
+    });
+
+    it("claims due jobs by due time, then id, up to the limit", async () => {
+      const store = await target.open();
+      const a = await store.ingest(alert({ signature: "a" }), at(5));
+      const b = await store.ingest(alert({ signature: "b" }), at(1));
+      const c = await store.ingest(alert({ signature: "c" }), at(1));
+      const d = await store.ingest(alert({ signature: "d" }), at(100));
+      const first = await store.claimJobs("w1", at(10), 2, 30_000);
+      expect(first.map((j) => j.groupId)).toEqual([b.groupId, c.groupId]);
+      const rest = await store.claimJobs("w1", at(10), 10, 30_000);
+      expect(rest.map((j) => j.groupId)).toEqual([a.groupId]);
+      expect(d.status).toBe("stored");
+    });
+
+    it("scheduleSync adds no second job and only brings a pending one forward", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert(), T0);
+      const [job] = await store.claimJobs("w1", T0, 10, 30_000);
+      await store.setIssue(groupId, 4);
+      await store.markRendered(groupId, 1, T0);
+      await store.completeJob(job!, "w1");
+
+      await store.scheduleSync(groupId, at(100));
+      await store.scheduleSync(groupId, at(200));
+      expect((await store.stats()).pendingJobs).toBe(1);
+      expect(await store.claimJobs("w1", at(99), 10, 30_000)).toEqual([]);
+      expect(await store.claimJobs("w1", at(100), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(100).toISOString() }]);
+    });
+
+    async function resolvedGroup(store: Store, versions: string[], fixedIn: string | null) {
+      let groupId = 0;
+      for (const [i, release] of versions.entries()) groupId = (await store.ingest(alert({ release }), at(i))).groupId;
+      const jobs = await store.claimJobs("w1", at(10), 10, 30_000);
+      await store.setIssue(groupId, 8);
+      await store.markRendered(groupId, versions.length, at(10));
+      for (const job of jobs) await store.completeJob(job, "w1");
+      await store.resolve(groupId, fixedIn);
+      return groupId;
+    }
+
+    it("reopens a resolved group on an alert at or after fixedIn, and not before", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["1.4.0", "1.4.1"], "1.4.2");
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", fixedIn: "1.4.2", regressedIn: null });
+
+      // Within the refresh interval of the last edit (at 10 s): counted, synced later.
+      expect(await store.ingest(alert({ release: "1.4.1" }), at(20))).toMatchObject({ status: "stored", regressed: false });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", events: 3 });
+      expect(await store.claimJobs("w1", at(21), 10, 30_000)).toEqual([]);
+
+      expect(await store.ingest(alert({ release: "1.4.2" }), at(21))).toMatchObject({ status: "stored", regressed: true });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "open", regressedIn: "1.4.2", fixedIn: "1.4.2" });
+      // The reopen is due at once, whatever the refresh interval.
+      expect(await store.claimJobs("w1", at(21), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(21).toISOString() }]);
+
+      // Repeats in the open group are not regressions again.
+      expect(await store.ingest(alert({ release: "1.4.3" }), at(102))).toMatchObject({ regressed: false });
+      await store.markRendered(groupId, 5, at(103));
+      expect(await store.getGroup(groupId)).toMatchObject({ regressedIn: null, renderedEvents: 5 });
+    });
+
+    it("with no fixedIn, reopens only for a release newer than every version seen before resolving", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["2.0.0", "2.1.0", "1.9.0"], null);
+      expect(await store.ingest(alert({ release: "2.0.5" }), at(100))).toMatchObject({ regressed: false });
+      expect(await store.ingest(alert({ release: "2.1.0" }), at(101))).toMatchObject({ regressed: false });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved" });
+      expect(await store.ingest(alert({ release: "2.1.1" }), at(102))).toMatchObject({ regressed: true });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "open", regressedIn: "2.1.1" });
+    });
+
+    it("only counts an alert without a release for a resolved group", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
+      expect(await store.ingest(alert(), at(100))).toMatchObject({ status: "stored", regressed: false });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", events: 2, regressedIn: null });
+      expect(await store.versionCounts("acme/shop", "0123456789abcdef")).toMatchObject([
+        { version: "1.0.0", count: 1 },
+        { version: "unknown", count: 1 },
+      ]);
+    });
+
+    it("does not reopen when reopenOnRegression is off", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
+      const result = await store.ingest({ ...alert({ release: "1.0.2" }), reopenOnRegression: false }, at(100));
+      expect(result).toMatchObject({ status: "stored", regressed: false });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", regressedIn: null, events: 2 });
+    });
+
+    it("keeps a regression that arrived while its issue was being rendered", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
+      await store.ingest(alert({ release: "1.0.1" }), at(100));
+      const [job] = await store.claimJobs("w1", at(100), 10, 30_000);
+      // The worker rendered the group as it was before this second regression-era alert.
+      const seen = await store.getGroup(groupId);
+      await store.ingest(alert({ release: "1.0.2" }), at(101));
+      await store.markRendered(groupId, seen!.events - 1, at(102));
+      expect(await store.getGroup(groupId)).toMatchObject({ regressedIn: "1.0.1" });
+      await store.completeJob(job!, "w1");
+      // Due at once again: the reopen is still to be done.
+      expect(await store.claimJobs("w1", at(102), 10, 30_000)).toMatchObject([{ groupId }]);
+    });
+
+    it("resolves and reopens a group", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert({ release: "3.0.0" }), T0);
+      await store.resolve(groupId, "3.0.1");
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", fixedIn: "3.0.1" });
+      await store.reopen(groupId);
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "open" });
+      await store.resolve(groupId, null);
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", fixedIn: null });
+    });
+
+    it("finds a group by its issue number within a repository", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert(), T0);
+      const other = await store.ingest(alert({ repo: "acme/admin" }), T0);
+      await store.setIssue(groupId, 42);
+      await store.setIssue(other.groupId, 43);
+      expect((await store.findGroupByIssue("acme/shop", 42))?.id).toBe(groupId);
+      expect(await store.findGroupByIssue("acme/shop", 43)).toBeNull();
+      expect(await store.findGroupByIssue("acme/admin", 42)).toBeNull();
+      expect(await store.getGroup(999_999)).toBeNull();
+    });
+
+    it("routes alerts to repositories whose config lists the provider and project", async () => {
+      const store = await target.open();
+      const put = (repo: string, config: unknown) => store.putRepoSettings({ repo, installationId: 5, config, fetchedAt: T0.toISOString() });
+      await put("acme/web", { sources: [{ provider: "sentry", projects: ["web", "web-beta"] }], issues: { labels: ["crash"] } });
+      await put("acme/any", { sources: [{ provider: "sentry" }, { provider: "generic", projects: [] }] });
+      await put("acme/mobile", { sources: [{ provider: "bugsnag", projects: ["5f1a"] }] });
+      await put("acme/none", null);
+      await put("acme/broken", { sources: [{ provider: "rollbar" }, { provider: "sentry", projects: ["web"] }] });
+
+      const repos = async (provider: string, project: string | undefined) => (await store.routesFor(provider, project)).map((s) => s.repo);
+      expect(await repos("sentry", "web")).toEqual(["acme/any", "acme/broken", "acme/web"]);
+      expect(await repos("sentry", "api")).toEqual(["acme/any"]);
+      expect(await repos("sentry", undefined)).toEqual(["acme/any"]);
+      expect(await repos("bugsnag", "5f1a")).toEqual(["acme/mobile"]);
+      expect(await repos("generic", "anything")).toEqual(["acme/any"]);
+
+      const beta = await store.routesFor("sentry", "web-beta");
+      expect(beta.map((r) => r.repo)).toEqual(["acme/any", "acme/web"]);
+      expect(beta[1]).toEqual({
+        repo: "acme/web",
+        installationId: 5,
+        config: { sources: [{ provider: "sentry", projects: ["web", "web-beta"] }], issues: { labels: ["crash"] } },
+        fetchedAt: T0.toISOString(),
+      });
+      expect(await store.getRepoSettings("acme/none")).toMatchObject({ config: null });
+
+      // A changed config replaces the routes.
+      await put("acme/web", { sources: [{ provider: "bugsnag", projects: ["5f1a"] }] });
+      expect(await repos("sentry", "web")).toEqual(["acme/any", "acme/broken"]);
+      expect(await repos("bugsnag", "5f1a")).toEqual(["acme/mobile", "acme/web"]);
+      expect(await store.getRepoSettings("acme/missing")).toBeNull();
+    });
+
+    it("takes 200 concurrent alerts of one signature as one group with 200 events and one job", async () => {
+      const store = await target.open();
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.ingest(alert({ release: `1.0.${i % 3}` }), at(i / 1000))));
+      expect(results.filter((r) => r.status === "stored" && r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
+      expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 200 });
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 200 });
+      const counts = await store.versionCounts("acme/shop", "0123456789abcdef");
+      expect(counts.reduce((sum, v) => sum + v.count, 0)).toBe(200);
+    });
+
+    it("takes concurrent retries of one delivery as one alert", async () => {
+      const store = await target.open();
+      const input = alert();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.ingest(input, T0)));
+      expect(results.filter((r) => r.status === "stored")).toHaveLength(1);
+      expect(await store.findGroup("acme/shop", input.signature)).toMatchObject({ events: 1 });
+    });
+
+    it("migrates twice without harm", async () => {
+      const store = await target.open();
+      await store.ingest(alert(), T0);
+      await store.migrate();
+      expect((await store.stats()).groups).toBe(1);
+    });
+  });
+});
+
+describe("SqliteStore on a file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hotfix-store-file-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps groups, counts, jobs, deliveries and settings across a reopen", async () => {
+    const path = join(dir, "nested", "hotfix.sqlite");
+    const first = new SqliteStore(path);
+    await first.migrate();
+    const { groupId } = await first.ingest(alert({ deliveryId: "keep-1", release: "1.0.0" }), T0);
+    await first.setIssue(groupId, 77);
+    await first.resolve(groupId, "1.0.1");
+    await first.putRepoSettings({ repo: "acme/shop", installationId: 7, config: { sources: [{ provider: "sentry" }] }, fetchedAt: T0.toISOString() });
+    const before = await first.getGroup(groupId);
+    await first.close();
+
+    const second = new SqliteStore(path);
+    await second.migrate();
+    expect(await second.getGroup(groupId)).toEqual(before);
+    expect(await second.findGroupByIssue("acme/shop", 77)).toMatchObject({ id: groupId, state: "resolved", fixedIn: "1.0.1" });
+    expect(await second.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
+    expect(await second.ingest(alert({ deliveryId: "keep-1" }), at(1))).toEqual({ status: "duplicate", groupId });
+    expect((await second.routesFor("sentry", "web")).map((s) => s.repo)).toEqual(["acme/shop"]);
+    expect(await second.ingest(alert({ release: "1.0.1" }), at(2))).toMatchObject({ regressed: true });
+    await second.close();
+  });
+});
+
+describe("SqliteStore durability", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hotfix-store-kill-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps every acknowledged alert when the process is killed with SIGKILL", async () => {
+    const child = join(dir, "ingest-child.cjs");
+    await build({
+      entryPoints: [join(import.meta.dirname, "ingest-child.ts")],
+      outfile: child,
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      packages: "external",
+      logLevel: "warning",
+    });
+    const path = join(dir, "killed.sqlite");
+    const proc = spawn(process.execPath, [child, path], {
+      env: { ...process.env, NODE_PATH: join(process.cwd(), "node_modules") },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const acked: string[] = [];
+    let pending = "";
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on("exit", (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      proc.on("exit", () => reject(new Error(`the child exited after ${acked.length} acknowledgements`)));
+      proc.stdout.on("data", (chunk: Buffer) => {
+        const lines = (pending + chunk.toString()).split("\n");
+        pending = lines.pop() ?? "";
+        acked.push(...lines);
+        if (acked.length >= 300) {
+          proc.kill("SIGKILL");
+          resolve();
+        }
+      });
+    });
+    expect(await exited).toBe("SIGKILL");
+
+    const store = new SqliteStore(path);
+    try {
+      await store.migrate();
+      const { deliveries } = await store.stats();
+      expect(deliveries).toBeGreaterThanOrEqual(acked.length);
+      for (const deliveryId of acked) {
+        const again = await store.ingest(alert({ deliveryId, signature: "sig-0" }), T0);
+        expect(again, deliveryId).toMatchObject({ status: "duplicate" });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("PostgresStore replicas", () => {
+  const target = postgresTarget();
+  afterAll(() => target.cleanup());
+
+  it("never hands one job to two replicas claiming at once", async () => {
+    const store = await target.open();
+    const replica = replicaOf();
+    try {
+      for (let i = 0; i < 60; i++) await store.ingest(alert({ signature: `sig-${i}` }), T0);
+      const claimed: number[] = [];
+      const drain = async (s: Store, worker: string) => {
+        for (;;) {
+          const jobs = await s.claimJobs(worker, at(1), 3, 60_000);
+          if (jobs.length === 0) return;
+          claimed.push(...jobs.map((j) => j.id));
+        }
+      };
+      await Promise.all([drain(store, "replica-a"), drain(replica, "replica-b"), drain(store, "replica-a2"), drain(replica, "replica-b2")]);
+      expect(claimed).toHaveLength(60);
+      expect(new Set(claimed).size).toBe(60);
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it("takes alerts of one signature from two replicas at once as one group", async () => {
+    const store = await target.open();
+    const replica = replicaOf();
+    try {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? store : replica).ingest(alert(), at(i / 1000))));
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 100 });
+      expect(await replica.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 100 });
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it("migrates a fresh schema from two replicas starting at once", async () => {
+    const schema = `${RUN}_${schemas.length + 1}`;
+    schemas.push(schema);
+    const a = new PostgresStore(PG_URL, { schema });
+    const b = new PostgresStore(PG_URL, { schema });
+    try {
+      await Promise.all([a.migrate(), b.migrate()]);
+      await a.ingest(alert(), T0);
+      expect((await b.stats()).groups).toBe(1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("rejects a schema name it would have to quote", () => {
+    expect(() => new PostgresStore(PG_URL, { schema: "x; DROP TABLE y" })).toThrow(/schema/);
+  });
+});
+
+describe("openStore", () => {
+  it("opens PostgreSQL when DATABASE_URL is set, else SQLite at HOTFIX_DB_PATH", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hotfix-open-"));
+    try {
+      const pgStore = openStore({ DATABASE_URL: PG_URL });
+      expect(pgStore).toBeInstanceOf(PostgresStore);
+      await pgStore.close();
+      const sqlite = openStore({ HOTFIX_DB_PATH: join(dir, "app.sqlite") });
+      expect(sqlite).toBeInstanceOf(SqliteStore);
+      await sqlite.migrate();
+      expect(await sqlite.stats()).toEqual({ groups: 0, pendingJobs: 0, deliveries: 0 });
+      await sqlite.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
