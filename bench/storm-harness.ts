@@ -7,8 +7,8 @@ import { createHmac } from "node:crypto";
  */
 
 export interface StormLoad {
-  /** Alert route, e.g. http://127.0.0.1:3000/hotfix/alerts/generic/acme/game */
-  url: string;
+  /** Alert route, e.g. http://127.0.0.1:3000/hotfix/alerts/generic/acme/game; a function spreads alerts over replicas. */
+  url: string | ((i: number) => string);
   secret: string;
   alerts: number;
   signatures: number;
@@ -19,6 +19,11 @@ export interface StormLoad {
   signal?: AbortSignal;
   /** Release of the alerts; the default spreads them over two versions. */
   release?: (i: number) => string;
+  /**
+   * Keep re-sending an alert that got no answer (the App is down) for up to this long, as a
+   * reporter's delivery retries would; without it such an alert is given up at once.
+   */
+  retryUnansweredMs?: number;
 }
 
 export interface StormResult {
@@ -84,15 +89,25 @@ export async function runStorm(load: StormLoad): Promise<StormResult> {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       const body = JSON.stringify(stormAlert(i, i % load.signatures, release(i)));
-      const sent = performance.now();
-      try {
-        const res = await fetch(load.url, { method: "POST", headers: signGeneric(load.secret, body), body, signal: load.signal });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - sent);
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.ok) acknowledged.push(i);
-      } catch {
-        unanswered++;
+      const giveUpAt = performance.now() + (load.retryUnansweredMs ?? 0);
+      for (;;) {
+        const sent = performance.now();
+        // Asked on every attempt: a restarted replica listens on a new port.
+        const url = typeof load.url === "string" ? load.url : load.url(i);
+        try {
+          const res = await fetch(url, { method: "POST", headers: signGeneric(load.secret, body), body, signal: load.signal });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - sent);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.ok) acknowledged.push(i);
+          break;
+        } catch {
+          if (load.signal?.aborted || performance.now() > giveUpAt) {
+            unanswered++;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
     }
   }

@@ -49,12 +49,15 @@ function retype(rand: () => number, value: Json): Json {
 export function mutate(payload: Json, rand: () => number): string {
   const copy = structuredClone(payload);
   let root: Json = copy;
+  let deep = 0;
   const count = 1 + Math.floor(rand() * 4);
   for (let n = 0; n < count; n++) {
     const all = slots(root);
     const op = Math.floor(rand() * 7);
     if (all.length === 0 || op === 6) {
-      root = op === 6 && rand() < 0.5 ? nest(root, 1_000 + Math.floor(rand() * 3_000)) : retype(rand, root);
+      // Very deep nesting goes into the text, as JSON.stringify itself would overflow on it.
+      if (op === 6 && rand() < 0.5) deep = 1_000 + Math.floor(rand() * 20_000);
+      else root = retype(rand, root);
       continue;
     }
     const [container, key] = pick(rand, all);
@@ -71,20 +74,21 @@ export function mutate(payload: Json, rand: () => number): string {
         set(retype(rand, current));
         break;
       case 2:
-        set(typeof current === "string" ? current.repeat(1 + Math.floor(rand() * 5_000)) : "A".repeat(Math.floor(rand() * 300_000)));
+        // Up to ~3 MB, past the App's body limit now and then.
+        set(typeof current === "string" && current.length > 0 ? current.repeat(1 + Math.floor((rand() * 3_000_000) / current.length)) : "A".repeat(Math.floor(rand() * 300_000)));
         break;
       case 3:
         set(`${typeof current === "string" ? current : ""}${pick(rand, AWKWARD)}${pick(rand, AWKWARD)}`);
         break;
       case 4:
-        set(nest(current, 50 + Math.floor(rand() * 500)));
+        set(nest(current, 20 + Math.floor(rand() * 200)));
         break;
       case 5:
         set(Array.isArray(current) ? [...current, ...current, ...current] : [current, current]);
         break;
     }
   }
-  const text = JSON.stringify(root);
+  const text = `${"[".repeat(deep)}${JSON.stringify(root)}${"]".repeat(deep)}`;
   // Sometimes the text itself is broken: cut short, or a stray byte.
   const r = rand();
   if (r < 0.05) return text.slice(0, Math.floor(rand() * text.length));

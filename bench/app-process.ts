@@ -1,0 +1,35 @@
+import { startApp } from "../src/app/server.js";
+import { PostgresStore } from "../src/store/postgres.js";
+import { SqliteStore } from "../src/store/sqlite.js";
+
+/**
+ * One App replica as its own process, for the proofs that need a real process to kill -9 or
+ * two processes sharing PostgreSQL. It is the App of `startApp` (as in the demo and tests),
+ * configured from the environment the parent sets; it prints `listening <url>` when ready.
+ */
+
+const env = process.env;
+const required = (name: string): string => {
+  const value = env[name];
+  if (!value) throw new Error(`app-process: ${name} is not set`);
+  return value;
+};
+
+const store = env.DATABASE_URL ? new PostgresStore(env.DATABASE_URL, { schema: env.PG_SCHEMA }) : new SqliteStore(required("HOTFIX_DB_PATH"));
+await store.migrate();
+const app = await startApp({
+  store,
+  appId: 1,
+  privateKey: required("PRIVATE_KEY"),
+  webhookSecret: "replica-webhook-secret",
+  githubBaseUrl: required("GITHUB_URL"),
+  secrets: { generic: required("HOTFIX_GENERIC_SECRET") },
+  logLevel: "fatal",
+  // A short lease so jobs held by a killed replica are taken over within the proof's time.
+  worker: { concurrency: 8, pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000, leaseMs: Number(env.LEASE_MS ?? 3_000) },
+  github: { retryBaseMs: 100, throttle: false },
+});
+console.log(`listening ${app.url}`);
+process.once("SIGTERM", () => {
+  void app.close().then(() => store.close()).then(() => process.exit(0));
+});

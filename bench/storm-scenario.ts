@@ -1,0 +1,171 @@
+import { generateKeyPairSync } from "node:crypto";
+import { startApp } from "../src/app/server.js";
+import { startGitHubStandin, type GitHubStandin, type StandinOptions } from "../src/demo/github-standin.js";
+import type { Store } from "../src/store/store.js";
+import { startNaiveBaseline } from "./naive-baseline.js";
+import { percentile, runStorm, type StormLoad, type StormResult } from "./storm-harness.js";
+
+/**
+ * One storm against the App and the same storm against the naive baseline, measured the same
+ * way: issues opened, GitHub writes, acknowledgement latency, throughput, time to all issues.
+ * `npm run bench:storm` runs it at full size; test/proof/ runs it scaled down and asserts.
+ */
+
+export const STORM_REPO = "acme/game";
+export const STORM_SECRET = "storm-generic-secret";
+export const STORM_CONFIG = `sources:
+  - provider: generic
+    projects: [storm-game]
+issues:
+  refreshIntervalSeconds: 5
+`;
+
+export function stormPrivateKey(): string {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+}
+
+/** GitHub as the storm meets it: 50–150 ms answers, occasional 502, 429 and secondary rate limits, a search index that lags. */
+export function realisticGitHub(overrides: Partial<StandinOptions> = {}): StandinOptions {
+  return {
+    repos: { [STORM_REPO]: { installationId: 7, files: { ".github/hotfix.yml": STORM_CONFIG } } },
+    latencyMs: { min: 50, max: 150 },
+    faults: { badGateway: 0.02, rateLimited: 0.01, secondaryRateLimit: 0.01 },
+    retryAfterSeconds: 1,
+    searchLagMs: 2_000,
+    seed: 42,
+    ...overrides,
+  };
+}
+
+export interface StormFigures {
+  name: string;
+  alerts: number;
+  signatures: number;
+  storm: StormResult;
+  issues: number;
+  /** Signatures with more than one issue. */
+  duplicated: number;
+  writes: number;
+  creates: number;
+  edits: number;
+  /** Highest number of writes any one issue got. */
+  maxWritesPerIssue: number;
+  ackP50: number;
+  ackP99: number;
+  alertsPerSecond: number;
+  /** From the first alert sent until every signature had its issue; null if some never did. */
+  allIssuesMs: number | null;
+}
+
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 25): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return condition();
+}
+
+export function measure(name: string, github: GitHubStandin, load: Pick<StormLoad, "alerts" | "signatures">, storm: StormResult, allIssuesMs: number | null): StormFigures {
+  const issues = github.issues.get(STORM_REPO) ?? [];
+  const byTitle = new Map<string, number>();
+  for (const issue of issues) {
+    // Both bots put the exception type, which differs per signature, in the title.
+    const key = /NullReferenceException(\d+)/.exec(issue.title)?.[1] ?? issue.title;
+    byTitle.set(key, (byTitle.get(key) ?? 0) + 1);
+  }
+  const writes = github.writes();
+  const perIssue = new Map<string, number>();
+  for (const w of writes) {
+    const n = /\/issues\/(\d+)/.exec(w.path)?.[1];
+    if (n) perIssue.set(n, (perIssue.get(n) ?? 0) + 1);
+  }
+  return {
+    name,
+    alerts: load.alerts,
+    signatures: load.signatures,
+    storm,
+    issues: issues.length,
+    duplicated: [...byTitle.values()].filter((n) => n > 1).length,
+    writes: writes.length,
+    creates: writes.filter((w) => w.route === "POST /repos/{owner}/{repo}/issues").length,
+    edits: writes.filter((w) => w.route === "PATCH /repos/{owner}/{repo}/issues/{number}").length,
+    // +1: the create itself is counted on the repo path, not the issue's.
+    maxWritesPerIssue: Math.max(0, ...perIssue.values()) + 1,
+    ackP50: percentile(storm.latencies, 50),
+    ackP99: percentile(storm.latencies, 99),
+    alertsPerSecond: (storm.acknowledged.length / storm.elapsedMs) * 1000,
+    allIssuesMs,
+  };
+}
+
+export interface StormRun {
+  alerts: number;
+  signatures: number;
+  senders: number;
+  ratePerSecond?: number;
+  github?: Partial<StandinOptions>;
+  /** How long to wait after the last alert for the issues (and refreshes) to land. */
+  settleMs?: number;
+}
+
+/** Watches the stand-in from the first alert until every signature has an issue. */
+function watchIssues(github: GitHubStandin, signatures: number): { stop(): void; result(): number | null } {
+  const start = performance.now();
+  let reached: number | null = null;
+  const timer = setInterval(() => {
+    if (reached === null && (github.issues.get(STORM_REPO)?.length ?? 0) >= signatures) reached = performance.now() - start;
+  }, 10);
+  return {
+    stop: () => clearInterval(timer),
+    result: () => reached,
+  };
+}
+
+export async function stormTheApp(run: StormRun, store: Store, privateKey = stormPrivateKey()): Promise<StormFigures & { counted: number; pendingJobs: number }> {
+  const github = await startGitHubStandin(realisticGitHub(run.github));
+  const app = await startApp({
+    store,
+    appId: 1,
+    privateKey,
+    webhookSecret: "storm-webhook-secret",
+    githubBaseUrl: github.url,
+    secrets: { generic: STORM_SECRET },
+    logLevel: "fatal",
+    worker: { concurrency: 8, pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000 },
+    // The stand-in does not enforce GitHub's pacing of content-creating writes; see README "Storm".
+    github: { retryBaseMs: 100, throttle: false },
+  });
+  try {
+    const watch = watchIssues(github, run.signatures);
+    const storm = await runStorm({ url: `${app.url}/hotfix/alerts/generic/${STORM_REPO}`, secret: STORM_SECRET, ...run });
+    const settle = run.settleMs ?? 30_000;
+    await waitUntil(async () => watch.result() !== null && (await store.stats()).pendingJobs === 0, settle, 100);
+    watch.stop();
+    const counted = (await store.repoVersionCounts(STORM_REPO)).reduce((sum, v) => sum + v.count, 0);
+    const { pendingJobs } = await store.stats();
+    return { ...measure("hotfix-loop", github, run, storm, watch.result()), counted, pendingJobs };
+  } finally {
+    await app.close();
+    await github.close();
+  }
+}
+
+export async function stormTheNaiveBaseline(run: StormRun, privateKey = stormPrivateKey()): Promise<StormFigures> {
+  const github = await startGitHubStandin(realisticGitHub(run.github));
+  const naive = await startNaiveBaseline({ githubBaseUrl: github.url, privateKey, repo: STORM_REPO, installationId: 7 });
+  try {
+    const watch = watchIssues(github, run.signatures);
+    const storm = await runStorm({ url: naive.url, secret: STORM_SECRET, ...run });
+    await waitUntil(() => watch.result() !== null, run.settleMs ?? 30_000, 100);
+    watch.stop();
+    return measure("naive baseline", github, run, storm, watch.result());
+  } finally {
+    await naive.close();
+    await github.close();
+  }
+}

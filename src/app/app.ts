@@ -1,0 +1,107 @@
+import type { ApplicationFunction, Probot } from "probot";
+import type { Store } from "../store/store.js";
+import { CODEOWNERS_PATHS } from "./codeowners.js";
+import type { GitHubAccess } from "./github.js";
+import { fixedInFromComments, IssueSync } from "./issue-sync.js";
+import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
+import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
+import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
+
+/**
+ * The hotfix-loop GitHub App as a Probot app function: crash alerts come in on our own routes
+ * (added with Probot's `addHandler`), GitHub's webhooks keep the repository settings cache and
+ * the crash groups' state in step with GitHub, and the outbox worker writes the issues.
+ */
+
+export interface HotfixAppOptions {
+  store: Store;
+  /** Secrets and settings: SENTRY_CLIENT_SECRET, BUGSNAG_WEBHOOK_TOKEN, HOTFIX_GENERIC_SECRET, HOTFIX_API_TOKEN, HOTFIX_MAX_BODY_BYTES, reporters' API tokens. */
+  env: Record<string, string | undefined>;
+  worker?: Partial<WorkerOptions>;
+  /** For the reporters' APIs when completing a crash's context. */
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+export interface HotfixApp {
+  appFn: ApplicationFunction;
+  /** The running worker, once Probot loaded the app. */
+  readonly worker: OutboxWorker | null;
+  /** Stops the worker after the jobs in hand (the HTTP server is the caller's). */
+  stop(): Promise<void>;
+}
+
+export function maxBodyBytes(env: Record<string, string | undefined>): number {
+  const raw = env.HOTFIX_MAX_BODY_BYTES;
+  if (raw === undefined || raw === "") return DEFAULT_MAX_BODY_BYTES;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
+  const { store, env } = options;
+  const now = options.now ?? (() => new Date());
+  const limit = maxBodyBytes(env);
+  let worker: OutboxWorker | null = null;
+
+  const appFn: ApplicationFunction = (app: Probot, { addHandler }) => {
+    const github: GitHubAccess = { asApp: () => app.auth(), asInstallation: (id) => app.auth(id) };
+    const router = new RepoRouter(store, github, now, app.log);
+    const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log });
+    const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
+    worker = running;
+
+    addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onStored: () => running.wake() }));
+
+    app.on(["installation.created", "installation.new_permissions_accepted", "installation.unsuspend"], async (context) => {
+      const installationId = context.payload.installation.id;
+      for (const repository of context.payload.repositories ?? []) {
+        await router.refresh(repository.full_name, installationId, context.octokit);
+      }
+    });
+    app.on(["installation.deleted", "installation.suspend"], async (context) => {
+      for (const repository of context.payload.repositories ?? []) await router.uninstalled(repository.full_name);
+    });
+    app.on("installation_repositories", async (context) => {
+      const installationId = context.payload.installation.id;
+      for (const repository of context.payload.repositories_added) {
+        await router.refresh(repository.full_name, installationId, context.octokit);
+      }
+      for (const { full_name } of context.payload.repositories_removed) if (full_name) await router.uninstalled(full_name);
+    });
+
+    app.on("push", async (context) => {
+      const { ref, repository, commits, installation } = context.payload;
+      if (!installation || ref !== `refs/heads/${repository.default_branch}`) return;
+      const touched = new Set(commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]));
+      if (touched.has(CONFIG_PATH)) await router.refresh(repository.full_name, installation.id, context.octokit);
+      if (CODEOWNERS_PATHS.some((path) => touched.has(path))) sync.forgetCodeowners(repoKey(repository.full_name));
+    });
+
+    app.on("issues.closed", async (context) => {
+      const group = await store.findGroupByIssue(repoKey(context.payload.repository.full_name), context.payload.issue.number);
+      if (!group || group.state === "resolved") return;
+      const fixedIn = await fixedInFromComments(context.octokit, context.issue(), group.signature);
+      await store.resolve(group.id, fixedIn);
+    });
+    app.on("issues.reopened", async (context) => {
+      // The App reopens regressions itself; the store already knows about those.
+      if (context.isBot) return;
+      const group = await store.findGroupByIssue(repoKey(context.payload.repository.full_name), context.payload.issue.number);
+      if (group && group.state === "resolved") await store.reopen(group.id);
+    });
+
+    running.start();
+  };
+
+  return {
+    appFn,
+    get worker() {
+      return worker;
+    },
+    async stop() {
+      await worker?.stop();
+    },
+  };
+}

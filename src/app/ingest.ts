@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "probot";
+import { computeSignature } from "../core/signature.js";
+import type { AlertProvider, InboundRequest } from "../providers/alert.js";
+import type { Store } from "../store/store.js";
+import type { RepoRouter } from "./routing.js";
+
+/**
+ * One crash alert from authentication to a durable store write. Nothing here calls GitHub
+ * (except the one-time look-up of a repository never seen before): issues are written
+ * later by the outbox worker, so the reporter gets its answer within its timeout.
+ */
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface AlertIntake {
+  store: Store;
+  router: RepoRouter;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  /** Called once the store has committed, to wake the outbox worker. */
+  onStored: () => void;
+  log: Logger;
+}
+
+const refuse = (status: number, error: string): Reply => ({ status, body: { error } });
+
+/** Deeper than any reporter's payload; deeper input would overflow the stack of every recursive step after parsing. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The path to the first value nested deeper than `max`, found without recursion; null when none is. */
+function tooDeep(value: unknown, max: number): string | null {
+  const stack: [unknown, string, number][] = [[value, "body", 0]];
+  while (stack.length > 0) {
+    const [node, path, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= max) return path;
+    for (const [key, child] of Object.entries(node)) stack.push([child, Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`, depth + 1]);
+  }
+  return null;
+}
+
+export async function receiveAlert(
+  intake: AlertIntake,
+  provider: AlertProvider,
+  request: InboundRequest,
+  explicitRepo: string | undefined,
+): Promise<Reply> {
+  const secret = intake.env[provider.secretEnv];
+  if (!secret) {
+    return refuse(403, `${provider.secretEnv} is not set on the App, so ${provider.name} alerts cannot be authenticated`);
+  }
+  const auth = provider.authenticate(request, secret, intake.now());
+  if (!auth.ok) return refuse(auth.status, auth.reason);
+
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody.toString("utf8"));
+  } catch (error) {
+    return refuse(400, `body: not valid JSON (${(error as Error).message})`);
+  }
+  const deep = tooDeep(body, MAX_JSON_DEPTH);
+  if (deep) return refuse(400, `${deep.slice(0, 200)}: nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const parsed = provider.parse(body, request);
+  if (!parsed.ok) return refuse(400, parsed.error);
+  const { report } = parsed;
+  const signature = computeSignature(report);
+
+  try {
+    const route = explicitRepo
+      ? await intake.router.explicit(explicitRepo, provider.name, report.project)
+      : await intake.router.byProject(provider.name, report.project);
+    if (!route.ok) return refuse(route.status, route.reason);
+
+    const delivery = parsed.deliveryId ?? createHash("sha256").update(request.rawBody).digest("hex");
+    let stored = 0;
+    for (const target of route.targets) {
+      const result = await intake.store.ingest(
+        {
+          repo: target.repo,
+          installationId: target.installationId,
+          signature,
+          report,
+          deliveryId: `${provider.name}:${delivery}`,
+          refreshIntervalSeconds: target.config.issues.refreshIntervalSeconds,
+          reopenOnRegression: target.config.issues.reopenOnRegression,
+        },
+        intake.now(),
+      );
+      if (result.status === "stored") stored++;
+    }
+    const repos = route.targets.map((t) => t.repo);
+    if (stored === 0) return { status: 200, body: { status: "duplicate", signature, repos } };
+    intake.onStored();
+    return { status: 202, body: { status: "accepted", signature, repos } };
+  } catch (error) {
+    intake.log.error({ err: error, provider: provider.name }, "alert not stored");
+    // 503 makes reporters deliver again; nothing was acknowledged.
+    return { status: 503, body: { error: `the alert was not stored, try again: ${(error as Error).message}` }, headers: { "retry-after": "5" } };
+  }
+}

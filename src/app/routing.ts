@@ -1,0 +1,170 @@
+import type { Logger } from "probot";
+import { parseDocument } from "yaml";
+import { parseConfig, parseConfigText, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import type { ProviderName } from "../core/crash.js";
+import type { RepoSettings, Store } from "../store/store.js";
+import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+
+/**
+ * Which repositories take an alert. Repository settings (installation and `.github/hotfix.yml`)
+ * are cached in the store and refreshed by GitHub's installation and push events, so routing an
+ * alert costs no GitHub call; only a repository never seen before is looked up once.
+ */
+
+export const CONFIG_PATH = ".github/hotfix.yml";
+
+/** Installation ids are positive; this one records that the App is not installed on the repository. */
+const NOT_INSTALLED = 0;
+
+export interface RepoTarget {
+  repo: string;
+  installationId: number;
+  config: HotfixConfig;
+}
+
+export type RouteResult = { ok: true; targets: RepoTarget[] } | { ok: false; status: 403 | 404; reason: string };
+
+/** Repository keys are lower case: GitHub names are case-insensitive and URLs vary. */
+export function repoKey(fullName: string): string {
+  return fullName.toLowerCase();
+}
+
+/** The cached config: parsed YAML, the YAML text itself when it did not parse, or null when absent. */
+export function settingsConfig(settings: RepoSettings): ConfigResult | null {
+  if (settings.config === null) return null;
+  return typeof settings.config === "string" ? parseConfigText(settings.config) : parseConfig(settings.config);
+}
+
+function describeAlert(provider: ProviderName, project: string | undefined): string {
+  return project === undefined ? `${provider} alerts without a project` : `${provider} project ${JSON.stringify(project)}`;
+}
+
+/** Why `config` does not take this alert, or null when it does. */
+function refusal(repo: string, config: HotfixConfig, provider: ProviderName, project: string | undefined): string | null {
+  const sources = config.sources.filter((s) => s.provider === provider);
+  if (sources.length === 0) {
+    return `${repo} does not take ${provider} alerts: its ${CONFIG_PATH} sources do not list provider ${provider}`;
+  }
+  if (sources.some((s) => s.projects.length === 0 || (project !== undefined && s.projects.includes(project)))) return null;
+  const listed = sources.flatMap((s) => s.projects).join(", ");
+  return `${repo} takes ${provider} alerts only for projects ${listed} (sources.projects in ${CONFIG_PATH}); this alert is for ${
+    project === undefined ? "no project" : `project ${JSON.stringify(project)}`
+  }`;
+}
+
+export class RepoRouter {
+  private readonly lookups = new Map<string, Promise<RepoSettings>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly github: GitHubAccess,
+    private readonly now: () => Date,
+    private readonly log: Logger,
+  ) {}
+
+  /** The explicit route: the repository must have the App installed and opt in to this provider/project. */
+  async explicit(fullName: string, provider: ProviderName, project: string | undefined): Promise<RouteResult> {
+    const repo = repoKey(fullName);
+    const settings = (await this.store.getRepoSettings(repo)) ?? (await this.lookUp(repo));
+    if (settings.installationId === NOT_INSTALLED) {
+      return { ok: false, status: 404, reason: `the hotfix-loop App is not installed on ${repo}` };
+    }
+    const parsed = settingsConfig(settings);
+    if (parsed === null) {
+      return {
+        ok: false,
+        status: 403,
+        reason: `${repo} has not opted in: it has no ${CONFIG_PATH} (add sources: [{ provider: ${provider} }] to it)`,
+      };
+    }
+    if (!parsed.ok) return { ok: false, status: 403, reason: `${repo}: ${CONFIG_PATH} is invalid: ${parsed.errors.join("; ")}` };
+    const why = refusal(repo, parsed.config, provider, project);
+    if (why) return { ok: false, status: 403, reason: why };
+    return { ok: true, targets: [{ repo, installationId: settings.installationId, config: parsed.config }] };
+  }
+
+  /** The project route: every installed repository whose config takes this provider/project. */
+  async byProject(provider: ProviderName, project: string | undefined): Promise<RouteResult> {
+    const targets: RepoTarget[] = [];
+    const invalid: string[] = [];
+    for (const settings of await this.store.routesFor(provider, project)) {
+      if (settings.installationId === NOT_INSTALLED) continue;
+      const parsed = settingsConfig(settings);
+      if (parsed === null) continue;
+      if (!parsed.ok) {
+        invalid.push(`${settings.repo}: ${CONFIG_PATH} is invalid: ${parsed.errors.join("; ")}`);
+        continue;
+      }
+      if (refusal(settings.repo, parsed.config, provider, project) === null) {
+        targets.push({ repo: settings.repo, installationId: settings.installationId, config: parsed.config });
+      }
+    }
+    if (targets.length > 0) return { ok: true, targets };
+    if (invalid.length > 0) return { ok: false, status: 403, reason: invalid.join(" | ") };
+    return { ok: false, status: 404, reason: `no repository takes alerts for ${describeAlert(provider, project)}` };
+  }
+
+  /** The repository's current installation (it changes on a reinstall), or null when the App was removed. */
+  async installationOf(repo: string, known: number): Promise<number | null> {
+    const settings = await this.store.getRepoSettings(repoKey(repo));
+    if (!settings) return known;
+    return settings.installationId === NOT_INSTALLED ? null : settings.installationId;
+  }
+
+  /** The config the App uses for a repository's issues, or null when it has none that is valid. */
+  async configOf(repo: string): Promise<HotfixConfig | null> {
+    const settings = await this.store.getRepoSettings(repoKey(repo));
+    const parsed = settings ? settingsConfig(settings) : null;
+    return parsed?.ok ? parsed.config : null;
+  }
+
+  /** Re-reads `.github/hotfix.yml` and caches it (installation and push events). */
+  async refresh(fullName: string, installationId: number, octokit: Octokit): Promise<RepoSettings> {
+    const text = await readRepoFile(octokit, fullName, CONFIG_PATH);
+    const settings: RepoSettings = {
+      repo: repoKey(fullName),
+      installationId,
+      config: text === null ? null : configValue(text),
+      fetchedAt: this.now().toISOString(),
+    };
+    await this.store.putRepoSettings(settings);
+    return settings;
+  }
+
+  /** The App was uninstalled from the repository (or suspended): it takes no alerts until installed again. */
+  async uninstalled(fullName: string): Promise<void> {
+    await this.store.putRepoSettings({ repo: repoKey(fullName), installationId: NOT_INSTALLED, config: null, fetchedAt: this.now().toISOString() });
+  }
+
+  /** A repository not in the cache: one installation look-up and one config read, shared by concurrent alerts. */
+  private lookUp(repo: string): Promise<RepoSettings> {
+    let pending = this.lookups.get(repo);
+    if (!pending) {
+      pending = this.fetchSettings(repo).finally(() => this.lookups.delete(repo));
+      this.lookups.set(repo, pending);
+    }
+    return pending;
+  }
+
+  private async fetchSettings(repo: string): Promise<RepoSettings> {
+    let installationId: number;
+    try {
+      const app = await this.github.asApp();
+      installationId = (await app.rest.apps.getRepoInstallation(splitRepo(repo))).data.id;
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      this.log.info({ repo }, "alert for a repository without the App installed");
+      await this.uninstalled(repo);
+      return (await this.store.getRepoSettings(repo))!;
+    }
+    return this.refresh(repo, installationId, await this.github.asInstallation(installationId));
+  }
+}
+
+/** YAML that parses is cached as its JSON value; text that does not is cached as is, so the errors can be reported. */
+function configValue(text: string): unknown {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return text;
+  // An empty file is a valid config with every default.
+  return doc.toJS() ?? {};
+}

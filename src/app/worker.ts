@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "probot";
+import type { Job, Store } from "../store/store.js";
+
+/**
+ * The outbox worker: claims due sync jobs with a lease, so several replicas share the work and
+ * a job whose worker died is picked up again, and retries failures with exponential backoff.
+ */
+
+export interface WorkerOptions {
+  /** Jobs claimed (and run in parallel) per round. */
+  concurrency: number;
+  /** How long to sleep when no job is due; an ingest wakes the worker sooner. */
+  pollIntervalMs: number;
+  /** How long a claimed job is this worker's before another may take it. */
+  leaseMs: number;
+  /** First retry delay; doubled per attempt up to maxRetryMs. */
+  retryBaseMs: number;
+  maxRetryMs: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  concurrency: 4,
+  pollIntervalMs: 1_000,
+  // Long enough for octokit's own retries and GitHub's write spacing.
+  leaseMs: 5 * 60_000,
+  retryBaseMs: 5_000,
+  maxRetryMs: 30 * 60_000,
+};
+
+export class OutboxWorker {
+  readonly id = `worker-${randomUUID()}`;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private woken = false;
+  private wakeSleeper: (() => void) | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handle: (job: Job) => Promise<void>,
+    private readonly options: WorkerOptions,
+    private readonly log: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New work was stored: look for it now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeSleeper?.();
+  }
+
+  /** Finishes the jobs in hand, then stops claiming. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Claims one round of due jobs and runs them; returns how many it ran. */
+  async runOnce(): Promise<number> {
+    const jobs = await this.store.claimJobs(this.id, this.now(), this.options.concurrency, this.options.leaseMs);
+    await Promise.all(jobs.map((job) => this.runJob(job)));
+    return jobs.length;
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    try {
+      await this.handle(job);
+    } catch (error) {
+      const delay = Math.min(this.options.retryBaseMs * 2 ** job.attempts, this.options.maxRetryMs);
+      this.log.warn({ err: error, job: job.id, group: job.groupId, attempts: job.attempts, retryInMs: delay }, "sync job failed; will retry");
+      await this.store.retryJob(job, this.id, new Date(this.now().getTime() + delay), (error as Error).message ?? String(error));
+      return;
+    }
+    await this.store.completeJob(job, this.id);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let ran = 0;
+      try {
+        ran = await this.runOnce();
+      } catch (error) {
+        this.log.error({ err: error }, "outbox worker round failed");
+      }
+      if (ran === 0 && this.running) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeSleeper = null;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      this.wakeSleeper = done;
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startApp } from "../app/server.js";
+import { startGitHubStandin } from "../demo/github-standin.js";
+import { SqliteStore } from "../store/sqlite.js";
+
+/**
+ * `hotfix-loop demo`: the App end to end on this machine. A loopback stand-in plays GitHub,
+ * the App runs with a fresh SQLite store, a generated private key and test secrets, and a
+ * real-shaped Sentry issue alert becomes a hotfix issue.
+ */
+
+const REPO = "acme/shop-android";
+const CONFIG = `# .github/hotfix.yml of the demo repository
+sources:
+  - provider: sentry
+    projects: [shop-android]
+links:
+  root: app/src/main/java
+`;
+const CODEOWNERS = "* @acme/mobile\n**/checkout/ @dana-dev\n";
+
+function examplePath(): string {
+  // lib/cli.js in a package, src/cli/demo.ts in a checkout.
+  for (const relative of ["../examples/sentry-event-alert.json", "../../examples/sentry-event-alert.json"]) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error("examples/sentry-event-alert.json not found beside the package");
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.length > 0) {
+    console.error("usage: hotfix-loop demo   (no options)");
+    return 2;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "hotfix-loop-demo-"));
+  const github = await startGitHubStandin({
+    repos: { [REPO]: { installationId: 4242, files: { ".github/hotfix.yml": CONFIG, ".github/CODEOWNERS": CODEOWNERS } } },
+    latencyMs: { min: 5, max: 30 },
+  });
+  const store = new SqliteStore(join(dir, "hotfix-loop.sqlite"));
+  await store.migrate();
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const sentrySecret = randomBytes(16).toString("hex");
+  const app = await startApp({
+    store,
+    appId: 1,
+    privateKey,
+    webhookSecret: randomBytes(16).toString("hex"),
+    githubBaseUrl: github.url,
+    secrets: { sentry: sentrySecret },
+    logLevel: "warn",
+    worker: { pollIntervalMs: 200 },
+  });
+  try {
+    const body = readFileSync(examplePath());
+    const route = `/hotfix/alerts/sentry/${REPO}`;
+    const res = await fetch(`${app.url}${route}`, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "sentry-hook-resource": "event_alert",
+        "sentry-hook-timestamp": String(Math.floor(Date.now() / 1000)),
+        "sentry-hook-signature": createHmac("sha256", sentrySecret).update(body).digest("hex"),
+        "request-id": randomUUID(),
+      },
+    });
+    console.log(`POST ${route} (Sentry issue alert, ${body.length} bytes) -> ${res.status} ${await res.text()}\n`);
+    if (res.status !== 202) return 1;
+
+    const issue = await waitFor("the hotfix issue", () => github.issues.get(REPO)?.[0], 15_000);
+    console.log(`Opened ${REPO}#${issue.number}: ${issue.title}`);
+    console.log(`labels: ${issue.labels.join(", ")}   assignees: ${issue.assignees.join(", ") || "(none)"}\n`);
+    console.log(issue.body);
+    console.log(`\nGitHub API calls: ${github.calls.length}`);
+    for (const call of github.calls) console.log(`  ${call.status} ${call.route}`);
+    return 0;
+  } finally {
+    await app.close();
+    await store.close();
+    await github.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,518 @@
+import { z } from "zod";
+import type { HotfixConfig } from "./config.js";
+import { type Breadcrumb, type CrashReport, type Frame, ProviderName } from "./crash.js";
+import { scrubReport, scrubText } from "./scrub.js";
+
+/**
+ * The hotfix issue: a title a person can triage from the issue list, and a body with all
+ * the context a fix needs (stack trace linked to the crashing version's lines,
+ * breadcrumbs, device, versions, counts). Everything that came from a crash report is
+ * untrusted: it is scrubbed of secrets, then neutralised so it cannot ping people,
+ * cross-reference issues or inject HTML, and the body always fits GitHub's limit.
+ */
+
+export interface IssueStats {
+  events: number;
+  users: number;
+  versions: { version: string; count: number }[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface RenderInput {
+  report: CrashReport;
+  signature: string;
+  stats: IssueStats;
+  /** "owner/name" for frame links. */
+  repo?: string;
+  /** Commit sha or tag of the crashing version; when absent links use report.commit, else links.tagTemplate with report.release. */
+  ref?: string;
+  links: HotfixConfig["links"];
+  /** Version the crash came back in after it was marked fixed; shown as a banner. */
+  regressedIn?: string;
+}
+
+/** GitHub rejects issue bodies longer than this many characters. */
+export const BODY_LIMIT = 65_536;
+const TITLE_LIMIT = 120;
+
+export const IssueMarker = z.object({
+  v: z.literal(1),
+  signature: z.string().min(1),
+  provider: ProviderName,
+  project: z.string().optional(),
+  /** Repository paths of the in-app frames, crashing frame first. */
+  frames: z.array(z.string()),
+  versions: z.array(z.string()),
+  release: z.string().optional(),
+  reporterGroupId: z.string().optional(),
+});
+export type IssueMarker = z.infer<typeof IssueMarker>;
+
+const MARKER_OPEN = "<!-- hotfix-loop:crash ";
+const MARKER_CLOSE = " -->";
+
+// ---------------------------------------------------------------- Markdown safety
+
+const ZWJ = "\u200D";
+const NEUTRAL = /[&<>\\`*_[\]~|]|\r?\n|@(?=[\p{L}\p{N}])|#(?=\p{N})|\b(?:GH|gh)-(?=\d)|github\.com/gu;
+
+function neutralChar(match: string): string {
+  switch (match) {
+    case "&":
+      return "&amp;";
+    case "<":
+      return "&lt;";
+    case ">":
+      return "&gt;";
+    case "@":
+    case "#":
+      return match + ZWJ;
+    case "\n":
+    case "\r\n":
+      return " ";
+    case "github.com":
+      return `github${ZWJ}.com`;
+    default:
+      return match.length > 1 ? match + ZWJ : `\\${match}`;
+  }
+}
+
+/**
+ * Untrusted text made safe inline in Markdown (paragraphs, list items, table cells): no
+ * @mentions or team pings, no #123 / GH-12 / owner/repo#1 / github.com URL
+ * cross-references, no HTML, no Markdown formatting or links, no line breaks, no `|`.
+ */
+export function neutralize(text: string): string {
+  return text.replace(NEUTRAL, neutralChar);
+}
+
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 96) {
+      run++;
+      if (run > longest) longest = run;
+    } else run = 0;
+  }
+  return longest;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside, so the text cannot close it. */
+export function codeBlock(text: string, lang = ""): string {
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
+  const info = lang.replace(/[^\w+#.-]/g, "");
+  return `${fence}${info}\n${text.replace(/\r\n?/g, "\n")}\n${fence}`;
+}
+
+/** An inline code span on one line; `inTable` escapes `|`, which GFM tables split cells on even inside code. */
+function codeSpan(text: string, inTable = false): string {
+  let body = text.replace(/\r?\n|\r/g, " ");
+  if (inTable) body = body.replace(/\|/g, "\\|");
+  const ticks = "`".repeat(longestBacktickRun(body) + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") ? " " : "";
+  return body === "" ? "" : `${ticks}${pad}${body}${pad}${ticks}`;
+}
+
+/** Untrusted text in a title: titles are plain text on GitHub, but still must not ping or cross-reference. */
+function titleSafe(text: string): string {
+  return text.replace(/@(?=[\p{L}\p{N}])|#(?=\p{N})|\b(?:GH|gh)-(?=\d)/gu, (m) => m + ZWJ).replace(/\s+/g, " ");
+}
+
+function cap(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function thousands(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+// ---------------------------------------------------------------- links
+
+const REPO = /^[\w.-]+\/[\w.-]+$/;
+const SAFE_REF = /^[\w./@+-]{1,200}$/;
+
+function versionOf(release: string): string {
+  const at = release.lastIndexOf("@");
+  return at > 0 ? release.slice(at + 1) : release;
+}
+
+/** The git ref frame links point at: the exact crashing version's tree. */
+function linkRef(input: RenderInput): string | null {
+  const { report, links } = input;
+  const ref =
+    input.ref ??
+    report.commit ??
+    (report.release ? links.tagTemplate.replace(/\{release\}/g, report.release).replace(/\{version\}/g, versionOf(report.release)) : undefined);
+  return ref !== undefined && SAFE_REF.test(ref) && !ref.includes("..") ? ref : null;
+}
+
+const JVM_SOURCE = /\.(?:java|kt|kts|scala|groovy)$/;
+
+/**
+ * The repository path of an in-app frame's file, or null when it cannot be known: not the
+ * project's code, an absolute path no `links.stripPrefixes` entry matches, a URL of a
+ * deployed asset.
+ */
+export function repoPath(frame: Frame, links: HotfixConfig["links"]): string | null {
+  if (!frame.in_app || !frame.file) return null;
+  let path = frame.file.replace(/\\/g, "/");
+  const prefix = links.stripPrefixes.map((p) => p.replace(/\\/g, "/")).find((p) => p !== "" && path.startsWith(p));
+  if (prefix !== undefined) {
+    path = path.slice(prefix.length);
+  } else {
+    // Bundlers' and Sentry's virtual schemes name project-relative paths; real URLs and absolute paths do not.
+    const virtual = /^(?:webpack(?:-internal)?|app|rewrite-frames):\/\/[^/]*/i.exec(path);
+    if (virtual) path = path.slice(virtual[0].length).replace(/^\/(?:\([^)]*\)\/)?/, "");
+    else if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("/") || path.startsWith("~")) return null;
+  }
+  path = path.replace(/[?#].*$/, "").replace(/^(?:\.{1,2}\/)+/, "").replace(/^\/+/, "");
+  if (!path.includes("/") && JVM_SOURCE.test(path) && frame.module?.includes(".")) {
+    // JVM frames name only the file; the package of the class gives its folders.
+    const packagePath = frame.module.split(".").slice(0, -1).join("/");
+    if (/^[\w/$]+$/.test(packagePath)) path = `${packagePath}/${path}`;
+  }
+  const root = links.root.replace(/\\/g, "/").replace(/^\/+|\/+$/g, "");
+  if (root) path = `${root}/${path}`;
+  if (path.split("/").some((s) => s === "" || s === ".." || s === ".") || /[\u0000-\u001f]/.test(path)) return null;
+  return path;
+}
+
+function blobUrl(repo: string, ref: string, path: string, line: number | undefined): string {
+  const encode = (p: string) =>
+    p
+      .split("/")
+      .map((s) => encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+      .join("/");
+  return `https://github.com/${repo}/blob/${encode(ref)}/${encode(path)}${line !== undefined && line > 0 ? `#L${line}` : ""}`;
+}
+
+// ---------------------------------------------------------------- marker
+
+export function issueMarker(marker: IssueMarker): string {
+  // `>` never appears raw, so nothing inside can end the comment early.
+  const json = JSON.stringify(marker).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return `${MARKER_OPEN}${json}${MARKER_CLOSE}`;
+}
+
+/** Reads the marker the App writes at the end of every hotfix issue; the last one wins, as ours is always last. */
+export function parseIssueMarker(body: string): IssueMarker | null {
+  const start = body.lastIndexOf(MARKER_OPEN);
+  if (start < 0) return null;
+  const end = body.indexOf(MARKER_CLOSE, start + MARKER_OPEN.length);
+  if (end < 0) return null;
+  try {
+    const parsed = IssueMarker.safeParse(JSON.parse(body.slice(start + MARKER_OPEN.length, end)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- sections
+
+const PROVIDER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the crash reporter" };
+
+/** Per-item caps keep one absurd field from crowding out everything else. */
+const CAP = { cell: 300, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8_000, markerPath: 300 };
+const MAX_VERSIONS_SHOWN = 10;
+const MAX_GAPS = 20;
+const MARKER_FRAMES = 20;
+const MARKER_VERSIONS = 50;
+/** Frames kept whatever the size: the crashing frame and its nearest callers. */
+const MIN_FRAMES = 5;
+/** Room for the notes that say what was cut. */
+const NOTE_RESERVE = 600;
+
+function crashingFrame(frames: Frame[]): Frame | undefined {
+  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]?.in_app) return frames[i];
+  return frames[frames.length - 1];
+}
+
+function basename(file: string): string {
+  return file.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? file;
+}
+
+function renderTitle(report: CrashReport): string {
+  const type = cap(report.exception.type.trim(), 60);
+  const frame = crashingFrame(report.frames);
+  const fn = frame?.function ? cap(frame.function.trim(), 40) : "";
+  const file = frame?.file ? cap(basename(frame.file), 40) : "";
+  const where = fn && file ? ` in ${fn} (${file})` : fn ? ` in ${fn}` : file ? ` in ${file}` : "";
+  const firstLine = report.exception.message.trim().split(/\r?\n/)[0] ?? "";
+  const room = TITLE_LIMIT - type.length - where.length - 2;
+  const message = firstLine && room >= 10 ? `: ${cap(firstLine, room)}` : "";
+  return cap(titleSafe(`${type}${message}${where}`), TITLE_LIMIT);
+}
+
+function tableRow(label: string, value: string): string {
+  return `| **${label}** | ${value} |`;
+}
+
+function cell(text: string | undefined): string {
+  return text ? neutralize(cap(text, CAP.cell)) : "";
+}
+
+function renderSummary(input: RenderInput, report: CrashReport): string {
+  const { stats } = input;
+  const versions = [...stats.versions].sort((a, b) => b.count - a.count);
+  const shown = versions
+    .slice(0, MAX_VERSIONS_SHOWN)
+    .map((v) => `${codeSpan(scrubText(bounded(v.version, 64)), true)} × ${thousands(v.count)}`)
+    .join(", ");
+  const more = versions.length > MAX_VERSIONS_SHOWN ? ` and ${versions.length - MAX_VERSIONS_SHOWN} more` : "";
+  const rows = [
+    "| | |",
+    "|---|---|",
+    tableRow("First seen", cell(scrubText(bounded(stats.firstSeen, CAP.cell))) || "unknown"),
+    tableRow("Last seen", cell(scrubText(bounded(stats.lastSeen, CAP.cell))) || "unknown"),
+    tableRow("Events", thousands(stats.events)),
+    tableRow("Users", thousands(stats.users)),
+  ];
+  if (shown) rows.push(tableRow("Versions", shown + more));
+  if (report.release) rows.push(tableRow("Release", codeSpan(cap(report.release, CAP.cell), true)));
+  if (report.environment) rows.push(tableRow("Environment", cell(report.environment)));
+  if (report.exception.handled !== undefined) rows.push(tableRow("Handled", report.exception.handled ? "yes" : "no, it crashed"));
+  if (report.project) rows.push(tableRow("Project", cell(report.project)));
+  const reporter = PROVIDER_NAMES[report.provider];
+  if (report.url && /^https?:\/\/[^\s<>"]+$/i.test(report.url)) {
+    const href = report.url.replace(/[()|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    rows.push(tableRow("Reporter", `[Open in ${reporter}](${cap(href, 2_000)})`));
+  }
+  rows.push(tableRow("Signature", codeSpan(input.signature, true)));
+  return rows.join("\n");
+}
+
+function renderFrame(frame: Frame, index: number, repo: string | null, ref: string | null, links: HotfixConfig["links"]): string {
+  const fn = frame.function ? codeSpan(cap(frame.function, CAP.functionName)) : "_unknown function_";
+  const file = frame.file ?? frame.module;
+  let location = "";
+  if (file) {
+    const position = frame.line !== undefined ? `:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ""}` : "";
+    const text = codeSpan(cap(file, CAP.location) + position);
+    const path = repo && ref ? repoPath(frame, links) : null;
+    location = ` at ${path && repo && ref ? `[${text}](${blobUrl(repo, ref, path, frame.line)})` : text}`;
+  }
+  const mark = frame.in_app ? "★ " : "";
+  const context = frame.in_app && frame.context_line?.trim() ? `\n   Source: ${codeSpan(cap(frame.context_line.trim(), CAP.contextLine))}` : "";
+  return `${index + 1}. ${mark}${fn}${location}${context}`;
+}
+
+function crumbData(data: Record<string, unknown> | undefined): string {
+  if (!data) return "";
+  const pairs = Object.entries(data).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return pairs.length ? ` (${pairs.join(", ")})` : "";
+}
+
+function renderCrumb(crumb: Breadcrumb): string {
+  const message = cap((crumb.message ?? "") + crumbData(crumb.data), CAP.crumb);
+  return `| ${cell(crumb.timestamp)} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${neutralize(message)} |`;
+}
+
+function renderDevice(report: CrashReport): string {
+  const rows: string[] = [];
+  const join = (...parts: (string | undefined)[]) => parts.filter((p) => p && p.trim()).join(" ");
+  const d = report.device;
+  if (d) {
+    const model = join(d.manufacturer, d.model ?? d.family);
+    const name = d.name && d.name !== model ? `${model ? `${model}, ` : ""}named ${d.name}` : model;
+    if (name) rows.push(tableRow("Device", cell(name)));
+    if (d.arch) rows.push(tableRow("Architecture", cell(d.arch)));
+    if (d.memory) rows.push(tableRow("Memory", cell(d.memory)));
+    if (d.orientation) rows.push(tableRow("Orientation", cell(d.orientation)));
+    if (d.locale) rows.push(tableRow("Locale", cell(d.locale)));
+  }
+  const os = report.os && join(report.os.name, report.os.version, report.os.build ? `(${report.os.build})` : undefined);
+  if (os) rows.push(tableRow("OS", cell(os)));
+  const runtime = report.runtime && join(report.runtime.name, report.runtime.version);
+  if (runtime) rows.push(tableRow("Runtime", cell(runtime)));
+  if (report.platform) rows.push(tableRow("Platform", cell(report.platform)));
+  return rows.length ? ["### Device", "", "| | |", "|---|---|", ...rows].join("\n") : "";
+}
+
+function renderGaps(gaps: string[]): string {
+  if (gaps.length === 0) return "";
+  const lines = gaps.slice(0, MAX_GAPS).map((g) => `- ${neutralize(cap(g, CAP.gap))}`);
+  if (gaps.length > MAX_GAPS) lines.push(`- and ${gaps.length - MAX_GAPS} more`);
+  return ["### Missing context", "", "This report lacked the following, so the sections above may be incomplete:", "", ...lines].join("\n");
+}
+
+function renderMarker(input: RenderInput, report: CrashReport): string {
+  const frames: string[] = [];
+  for (let i = report.frames.length - 1; i >= 0 && frames.length < MARKER_FRAMES; i--) {
+    const frame = report.frames[i];
+    const path = frame ? repoPath(frame, input.links) : null;
+    if (path && path.length <= CAP.markerPath && !frames.includes(path)) frames.push(path);
+  }
+  const marker: IssueMarker = {
+    v: 1,
+    signature: input.signature,
+    provider: report.provider,
+    frames,
+    versions: input.stats.versions.slice(0, MARKER_VERSIONS).map((v) => scrubText(bounded(v.version, 64))),
+  };
+  if (report.project) marker.project = cap(report.project, 200);
+  if (report.release) marker.release = cap(report.release, 200);
+  if (report.reporterGroupId) marker.reporterGroupId = cap(report.reporterGroupId, 200);
+  return issueMarker(marker);
+}
+
+function sumLengths(lines: string[], from: number, to: number): number {
+  let total = 0;
+  for (let i = from; i < to; i++) total += (lines[i]?.length ?? 0) + 1;
+  return total;
+}
+
+/** Longest text taken from one field of a report: the rest could never be shown, and scrubbing it costs time. */
+const FIELD_LIMIT = 2_000;
+const DATA_KEYS_LIMIT = 50;
+/** Frames (nearest the crash) and breadcrumbs (newest) an issue shows at most: more is noise, and costs time to scrub. */
+const MAX_FRAMES = 1_000;
+const MAX_CRUMBS = 1_000;
+
+/** Text cut before scrubbing drops its last, partial word: half a secret no longer matches the scrubber's patterns. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const lastSpace = cut.search(/\s\S*$/);
+  return `${lastSpace > 0 ? cut.slice(0, lastSpace) : ""}…`;
+}
+
+function boundedValue(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return bounded(value, CAP.crumb);
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= 3) return "…";
+  if (Array.isArray(value)) return value.slice(0, DATA_KEYS_LIMIT).map((v) => boundedValue(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, DATA_KEYS_LIMIT)
+      .map(([k, v]) => [bounded(k, CAP.cell), boundedValue(v, depth + 1)]),
+  );
+}
+
+function boundedRecord<T extends object>(record: T | undefined): T | undefined {
+  return record === undefined ? undefined : (boundedValue(record, 0) as T);
+}
+
+function boundReport(report: CrashReport): CrashReport {
+  const field = (text: string | undefined) => (text === undefined ? undefined : bounded(text, FIELD_LIMIT));
+  return {
+    ...report,
+    project: field(report.project),
+    exception: { ...report.exception, type: bounded(report.exception.type, FIELD_LIMIT), message: bounded(report.exception.message, CAP.message) },
+    frames: report.frames.slice(-MAX_FRAMES).map((f) => ({ ...f, file: field(f.file), function: field(f.function), module: field(f.module), context_line: field(f.context_line) })),
+    breadcrumbs: report.breadcrumbs.slice(-MAX_CRUMBS).map((b) => ({
+      ...b,
+      timestamp: field(b.timestamp),
+      category: field(b.category),
+      level: field(b.level),
+      message: field(b.message),
+      data: boundedRecord(b.data),
+    })),
+    device: boundedRecord(report.device),
+    os: boundedRecord(report.os),
+    runtime: boundedRecord(report.runtime),
+    platform: field(report.platform),
+    release: field(report.release),
+    environment: field(report.environment),
+    commit: field(report.commit),
+    url: field(report.url),
+    reporterGroupId: field(report.reporterGroupId),
+    gaps: report.gaps.map((g) => bounded(g, CAP.gap)),
+  };
+}
+
+/** Issue title and body for a crash group; the body is scrubbed, neutralised and at most BODY_LIMIT characters. */
+export function renderIssue(input: RenderInput): { title: string; body: string } {
+  const report = scrubReport(boundReport(input.report));
+  const repo = input.repo && REPO.test(input.repo) ? input.repo : null;
+  const ref = linkRef({ ...input, report });
+
+  const banner = input.regressedIn
+    ? `> [!CAUTION]\n> **Regression:** this crash is back in ${codeSpan(scrubText(bounded(input.regressedIn, 64)))}, a version that was supposed to fix it.\n`
+    : "";
+  const heading = `## ${codeSpan(cap(report.exception.type, 200))}${report.exception.handled === false ? " (unhandled)" : ""}`;
+  const summary = renderSummary(input, report);
+  const device = renderDevice(report);
+  const gaps = renderGaps(report.gaps);
+  const footer = [
+    "---",
+    `<sub>Opened by hotfix-loop from an alert of ${PROVIDER_NAMES[report.provider]}. Repeats of this crash update this issue; do not edit below this line.</sub>`,
+    renderMarker(input, report),
+  ].join("\n");
+
+  // Most recent call first, as crash reporters' UIs show it.
+  const frameLines: string[] = [];
+  for (let i = report.frames.length - 1, n = 0; i >= 0; i--, n++) {
+    const frame = report.frames[i];
+    if (frame) frameLines.push(renderFrame(frame, n, repo, ref, input.links));
+  }
+  const crumbRows = report.breadcrumbs.map(renderCrumb);
+  const message = report.exception.message;
+
+  const fixed =
+    banner.length + heading.length + summary.length + device.length + gaps.length + footer.length + NOTE_RESERVE + 400; /* headings and blank lines */
+  let frameCount = frameLines.length;
+  let crumbCount = crumbRows.length;
+  const fullMessageLength = input.report.exception.message.length;
+  let messageLength = message.length;
+  const size = () =>
+    fixed + messageLength + longestBacktickRun(message) + sumLengths(frameLines, 0, frameCount) + sumLengths(crumbRows, crumbRows.length - crumbCount, crumbRows.length);
+
+  let over = size() - BODY_LIMIT;
+  // Cut order: oldest breadcrumbs, then outermost frames, then the message.
+  while (over > 0 && crumbCount > 0) {
+    over -= (crumbRows[crumbRows.length - crumbCount]?.length ?? 0) + 1;
+    crumbCount--;
+  }
+  while (over > 0 && frameCount > MIN_FRAMES) {
+    frameCount--;
+    over -= (frameLines[frameCount]?.length ?? 0) + 1;
+  }
+  if (over > 0) messageLength = Math.max(0, messageLength - over);
+
+  const cuts: string[] = [];
+  const droppedCrumbs = input.report.breadcrumbs.length - crumbCount;
+  const droppedFrames = input.report.frames.length - frameCount;
+  if (droppedCrumbs > 0) cuts.push(`${thousands(droppedCrumbs)} oldest breadcrumbs`);
+  if (droppedFrames > 0) cuts.push(`${thousands(droppedFrames)} outermost frames`);
+  if (messageLength < message.length || fullMessageLength > CAP.message) {
+    cuts.push(`the message after ${thousands(messageLength)} of its ${thousands(fullMessageLength)} characters`);
+  }
+
+  const parts: string[] = [];
+  if (banner) parts.push(banner);
+  parts.push(heading, "");
+  if (messageLength > 0) {
+    const shown = message.slice(0, messageLength) + (messageLength < message.length ? "\n…" : "");
+    parts.push(codeBlock(shown, "text"), "");
+  } else if (message.length > 0) {
+    parts.push("_The message was too long to show._", "");
+  }
+  parts.push(summary, "");
+  parts.push("### Stack trace", "");
+  if (frameLines.length === 0) {
+    parts.push("_The report had no stack frames._", "");
+  } else {
+    const linked = repo && ref ? ` Links point at ${codeSpan(ref)}.` : "";
+    parts.push(`Most recent call first; ★ marks the project's own code.${linked}`, "");
+    for (let i = 0; i < frameCount; i++) parts.push(frameLines[i] ?? "");
+    if (droppedFrames > 0) parts.push("", `_${thousands(droppedFrames)} outermost frames not shown._`);
+    parts.push("");
+  }
+  if (crumbRows.length > 0) {
+    parts.push("### Breadcrumbs", "", "Oldest first; the last one happened just before the crash.", "");
+    if (droppedCrumbs > 0) parts.push(`_${thousands(droppedCrumbs)} older breadcrumbs not shown._`, "");
+    if (crumbCount > 0) {
+      parts.push("| Time | Category | Level | Message |", "|---|---|---|---|");
+      for (let i = crumbRows.length - crumbCount; i < crumbRows.length; i++) parts.push(crumbRows[i] ?? "");
+    }
+    parts.push("");
+  }
+  if (device) parts.push(device, "");
+  if (gaps) parts.push(gaps, "");
+  if (cuts.length > 0) parts.push(`> [!NOTE]\n> Cut to stay readable and within GitHub's ${thousands(BODY_LIMIT)}-character limit: ${cuts.join("; ")}.`, "");
+  parts.push(footer);
+  return { title: renderTitle(report), body: parts.join("\n") };
+}

@@ -1,0 +1,228 @@
+import { z } from "zod";
+import type { Breadcrumb, CrashReport, CrashReportInput, Frame } from "../core/crash.js";
+import {
+  type AlertProvider,
+  type AuthResult,
+  type InboundRequest,
+  type LatestContext,
+  type ParseResult,
+  fillGapsFromLatestEvent,
+  finishReport,
+  formatMemory,
+  isoTimestamp,
+  missingSecret,
+  payloadGap,
+  present,
+  refuse,
+  sameSecret,
+  validate,
+} from "./alert.js";
+import { ApiClient } from "./http.js";
+
+/**
+ * Bugsnag's Webhook integration (Data forwarding) and its Data Access API.
+ * Bugsnag lists the crashing frame first; CrashReport keeps Sentry's order, so frames are
+ * reversed. The webhook is not signed: a shared token in the URL or a header stands in.
+ * Captured webhooks spell the exception `exceptionClass` + `stackTrace` with string line
+ * numbers; event payloads use `exceptions[]` with `errorClass` (API: `error_class`) — all are read.
+ */
+
+const text = z.string().nullish();
+const lineNumber = z.union([z.number(), z.string().regex(/^\d+$/, "expected a line number").transform(Number)]).nullish();
+
+const BugsnagFrame = z.looseObject({
+  file: text,
+  method: text,
+  lineNumber,
+  line_number: lineNumber,
+  columnNumber: lineNumber,
+  column_number: lineNumber,
+  inProject: z.boolean().nullish(),
+  in_project: z.boolean().nullish(),
+  code: z.record(z.string(), z.string().nullable()).nullish(),
+});
+type BugsnagFrame = z.infer<typeof BugsnagFrame>;
+
+const BugsnagException = z.looseObject({
+  errorClass: text,
+  error_class: text,
+  message: text,
+  stacktrace: z.array(BugsnagFrame).nullish(),
+});
+
+const BugsnagBreadcrumb = z.looseObject({
+  timestamp: z.union([z.string(), z.number()]).nullish(),
+  name: text,
+  type: text,
+  metaData: z.record(z.string(), z.unknown()).nullish(),
+  meta_data: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const BugsnagDevice = z.looseObject({
+  osName: text,
+  osVersion: text,
+  model: text,
+  manufacturer: text,
+  locale: text,
+  orientation: text,
+  totalMemory: z.number().nullish(),
+  runtimeVersions: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const BugsnagApp = z.looseObject({ version: text, releaseStage: text, release_stage: text, type: text });
+
+/** The parts shared by the webhook's `error` and the API's event. */
+const eventFields = {
+  exceptions: z.array(BugsnagException).nullish(),
+  breadcrumbs: z.array(BugsnagBreadcrumb).nullish(),
+  device: BugsnagDevice.nullish(),
+  app: BugsnagApp.nullish(),
+  unhandled: z.boolean().nullish(),
+};
+
+const BugsnagEvent = z.looseObject({ id: text, ...eventFields });
+type BugsnagEvent = z.infer<typeof BugsnagEvent>;
+
+const BugsnagWebhook = z.looseObject({
+  project: z.looseObject({ id: text, name: text, url: text }).nullish(),
+  trigger: z.looseObject({ type: z.string(), message: text }),
+  error: z
+    .looseObject({
+      ...eventFields,
+      id: text,
+      errorId: text,
+      exceptionClass: text,
+      message: text,
+      appVersion: text,
+      releaseStage: text,
+      firstReceived: text,
+      receivedAt: text,
+      url: text,
+      occurrences: z.number().int().nullish(),
+      usersAffected: z.number().int().nullish(),
+      stackTrace: z.array(BugsnagFrame).nullish(),
+      stacktrace: z.array(BugsnagFrame).nullish(),
+    })
+    .nullish(),
+});
+
+/** Triggers about an error occurring; the rest (comments, state changes, releases, spikes) are not crashes. */
+const CRASH_TRIGGERS = new Set(["firstException", "exception", "errorEventFrequency", "powerTen", "reopened"]);
+
+const WEBHOOK_SOURCE = "Bugsnag's webhook";
+
+function frameFrom(frame: BugsnagFrame): Frame {
+  const line = frame.lineNumber ?? frame.line_number ?? undefined;
+  const code = frame.code ?? undefined;
+  return {
+    ...present({
+      file: frame.file,
+      function: frame.method,
+      line,
+      column: frame.columnNumber ?? frame.column_number ?? undefined,
+      context_line: line === undefined ? undefined : (code?.[String(line)] ?? undefined),
+    }),
+    in_app: frame.inProject ?? frame.in_project ?? false,
+  };
+}
+
+/** Bugsnag lists the crashing frame first; CrashReport wants it last. */
+function framesInSentryOrder(frames: BugsnagFrame[] | null | undefined): Frame[] {
+  return (frames ?? []).map(frameFrom).reverse();
+}
+
+function breadcrumbFrom(crumb: z.infer<typeof BugsnagBreadcrumb>): Breadcrumb {
+  const data = crumb.metaData ?? crumb.meta_data;
+  return {
+    ...present({ timestamp: isoTimestamp(crumb.timestamp), category: crumb.type, message: crumb.name }),
+    ...(data && Object.keys(data).length ? { data } : {}),
+  };
+}
+
+function eventContext(event: BugsnagEvent): LatestContext {
+  const device = event.device;
+  const runtime = device?.runtimeVersions ? Object.entries(device.runtimeVersions).find(([, v]) => typeof v === "string") : undefined;
+  return {
+    frames: framesInSentryOrder(event.exceptions?.[0]?.stacktrace),
+    breadcrumbs: (event.breadcrumbs ?? []).map(breadcrumbFrom),
+    device: device ? present({ model: device.model, manufacturer: device.manufacturer, locale: device.locale, orientation: device.orientation, memory: formatMemory(device.totalMemory) }) : undefined,
+    os: device ? present({ name: device.osName, version: device.osVersion }) : undefined,
+    runtime: runtime ? { name: runtime[0], version: String(runtime[1]) } : undefined,
+    platform: event.app?.type ?? undefined,
+    release: event.app?.version ?? undefined,
+    environment: event.app?.releaseStage ?? event.app?.release_stage ?? undefined,
+    reporterEventId: event.id ?? undefined,
+  };
+}
+
+export const bugsnag: AlertProvider = {
+  name: "bugsnag",
+  secretEnv: "BUGSNAG_WEBHOOK_TOKEN",
+
+  authenticate(req: InboundRequest, secret: string): AuthResult {
+    const unset = missingSecret(this.secretEnv, secret);
+    if (unset) return unset;
+    const token = req.query.get("token") ?? req.headers["x-hotfix-token"];
+    if (!token) return refuse("token missing: add ?token=<BUGSNAG_WEBHOOK_TOKEN> to the webhook URL in Bugsnag (or send X-Hotfix-Token)");
+    return sameSecret(token, secret) ? { ok: true } : refuse("token does not match BUGSNAG_WEBHOOK_TOKEN");
+  },
+
+  parse(body: unknown): ParseResult {
+    const parsed = validate(BugsnagWebhook, body);
+    if (!parsed.ok) return parsed;
+    const { project, trigger, error } = parsed.data;
+    if (!CRASH_TRIGGERS.has(trigger.type)) {
+      return { ok: false, error: `trigger.type: ${trigger.type} is not about an error occurring; enable only error triggers (e.g. firstException, exception, reopened)` };
+    }
+    if (!error) return { ok: false, error: "error: missing (a crash trigger always carries the error)" };
+    const first = error.exceptions?.[0];
+    const type = first?.errorClass ?? first?.error_class ?? error.exceptionClass;
+    if (!type) return { ok: false, error: "error.exceptionClass: missing (and no error.exceptions[0].errorClass)" };
+    const context = eventContext(error);
+    const frames = first ? context.frames ?? [] : framesInSentryOrder(error.stackTrace ?? error.stacktrace);
+    const gaps = [
+      ...(frames.length ? [] : [payloadGap("stack trace", WEBHOOK_SOURCE)]),
+      ...(context.breadcrumbs?.length ? [] : [payloadGap("breadcrumbs", WEBHOOK_SOURCE)]),
+      ...(context.device || context.os ? [] : [payloadGap("device", WEBHOOK_SOURCE)]),
+    ];
+    const report: CrashReportInput = {
+      provider: "bugsnag",
+      ...context,
+      project: project?.id ?? undefined,
+      exception: { type, message: first?.message ?? error.message ?? "", ...(error.unhandled == null ? {} : { handled: !error.unhandled }) },
+      frames,
+      release: context.release ?? error.appVersion ?? undefined,
+      environment: context.environment ?? error.releaseStage ?? undefined,
+      events: error.occurrences ?? undefined,
+      users: error.usersAffected ?? undefined,
+      firstSeen: error.firstReceived ?? undefined,
+      lastSeen: error.receivedAt ?? undefined,
+      url: error.url ?? undefined,
+      reporterGroupId: error.errorId ?? undefined,
+      gaps,
+    };
+    // One event of one error is one delivery; without either, the App falls back to the body's hash.
+    const occurrence = error.id ?? error.receivedAt;
+    const deliveryId = error.errorId && occurrence ? `${error.errorId}:${occurrence}` : null;
+    return finishReport(report, deliveryId);
+  },
+
+  async completeContext(report: CrashReport, env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<CrashReport> {
+    return fillGapsFromLatestEvent(report, async () => {
+      const token = env.BUGSNAG_AUTH_TOKEN;
+      if (!token) throw new Error("BUGSNAG_AUTH_TOKEN is not set");
+      if (!report.project) throw new Error("the alert has no Bugsnag project id");
+      if (!report.reporterGroupId) throw new Error("the alert has no Bugsnag error id");
+      const client = new ApiClient({
+        name: "Bugsnag",
+        baseUrl: env.BUGSNAG_API_URL || "https://api.bugsnag.com",
+        authorization: `token ${token}`,
+        headers: { "X-Version": "2" },
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      });
+      const path = `projects/${encodeURIComponent(report.project)}/errors/${encodeURIComponent(report.reporterGroupId)}/events/latest`;
+      const { body } = await client.get(path, BugsnagEvent);
+      return eventContext(body);
+    });
+  },
+};

@@ -1,0 +1,347 @@
+import { z } from "zod";
+import type { Breadcrumb, CrashReport, CrashReportInput, Frame } from "../core/crash.js";
+import {
+  type AlertProvider,
+  type AuthResult,
+  type InboundRequest,
+  type LatestContext,
+  type ParseResult,
+  fillGapsFromLatestEvent,
+  finishReport,
+  formatMemory,
+  hmacSha256Hex,
+  isoTimestamp,
+  missingSecret,
+  payloadGap,
+  present,
+  refuse,
+  replayRefusal,
+  sameSecret,
+  validate,
+} from "./alert.js";
+import { ApiClient } from "./http.js";
+
+/**
+ * Sentry's integration-platform webhooks: issue alerts (`event_alert`, the whole event)
+ * and issue webhooks (`issue`, the group without a stack, completed from the API).
+ * One event mapper serves both the webhook's event and the API's event, which spell
+ * frames (`lineno` / `lineNo`) and sections (`exception` / `entries`) differently.
+ */
+
+const text = z.string().nullish();
+const count = z.number().nullish();
+
+const SentryFrame = z.looseObject({
+  filename: text,
+  abs_path: text,
+  absPath: text,
+  function: text,
+  module: text,
+  lineno: count,
+  lineNo: count,
+  colno: count,
+  colNo: count,
+  in_app: z.boolean().nullish(),
+  inApp: z.boolean().nullish(),
+  context_line: text,
+  /** API form: [[line number, source line], ...]. */
+  context: z.array(z.array(z.unknown())).nullish(),
+});
+type SentryFrame = z.infer<typeof SentryFrame>;
+
+const ExceptionValue = z.looseObject({
+  type: text,
+  value: text,
+  module: text,
+  mechanism: z.looseObject({ handled: z.boolean().nullish() }).nullish(),
+  stacktrace: z.looseObject({ frames: z.array(SentryFrame).nullish() }).nullish(),
+});
+
+const SentryBreadcrumb = z.looseObject({
+  timestamp: z.union([z.number(), z.string()]).nullish(),
+  type: text,
+  category: text,
+  level: text,
+  message: text,
+  data: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const SentryContexts = z.looseObject({
+  device: z
+    .looseObject({
+      name: text,
+      model: text,
+      model_id: text,
+      manufacturer: text,
+      brand: text,
+      family: text,
+      arch: text,
+      memory_size: count,
+      orientation: text,
+      locale: text,
+    })
+    .nullish(),
+  os: z.looseObject({ name: text, version: text, build: text }).nullish(),
+  runtime: z.looseObject({ name: text, version: text }).nullish(),
+});
+
+/** Webhook events send tags as pairs, the API as {key, value} objects. */
+const SentryTags = z.array(z.union([z.tuple([z.string(), z.string().nullable()]), z.looseObject({ key: z.string(), value: z.string().nullable() })]));
+
+const SentryEventShape = z.looseObject({
+  event_id: text,
+  eventID: text,
+  issue_id: z.union([z.string(), z.number()]).nullish(),
+  groupID: text,
+  project: z.union([z.string(), z.number()]).nullish(),
+  platform: text,
+  release: z.union([z.string(), z.looseObject({ version: z.string() })]).nullish(),
+  environment: text,
+  title: text,
+  metadata: z.looseObject({ type: text, value: text }).nullish(),
+  exception: z.looseObject({ values: z.array(ExceptionValue).nullish() }).nullish(),
+  breadcrumbs: z.looseObject({ values: z.array(SentryBreadcrumb).nullish() }).nullish(),
+  contexts: SentryContexts.nullish(),
+  tags: SentryTags.nullish(),
+  url: text,
+  web_url: text,
+  issue_url: text,
+});
+
+/** The API nests exception and breadcrumbs in `entries`; lift them where the webhook has them. */
+function liftEntries(raw: unknown): unknown {
+  if (raw === null || typeof raw !== "object" || !Array.isArray((raw as { entries?: unknown }).entries)) return raw;
+  const event = { ...(raw as Record<string, unknown>) };
+  for (const entry of event.entries as unknown[]) {
+    if (entry === null || typeof entry !== "object") continue;
+    const { type, data } = entry as { type?: unknown; data?: unknown };
+    if ((type === "exception" || type === "breadcrumbs") && event[type] == null) event[type] = data;
+  }
+  return event;
+}
+
+const SentryEvent = z.preprocess(liftEntries, SentryEventShape);
+type SentryEvent = z.infer<typeof SentryEventShape>;
+
+const SentryIssue = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  title: text,
+  culprit: text,
+  platform: text,
+  count: z.union([z.string(), z.number()]).nullish(),
+  userCount: count,
+  firstSeen: text,
+  lastSeen: text,
+  metadata: z.looseObject({ type: text, value: text, filename: text }).nullish(),
+  project: z.looseObject({ slug: text, id: z.union([z.string(), z.number()]).nullish() }).nullish(),
+  permalink: text,
+  web_url: text,
+  url: text,
+  project_url: text,
+});
+
+const SentryWebhook = z.looseObject({
+  action: z.string(),
+  data: z.looseObject({
+    event: SentryEvent.optional(),
+    issue: SentryIssue.optional(),
+  }),
+});
+
+const ISSUE_ACTIONS_THAT_ARE_CRASHES = new Set(["created", "unresolved"]);
+
+function frameFrom(frame: SentryFrame): Frame {
+  const line = frame.lineno ?? frame.lineNo ?? undefined;
+  const sourceLine =
+    frame.context_line ?? (frame.context ?? []).find((pair) => pair[0] === line && typeof pair[1] === "string")?.[1];
+  return {
+    ...present({
+      file: frame.filename ?? frame.abs_path ?? frame.absPath,
+      function: frame.function,
+      module: frame.module,
+      line: line === undefined ? undefined : Math.trunc(line),
+      column: frame.colno ?? frame.colNo ?? undefined,
+      context_line: typeof sourceLine === "string" ? sourceLine : undefined,
+    }),
+    in_app: frame.in_app ?? frame.inApp ?? false,
+  };
+}
+
+function breadcrumbFrom(crumb: z.infer<typeof SentryBreadcrumb>): Breadcrumb {
+  return {
+    ...present({
+      timestamp: isoTimestamp(crumb.timestamp),
+      category: crumb.category ?? crumb.type,
+      level: crumb.level,
+      message: crumb.message,
+    }),
+    ...(crumb.data && Object.keys(crumb.data).length ? { data: crumb.data } : {}),
+  };
+}
+
+function tag(event: SentryEvent, key: string): string | undefined {
+  for (const entry of event.tags ?? []) {
+    const [k, v] = Array.isArray(entry) ? entry : [entry.key, entry.value];
+    if (k === key && v) return v;
+  }
+  return undefined;
+}
+
+/** The exception Sentry shows: the last value (earlier values are its causes) that has a type. */
+function mainException(event: SentryEvent) {
+  const values = event.exception?.values ?? [];
+  for (let i = values.length - 1; i >= 0; i--) if (values[i]?.type) return values[i];
+  return values.at(-1);
+}
+
+/** The context of one event, from the webhook's `data.event` or the API's latest event. */
+function eventContext(event: SentryEvent): LatestContext & { type?: string; message?: string; handled?: boolean } {
+  const exception = mainException(event);
+  const device = event.contexts?.device;
+  const release = typeof event.release === "string" ? event.release : (event.release?.version ?? tag(event, "release"));
+  return {
+    type: exception?.type ?? event.metadata?.type ?? undefined,
+    message: exception?.value ?? event.metadata?.value ?? "",
+    handled: exception?.mechanism?.handled ?? undefined,
+    frames: (exception?.stacktrace?.frames ?? []).map(frameFrom),
+    breadcrumbs: (event.breadcrumbs?.values ?? []).map(breadcrumbFrom),
+    device: device
+      ? present({
+          name: device.name,
+          model: device.model ?? device.model_id,
+          manufacturer: device.manufacturer ?? device.brand,
+          family: device.family,
+          arch: device.arch,
+          memory: formatMemory(device.memory_size),
+          orientation: device.orientation,
+          locale: device.locale,
+        })
+      : undefined,
+    os: event.contexts?.os ? present({ name: event.contexts.os.name, version: event.contexts.os.version, build: event.contexts.os.build }) : undefined,
+    runtime: event.contexts?.runtime ? present({ name: event.contexts.runtime.name, version: event.contexts.runtime.version }) : undefined,
+    platform: event.platform ?? undefined,
+    release: release ?? undefined,
+    environment: event.environment ?? tag(event, "environment"),
+    reporterEventId: event.event_id ?? event.eventID ?? undefined,
+  };
+}
+
+/** The organization slug in any Sentry URL: /organizations/<org>/, /api/0/projects/<org>/, or <org>.sentry.io. */
+function sentryOrganization(...urls: (string | null | undefined)[]): string | undefined {
+  for (const url of urls) {
+    if (!url) continue;
+    const inPath = /\/organizations\/([^/?#]+)/.exec(url)?.[1] ?? /\/api\/0\/projects\/([^/?#]+)\//.exec(url)?.[1];
+    if (inPath) return decodeURIComponent(inPath);
+    try {
+      const sub = /^([a-z0-9-]+)\.sentry\.io$/i.exec(new URL(url).hostname)?.[1];
+      if (sub && !["us", "de", "www"].includes(sub)) return sub;
+    } catch {
+      // Not a URL; try the next one.
+    }
+  }
+  return undefined;
+}
+
+function projectSlugFromApiUrl(url: string | null | undefined): string | undefined {
+  return url ? /\/api\/0\/projects\/[^/]+\/([^/?#]+)/.exec(url)?.[1] : undefined;
+}
+
+function parseEventAlert(event: SentryEvent, deliveryId: string | null): ParseResult {
+  const context = eventContext(event);
+  if (!context.type) {
+    return { ok: false, error: "data.event.exception.values: no exception with a type (an issue alert on a message, not a crash)" };
+  }
+  const { type, message, handled, ...rest } = context;
+  const issueId = event.issue_id ?? event.groupID;
+  const report: CrashReportInput = {
+    provider: "sentry",
+    ...rest,
+    project: projectSlugFromApiUrl(event.url) ?? (event.project == null ? undefined : String(event.project)),
+    exception: { type, message: message ?? "", ...(handled === undefined ? {} : { handled }) },
+    url: event.web_url ?? undefined,
+    reporterGroupId: issueId == null ? undefined : String(issueId),
+  };
+  return finishReport(report, deliveryId);
+}
+
+const ISSUE_SOURCE = "Sentry's issue webhook";
+
+function parseIssue(issue: z.infer<typeof SentryIssue>, deliveryId: string | null): ParseResult {
+  const type = issue.metadata?.type;
+  if (!type) return { ok: false, error: "data.issue.metadata.type: missing (an issue without an exception type is not a crash)" };
+  const org = sentryOrganization(issue.web_url, issue.permalink, issue.project_url);
+  const origin = [issue.url, issue.project_url].map((u) => (u ? /^https?:\/\/[^/]+/.exec(u)?.[0] : undefined)).find(Boolean);
+  // Without a web link the issue's canonical page is built from the org found in its API URLs.
+  const url = issue.web_url ?? issue.permalink ?? (org && origin ? `${origin}/organizations/${org}/issues/${issue.id}/` : undefined);
+  const events = issue.count == null ? undefined : Number(issue.count);
+  const report: CrashReportInput = {
+    provider: "sentry",
+    project: issue.project?.slug ?? projectSlugFromApiUrl(issue.project_url),
+    exception: { type, message: issue.metadata?.value ?? "" },
+    platform: issue.platform ?? undefined,
+    events: Number.isInteger(events) ? events : undefined,
+    users: issue.userCount ?? undefined,
+    firstSeen: issue.firstSeen ?? undefined,
+    lastSeen: issue.lastSeen ?? undefined,
+    url,
+    reporterGroupId: issue.id,
+    gaps: [payloadGap("stack trace", ISSUE_SOURCE), payloadGap("breadcrumbs", ISSUE_SOURCE), payloadGap("device", ISSUE_SOURCE)],
+  };
+  return finishReport(report, deliveryId);
+}
+
+export const sentry: AlertProvider = {
+  name: "sentry",
+  secretEnv: "SENTRY_CLIENT_SECRET",
+
+  authenticate(req: InboundRequest, secret: string, now: Date): AuthResult {
+    const unset = missingSecret(this.secretEnv, secret);
+    if (unset) return unset;
+    const signature = req.headers["sentry-hook-signature"];
+    if (!signature) return refuse("Sentry-Hook-Signature header is missing (is the App's URL set as the integration's webhook URL?)");
+    if (!sameSecret(signature.trim().toLowerCase(), hmacSha256Hex(secret, req.rawBody))) {
+      return refuse("Sentry-Hook-Signature does not match the body (check SENTRY_CLIENT_SECRET is the integration's client secret)");
+    }
+    const timestamp = req.headers["sentry-hook-timestamp"];
+    return (timestamp && replayRefusal("Sentry-Hook-Timestamp", timestamp, now)) || { ok: true };
+  },
+
+  parse(body: unknown, req: InboundRequest): ParseResult {
+    const resource = req.headers["sentry-hook-resource"];
+    if (resource && resource !== "event_alert" && resource !== "issue") {
+      return { ok: false, error: `Sentry-Hook-Resource: ${resource} is not a crash alert; send issue alerts (event_alert) or issue webhooks` };
+    }
+    const parsed = validate(SentryWebhook, body);
+    if (!parsed.ok) return parsed;
+    const { action, data } = parsed.data;
+    const deliveryId = req.headers["request-id"] ?? null;
+    if (data.event && resource !== "issue") return parseEventAlert(data.event, deliveryId);
+    if (data.issue) {
+      if (!ISSUE_ACTIONS_THAT_ARE_CRASHES.has(action)) {
+        return { ok: false, error: `action: issue.${action} is not a crash occurrence; only issue.created and issue.unresolved are` };
+      }
+      return parseIssue(data.issue, deliveryId);
+    }
+    return { ok: false, error: "data: expected data.event (an issue alert) or data.issue (an issue webhook); found neither" };
+  },
+
+  async completeContext(report: CrashReport, env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<CrashReport> {
+    return fillGapsFromLatestEvent(report, async () => {
+      const token = env.SENTRY_AUTH_TOKEN;
+      if (!token) throw new Error("SENTRY_AUTH_TOKEN is not set");
+      const org = sentryOrganization(report.url);
+      if (!org) throw new Error("the alert names no Sentry organization (no issue web URL)");
+      if (!report.reporterGroupId) throw new Error("the alert has no Sentry issue id");
+      const client = new ApiClient({
+        name: "Sentry",
+        baseUrl: env.SENTRY_URL || "https://sentry.io",
+        authorization: `Bearer ${token}`,
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      });
+      const path = `api/0/organizations/${encodeURIComponent(org)}/issues/${encodeURIComponent(report.reporterGroupId)}/events/latest/`;
+      const { body } = await client.get(path, SentryEvent);
+      const { type: _type, message: _message, handled: _handled, ...context } = eventContext(body);
+      return context;
+    });
+  },
+};

@@ -1,0 +1,104 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fixture, hotfixMarker, inputVariable, parseOutputFile, prFile } from "./harness.js";
+import { startPrApi, type PrApi } from "./pr-api-server.js";
+
+/** The committed bundle run as GitHub runs it: `node dist/index.js` with the runner's environment. */
+
+const DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+const NODE = process.env.HOTFIX_TEST_NODE ?? process.execPath;
+
+let api: PrApi | undefined;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first (CI builds before testing)`);
+});
+
+afterEach(async () => {
+  await api?.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  api = undefined;
+});
+
+function runDist(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    // A runner gives the step only its own variables, not the test's.
+    const child = spawn(NODE, [DIST], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout }));
+  });
+}
+
+function runnerEnv(payload: unknown, inputs: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), "hotfix-dist-"));
+  dirs.push(dir);
+  const files = { event: join(dir, "event.json"), output: join(dir, "output"), summary: join(dir, "summary.md") };
+  writeFileSync(files.event, JSON.stringify(payload));
+  writeFileSync(files.output, "");
+  writeFileSync(files.summary, "");
+  const env = {
+    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_REPOSITORY: "Codertocat/Hello-World",
+    GITHUB_API_URL: api!.url,
+    GITHUB_WORKSPACE: dir,
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputVariable(k), v])),
+  };
+  return { env, outputs: () => parseOutputFile(readFileSync(files.output, "utf8")), summary: () => readFileSync(files.summary, "utf8") };
+}
+
+describe("dist/index.js", () => {
+  it("checks a hotfix PR end to end: outputs, check run and one sticky comment", async () => {
+    api = await startPrApi({
+      owner: "Codertocat",
+      repo: "Hello-World",
+      pullNumber: 2,
+      files: [prFile("src/checkout/cart.ts"), prFile("db/migrations/1.sql", { status: "added", patch: "@@ -0,0 +1 @@\n+DROP TABLE cart;" })],
+      issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
+    });
+    const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), {
+      "github-token": "ghs_test",
+      mode: "check",
+      "config-path": ".github/hotfix.yml",
+      "max-files": "5",
+      comment: "true",
+    });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code, stdout).toBe(1);
+    expect(stdout).toContain("::error::Hotfix narrow-diff rules failed");
+    const outputs = runner.outputs();
+    expect(outputs).toMatchObject({ "is-hotfix": "true", verdict: "fail", files: "2", lines: "8" });
+    expect(JSON.parse(outputs.violations ?? "").map((v: { rule: string }) => v.rule)).toEqual(["forbiddenPaths", "regressionTest"]);
+    expect(api.checkRuns).toHaveLength(1);
+    expect(api.checkRuns[0]).toMatchObject({ name: "hotfix / narrow diff", conclusion: "failure", head_sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821" });
+    expect(api.checkRuns[0].output.annotations).toEqual([expect.objectContaining({ path: "db/migrations/1.sql", start_line: 1 })]);
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]?.body.startsWith("<!-- hotfix-loop:check -->")).toBe(true);
+    expect(runner.summary()).toContain("forbidden paths");
+
+    // The same PR checked again: the comment is edited, not repeated.
+    const again = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
+    await runDist(again.env);
+    expect(api.comments).toHaveLength(1);
+    expect(api.calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/"))).toHaveLength(1);
+  });
+
+  it("fails the step naming a bad input", async () => {
+    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
+    const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "check", comment: "maybe" });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code).toBe(1);
+    expect(stdout).toContain('::error::Input "comment": expected true or false; got "maybe"');
+    expect(api.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseIssueMarker } from "../../src/core/render.js";
+import { verificationMarker } from "../../src/core/verify-report.js";
+import type { RunningApp } from "../../src/app/server.js";
+import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
+import type { Store } from "../../src/store/store.js";
+import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+
+// The App against the loopback GitHub stand-in: storms, regressions, a lost store.
+
+const REPO = "acme/shop-android";
+const CONFIG = "sources:\n  - provider: sentry\nlinks:\n  root: app/src/main/java\n";
+
+function sentryAlert(release?: string): Buffer {
+  const payload = JSON.parse(fixture("sentry/event_alert-android.json").toString());
+  if (release) payload.data.event.release = release;
+  return Buffer.from(JSON.stringify(payload));
+}
+
+function issueEvent(action: "closed" | "reopened", number: number, senderType: "User" | "Bot") {
+  const payload = githubExample("issues", "reopened");
+  payload.action = action;
+  Object.assign(payload.issue, { number, state: action === "closed" ? "closed" : "open" });
+  Object.assign(payload.repository, { name: "shop-android", full_name: REPO, owner: { ...payload.repository.owner, login: "acme" } });
+  payload.sender.type = senderType;
+  payload.installation = { id: 4242 };
+  return payload;
+}
+
+let github: GitHubStandin;
+let store: Store;
+let app: RunningApp;
+
+beforeEach(async () => {
+  github = await startGitHubStandin({ repos: { [REPO]: { installationId: 4242, files: { ".github/hotfix.yml": CONFIG } } } });
+  store = await memoryStore();
+  app = await testApp(store, github.url);
+});
+
+afterEach(async () => {
+  await app.close();
+  await store.close();
+  await github.close();
+});
+
+const routeCount = (route: string) => github.calls.filter((c) => c.route === route && c.status < 300).length;
+
+describe("one crash, one issue", () => {
+  it("200 concurrent alerts of one signature open exactly one issue and edit it at most a few times", async () => {
+    const body = sentryAlert();
+    const answers = await Promise.all(Array.from({ length: 200 }, () => post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body))));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(new Set(answers.map((a) => a.body.signature)).size).toBe(1);
+
+    const group = await until(async () => {
+      const g = await store.findGroup(REPO, answers[0]!.body.signature);
+      return g?.issueNumber !== null && g;
+    });
+    await until(async () => (await store.stats()).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
+    expect(group.events).toBe(200);
+    expect(github.issues.get(REPO)).toHaveLength(1);
+    expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
+    expect(routeCount("PATCH /repos/{owner}/{repo}/issues/{number}")).toBeLessThanOrEqual(2);
+    // Concurrent first alerts for an unknown repository share one look-up.
+    expect(routeCount("GET /repos/{owner}/{repo}/installation")).toBe(1);
+  });
+
+  it("a resolved crash seen again in a newer version reopens its issue once, as a regression", async () => {
+    const first = sentryAlert("com.example.shop@4.12.1");
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
+    const group = await until(async () => {
+      const g = await store.findGroup(REPO, accepted.signature);
+      return g?.issueNumber !== null && g;
+    });
+    const issue = github.issues.get(REPO)![0]!;
+
+    // The Action's verification comment names the version the fix shipped in; then a person closes the issue.
+    issue.comments.push({ id: 900, body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}` });
+    issue.state = "closed";
+    expect(await deliverWebhook(app, "issues", issueEvent("closed", issue.number, "User"))).toBe(200);
+    expect(await store.getGroup(group.id)).toMatchObject({ state: "resolved", fixedIn: "com.example.shop@4.12.2" });
+
+    // An old build still crashing is not news; the fixed version crashing is.
+    const old = sentryAlert("com.example.shop@4.12.1");
+    await post(app, `/hotfix/alerts/sentry/${REPO}`, old, sentryHeaders(old));
+    expect((await store.getGroup(group.id))?.state).toBe("resolved");
+    const again = sentryAlert("com.example.shop@4.12.3");
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, again, sentryHeaders(again))).status).toBe(202);
+
+    await until(() => issue.state === "open" && issue.comments.length === 2);
+    await until(async () => (await store.getGroup(group.id))?.regressedIn === null);
+    expect(issue.labels).toContain("regression");
+    // Reporter text is neutralised: the "@" in a Sentry release carries a zero-width joiner so it mentions nobody.
+    expect(issue.comments[1]!.body.replace(/\u200d/g, "")).toMatch(/^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/);
+    expect(await store.getGroup(group.id)).toMatchObject({ state: "open" });
+    expect(github.issues.get(REPO)).toHaveLength(1);
+
+    // Our own reopen comes back as an issues.reopened event from a bot: nothing changes.
+    expect(await deliverWebhook(app, "issues", issueEvent("reopened", issue.number, "Bot"))).toBe(200);
+    expect(issue.comments).toHaveLength(2);
+  });
+
+  it("a person reopening a closed hotfix issue reopens the crash group", async () => {
+    const body = sentryAlert();
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
+    const group = await until(async () => {
+      const g = await store.findGroup(REPO, accepted.signature);
+      return g?.issueNumber !== null && g;
+    });
+    await deliverWebhook(app, "issues", issueEvent("closed", group.issueNumber!, "User"));
+    expect(await store.getGroup(group.id)).toMatchObject({ state: "resolved", fixedIn: null });
+    await deliverWebhook(app, "issues", issueEvent("reopened", group.issueNumber!, "User"));
+    expect((await store.getGroup(group.id))?.state).toBe("open");
+  });
+
+  it("store lost: the marker in the issue body lets the App find its issue instead of opening a second", async () => {
+    const body = sentryAlert();
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
+    await until(() => github.issues.get(REPO)?.length === 1);
+    await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber !== null);
+    await app.close();
+    await store.close();
+
+    store = await memoryStore();
+    app = await testApp(store, github.url);
+    const repeat = sentryAlert();
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, repeat, sentryHeaders(repeat, { "request-id": randomUUID() }))).status).toBe(202);
+    const group = await until(async () => {
+      const g = await store.findGroup(REPO, accepted.signature);
+      return g?.renderedAt !== null && g;
+    });
+    expect(group.issueNumber).toBe(1);
+    expect(github.issues.get(REPO)).toHaveLength(1);
+    expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
+    // The body is rewritten with what the new store knows.
+    expect(routeCount("PATCH /repos/{owner}/{repo}/issues/{number}")).toBe(1);
+    expect(parseIssueMarker(github.issues.get(REPO)![0]!.body)?.signature).toBe(accepted.signature);
+  });
+});
+
+describe("repository settings follow GitHub's events", () => {
+  it("a push to the default branch that changes .github/hotfix.yml refreshes the cached config", async () => {
+    const body = sentryAlert();
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
+    await until(async () => (await store.findGroup(REPO, accepted.signature))?.renderedAt);
+    github.calls.length = 0;
+
+    const push = githubExample("push", undefined, (p) => p.ref === "refs/heads/master" && p.installation);
+    Object.assign(push.repository, { name: "shop-android", full_name: REPO, default_branch: "master", owner: { ...push.repository.owner, login: "acme", name: "acme" } });
+    push.installation = { id: 4242 };
+    push.commits = [{ ...push.commits[0], added: [], removed: [], modified: [".github/hotfix.yml"] }];
+    expect(await deliverWebhook(app, "push", push)).toBe(200);
+    expect(github.calls.map((c) => c.route)).toContain("GET /repos/{owner}/{repo}/contents/{path}");
+
+    // A push elsewhere costs nothing.
+    github.calls.length = 0;
+    push.ref = "refs/heads/feature";
+    expect(await deliverWebhook(app, "push", push)).toBe(200);
+    expect(github.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { CrashReport } from "../../src/core/crash.js";
+import { computeSignature, normalizeFunction, normalizeMessage, normalizePath } from "../../src/core/signature.js";
+import { loadStacks } from "./stacks.js";
+
+const stacks = loadStacks();
+
+describe("computeSignature on real stack traces", () => {
+  it("has fixtures in every language family the brief names", () => {
+    expect(stacks.length).toBeGreaterThanOrEqual(10);
+    const platforms = new Set(stacks.map((s) => s.report.platform));
+    expect([...platforms].sort()).toEqual(["csharp", "java", "javascript", "native", "node", "python"]);
+    for (const s of stacks) expect(s.source).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/issues\/\d+/);
+  });
+
+  it.each(stacks.map((s) => [s.name, s] as const))("%s: the same crash in the next release keeps its signature", (_name, s) => {
+    expect(s.later).not.toEqual(s.report);
+    expect(computeSignature(s.later)).toBe(computeSignature(s.report));
+  });
+
+  it("gives every pair of different crashes different signatures", () => {
+    const signatures = stacks.map((s) => computeSignature(s.report));
+    for (const sig of signatures) expect(sig).toMatch(/^[0-9a-f]{16}$/);
+    const byKey = new Map<string, string[]>();
+    for (const [i, sig] of signatures.entries()) byKey.set(sig, [...(byKey.get(sig) ?? []), stacks[i]?.name ?? ""]);
+    expect([...byKey.values()].filter((names) => names.length > 1)).toEqual([]);
+  });
+
+  it("tells apart two crashes that differ only in the crashing function", () => {
+    const s = stacks.find((x) => x.name === "python-django-keyerror");
+    if (!s) throw new Error("fixture missing");
+    const frames = s.report.frames.map((f, i) => (i === s.report.frames.length - 1 ? { ...f, function: "symbolicate_v4" } : f));
+    expect(computeSignature({ ...s.report, frames })).not.toBe(computeSignature(s.report));
+  });
+
+  it("tells apart two exception types thrown from the same place", () => {
+    const s = stacks[0];
+    if (!s) throw new Error("no fixtures");
+    expect(computeSignature({ ...s.report, exception: { ...s.report.exception, type: "RangeError" } })).not.toBe(computeSignature(s.report));
+  });
+});
+
+describe("computeSignature without usable frames", () => {
+  const bare = (type: string, message: string) => CrashReport.parse({ provider: "generic", exception: { type, message } });
+
+  it("falls back to type and normalised message, ignoring ids, numbers, addresses and hosts", () => {
+    const a = bare("TimeoutError", "Request 7f3c2a10-9b1d-4c1e-8a2b-1234567890ab to https://api.example.com/v1/users/123 timed out after 3000ms at 0x7ffee4c0");
+    const b = bare("TimeoutError", "Request 0a1b2c3d-4e5f-4a6b-8c7d-0123456789ff to https://eu.example.com/v1/users/98 timed out after 5000ms at 0x10c2a3f8");
+    expect(computeSignature(a)).toBe(computeSignature(b));
+    expect(computeSignature(a)).not.toBe(computeSignature(bare("TimeoutError", "Connection refused")));
+    expect(computeSignature(a)).not.toBe(computeSignature(bare("AbortError", a.exception.message)));
+  });
+
+  it("uses the message too when the only frames are minified names in a bundle", () => {
+    const minified = (message: string) =>
+      CrashReport.parse({
+        provider: "sentry",
+        exception: { type: "TypeError", message },
+        frames: [{ file: "https://x.example/static/js/main.3f9a2c1b.js", function: "t", line: 1, column: 100, in_app: true }],
+      });
+    expect(computeSignature(minified("a is undefined"))).not.toBe(computeSignature(minified("b.map is not a function")));
+  });
+});
+
+describe("normalizePath", () => {
+  it.each([
+    ["/home/alice/projects/shop/src/cart/checkout.py", "/srv/deploy/releases/20240611T1200/src/cart/checkout.py"],
+    ["C:\\Users\\bob\\source\\repos\\Shop\\src\\cart\\checkout.py", "/var/www/html/src/cart/checkout.py"],
+    ["webpack:///./src/cart/checkout.js", "app:///src/cart/checkout.js"],
+    ["https://cdn.example.com/static/js/main.3f9a2c1b.js?v=12", "https://shop.example.org/static/js/main.8e1d77aa.js"],
+    ["file:///Users/carol/shop/dist/chunk-ABC123.js", "file:///home/ci/shop/dist/chunk-9F8E7D.js"],
+    ["/app/node_modules/.pnpm/react-dom@18.3.1/node_modules/react-dom/cjs/react-dom.production.min.js", "/srv/node_modules/react-dom/cjs/react-dom.production.min.js"],
+    ["/usr/lib/python3.11/site-packages/django/core/handlers/base.py", "/opt/venv/lib/python3.12/site-packages/django/core/handlers/base.py"],
+    ["/srv/app/releases/v1.4.2/lib/worker.rb", "/srv/app/releases/v1.4.3/lib/worker.rb"],
+    ["/builds/a1b2c3d4e5f6/src/main.rs", "/builds/0f9e8d7c6b5a/src/main.rs"],
+  ])("%s and %s normalise alike", (a, b) => {
+    expect(normalizePath(a)).toBe(normalizePath(b));
+  });
+
+  it("keeps what tells files apart", () => {
+    expect(normalizePath("/app/src/cart/checkout.py")).not.toBe(normalizePath("/app/src/cart/payment.py"));
+    expect(normalizePath("/app/src/admin/views.py")).not.toBe(normalizePath("/app/src/shop/views.py"));
+    expect(normalizePath("https://x.example/static/js/main.3f9a2c1b.js")).toBe("static/js/main.js");
+  });
+});
+
+describe("normalizeFunction", () => {
+  it.each([
+    ["com.example.MainActivity$1.onClick", "com.example.MainActivity$2.onClick"],
+    ["com.example.Repo.lambda$load$0", "com.example.Repo.lambda$load$3"],
+    ["java.lang.invoke.LambdaForm$$Lambda$12/0x0000000800c0b000.run", "java.lang.invoke.LambdaForm$$Lambda$47/0x0000000801a2c000.run"],
+    ["MyApp.Worker.<RunAsync>d__12.MoveNext", "MyApp.Worker.<RunAsync>d__7.MoveNext"],
+    ["MyApp.Program.<Main>b__0_0", "MyApp.Program.<Main>b__3_1"],
+    ["System.Collections.Generic.Dictionary`2[TKey,TValue].FindEntry (TKey key)", "System.Collections.Generic.Dictionary`2[System.String,System.Int32].FindEntry (System.String key)"],
+    ["app::handler::h1a2b3c4d5e6f7a8b", "app::handler::hffeeddccbbaa9988"],
+    ["MyGame::Player::Update() + 124", "MyGame::Player::Update(float) + 96"],
+    ["Reporter.Update () [0x0001a] in <5a7c3c2b9e0f4d6f8a1b2c3d4e5f6a70>:0", "Reporter.Update () [0x00020] in <0123456789abcdef0123456789abcdef>:0"],
+  ])("%s and %s normalise alike", (a, b) => {
+    expect(normalizeFunction(a)).toBe(normalizeFunction(b));
+  });
+
+  it("keeps the names themselves", () => {
+    expect(normalizeFunction("com.example.Repo.load")).not.toBe(normalizeFunction("com.example.Repo.save"));
+  });
+});
+
+describe("normalizeMessage", () => {
+  it("replaces volatile parts and keeps words", () => {
+    expect(normalizeMessage("User 42 not found (id 550e8400-e29b-41d4-a716-446655440000)")).toBe("user <n> not found (id <uuid>)");
+    expect(normalizeMessage("bad pointer 0xDEADBEEF")).toBe("bad pointer <addr>");
+  });
+});
+
+describe("bundle file names", () => {
+  it.each([
+    ["main.3f9a2c1b.js", "main.js"],
+    ["chunk-ABC123.js", "chunk.js"],
+    ["2.8e3b1d0a.chunk.js", "chunk.js"],
+    ["index-BkX2a9Zq.js", "index.js"],
+    ["framework-eda4609282c049ac.js", "framework.js"],
+    ["base64.js", "base64.js"],
+    ["facade.js", "facade.js"],
+    ["es2015-polyfills.js", "es2015-polyfills.js"],
+  ])("%s keeps %s", (file, kept) => {
+    expect(normalizePath(`/static/js/${file}`)).toBe(`static/js/${kept}`);
+  });
+});
