@@ -34219,11 +34219,11 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c) => c[0]));
+  const cap2 = Math.min(...caps.map((c) => c[0]));
   const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
-    if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+    if (n > cap2 && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n > max && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
@@ -50654,6 +50654,8 @@ var CrashReport = external_exports.object({
 
 // src/core/scrub.ts
 var SECRET_KEYS = "password|passwd|pwd|pass|passphrase|secret|client_secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|id_token|auth[_-]?token|token|session[_-]?id|sessionid|private[_-]?key|signature|sig|credentials?";
+var SECRET_HEADERS = "authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token";
+var SECRET_PARAMETER = /pass|pwd|secret|api[_-]?key|apikey|token|session|sig|credential|private[_-]?key/i;
 function luhn(digits) {
   let sum = 0;
   let double = false;
@@ -50682,50 +50684,110 @@ function ipv63(match) {
   if (match === "::1" || groups.length >= 2 && /\d/.test(match) && match.length >= 6) return "[ip]";
   return match;
 }
-var RULES = [
-  {
-    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-    replace: "[redacted]"
-  },
-  { pattern: /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g, replace: "[token]" },
-  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi, replace: "$1[redacted]@" },
-  { pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[\w/-]+/gi, replace: "[token]" },
-  {
-    pattern: /\b(Bearer|Basic|Token|Digest)(\s+)([\w\-.~+/]{8,}=*)/gi,
-    replace: (m, scheme, space, value) => /[\d+/=._~-]/.test(value) ? `${scheme}${space}[token]` : m
-  },
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, replace: "[token]" },
-  { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: "[token]" },
-  {
-    pattern: /\b(aws_secret_access_key|aws_session_token|secret_?access_?key)(["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{16,}/gi,
-    replace: "$1$2[redacted]"
-  },
-  { pattern: /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g, replace: "[token]" },
-  { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, replace: "[token]" },
-  // key=value in query strings, form bodies, env dumps and log lines.
-  {
-    // No left boundary: csrftoken=, X-Amz-Signature=, db_password= are secrets too.
-    pattern: new RegExp(`((?:${SECRET_KEYS})(?:%5D|\\])?=)([^&\\s"'#;,]+)`, "gi"),
-    replace: "$1[redacted]"
-  },
-  // "key": "value" in JSON and key: value in headers/YAML; bare "token:" is left alone ("Unexpected token: <").
-  {
-    pattern: new RegExp(`(["']?(?<![\\w-])(?:${SECRET_KEYS})["']?\\s*:\\s*)("[^"]*"|'[^']*')`, "gi"),
-    replace: (m, key, value) => value.length > 2 ? `${key}${value[0]}[redacted]${value[0]}` : m
-  },
-  {
-    pattern: /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|api[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi,
-    replace: "$1[redacted]"
-  },
-  { pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g, replace: "[email]" },
-  {
-    pattern: /(?<![\w.]|version\s?[=:]?\s?)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gi,
-    replace: "[ip]"
-  },
-  { pattern: /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi, replace: ipv63 },
-  { pattern: /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)/g, replace: card }
-];
-var SECRET_KEY_NAME = new RegExp(`^(?:${SECRET_KEYS}|authorization|cookie|set-cookie|x-api-key)$`, "i");
+function bearer(match, scheme, space, value) {
+  return /[\d+/=._~-]/.test(value) ? `${scheme}${space}[token]` : match;
+}
+function parameter(match, name) {
+  return SECRET_PARAMETER.test(name) ? `${name}=[redacted]` : match;
+}
+function quotedValue(match, key, value) {
+  return value.length > 2 ? `${key}${value[0]}[redacted]${value[0]}` : match;
+}
+var PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
+var JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g;
+var URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi;
+var SLACK_WEBHOOK = /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[\w/-]+/gi;
+var AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)(\s+)([\w\-.~+/]{8,}=*)/gi;
+var GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
+var AWS_KEY_PREFIX = /A(?:KI|SI|GP|ID|RO)A/;
+var AWS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g;
+var AWS_SECRET = /\b(aws_secret_access_key|aws_session_token|secret_?access_?key)(["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{16,}/gi;
+var STRIPE_KEY = /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g;
+var SLACK_TOKEN = /\bxox[abprs]-[A-Za-z0-9-]{10,}/g;
+var PARAMETER = /(?<![\w.\-[\]%])([\w.\-[\]%]+)=[^&\s"'#;,]+/g;
+var QUOTED_SECRET = new RegExp(`(["']?(?<![\\w-])(?:${SECRET_KEYS}|${SECRET_HEADERS})["']?\\s*:\\s*)("[^"]*"|'[^']*')`, "gi");
+var HEADER_SECRET = /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|api[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi;
+var EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
+var IPV4 = /(?<![\w.]|version\s?[=:]?\s?)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gi;
+var IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi;
+var CARD = /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)/g;
+function applyRules(text) {
+  let colons = 0;
+  let dots = 0;
+  let digits = 0;
+  let at = false;
+  let equals = false;
+  let quote = false;
+  let underscore = false;
+  let space = false;
+  let dashes = 0;
+  let longestDashRun = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 45) {
+      if (++dashes > longestDashRun) longestDashRun = dashes;
+      continue;
+    }
+    dashes = 0;
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 58) colons++;
+    else if (c === 46) dots++;
+    else if (c === 64) at = true;
+    else if (c === 61) equals = true;
+    else if (c === 34 || c === 39) quote = true;
+    else if (c === 95) underscore = true;
+    else if (c === 32 || c === 9 || c === 10 || c === 13) space = true;
+  }
+  const long = text.length >= 13;
+  const lower = colons > 0 || equals || space && long || dots >= 2 ? text.toLowerCase() : "";
+  let out = text;
+  if (longestDashRun >= 5 && text.includes("PRIVATE KEY")) out = out.replace(PRIVATE_KEY, "[redacted]");
+  if (dots >= 2 && text.includes("eyJ")) out = out.replace(JWT, "[token]");
+  if (at && colons > 0) out = out.replace(URL_CREDENTIALS, "$1[redacted]@");
+  if (dots >= 2 && lower.includes("hooks.slack.com")) out = out.replace(SLACK_WEBHOOK, "[token]");
+  if (space && long && (lower.includes("bearer") || lower.includes("basic") || lower.includes("token") || lower.includes("digest"))) {
+    out = out.replace(AUTH_SCHEME, bearer);
+  }
+  if (underscore && text.length >= 24 && (text.includes("gh") || text.includes("github_pat_"))) out = out.replace(GITHUB_TOKEN, "[token]");
+  if (text.length >= 20 && AWS_KEY_PREFIX.test(text)) out = out.replace(AWS_KEY_ID, "[token]");
+  if ((equals || colons > 0) && (lower.includes("secret") || lower.includes("aws_session"))) out = out.replace(AWS_SECRET, "$1$2[redacted]");
+  if (underscore && (text.includes("_live_") || text.includes("_test_"))) out = out.replace(STRIPE_KEY, "[token]");
+  if (longestDashRun > 0 && text.includes("xox")) out = out.replace(SLACK_TOKEN, "[token]");
+  if (equals) out = out.replace(PARAMETER, parameter);
+  if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie"))) out = out.replace(QUOTED_SECRET, quotedValue);
+  if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("password") || lower.includes("secret") || lower.includes("key"))) {
+    out = out.replace(HEADER_SECRET, "$1[redacted]");
+  }
+  if (at) out = out.replace(EMAIL, "[email]");
+  if (dots >= 3 && digits >= 4) out = out.replace(IPV4, "[ip]");
+  if (colons >= 7 || colons >= 2 && text.includes("::")) out = out.replace(IPV6, ipv63);
+  if (digits >= 13) out = out.replace(CARD, card);
+  return out;
+}
+function remembered(compute, generationSize = 1e3, longest = 2e3) {
+  let young = /* @__PURE__ */ new Map();
+  let old = /* @__PURE__ */ new Map();
+  return (text) => {
+    let out = young.get(text);
+    if (out !== void 0) return out;
+    out = old.get(text);
+    if (out === void 0) out = compute(text);
+    if (text.length <= longest) {
+      if (young.size >= generationSize) {
+        old = young;
+        young = /* @__PURE__ */ new Map();
+      }
+      young.set(text, out);
+    }
+    return out;
+  };
+}
+var scrubRemembered = remembered(applyRules);
+function scrubText(text) {
+  return text.length < 3 ? text : scrubRemembered(text);
+}
+var SECRET_KEY_NAME = new RegExp(`^(?:${SECRET_KEYS}|${SECRET_HEADERS})$`, "i");
+var isSecretKey = remembered((key) => SECRET_KEY_NAME.test(key));
 
 // src/core/render.ts
 var IssueMarker = external_exports.object({
@@ -50742,38 +50804,30 @@ var IssueMarker = external_exports.object({
 var MARKER_OPEN = "<!-- hotfix-loop:crash ";
 var MARKER_CLOSE = " -->";
 var ZWJ = "\u200D";
-var NEUTRAL = new RegExp("[&<>\\\\`*_[\\]~|]|\\r?\\n|@(?=[\\p{L}\\p{N}])|#(?=\\p{N})|\\b(?:GH|gh)-(?=\\d)|github\\.com", "gu");
-function neutralChar(match) {
-  switch (match) {
-    case "&":
-      return "&amp;";
-    case "<":
-      return "&lt;";
-    case ">":
-      return "&gt;";
-    case "@":
-    case "#":
-      return match + ZWJ;
-    case "\n":
-    case "\r\n":
-      return " ";
-    case "github.com":
-      return `github${ZWJ}.com`;
-    default:
-      return match.length > 1 ? match + ZWJ : `\\${match}`;
-  }
-}
+var SPECIAL = new Uint8Array(128);
+for (const c of "&<>\\`*_[]~|\n\r@#") SPECIAL[c.charCodeAt(0)] = 1;
+var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\r\n": " ", "@": `@${ZWJ}`, "#": `#${ZWJ}` };
+var NEUTRAL = /[&<>\\`*_[\]~|]|\r\n?|\n|@(?=[A-Za-z0-9])|#(?=\d)/g;
 function neutralize(text) {
-  return text.replace(NEUTRAL, neutralChar);
+  let special = false;
+  let gh = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && SPECIAL[c] === 1) special = true;
+    else if ((c | 32) === 104 && (text.charCodeAt(i - 1) | 32) === 103 || (c | 32) === 98 && (text.charCodeAt(i - 1) | 32) === 117) gh = true;
+  }
+  let out = special ? text.replace(NEUTRAL, (m) => ESCAPES[m] ?? `\\${m}`) : text;
+  if (gh) out = out.replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`).replace(/(github)(\.com)/gi, `$1${ZWJ}$2`);
+  return out;
 }
 function longestBacktickRun(text) {
   let longest = 0;
-  let run2 = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 96) {
-      run2++;
-      if (run2 > longest) longest = run2;
-    } else run2 = 0;
+  let from = text.indexOf("`");
+  while (from >= 0) {
+    let end = from + 1;
+    while (text.charCodeAt(end) === 96) end++;
+    if (end - from > longest) longest = end - from;
+    from = text.indexOf("`", end);
   }
   return longest;
 }
@@ -50784,6 +50838,23 @@ function codeBlock(text, lang = "") {
 ${text.replace(/\r\n?/g, "\n")}
 ${fence}`;
 }
+function cap(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function bounded(text, max) {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const lastSpace = cut.search(/\s\S*$/);
+  return `${lastSpace > 0 ? cut.slice(0, lastSpace) : ""}\u2026`;
+}
+function clean(text, max) {
+  if (!text) return "";
+  const out = cap(scrubText(bounded(text, max)), max);
+  return out.includes("<!--") ? out.replace(/<!--/g, `<!${ZWJ}--`) : out;
+}
+var encodePath = remembered(
+  (path) => path.split("/").map((s) => encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/")
+);
 function parseIssueMarker(body) {
   const start = body.lastIndexOf(MARKER_OPEN);
   if (start < 0) return null;
@@ -50796,6 +50867,8 @@ function parseIssueMarker(body) {
     return null;
   }
 }
+var CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8e3, marker: 200, version: 64, url: 2e3 };
+var cellOf = remembered((text) => neutralize(clean(text, CAP.cell)));
 
 // src/core/check-report.ts
 var CHECK_NAME = "hotfix / narrow diff";
@@ -51109,8 +51182,11 @@ var HotfixConfig = external_exports.object({
     stripPrefixes: external_exports.array(external_exports.string()).default([]),
     /** Folder of the repository the remaining path is relative to. */
     root: external_exports.string().default(""),
-    /** Git ref for a release when no commit is known; `{release}` is replaced. */
-    tagTemplate: external_exports.string().default("v{release}")
+    /**
+     * Git ref for a release when no commit is known. `{version}` is the release without a
+     * Sentry-style `package@` prefix ("shop@1.4.2" gives "1.4.2"); `{release}` is it as reported.
+     */
+    tagTemplate: external_exports.string().default("v{version}")
   }).strict().prefault({}),
   /** How the Action recognises a hotfix PR: any one of these makes it one. */
   hotfix: external_exports.object({

@@ -46,14 +46,18 @@ function regressionMarker(version: string): string {
 
 /** The version the fix shipped in, from the latest verification comment for this signature (one comments read). */
 export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signature: string): Promise<string | null> {
-  const { data } = await octokit.rest.issues.listComments({ ...ref, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
   let version: string | null = null;
-  for (const comment of data) {
-    const marker = parseVerificationMarker(comment.body ?? "");
-    if (marker && marker.signature === signature) version = marker.version;
+  for (const comment of comments) {
+    // Anyone can comment: only a bot's (the verify Action's) or a maintainer's verdict may move the fix version.
+    const trusted = comment.user?.type === "Bot" || TRUSTED_ASSOCIATIONS.has(comment.author_association);
+    const marker = trusted ? parseVerificationMarker(comment.body ?? "") : null;
+    if (marker?.signature === signature && marker.verdict === "verified") version = marker.version;
   }
   return version;
 }
+
+const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();

@@ -142,8 +142,11 @@ export const HotfixConfig = z
         stripPrefixes: z.array(z.string()).default([]),
         /** Folder of the repository the remaining path is relative to. */
         root: z.string().default(""),
-        /** Git ref for a release when no commit is known; `{release}` is replaced. */
-        tagTemplate: z.string().default("v{release}"),
+        /**
+         * Git ref for a release when no commit is known. `{version}` is the release without a
+         * Sentry-style `package@` prefix ("shop@1.4.2" gives "1.4.2"); `{release}` is it as reported.
+         */
+        tagTemplate: z.string().default("v{version}"),
       })
       .strict()
       .prefault({}),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { HotfixConfig } from "./config.js";
 import { type Breadcrumb, type CrashReport, type Frame, ProviderName } from "./crash.js";
-import { scrubReport, scrubText } from "./scrub.js";
+import { remembered, scrubData, scrubText } from "./scrub.js";
 
 /**
  * The hotfix issue: a title a person can triage from the issue list, and a body with all
@@ -55,46 +55,41 @@ const MARKER_CLOSE = " -->";
 // ---------------------------------------------------------------- Markdown safety
 
 const ZWJ = "\u200D";
-const NEUTRAL = /[&<>\\`*_[\]~|]|\r?\n|@(?=[\p{L}\p{N}])|#(?=\p{N})|\b(?:GH|gh)-(?=\d)|github\.com/gu;
-
-function neutralChar(match: string): string {
-  switch (match) {
-    case "&":
-      return "&amp;";
-    case "<":
-      return "&lt;";
-    case ">":
-      return "&gt;";
-    case "@":
-    case "#":
-      return match + ZWJ;
-    case "\n":
-    case "\r\n":
-      return " ";
-    case "github.com":
-      return `github${ZWJ}.com`;
-    default:
-      return match.length > 1 ? match + ZWJ : `\\${match}`;
-  }
-}
+/** Characters neutralize() may have to change; "GH-1" and "github.com" are found apart. */
+const SPECIAL = new Uint8Array(128);
+for (const c of "&<>\\`*_[]~|\n\r@#") SPECIAL[c.charCodeAt(0)] = 1;
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\r\n": " ", "@": `@${ZWJ}`, "#": `#${ZWJ}` };
+const NEUTRAL = /[&<>\\`*_[\]~|]|\r\n?|\n|@(?=[A-Za-z0-9])|#(?=\d)/g;
 
 /**
  * Untrusted text made safe inline in Markdown (paragraphs, list items, table cells): no
  * @mentions or team pings, no #123 / GH-12 / owner/repo#1 / github.com URL
  * cross-references, no HTML, no Markdown formatting or links, no line breaks, no `|`.
+ * A zero-width joiner after `@`, `#` and `GH-` keeps the text readable but not live; GitHub
+ * usernames, team slugs and issue numbers are ASCII, so ASCII lookaheads catch every one.
  */
 export function neutralize(text: string): string {
-  return text.replace(NEUTRAL, neutralChar);
+  let special = false;
+  let gh = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && SPECIAL[c] === 1) special = true;
+    // "gh" of GH-1, "hub" of github.com
+    else if (((c | 32) === 104 && (text.charCodeAt(i - 1) | 32) === 103) || ((c | 32) === 98 && (text.charCodeAt(i - 1) | 32) === 117)) gh = true;
+  }
+  let out = special ? text.replace(NEUTRAL, (m) => ESCAPES[m] ?? `\\${m}`) : text;
+  if (gh) out = out.replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`).replace(/(github)(\.com)/gi, `$1${ZWJ}$2`);
+  return out;
 }
 
 function longestBacktickRun(text: string): number {
   let longest = 0;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 96) {
-      run++;
-      if (run > longest) longest = run;
-    } else run = 0;
+  let from = text.indexOf("`");
+  while (from >= 0) {
+    let end = from + 1;
+    while (text.charCodeAt(end) === 96) end++;
+    if (end - from > longest) longest = end - from;
+    from = text.indexOf("`", end);
   }
   return longest;
 }
@@ -108,16 +103,18 @@ export function codeBlock(text: string, lang = ""): string {
 
 /** An inline code span on one line; `inTable` escapes `|`, which GFM tables split cells on even inside code. */
 function codeSpan(text: string, inTable = false): string {
-  let body = text.replace(/\r?\n|\r/g, " ");
-  if (inTable) body = body.replace(/\|/g, "\\|");
-  const ticks = "`".repeat(longestBacktickRun(body) + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") ? " " : "";
-  return body === "" ? "" : `${ticks}${pad}${body}${pad}${ticks}`;
+  if (text === "") return "";
+  let body = text.includes("\n") || text.includes("\r") ? text.replace(/\r?\n|\r/g, " ") : text;
+  if (inTable && body.includes("|")) body = body.replace(/\|/g, "\\|");
+  const run = longestBacktickRun(body);
+  const ticks = run === 0 ? "`" : "`".repeat(run + 1);
+  const pad = run > 0 && (body.startsWith("`") || body.endsWith("`") || body.startsWith(" ")) ? " " : "";
+  return `${ticks}${pad}${body}${pad}${ticks}`;
 }
 
 /** Untrusted text in a title: titles are plain text on GitHub, but still must not ping or cross-reference. */
 function titleSafe(text: string): string {
-  return text.replace(/@(?=[\p{L}\p{N}])|#(?=\p{N})|\b(?:GH|gh)-(?=\d)/gu, (m) => m + ZWJ).replace(/\s+/g, " ");
+  return text.replace(/@(?=[A-Za-z0-9])|#(?=\d)|\b(?:GH|gh)-(?=\d)/g, (m) => m + ZWJ).replace(/\s+/g, " ");
 }
 
 function cap(text: string, max: number): string {
@@ -126,6 +123,25 @@ function cap(text: string, max: number): string {
 
 function thousands(n: number): string {
   return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** Text cut before scrubbing drops its last, partial word: half a secret no longer matches the scrubber's patterns. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const lastSpace = cut.search(/\s\S*$/);
+  return `${lastSpace > 0 ? cut.slice(0, lastSpace) : ""}…`;
+}
+
+/**
+ * A report's text as the issue may show it: at most `max` characters, scrubbed, and no
+ * `<!--` that a reader of the raw body (parseIssueMarker, a person) could take for ours.
+ * Only what is shown is scrubbed.
+ */
+function clean(text: string | undefined, max: number): string {
+  if (!text) return "";
+  const out = cap(scrubText(bounded(text, max)), max);
+  return out.includes("<!--") ? out.replace(/<!--/g, `<!${ZWJ}--`) : out;
 }
 
 // ---------------------------------------------------------------- links
@@ -141,11 +157,11 @@ function versionOf(release: string): string {
 /** The git ref frame links point at: the exact crashing version's tree. */
 function linkRef(input: RenderInput): string | null {
   const { report, links } = input;
+  const release = report.release;
   const ref =
-    input.ref ??
-    report.commit ??
-    (report.release ? links.tagTemplate.replace(/\{release\}/g, report.release).replace(/\{version\}/g, versionOf(report.release)) : undefined);
-  return ref !== undefined && SAFE_REF.test(ref) && !ref.includes("..") ? ref : null;
+    input.ref ?? report.commit ?? (release ? links.tagTemplate.replace(/\{release\}/g, release).replace(/\{version\}/g, versionOf(release)) : undefined);
+  // Only plain ref names make links: nothing a scrubber would touch, nothing Markdown could read.
+  return ref !== undefined && SAFE_REF.test(ref) && !ref.includes("..") && scrubText(ref) === ref ? ref : null;
 }
 
 const JVM_SOURCE = /\.(?:java|kt|kts|scala|groovy)$/;
@@ -179,17 +195,21 @@ export function repoPath(frame: Frame, links: HotfixConfig["links"]): string | n
   return path;
 }
 
+/** A path with each segment percent-encoded, parentheses too, so it cannot end a Markdown link. */
+const encodePath = remembered((path) =>
+  path
+    .split("/")
+    .map((s) => encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join("/"),
+);
+
 function blobUrl(repo: string, ref: string, path: string, line: number | undefined): string {
-  const encode = (p: string) =>
-    p
-      .split("/")
-      .map((s) => encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-      .join("/");
-  return `https://github.com/${repo}/blob/${encode(ref)}/${encode(path)}${line !== undefined && line > 0 ? `#L${line}` : ""}`;
+  return `https://github.com/${repo}/blob/${encodePath(ref)}/${encodePath(path)}${line !== undefined && line > 0 ? `#L${line}` : ""}`;
 }
 
 // ---------------------------------------------------------------- marker
 
+/** The hidden comment that ends every hotfix issue body; parseIssueMarker reads it back. */
 export function issueMarker(marker: IssueMarker): string {
   // `>` never appears raw, so nothing inside can end the comment early.
   const json = JSON.stringify(marker).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
@@ -215,11 +235,15 @@ export function parseIssueMarker(body: string): IssueMarker | null {
 const PROVIDER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the crash reporter" };
 
 /** Per-item caps keep one absurd field from crowding out everything else. */
-const CAP = { cell: 300, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8_000, markerPath: 300 };
+const CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8_000, marker: 200, version: 64, url: 2_000 };
 const MAX_VERSIONS_SHOWN = 10;
 const MAX_GAPS = 20;
 const MARKER_FRAMES = 20;
 const MARKER_VERSIONS = 50;
+const DATA_KEYS_LIMIT = 50;
+/** Frames (nearest the crash) and breadcrumbs (newest) an issue shows at most: more is noise. */
+const MAX_FRAMES = 1_000;
+const MAX_CRUMBS = 1_000;
 /** Frames kept whatever the size: the crashing frame and its nearest callers. */
 const MIN_FRAMES = 5;
 /** Room for the notes that say what was cut. */
@@ -235,14 +259,14 @@ function basename(file: string): string {
 }
 
 function renderTitle(report: CrashReport): string {
-  const type = cap(report.exception.type.trim(), 60);
+  const type = clean(report.exception.type.trim(), 60);
   const frame = crashingFrame(report.frames);
-  const fn = frame?.function ? cap(frame.function.trim(), 40) : "";
-  const file = frame?.file ? cap(basename(frame.file), 40) : "";
+  const fn = clean(frame?.function?.trim(), 40);
+  const file = frame?.file ? clean(basename(frame.file), 40) : "";
   const where = fn && file ? ` in ${fn} (${file})` : fn ? ` in ${fn}` : file ? ` in ${file}` : "";
-  const firstLine = report.exception.message.trim().split(/\r?\n/)[0] ?? "";
+  const firstLine = report.exception.message.trim().split(/\r?\n/, 1)[0] ?? "";
   const room = TITLE_LIMIT - type.length - where.length - 2;
-  const message = firstLine && room >= 10 ? `: ${cap(firstLine, room)}` : "";
+  const message = firstLine && room >= 10 ? `: ${clean(firstLine, room)}` : "";
   return cap(titleSafe(`${type}${message}${where}`), TITLE_LIMIT);
 }
 
@@ -250,8 +274,10 @@ function tableRow(label: string, value: string): string {
   return `| **${label}** | ${value} |`;
 }
 
+const cellOf = remembered((text) => neutralize(clean(text, CAP.cell)));
+
 function cell(text: string | undefined): string {
-  return text ? neutralize(cap(text, CAP.cell)) : "";
+  return text ? cellOf(text) : "";
 }
 
 function renderSummary(input: RenderInput, report: CrashReport): string {
@@ -259,55 +285,81 @@ function renderSummary(input: RenderInput, report: CrashReport): string {
   const versions = [...stats.versions].sort((a, b) => b.count - a.count);
   const shown = versions
     .slice(0, MAX_VERSIONS_SHOWN)
-    .map((v) => `${codeSpan(scrubText(bounded(v.version, 64)), true)} × ${thousands(v.count)}`)
+    .map((v) => `${codeSpan(clean(v.version, CAP.version), true)} × ${thousands(v.count)}`)
     .join(", ");
   const more = versions.length > MAX_VERSIONS_SHOWN ? ` and ${versions.length - MAX_VERSIONS_SHOWN} more` : "";
   const rows = [
     "| | |",
     "|---|---|",
-    tableRow("First seen", cell(scrubText(bounded(stats.firstSeen, CAP.cell))) || "unknown"),
-    tableRow("Last seen", cell(scrubText(bounded(stats.lastSeen, CAP.cell))) || "unknown"),
+    tableRow("First seen", cell(stats.firstSeen) || "unknown"),
+    tableRow("Last seen", cell(stats.lastSeen) || "unknown"),
     tableRow("Events", thousands(stats.events)),
     tableRow("Users", thousands(stats.users)),
   ];
   if (shown) rows.push(tableRow("Versions", shown + more));
-  if (report.release) rows.push(tableRow("Release", codeSpan(cap(report.release, CAP.cell), true)));
+  if (report.release) rows.push(tableRow("Release", codeSpan(clean(report.release, CAP.cell), true)));
   if (report.environment) rows.push(tableRow("Environment", cell(report.environment)));
   if (report.exception.handled !== undefined) rows.push(tableRow("Handled", report.exception.handled ? "yes" : "no, it crashed"));
   if (report.project) rows.push(tableRow("Project", cell(report.project)));
-  const reporter = PROVIDER_NAMES[report.provider];
-  if (report.url && /^https?:\/\/[^\s<>"]+$/i.test(report.url)) {
-    const href = report.url.replace(/[()|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-    rows.push(tableRow("Reporter", `[Open in ${reporter}](${cap(href, 2_000)})`));
+  const url = clean(report.url, CAP.url);
+  if (/^https?:\/\/[^\s<>"]+$/i.test(url)) {
+    const href = url.replace(/[()|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    rows.push(tableRow("Reporter", `[Open in ${PROVIDER_NAMES[report.provider]}](${href})`));
   }
   rows.push(tableRow("Signature", codeSpan(input.signature, true)));
   return rows.join("\n");
 }
 
-function renderFrame(frame: Frame, index: number, repo: string | null, ref: string | null, links: HotfixConfig["links"]): string {
-  const fn = frame.function ? codeSpan(cap(frame.function, CAP.functionName)) : "_unknown function_";
+/** Where frame links point: a known repository at a known ref, or nowhere. */
+interface LinkTarget {
+  repo: string;
+  ref: string;
+}
+
+/** A frame's repository path, unless the scrubber would change it: then it must not end up in a URL or the marker. */
+function safeRepoPath(frame: Frame, links: HotfixConfig["links"]): string | null {
+  const path = repoPath(frame, links);
+  return path && path.length <= CAP.marker && scrubText(path) === path ? path : null;
+}
+
+function renderFrame(frame: Frame, index: number, path: string | null, target: LinkTarget | null): string {
+  const fn = frame.function ? codeSpan(clean(frame.function, CAP.functionName)) : "_unknown function_";
   const file = frame.file ?? frame.module;
   let location = "";
   if (file) {
     const position = frame.line !== undefined ? `:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ""}` : "";
-    const text = codeSpan(cap(file, CAP.location) + position);
-    const path = repo && ref ? repoPath(frame, links) : null;
-    location = ` at ${path && repo && ref ? `[${text}](${blobUrl(repo, ref, path, frame.line)})` : text}`;
+    const text = codeSpan(clean(file, CAP.location) + position);
+    location = ` at ${path && target ? `[${text}](${blobUrl(target.repo, target.ref, path, frame.line)})` : text}`;
   }
   const mark = frame.in_app ? "★ " : "";
-  const context = frame.in_app && frame.context_line?.trim() ? `\n   Source: ${codeSpan(cap(frame.context_line.trim(), CAP.contextLine))}` : "";
+  const contextLine = frame.in_app ? clean(frame.context_line?.trim(), CAP.contextLine) : "";
+  const context = contextLine ? `\n   Source: ${codeSpan(contextLine)}` : "";
   return `${index + 1}. ${mark}${fn}${location}${context}`;
 }
 
 function crumbData(data: Record<string, unknown> | undefined): string {
   if (!data) return "";
-  const pairs = Object.entries(data).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  const pairs: string[] = [];
+  let length = 0;
+  for (const key in data) {
+    if (pairs.length >= DATA_KEYS_LIMIT || length > CAP.crumb) break;
+    const raw = data[key];
+    const safe = scrubData(typeof raw === "string" ? bounded(raw, CAP.crumb) : raw, key);
+    const text = typeof safe === "string" ? safe : (JSON.stringify(safe) ?? "");
+    const pair = `${clean(key, CAP.cell)}=${cap(text, CAP.crumb)}`;
+    pairs.push(pair);
+    length += pair.length;
+  }
   return pairs.length ? ` (${pairs.join(", ")})` : "";
 }
 
+/** An ISO-8601 timestamp holds nothing to scrub or neutralise; breadcrumbs carry one each. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
+
 function renderCrumb(crumb: Breadcrumb): string {
-  const message = cap((crumb.message ?? "") + crumbData(crumb.data), CAP.crumb);
-  return `| ${cell(crumb.timestamp)} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${neutralize(message)} |`;
+  const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
+  const message = cap(clean(crumb.message, CAP.crumb) + crumbData(crumb.data), CAP.crumb);
+  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${neutralize(message)} |`;
 }
 
 function renderDevice(report: CrashReport): string {
@@ -333,28 +385,29 @@ function renderDevice(report: CrashReport): string {
 
 function renderGaps(gaps: string[]): string {
   if (gaps.length === 0) return "";
-  const lines = gaps.slice(0, MAX_GAPS).map((g) => `- ${neutralize(cap(g, CAP.gap))}`);
+  const lines = gaps.slice(0, MAX_GAPS).map((g) => `- ${neutralize(clean(g, CAP.gap))}`);
   if (gaps.length > MAX_GAPS) lines.push(`- and ${gaps.length - MAX_GAPS} more`);
   return ["### Missing context", "", "This report lacked the following, so the sections above may be incomplete:", "", ...lines].join("\n");
 }
 
-function renderMarker(input: RenderInput, report: CrashReport): string {
+/** `paths`: the frames' repository paths, crashing frame first. */
+function renderMarker(input: RenderInput, paths: (string | null)[]): string {
+  const { report } = input;
   const frames: string[] = [];
-  for (let i = report.frames.length - 1; i >= 0 && frames.length < MARKER_FRAMES; i--) {
-    const frame = report.frames[i];
-    const path = frame ? repoPath(frame, input.links) : null;
-    if (path && path.length <= CAP.markerPath && !frames.includes(path)) frames.push(path);
+  for (const path of paths) {
+    if (frames.length >= MARKER_FRAMES) break;
+    if (path && !frames.includes(path)) frames.push(path);
   }
   const marker: IssueMarker = {
     v: 1,
     signature: input.signature,
     provider: report.provider,
     frames,
-    versions: input.stats.versions.slice(0, MARKER_VERSIONS).map((v) => scrubText(bounded(v.version, 64))),
+    versions: input.stats.versions.slice(0, MARKER_VERSIONS).map((v) => clean(v.version, CAP.version)),
   };
-  if (report.project) marker.project = cap(report.project, 200);
-  if (report.release) marker.release = cap(report.release, 200);
-  if (report.reporterGroupId) marker.reporterGroupId = cap(report.reporterGroupId, 200);
+  if (report.project) marker.project = clean(report.project, CAP.marker);
+  if (report.release) marker.release = clean(report.release, CAP.marker);
+  if (report.reporterGroupId) marker.reporterGroupId = clean(report.reporterGroupId, CAP.marker);
   return issueMarker(marker);
 }
 
@@ -364,103 +417,43 @@ function sumLengths(lines: string[], from: number, to: number): number {
   return total;
 }
 
-/** Longest text taken from one field of a report: the rest could never be shown, and scrubbing it costs time. */
-const FIELD_LIMIT = 2_000;
-const DATA_KEYS_LIMIT = 50;
-/** Frames (nearest the crash) and breadcrumbs (newest) an issue shows at most: more is noise, and costs time to scrub. */
-const MAX_FRAMES = 1_000;
-const MAX_CRUMBS = 1_000;
-
-/** Text cut before scrubbing drops its last, partial word: half a secret no longer matches the scrubber's patterns. */
-function bounded(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  const lastSpace = cut.search(/\s\S*$/);
-  return `${lastSpace > 0 ? cut.slice(0, lastSpace) : ""}…`;
-}
-
-function boundedValue(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return bounded(value, CAP.crumb);
-  if (value === null || typeof value !== "object") return value;
-  if (depth >= 3) return "…";
-  if (Array.isArray(value)) return value.slice(0, DATA_KEYS_LIMIT).map((v) => boundedValue(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value)
-      .slice(0, DATA_KEYS_LIMIT)
-      .map(([k, v]) => [bounded(k, CAP.cell), boundedValue(v, depth + 1)]),
-  );
-}
-
-function boundedRecord<T extends object>(record: T | undefined): T | undefined {
-  return record === undefined ? undefined : (boundedValue(record, 0) as T);
-}
-
-function boundReport(report: CrashReport): CrashReport {
-  const field = (text: string | undefined) => (text === undefined ? undefined : bounded(text, FIELD_LIMIT));
-  return {
-    ...report,
-    project: field(report.project),
-    exception: { ...report.exception, type: bounded(report.exception.type, FIELD_LIMIT), message: bounded(report.exception.message, CAP.message) },
-    frames: report.frames.slice(-MAX_FRAMES).map((f) => ({ ...f, file: field(f.file), function: field(f.function), module: field(f.module), context_line: field(f.context_line) })),
-    breadcrumbs: report.breadcrumbs.slice(-MAX_CRUMBS).map((b) => ({
-      ...b,
-      timestamp: field(b.timestamp),
-      category: field(b.category),
-      level: field(b.level),
-      message: field(b.message),
-      data: boundedRecord(b.data),
-    })),
-    device: boundedRecord(report.device),
-    os: boundedRecord(report.os),
-    runtime: boundedRecord(report.runtime),
-    platform: field(report.platform),
-    release: field(report.release),
-    environment: field(report.environment),
-    commit: field(report.commit),
-    url: field(report.url),
-    reporterGroupId: field(report.reporterGroupId),
-    gaps: report.gaps.map((g) => bounded(g, CAP.gap)),
-  };
-}
-
 /** Issue title and body for a crash group; the body is scrubbed, neutralised and at most BODY_LIMIT characters. */
 export function renderIssue(input: RenderInput): { title: string; body: string } {
-  const report = scrubReport(boundReport(input.report));
-  const repo = input.repo && REPO.test(input.repo) ? input.repo : null;
-  const ref = linkRef({ ...input, report });
+  const { report } = input;
+  const ref = linkRef(input);
+  const target = input.repo && REPO.test(input.repo) && ref ? { repo: input.repo, ref } : null;
+  // Most recent call first, as crash reporters' UIs show it.
+  const frames: Frame[] = [];
+  for (let i = report.frames.length - 1; i >= 0 && frames.length < MAX_FRAMES; i--) {
+    const frame = report.frames[i];
+    if (frame) frames.push(frame);
+  }
+  const paths = frames.map((f) => safeRepoPath(f, input.links));
 
   const banner = input.regressedIn
-    ? `> [!CAUTION]\n> **Regression:** this crash is back in ${codeSpan(scrubText(bounded(input.regressedIn, 64)))}, a version that was supposed to fix it.\n`
+    ? `> [!CAUTION]\n> **Regression:** this crash is back in ${codeSpan(clean(input.regressedIn, CAP.version))}, a version that was supposed to fix it.\n`
     : "";
-  const heading = `## ${codeSpan(cap(report.exception.type, 200))}${report.exception.handled === false ? " (unhandled)" : ""}`;
+  const heading = `## ${codeSpan(clean(report.exception.type, CAP.type))}${report.exception.handled === false ? " (unhandled)" : ""}`;
   const summary = renderSummary(input, report);
   const device = renderDevice(report);
   const gaps = renderGaps(report.gaps);
   const footer = [
     "---",
     `<sub>Opened by hotfix-loop from an alert of ${PROVIDER_NAMES[report.provider]}. Repeats of this crash update this issue; do not edit below this line.</sub>`,
-    renderMarker(input, report),
+    renderMarker(input, paths),
   ].join("\n");
 
-  // Most recent call first, as crash reporters' UIs show it.
-  const frameLines: string[] = [];
-  for (let i = report.frames.length - 1, n = 0; i >= 0; i--, n++) {
-    const frame = report.frames[i];
-    if (frame) frameLines.push(renderFrame(frame, n, repo, ref, input.links));
-  }
-  const crumbRows = report.breadcrumbs.map(renderCrumb);
-  const message = report.exception.message;
+  const frameLines = frames.map((frame, i) => renderFrame(frame, i, paths[i] ?? null, target));
+  const crumbRows = report.breadcrumbs.slice(-MAX_CRUMBS).map(renderCrumb);
+  const message = clean(report.exception.message, CAP.message);
 
-  const fixed =
-    banner.length + heading.length + summary.length + device.length + gaps.length + footer.length + NOTE_RESERVE + 400; /* headings and blank lines */
+  const fixed = banner.length + heading.length + summary.length + device.length + gaps.length + footer.length + NOTE_RESERVE + 400; /* headings and blank lines */
   let frameCount = frameLines.length;
   let crumbCount = crumbRows.length;
-  const fullMessageLength = input.report.exception.message.length;
+  const fullMessageLength = report.exception.message.length;
   let messageLength = message.length;
-  const size = () =>
-    fixed + messageLength + longestBacktickRun(message) + sumLengths(frameLines, 0, frameCount) + sumLengths(crumbRows, crumbRows.length - crumbCount, crumbRows.length);
-
-  let over = size() - BODY_LIMIT;
+  let over =
+    fixed + messageLength + longestBacktickRun(message) + sumLengths(frameLines, 0, frameCount) + sumLengths(crumbRows, 0, crumbCount) - BODY_LIMIT;
   // Cut order: oldest breadcrumbs, then outermost frames, then the message.
   while (over > 0 && crumbCount > 0) {
     over -= (crumbRows[crumbRows.length - crumbCount]?.length ?? 0) + 1;
@@ -473,8 +466,8 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   if (over > 0) messageLength = Math.max(0, messageLength - over);
 
   const cuts: string[] = [];
-  const droppedCrumbs = input.report.breadcrumbs.length - crumbCount;
-  const droppedFrames = input.report.frames.length - frameCount;
+  const droppedCrumbs = report.breadcrumbs.length - crumbCount;
+  const droppedFrames = report.frames.length - frameCount;
   if (droppedCrumbs > 0) cuts.push(`${thousands(droppedCrumbs)} oldest breadcrumbs`);
   if (droppedFrames > 0) cuts.push(`${thousands(droppedFrames)} outermost frames`);
   if (messageLength < message.length || fullMessageLength > CAP.message) {
@@ -495,7 +488,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   if (frameLines.length === 0) {
     parts.push("_The report had no stack frames._", "");
   } else {
-    const linked = repo && ref ? ` Links point at ${codeSpan(ref)}.` : "";
+    const linked = target ? ` Links point at ${codeSpan(target.ref)}.` : "";
     parts.push(`Most recent call first; ★ marks the project's own code.${linked}`, "");
     for (let i = 0; i < frameCount; i++) parts.push(frameLines[i] ?? "");
     if (droppedFrames > 0) parts.push("", `_${thousands(droppedFrames)} outermost frames not shown._`);

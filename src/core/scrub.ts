@@ -10,21 +10,10 @@ import type { CrashReport } from "./crash.js";
 /** Keys whose value is a secret wherever they appear: query strings, form bodies, JSON, logs. */
 const SECRET_KEYS =
   "password|passwd|pwd|pass|passphrase|secret|client_secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|id_token|auth[_-]?token|token|session[_-]?id|sessionid|private[_-]?key|signature|sig|credentials?";
-
-/** What a text contains, counted once: each rule runs only on text that could hold its kind of secret. */
-interface Shape {
-  text: string;
-  lower: string;
-  colons: number;
-  dots: number;
-  digits: number;
-}
-
-interface Rule {
-  when: (shape: Shape) => boolean;
-  pattern: RegExp;
-  replace: string | ((match: string, ...groups: string[]) => string);
-}
+/** Headers that carry credentials. */
+const SECRET_HEADERS = "authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token";
+/** A parameter name holding one of these is a secret: csrftoken, X-Amz-Signature, db_password. */
+const SECRET_PARAMETER = /pass|pwd|secret|api[_-]?key|apikey|token|session|sig|credential|private[_-]?key/i;
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -60,138 +49,160 @@ function ipv6(match: string): string {
   return match;
 }
 
-// Order matters: whole blocks and structured tokens first, so a later, looser rule never sees half of one.
-const RULES: Rule[] = [
-  {
-    when: (s) => s.text.includes("PRIVATE KEY"),
-    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-    replace: "[redacted]",
-  },
-  { when: (s) => s.text.includes("eyJ"), pattern: /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g, replace: "[token]" },
-  { when: (s) => s.text.includes("://") && s.text.includes("@"), pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi, replace: "$1[redacted]@" },
-  { when: (s) => s.lower.includes("hooks.slack.com"), pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[\w/-]+/gi, replace: "[token]" },
-  {
-    when: (s) => /bearer|basic|token|digest/.test(s.lower),
-    pattern: /\b(Bearer|Basic|Token|Digest)(\s+)([\w\-.~+/]{8,}=*)/gi,
-    replace: (m, scheme: string, space: string, value: string) => (/[\d+/=._~-]/.test(value) ? `${scheme}${space}[token]` : m),
-  },
-  { when: (s) => s.text.includes("_"), pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, replace: "[token]" },
-  { when: (s) => /A(?:KI|SI|GP|ID|RO)A/.test(s.text), pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: "[token]" },
-  {
-    when: (s) => s.lower.includes("secret") || s.lower.includes("aws_session"),
-    pattern: /\b(aws_secret_access_key|aws_session_token|secret_?access_?key)(["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{16,}/gi,
-    replace: "$1$2[redacted]",
-  },
-  { when: (s) => s.text.includes("_live_") || s.text.includes("_test_"), pattern: /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g, replace: "[token]" },
-  { when: (s) => s.text.includes("xox"), pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, replace: "[token]" },
-  // key=value in query strings, form bodies, env dumps and log lines.
-  {
-    when: (s) => s.text.includes("=") && SECRET_WORD.test(s.lower),
-    // No left boundary: csrftoken=, X-Amz-Signature=, db_password= are secrets too.
-    pattern: new RegExp(`((?:${SECRET_KEYS})(?:%5D|\\])?=)([^&\\s"'#;,]+)`, "gi"),
-    replace: "$1[redacted]",
-  },
-  // "key": "value" in JSON and key: value in headers/YAML; bare "token:" is left alone ("Unexpected token: <").
-  {
-    when: (s) => s.colons > 0 && (s.text.includes('"') || s.text.includes("'")) && SECRET_WORD.test(s.lower),
-    pattern: new RegExp(`(["']?(?<![\\w-])(?:${SECRET_KEYS})["']?\\s*:\\s*)("[^"]*"|'[^']*')`, "gi"),
-    replace: (m, key: string, value: string) => (value.length > 2 ? `${key}${value[0]}[redacted]${value[0]}` : m),
-  },
-  {
-    when: (s) => s.colons > 0 && /authoriz|cookie|api.?key|password|secret/.test(s.lower),
-    pattern: /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|api[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi,
-    replace: "$1[redacted]",
-  },
-  // The lookbehind starts a match only where a run of address characters starts, keeping long runs linear.
-  { when: (s) => s.text.includes("@"), pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g, replace: "[email]" },
-  {
-    when: (s) => s.dots >= 3 && s.digits >= 4,
-    pattern: /(?<![\w.]|version\s?[=:]?\s?)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gi,
-    replace: "[ip]",
-  },
-  { when: (s) => s.text.includes("::") || s.colons >= 7, pattern: /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi, replace: ipv6 },
-  { when: (s) => s.digits >= 13, pattern: /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)/g, replace: card },
-];
+function bearer(match: string, scheme: string, space: string, value: string): string {
+  return /[\d+/=._~-]/.test(value) ? `${scheme}${space}[token]` : match;
+}
 
-const SECRET_WORD = /pass|pwd|secret|key|token|session|sig|credential/;
+function parameter(match: string, name: string): string {
+  return SECRET_PARAMETER.test(name) ? `${name}=[redacted]` : match;
+}
+
+function quotedValue(match: string, key: string, value: string): string {
+  return value.length > 2 ? `${key}${value[0]}[redacted]${value[0]}` : match;
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
+const JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g;
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi;
+const SLACK_WEBHOOK = /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[\w/-]+/gi;
+const AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)(\s+)([\w\-.~+/]{8,}=*)/gi;
+const GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
+const AWS_KEY_PREFIX = /A(?:KI|SI|GP|ID|RO)A/;
+const AWS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g;
+const AWS_SECRET = /\b(aws_secret_access_key|aws_session_token|secret_?access_?key)(["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{16,}/gi;
+const STRIPE_KEY = /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g;
+const SLACK_TOKEN = /\bxox[abprs]-[A-Za-z0-9-]{10,}/g;
+// name=value in query strings, form bodies, env dumps; the lookbehind starts names only where a name starts.
+const PARAMETER = /(?<![\w.\-[\]%])([\w.\-[\]%]+)=[^&\s"'#;,]+/g;
+// "key": "value" in JSON; bare "token:" is left alone ("Unexpected token: <").
+const QUOTED_SECRET = new RegExp(`(["']?(?<![\\w-])(?:${SECRET_KEYS}|${SECRET_HEADERS})["']?\\s*:\\s*)("[^"]*"|'[^']*')`, "gi");
+// key: value in headers, YAML and log lines.
+const HEADER_SECRET = /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|api[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi;
+// The lookbehind starts a match only where a run of address characters starts, keeping long runs linear.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
+const IPV4 = /(?<![\w.]|version\s?[=:]?\s?)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gi;
+const IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi;
+const CARD = /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)/g;
 
 /**
- * One cheap test in front of the rules: a string none of whose triggers appear (most file
- * paths, function names, timestamps) cannot hold anything the rules remove.
+ * Every rule needs some character or word to be present; one pass counts them, and the
+ * rules whose trigger is missing (most of them, for most strings) do not run. Order
+ * matters: whole blocks and structured tokens first, so a looser rule never sees half of one.
  */
-const SUSPECT =
-  /[@]|::|\d{4}[ -]?\d{4}|\d\.\d{1,3}\.\d{1,3}\.\d|(?:[0-9a-f]{1,4}:){7}|pass|pwd|secret|key|token|session|sig|credential|authoriz|cookie|bearer|basic|digest|eyJ|gh[pousr]_|github_pat_|A(?:KI|SI|GP|ID|RO)A|_live_|_test_|xox|hooks\.slack|PRIVATE KEY/i;
-
-function shapeOf(text: string): Shape {
+function applyRules(text: string): string {
   let colons = 0;
   let dots = 0;
   let digits = 0;
+  let at = false;
+  let equals = false;
+  let quote = false;
+  let underscore = false;
+  let space = false;
+  let dashes = 0;
+  let longestDashRun = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c === 45) {
+      if (++dashes > longestDashRun) longestDashRun = dashes;
+      continue;
+    }
+    dashes = 0;
     if (c >= 48 && c <= 57) digits++;
     else if (c === 58) colons++;
     else if (c === 46) dots++;
+    else if (c === 64) at = true;
+    else if (c === 61) equals = true;
+    else if (c === 34 || c === 39) quote = true;
+    else if (c === 95) underscore = true;
+    else if (c === 32 || c === 9 || c === 10 || c === 13) space = true;
   }
-  return { text, lower: text.toLowerCase(), colons, dots, digits };
-}
-
-export function scrubText(text: string): string {
-  if (!SUSPECT.test(text)) return text;
-  const shape = shapeOf(text);
+  const long = text.length >= 13;
+  // Keyword triggers look at lower case once, with plain substring searches.
+  const lower = colons > 0 || equals || (space && long) || dots >= 2 ? text.toLowerCase() : "";
   let out = text;
-  for (const rule of RULES) {
-    if (!rule.when(shape)) continue;
-    rule.pattern.lastIndex = 0;
-    out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
+  if (longestDashRun >= 5 && text.includes("PRIVATE KEY")) out = out.replace(PRIVATE_KEY, "[redacted]");
+  if (dots >= 2 && text.includes("eyJ")) out = out.replace(JWT, "[token]");
+  if (at && colons > 0) out = out.replace(URL_CREDENTIALS, "$1[redacted]@");
+  if (dots >= 2 && lower.includes("hooks.slack.com")) out = out.replace(SLACK_WEBHOOK, "[token]");
+  if (space && long && (lower.includes("bearer") || lower.includes("basic") || lower.includes("token") || lower.includes("digest"))) {
+    out = out.replace(AUTH_SCHEME, bearer);
   }
+  if (underscore && text.length >= 24 && (text.includes("gh") || text.includes("github_pat_"))) out = out.replace(GITHUB_TOKEN, "[token]");
+  if (text.length >= 20 && AWS_KEY_PREFIX.test(text)) out = out.replace(AWS_KEY_ID, "[token]");
+  if ((equals || colons > 0) && (lower.includes("secret") || lower.includes("aws_session"))) out = out.replace(AWS_SECRET, "$1$2[redacted]");
+  if (underscore && (text.includes("_live_") || text.includes("_test_"))) out = out.replace(STRIPE_KEY, "[token]");
+  if (longestDashRun > 0 && text.includes("xox")) out = out.replace(SLACK_TOKEN, "[token]");
+  if (equals) out = out.replace(PARAMETER, parameter);
+  if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie"))) out = out.replace(QUOTED_SECRET, quotedValue);
+  if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("password") || lower.includes("secret") || lower.includes("key"))) {
+    out = out.replace(HEADER_SECRET, "$1[redacted]");
+  }
+  if (at) out = out.replace(EMAIL, "[email]");
+  if (dots >= 3 && digits >= 4) out = out.replace(IPV4, "[ip]");
+  if (colons >= 7 || (colons >= 2 && text.includes("::"))) out = out.replace(IPV6, ipv6);
+  if (digits >= 13) out = out.replace(CARD, card);
   return out;
 }
 
-const SECRET_KEY_NAME = new RegExp(`^(?:${SECRET_KEYS}|authorization|cookie|set-cookie|x-api-key)$`, "i");
-
-/** scrubText with the answers kept for one report: its frames and breadcrumbs repeat the same strings. */
-function memoized(): (text: string | undefined) => string | undefined {
-  const seen = new Map<string, string>();
+/**
+ * A pure function of a string with its answers remembered. Reports of one app repeat the
+ * same strings (file paths, function names, breadcrumb categories) across thousands of
+ * alerts. Two generations keep memory bounded and the maps small enough to stay in the CPU
+ * cache: when the young one is full it becomes the old one, and what is still used moves up.
+ */
+export function remembered<T>(compute: (text: string) => T, generationSize = 1_000, longest = 2_000): (text: string) => T {
+  let young = new Map<string, T>();
+  let old = new Map<string, T>();
   return (text) => {
-    if (text === undefined || text.length < 3) return text;
-    let out = seen.get(text);
-    if (out === undefined) {
-      out = scrubText(text);
-      seen.set(text, out);
+    let out = young.get(text);
+    if (out !== undefined) return out;
+    out = old.get(text);
+    if (out === undefined) out = compute(text);
+    if (text.length <= longest) {
+      if (young.size >= generationSize) {
+        old = young;
+        young = new Map();
+      }
+      young.set(text, out);
     }
     return out;
   };
 }
 
-type Scrub = ReturnType<typeof memoized>;
+const scrubRemembered = remembered(applyRules);
 
-/** Free-form data (breadcrumb data, device, OS): every string and key, and whole values under secret-sounding keys. */
-function scrubData(value: unknown, key: string | null, scrub: Scrub): unknown {
-  if (key !== null && value !== undefined && value !== null && value !== "" && SECRET_KEY_NAME.test(key)) return "[redacted]";
-  if (typeof value === "string") return scrub(value);
-  if (Array.isArray(value)) return value.map((v) => scrubData(v, null, scrub));
+export function scrubText(text: string): string {
+  return text.length < 3 ? text : scrubRemembered(text);
+}
+
+const SECRET_KEY_NAME = new RegExp(`^(?:${SECRET_KEYS}|${SECRET_HEADERS})$`, "i");
+const isSecretKey = remembered((key) => SECRET_KEY_NAME.test(key));
+
+/** Free-form data (breadcrumb data, device, OS): every string and key scrubbed, values under secret-sounding keys replaced whole. */
+export function scrubData(value: unknown, key: string | null = null): unknown {
+  if (key !== null && value !== undefined && value !== null && value !== "" && isSecretKey(key)) return "[redacted]";
+  if (typeof value === "string") return scrubText(value);
+  if (Array.isArray(value)) return value.map((v) => scrubData(v));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const k in value) out[scrub(k) ?? k] = scrubData((value as Record<string, unknown>)[k], k, scrub);
+    for (const k in value) out[scrubText(k)] = scrubData((value as Record<string, unknown>)[k], k);
     return out;
   }
   return value;
 }
 
-function scrubRecord<T extends object>(record: T | undefined, scrub: Scrub): T | undefined {
-  return record === undefined ? undefined : (scrubData(record, null, scrub) as T);
-}
+const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrubText(text));
+const scrubRecord = <T extends object>(record: T | undefined): T | undefined => (record === undefined ? undefined : (scrubData(record) as T));
 
 /**
  * The report with every string it carries scrubbed, breadcrumb data included, and values
  * under secret-sounding keys (password, authorization, cookie…) replaced whole.
  */
 export function scrubReport(report: CrashReport): CrashReport {
-  const scrub = memoized();
   return {
     ...report,
     project: scrub(report.project),
-    exception: { ...report.exception, type: scrub(report.exception.type) ?? "", message: scrub(report.exception.message) ?? "" },
+    exception: { ...report.exception, type: scrubText(report.exception.type), message: scrubText(report.exception.message) },
     frames: report.frames.map((f) => ({
       ...f,
       file: scrub(f.file),
@@ -205,11 +216,11 @@ export function scrubReport(report: CrashReport): CrashReport {
       category: scrub(b.category),
       level: scrub(b.level),
       message: scrub(b.message),
-      data: scrubRecord(b.data, scrub),
+      data: scrubRecord(b.data),
     })),
-    device: scrubRecord(report.device, scrub),
-    os: scrubRecord(report.os, scrub),
-    runtime: scrubRecord(report.runtime, scrub),
+    device: scrubRecord(report.device),
+    os: scrubRecord(report.os),
+    runtime: scrubRecord(report.runtime),
     platform: scrub(report.platform),
     release: scrub(report.release),
     environment: scrub(report.environment),
@@ -219,6 +230,6 @@ export function scrubReport(report: CrashReport): CrashReport {
     url: scrub(report.url),
     reporterGroupId: scrub(report.reporterGroupId),
     reporterEventId: scrub(report.reporterEventId),
-    gaps: report.gaps.map((g) => scrub(g) ?? g),
+    gaps: report.gaps.map(scrubText),
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CrashReport, Frame } from "./crash.js";
+import { remembered } from "./scrub.js";
 
 /**
  * The signature groups occurrences of one crash across releases: the same bug seen in
@@ -96,7 +97,7 @@ function projectRoot(frames: Frame[]): string {
   let root: string | null = null;
   for (const frame of frames) {
     if (!frame.file) continue;
-    const path = cleanPath(frame.file);
+    const path = cleanPathOf(frame.file);
     const dir = path.slice(0, path.lastIndexOf("/") + 1);
     if (root === null) root = dir;
     else {
@@ -115,33 +116,39 @@ function projectRoot(frames: Frame[]): string {
  * Rust symbol hashes, no C++ parameter lists.
  */
 export function normalizeFunction(name: string): string {
-  return (
-    name
-      .replace(/\s*\+\s*(?:0x[0-9a-f]+|\d+)\s*$/i, "")
-      .replace(/::h[0-9a-f]{16}$/, "")
-      .replace(/__rustc\[[0-9a-f]+\]::/g, "")
+  // Each rewrite runs only when its marker character is there: most names need none.
+  let out = name;
+  if (out.includes("+")) out = out.replace(/\s*\+\s*(?:0x[0-9a-f]+|\d+)\s*$/i, "");
+  if (out.includes("::")) out = out.replace(/::h[0-9a-f]{16}$/, "").replace(/__rustc\[[0-9a-f]+\]::/g, "");
+  if (out.includes("$")) {
+    out = out
       .replace(/\$\$Lambda\$[^.\s]*/g, "$$$$Lambda")
       .replace(/\$lambda[-$]\d+/g, "$$lambda")
-      .replace(/\$\d+/g, "$$")
-      .replace(/(<[\w$]*>[a-z]__)\w*/g, "$1")
-      .replace(/`\d+(?:\[[^\]]*(?:\[[^\]]*\][^\]]*)*\])?/g, "")
-      // Unity/Mono player frames: "Reporter.Update () [0x0001a] in <5a7c3c2b...>:0".
-      .replace(/\s*\[0x[0-9a-f]+\]/gi, "")
-      .replace(/\s*\(?\b(?:in|at)\s+<[0-9a-f]{16,}>(?::\d+)?\)?/gi, "")
-      .replace(ADDRESS, "")
-      .replace(/\[[0-9a-f]{6,}\]/gi, "")
-      // Parameter lists and generic arguments after the name: overloads and instantiations of one bug.
-      .replace(/\s*\((?!anonymous\b)[^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:const)?\s*$/, "")
-      .replace(/\s+/g, " ")
-      .trim()
-  );
+      .replace(/\$\d+/g, "$$");
+  }
+  if (out.includes("__")) out = out.replace(/(<[\w$]*>[a-z]__)\w*/g, "$1");
+  if (out.includes("`")) out = out.replace(/`\d+(?:\[[^\]]*(?:\[[^\]]*\][^\]]*)*\])?/g, "");
+  if (out.includes("[")) {
+    // Unity/Mono player frames: "Reporter.Update () [0x0001a] in <5a7c3c2b...>:0".
+    out = out.replace(/\s*\[0x[0-9a-f]+\]/gi, "").replace(/\[[0-9a-f]{6,}\]/gi, "");
+  }
+  if (out.includes("<")) out = out.replace(/\s*\(?\b(?:in|at)\s+<[0-9a-f]{16,}>(?::\d+)?\)?/gi, "");
+  if (out.includes("0x")) out = out.replace(ADDRESS, "");
+  // Parameter lists and generic arguments after the name: overloads and instantiations of one bug.
+  if (out.includes("(")) out = out.replace(/\s*\((?!anonymous\b)[^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:const)?\s*$/, "");
+  return /\s/.test(out) ? out.replace(/\s+/g, " ").trim() : out;
 }
 
 /** A bundler's output file: its identifiers are renamed by the minifier at every build. */
-function isMinifiedBundle(file: string, normalized: string): boolean {
-  const name = file.replace(/[?#].*$/, "").split(/[\\/]/).pop()?.toLowerCase() ?? "";
-  return name.includes(".min.") || (name !== normalized.split("/").pop() && /\.m?js$/.test(name));
-}
+const isMinifiedBundle = remembered((file: string): boolean => {
+  const name = file.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? "";
+  return /\.min\./i.test(name) || (/\.m?js$/i.test(name) && stripFileNameHashes(name) !== name);
+});
+
+// Frames of one app repeat across its alerts: their normalised parts are remembered.
+const cleanPathOf = remembered(cleanPath);
+const pathKeyOf = remembered(pathKey);
+const functionKeyOf = remembered(normalizeFunction);
 
 interface FrameKey {
   key: string;
@@ -150,13 +157,13 @@ interface FrameKey {
 }
 
 function frameKey(frame: Frame, root: string): FrameKey | null {
-  const cleaned = frame.file ? cleanPath(frame.file) : "";
-  const file = pathKey(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
+  const cleaned = frame.file ? cleanPathOf(frame.file) : "";
+  const file = pathKeyOf(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
   // JVM frames name only a file ("SourceFile" once obfuscated); their class is in the module.
-  const module = frame.module && !file.includes("/") ? normalizeFunction(frame.module) : "";
+  const module = frame.module && !file.includes("/") ? functionKeyOf(frame.module) : "";
   const where = module && file ? `${module}:${file}` : module || file;
-  let fn = frame.function ? normalizeFunction(frame.function) : "";
-  const minified = frame.file !== undefined && isMinifiedBundle(frame.file, file);
+  let fn = frame.function ? functionKeyOf(frame.function) : "";
+  const minified = frame.file !== undefined && isMinifiedBundle(frame.file);
   if (minified) fn = fn.replace(/(?<![\w$])[\w$]{1,2}(?![\w$])/g, "?");
   if (!where && !fn) return null;
   return { key: `${where}|${fn}`, weak: minified && !/[\w$]{3}/.test(fn) };
@@ -178,7 +185,7 @@ function signatureFrames(frames: Frame[]): FrameKey[] {
 
 /** Stable grouping key: 16 lowercase hex digits. */
 export function computeSignature(report: CrashReport): string {
-  const type = normalizeFunction(report.exception.type);
+  const type = functionKeyOf(report.exception.type);
   const frames = signatureFrames(report.frames);
   const material = ["type", type];
   if (frames.length > 0) material.push("frames", ...frames.map((f) => f.key));

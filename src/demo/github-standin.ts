@@ -36,9 +36,17 @@ export interface StandinIssue {
   state: "open" | "closed";
   labels: string[];
   assignees: string[];
-  comments: { id: number; body: string }[];
+  comments: StandinComment[];
   createdAt: number;
   indexedAt: number;
+}
+
+export interface StandinComment {
+  id: number;
+  body: string;
+  user: { login: string; type: "Bot" | "User" };
+  /** GitHub's relation of the author to the repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE… */
+  author_association: string;
 }
 
 export interface StandinCall {
@@ -226,7 +234,8 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     ["POST /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, body) => {
       const issue = findIssue(m);
       if (!issue) return notFound;
-      const comment = { id: nextCommentId++, body: String((body as { body?: string })?.body ?? "") };
+      // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
+      const comment: StandinComment = { id: nextCommentId++, body: String((body as { body?: string })?.body ?? ""), user: { login: "hotfix-loop[bot]", type: "Bot" }, author_association: "NONE" };
       issue.comments.push(comment);
       return { status: 201, body: comment };
     }],

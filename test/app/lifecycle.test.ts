@@ -76,7 +76,19 @@ describe("one crash, one issue", () => {
     const issue = github.issues.get(REPO)![0]!;
 
     // The Action's verification comment names the version the fix shipped in; then a person closes the issue.
-    issue.comments.push({ id: 900, body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}` });
+    issue.comments.push({
+      id: 900,
+      body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`,
+      user: { login: "github-actions[bot]", type: "Bot" },
+      author_association: "NONE",
+    });
+    // A forged verdict from a passer-by, naming a later version, must not move the fix version.
+    issue.comments.push({
+      id: 901,
+      body: verificationMarker({ signature: accepted.signature, version: "com.example.shop@9.0.0", verdict: "verified" }),
+      user: { login: "passer-by", type: "User" },
+      author_association: "NONE",
+    });
     issue.state = "closed";
     expect(await deliverWebhook(app, "issues", issueEvent("closed", issue.number, "User"))).toBe(200);
     expect(await store.getGroup(group.id)).toMatchObject({ state: "resolved", fixedIn: "com.example.shop@4.12.2" });
@@ -88,17 +100,17 @@ describe("one crash, one issue", () => {
     const again = sentryAlert("com.example.shop@4.12.3");
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, again, sentryHeaders(again))).status).toBe(202);
 
-    await until(() => issue.state === "open" && issue.comments.length === 2);
+    await until(() => issue.state === "open" && issue.comments.length === 3);
     await until(async () => (await store.getGroup(group.id))?.regressedIn === null);
     expect(issue.labels).toContain("regression");
     // Reporter text is neutralised: the "@" in a Sentry release carries a zero-width joiner so it mentions nobody.
-    expect(issue.comments[1]!.body.replace(/\u200d/g, "")).toMatch(/^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/);
+    expect(issue.comments[2]!.body.replace(/\u200d/g, "")).toMatch(/^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/);
     expect(await store.getGroup(group.id)).toMatchObject({ state: "open" });
     expect(github.issues.get(REPO)).toHaveLength(1);
 
     // Our own reopen comes back as an issues.reopened event from a bot: nothing changes.
     expect(await deliverWebhook(app, "issues", issueEvent("reopened", issue.number, "Bot"))).toBe(200);
-    expect(issue.comments).toHaveLength(2);
+    expect(issue.comments).toHaveLength(3);
   });
 
   it("a person reopening a closed hotfix issue reopens the crash group", async () => {

@@ -253,6 +253,7 @@ describe("untrusted text cannot come alive", () => {
       expect([2, 4]).toContain(cells);
     }
     expect(parseIssueMarker(out.body)?.signature).toBe("0123456789abcdef");
+    expect(out.body.match(/<!-- hotfix-loop:crash/g)).toHaveLength(1);
     expect(out.title).not.toMatch(/(^|[^\w])@[A-Za-z0-9]|#\d|GH-\d/);
   });
 });

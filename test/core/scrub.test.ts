@@ -12,6 +12,7 @@ const leaks: [kind: string, input: string, secret: string, replacement: string][
   ["GitHub server token", "ghs_abcdefghijklmnopqrstuvwxyz0123456789 expired", "ghs_abcdefghijklmnopqrstuvwxyz0123456789", "[token]"],
   ["GitHub fine-grained", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX used", "github_pat_11ABCDEFG", "[token]"],
   ["AWS access key id", "S3 denied for AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE", "[token]"],
+  ["AWS access key id without digits", "key=ASIAQWERTYUIOPASDFGH in use", "ASIAQWERTYUIOPASDFGH", "[token]"],
   ["AWS secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [redacted]"],
   ["Stripe secret", "charge failed with key sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "[token]"],
   ["Stripe restricted", "rk_live_51H8abcdEFGHijklMNOPqrst", "rk_live_51H8abcdEFGHijklMNOPqrst", "[token]"],

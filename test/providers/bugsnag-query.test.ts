@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bugsnagCountSource } from "../../src/providers/bugsnag-query.js";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/bugsnag-api/${name}`, import.meta.url), "utf8"));
@@ -13,7 +13,6 @@ const query = { signature: "fedcba9876543210", version: "2.3.2", project: PROJEC
 const filter = (...versions: string[]) =>
   versions.map((v) => `filters%5Bapp.version%5D%5B%5D%5Btype%5D=eq&filters%5Bapp.version%5D%5B%5D%5Bvalue%5D=${encodeURIComponent(v)}`).join("&");
 
-beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

@@ -148,7 +148,6 @@ describe("bugsnag.completeContext", () => {
   const env = { BUGSNAG_AUTH_TOKEN: "bugsnag-personal-token" };
 
   beforeAll(() => {
-    nock.disableNetConnect();
     report = parsed(fixtureJson("bugsnag/webhook-exception.json")).report;
   });
   afterEach(() => {

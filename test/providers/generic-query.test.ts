@@ -1,10 +1,9 @@
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { genericCountSource } from "../../src/providers/generic-query.js";
 
 const APP = "https://hotfix.example.com";
 
-beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

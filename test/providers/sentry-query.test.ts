@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { sentryCountSource } from "../../src/providers/sentry-query.js";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/sentry-api/${name}`, import.meta.url), "utf8"));
@@ -8,7 +8,6 @@ const SENTRY = "https://sentry.example.com";
 const query = { signature: "0123456789abcdef", version: "1.4.2", project: "checkout-web", reporterGroupId: "4509876543", knownVersions: [], exposure: "sessions" as const };
 const noWait = async () => {};
 
-beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

@@ -190,7 +190,6 @@ describe("sentry.completeContext", () => {
   const env = { SENTRY_AUTH_TOKEN: "sntrys_token" };
 
   beforeAll(() => {
-    nock.disableNetConnect();
     const result = sentry.parse(fixtureJson("sentry/issue.json"), delivery(Buffer.from("")));
     if (!result.ok) throw new Error(result.error);
     issueReport = result.report;
