@@ -2,11 +2,17 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    setupFiles: ["test/setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Store tests share one PostgreSQL server; each file uses its own schema, so files may run in parallel.
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/proof/**"], setupFiles: ["test/setup.ts", "test/offline.ts"] },
+      },
+      // The load and fault proofs: real loopback traffic only.
+      { extends: true, test: { name: "proof", include: ["test/proof/**/*.test.ts"], setupFiles: ["test/setup.ts"] } },
+    ],
   },
 });

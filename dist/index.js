@@ -50838,6 +50838,15 @@ function codeBlock(text, lang = "") {
 ${text.replace(/\r\n?/g, "\n")}
 ${fence}`;
 }
+function codeSpan(text, inTable = false) {
+  if (text === "") return "";
+  let body = text.includes("\n") || text.includes("\r") ? text.replace(/\r?\n|\r/g, " ") : text;
+  if (inTable && body.includes("|")) body = body.replace(/\|/g, "\\|");
+  const run2 = longestBacktickRun(body);
+  const ticks = run2 === 0 ? "`" : "`".repeat(run2 + 1);
+  const pad = run2 > 0 && (body.startsWith("`") || body.endsWith("`") || body.startsWith(" ")) ? " " : "";
+  return `${ticks}${pad}${body}${pad}${ticks}`;
+}
 function cap(text, max) {
   return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
@@ -50869,6 +50878,9 @@ function parseIssueMarker(body) {
 }
 var CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8e3, marker: 200, version: 64, url: 2e3 };
 var cellOf = remembered((text) => neutralize(clean(text, CAP.cell)));
+var functionSpanOf = remembered((name) => codeSpan(clean(name, CAP.functionName)));
+var neutralizedOf = remembered(neutralize);
+var crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CAP.crumb), CAP.crumb)));
 
 // src/core/check-report.ts
 var CHECK_NAME = "hotfix / narrow diff";

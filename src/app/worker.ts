@@ -17,6 +17,8 @@ export interface WorkerOptions {
   /** First retry delay; doubled per attempt up to maxRetryMs. */
   retryBaseMs: number;
   maxRetryMs: number;
+  /** Delivery ids older than this are forgotten (checked once an hour); reporters retry within hours. */
+  deliveryRetentionMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -26,7 +28,10 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   leaseMs: 5 * 60_000,
   retryBaseMs: 5_000,
   maxRetryMs: 30 * 60_000,
+  deliveryRetentionMs: 30 * 24 * 3_600_000,
 };
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 export class OutboxWorker {
   readonly id = `worker-${randomUUID()}`;
@@ -83,10 +88,16 @@ export class OutboxWorker {
   }
 
   private async run(): Promise<void> {
+    let prunedAt = 0;
     while (this.running) {
       let ran = 0;
       try {
         ran = await this.runOnce();
+        const now = this.now().getTime();
+        if (now - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = now;
+          await this.store.pruneDeliveries(new Date(now - this.options.deliveryRetentionMs));
+        }
       } catch (error) {
         this.log.error({ err: error }, "outbox worker round failed");
       }

@@ -122,7 +122,8 @@ function cap(text: string, max: number): string {
 }
 
 function thousands(n: number): string {
-  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const whole = Math.trunc(n);
+  return whole > -1000 && whole < 1000 ? String(whole) : String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** Text cut before scrubbing drops its last, partial word: half a secret no longer matches the scrubber's patterns. */
@@ -173,8 +174,16 @@ const JVM_SOURCE = /\.(?:java|kt|kts|scala|groovy)$/;
  */
 export function repoPath(frame: Frame, links: HotfixConfig["links"]): string | null {
   if (!frame.in_app || !frame.file) return null;
-  let path = frame.file.replace(/\\/g, "/");
-  const prefix = links.stripPrefixes.map((p) => p.replace(/\\/g, "/")).find((p) => p !== "" && path.startsWith(p));
+  // Each rewrite runs only when there is something for it to do: this runs for every in-app frame.
+  let path = slashes(frame.file);
+  let prefix: string | undefined;
+  for (const p of links.stripPrefixes) {
+    const candidate = slashes(p);
+    if (candidate !== "" && path.startsWith(candidate)) {
+      prefix = candidate;
+      break;
+    }
+  }
   if (prefix !== undefined) {
     path = path.slice(prefix.length);
   } else {
@@ -183,16 +192,35 @@ export function repoPath(frame: Frame, links: HotfixConfig["links"]): string | n
     if (virtual) path = path.slice(virtual[0].length).replace(/^\/(?:\([^)]*\)\/)?/, "");
     else if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("/") || path.startsWith("~")) return null;
   }
-  path = path.replace(/[?#].*$/, "").replace(/^(?:\.{1,2}\/)+/, "").replace(/^\/+/, "");
+  if (path.includes("?") || path.includes("#")) path = path.replace(/[?#].*$/, "");
+  if (path.startsWith(".")) path = path.replace(/^(?:\.{1,2}\/)+/, "");
+  if (path.startsWith("/")) path = path.replace(/^\/+/, "");
   if (!path.includes("/") && JVM_SOURCE.test(path) && frame.module?.includes(".")) {
     // JVM frames name only the file; the package of the class gives its folders.
     const packagePath = frame.module.split(".").slice(0, -1).join("/");
     if (/^[\w/$]+$/.test(packagePath)) path = `${packagePath}/${path}`;
   }
-  const root = links.root.replace(/\\/g, "/").replace(/^\/+|\/+$/g, "");
+  const root = links.root === "" ? "" : slashes(links.root).replace(/^\/+|\/+$/g, "");
   if (root) path = `${root}/${path}`;
-  if (path.split("/").some((s) => s === "" || s === ".." || s === ".") || /[\u0000-\u001f]/.test(path)) return null;
-  return path;
+  return isPlainPath(path) ? path : null;
+}
+
+function slashes(path: string): string {
+  return path.includes("\\") ? path.replace(/\\/g, "/") : path;
+}
+
+/** No empty, `.` or `..` segment and no control character: a path that names one file of the repository. */
+function isPlainPath(path: string): boolean {
+  let segmentStart = 0;
+  for (let i = 0; i <= path.length; i++) {
+    const c = i < path.length ? path.charCodeAt(i) : 47;
+    if (c < 32) return false;
+    if (c !== 47) continue;
+    const length = i - segmentStart;
+    if (length === 0 || (length <= 2 && path.charCodeAt(segmentStart) === 46 && (length === 1 || path.charCodeAt(segmentStart + 1) === 46))) return false;
+    segmentStart = i + 1;
+  }
+  return true;
 }
 
 /** A path with each segment percent-encoded, parentheses too, so it cannot end a Markdown link. */
@@ -203,8 +231,8 @@ const encodePath = remembered((path) =>
     .join("/"),
 );
 
-function blobUrl(repo: string, ref: string, path: string, line: number | undefined): string {
-  return `https://github.com/${repo}/blob/${encodePath(ref)}/${encodePath(path)}${line !== undefined && line > 0 ? `#L${line}` : ""}`;
+function blobUrl(target: LinkTarget, path: string, line: number | undefined): string {
+  return `${target.tree}${encodePath(path)}${line !== undefined && line > 0 ? `#L${line}` : ""}`;
 }
 
 // ---------------------------------------------------------------- marker
@@ -255,7 +283,15 @@ function crashingFrame(frames: Frame[]): Frame | undefined {
 }
 
 function basename(file: string): string {
-  return file.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? file;
+  const path = file.includes("?") || file.includes("#") ? file.replace(/[?#].*$/, "") : file;
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+}
+
+/** The text before the first line break (\n or \r\n; a lone \r does not end a line). */
+function firstLineOf(text: string): string {
+  const end = text.indexOf("\n");
+  if (end < 0) return text;
+  return text.slice(0, end > 0 && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
 }
 
 function renderTitle(report: CrashReport): string {
@@ -264,7 +300,7 @@ function renderTitle(report: CrashReport): string {
   const fn = clean(frame?.function?.trim(), 40);
   const file = frame?.file ? clean(basename(frame.file), 40) : "";
   const where = fn && file ? ` in ${fn} (${file})` : fn ? ` in ${fn}` : file ? ` in ${file}` : "";
-  const firstLine = report.exception.message.trim().split(/\r?\n/, 1)[0] ?? "";
+  const firstLine = firstLineOf(report.exception.message.trim());
   const room = TITLE_LIMIT - type.length - where.length - 2;
   const message = firstLine && room >= 10 ? `: ${clean(firstLine, room)}` : "";
   return cap(titleSafe(`${type}${message}${where}`), TITLE_LIMIT);
@@ -312,8 +348,9 @@ function renderSummary(input: RenderInput, report: CrashReport): string {
 
 /** Where frame links point: a known repository at a known ref, or nowhere. */
 interface LinkTarget {
-  repo: string;
   ref: string;
+  /** The URL of the ref's tree, to which a frame's encoded path is appended. */
+  tree: string;
 }
 
 /** A frame's repository path, unless the scrubber would change it: then it must not end up in a URL or the marker. */
@@ -322,14 +359,17 @@ function safeRepoPath(frame: Frame, links: HotfixConfig["links"]): string | null
   return path && path.length <= CAP.marker && scrubText(path) === path ? path : null;
 }
 
+/** Frames of one app repeat across its alerts: a function's code span is made once. */
+const functionSpanOf = remembered((name) => codeSpan(clean(name, CAP.functionName)));
+
 function renderFrame(frame: Frame, index: number, path: string | null, target: LinkTarget | null): string {
-  const fn = frame.function ? codeSpan(clean(frame.function, CAP.functionName)) : "_unknown function_";
+  const fn = frame.function ? functionSpanOf(frame.function) : "_unknown function_";
   const file = frame.file ?? frame.module;
   let location = "";
   if (file) {
     const position = frame.line !== undefined ? `:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ""}` : "";
     const text = codeSpan(clean(file, CAP.location) + position);
-    location = ` at ${path && target ? `[${text}](${blobUrl(target.repo, target.ref, path, frame.line)})` : text}`;
+    location = ` at ${path && target ? `[${text}](${blobUrl(target, path, frame.line)})` : text}`;
   }
   const mark = frame.in_app ? "★ " : "";
   const contextLine = frame.in_app ? clean(frame.context_line?.trim(), CAP.contextLine) : "";
@@ -337,29 +377,45 @@ function renderFrame(frame: Frame, index: number, path: string | null, target: L
   return `${index + 1}. ${mark}${fn}${location}${context}`;
 }
 
+/** A breadcrumb data value as text: scalars directly, anything else as JSON. */
+function dataText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return String(value);
+  return JSON.stringify(value) ?? "";
+}
+
 function crumbData(data: Record<string, unknown> | undefined): string {
   if (!data) return "";
-  const pairs: string[] = [];
+  let pairs = "";
+  let count = 0;
   let length = 0;
   for (const key in data) {
-    if (pairs.length >= DATA_KEYS_LIMIT || length > CAP.crumb) break;
+    if (count >= DATA_KEYS_LIMIT || length > CAP.crumb) break;
     const raw = data[key];
     const safe = scrubData(typeof raw === "string" ? bounded(raw, CAP.crumb) : raw, key);
-    const text = typeof safe === "string" ? safe : (JSON.stringify(safe) ?? "");
-    const pair = `${clean(key, CAP.cell)}=${cap(text, CAP.crumb)}`;
-    pairs.push(pair);
+    const pair = `${clean(key, CAP.cell)}=${cap(dataText(safe), CAP.crumb)}`;
+    pairs = count === 0 ? pair : `${pairs}, ${pair}`;
+    count++;
     length += pair.length;
   }
-  return pairs.length ? ` (${pairs.join(", ")})` : "";
+  return count > 0 ? ` (${pairs})` : "";
 }
 
 /** An ISO-8601 timestamp holds nothing to scrub or neutralise; breadcrumbs carry one each. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
 
+/** Untrusted text repeats across crumbs and alerts ("GET /cart [200]" after scrubbing): it is neutralised once. */
+const neutralizedOf = remembered(neutralize);
+
+/** Most breadcrumbs are a message alone, and their messages repeat: one look-up gives the cell. */
+const crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CAP.crumb), CAP.crumb)));
+
 function renderCrumb(crumb: Breadcrumb): string {
   const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
-  const message = cap(clean(crumb.message, CAP.crumb) + crumbData(crumb.data), CAP.crumb);
-  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${neutralize(message)} |`;
+  const data = crumbData(crumb.data);
+  const message =
+    data === "" ? (crumb.message ? crumbMessageOf(crumb.message) : "") : neutralizedOf(cap(clean(crumb.message, CAP.crumb) + data, CAP.crumb));
+  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${message} |`;
 }
 
 function renderDevice(report: CrashReport): string {
@@ -421,7 +477,7 @@ function sumLengths(lines: string[], from: number, to: number): number {
 export function renderIssue(input: RenderInput): { title: string; body: string } {
   const { report } = input;
   const ref = linkRef(input);
-  const target = input.repo && REPO.test(input.repo) && ref ? { repo: input.repo, ref } : null;
+  const target = input.repo && REPO.test(input.repo) && ref ? { ref, tree: `https://github.com/${input.repo}/blob/${encodePath(ref)}/` } : null;
   // Most recent call first, as crash reporters' UIs show it.
   const frames: Frame[] = [];
   for (let i = report.frames.length - 1; i >= 0 && frames.length < MAX_FRAMES; i--) {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { CrashReport, Frame } from "./crash.js";
 import { remembered } from "./scrub.js";
 
@@ -92,17 +92,17 @@ export function normalizePath(file: string): string {
 /**
  * The folder every in-app file of one report lives under: the project's root on that
  * machine, wherever it was deployed. Paths below it are the same in every release.
+ * `paths` are the frames' cleaned paths.
  */
-function projectRoot(frames: Frame[]): string {
+function projectRoot(paths: string[]): string {
   let root: string | null = null;
-  for (const frame of frames) {
-    if (!frame.file) continue;
-    const path = cleanPathOf(frame.file);
+  for (const path of paths) {
     const dir = path.slice(0, path.lastIndexOf("/") + 1);
     if (root === null) root = dir;
-    else {
+    // Files of one project mostly share its folder: the common prefix is only searched for when they do not.
+    else if (!dir.startsWith(root)) {
       let i = 0;
-      while (i < root.length && i < dir.length && root[i] === dir[i]) i++;
+      while (i < root.length && i < dir.length && root.charCodeAt(i) === dir.charCodeAt(i)) i++;
       root = root.slice(0, root.lastIndexOf("/", i - 1) + 1);
     }
     if (root === "") break;
@@ -156,8 +156,10 @@ interface FrameKey {
   weak: boolean;
 }
 
-function frameKey(frame: Frame, root: string): FrameKey | null {
-  const cleaned = frame.file ? cleanPathOf(frame.file) : "";
+const cleanedFile = (frame: Frame): string => (frame.file ? cleanPathOf(frame.file) : "");
+
+/** `cleaned`: the frame's cleanedFile. */
+function frameKey(frame: Frame, cleaned: string, root: string): FrameKey | null {
   const file = pathKeyOf(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
   // JVM frames name only a file ("SourceFile" once obfuscated); their class is in the module.
   const module = frame.module && !file.includes("/") ? functionKeyOf(frame.module) : "";
@@ -172,12 +174,14 @@ function frameKey(frame: Frame, root: string): FrameKey | null {
 /** The frames the key is made of: in-app frames when there are any, nearest the crash first, recursion collapsed. */
 function signatureFrames(frames: Frame[]): FrameKey[] {
   const inApp = frames.filter((f) => f.in_app);
+  // In-app files are cleaned once, for the root and for their keys.
+  const cleaned = inApp.map(cleanedFile);
+  const root = projectRoot(cleaned.filter((_, i) => inApp[i]?.file));
   const chosen = inApp.length > 0 ? inApp : frames;
-  const root = inApp.length > 0 ? projectRoot(inApp) : "";
   const keys: FrameKey[] = [];
   for (let i = chosen.length - 1; i >= 0 && keys.length < SIGNATURE_FRAMES; i--) {
     const frame = chosen[i];
-    const key = frame ? frameKey(frame, root) : null;
+    const key = frame ? frameKey(frame, cleaned[i] ?? cleanedFile(frame), root) : null;
     if (key !== null && key.key !== keys[keys.length - 1]?.key) keys.push(key);
   }
   return keys;
@@ -187,9 +191,9 @@ function signatureFrames(frames: Frame[]): FrameKey[] {
 export function computeSignature(report: CrashReport): string {
   const type = functionKeyOf(report.exception.type);
   const frames = signatureFrames(report.frames);
-  const material = ["type", type];
-  if (frames.length > 0) material.push("frames", ...frames.map((f) => f.key));
+  let material = `type\n${type}`;
+  if (frames.length > 0) material += `\nframes\n${frames.map((f) => f.key).join("\n")}`;
   // Without a stack, or with only minified names in it, the message is what tells crashes apart.
-  if (frames.every((f) => f.weak)) material.push("message", normalizeMessage(report.exception.message));
-  return createHash("sha256").update(material.join("\n")).digest("hex").slice(0, 16);
+  if (frames.every((f) => f.weak)) material += `\nmessage\n${normalizeMessage(report.exception.message)}`;
+  return hash("sha256", material, "hex").slice(0, 16);
 }

@@ -64,6 +64,8 @@ const MIGRATIONS = [
      project text NOT NULL,
      PRIMARY KEY (provider, project, repo)
    );`,
+  // Deliveries are pruned by age (Store.pruneDeliveries).
+  `CREATE INDEX deliveries_received ON deliveries (received_at);`,
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */

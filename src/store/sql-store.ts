@@ -351,6 +351,14 @@ export class SqlStore implements Store {
     return rows.map(toSettings);
   }
 
+  async pruneDeliveries(before: Date): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.all("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM deliveries WHERE received_at < ?", [before.toISOString()]);
+      await tx.run("DELETE FROM deliveries WHERE received_at < ?", [before.toISOString()]);
+      return int(row?.n);
+    });
+  }
+
   async stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }> {
     const [row] = await this.read(
       `SELECT (SELECT CAST(COUNT(*) AS INTEGER) FROM crash_groups) AS groups_count,

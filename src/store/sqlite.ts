@@ -69,6 +69,8 @@ const MIGRATIONS = [
      project TEXT NOT NULL,
      PRIMARY KEY (provider, project, repo)
    );`,
+  // Deliveries are pruned by age (Store.pruneDeliveries).
+  `CREATE INDEX deliveries_received ON deliveries (received_at);`,
 ];
 
 class SqliteDatabase implements SqlDatabase {

@@ -131,6 +131,12 @@ export interface Store {
   /** Repositories whose config lists this provider (and project, when the source names projects). */
   routesFor(provider: string, project: string | undefined): Promise<RepoSettings[]>;
 
+  /**
+   * Forgets delivery ids received before `before`, so the idempotency table does not grow
+   * forever; reporters retry a delivery within hours, never weeks. Returns how many went.
+   */
+  pruneDeliveries(before: Date): Promise<number>;
+
   /** Counts for tests and benchmarks. */
   stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }>;
 }

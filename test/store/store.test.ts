@@ -178,6 +178,18 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
     });
 
+    it("forgets old delivery ids when pruned, keeping the crash counts", async () => {
+      const store = await target.open();
+      await store.ingest(alert({ deliveryId: "old" }), T0);
+      await store.ingest(alert({ deliveryId: "new" }), at(60));
+      expect(await store.pruneDeliveries(at(30))).toBe(1);
+      expect((await store.stats()).deliveries).toBe(1);
+      // The recent delivery is still recognised; the pruned one would be counted again, as its retry window is long gone.
+      expect((await store.ingest(alert({ deliveryId: "new" }), at(61))).status).toBe("duplicate");
+      expect((await store.ingest(alert({ deliveryId: "old" }), at(62))).status).toBe("stored");
+      expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 3 });
+    });
+
     it("stores one delivery routed to two repositories once in each", async () => {
       const store = await target.open();
       const a = await store.ingest(alert({ deliveryId: "req-1", repo: "acme/shop" }), T0);
