@@ -15,7 +15,9 @@ const required = (name: string): string => {
   return value;
 };
 
-const store = env.DATABASE_URL ? new PostgresStore(env.DATABASE_URL, { schema: env.PG_SCHEMA }) : new SqliteStore(required("HOTFIX_DB_PATH"));
+const store = env.DATABASE_URL
+  ? new PostgresStore(env.DATABASE_URL, { schema: env.PG_SCHEMA })
+  : new SqliteStore(required("HOTFIX_DB_PATH"), { synchronous: env.HOTFIX_SQLITE_SYNCHRONOUS === "FULL" ? "FULL" : "NORMAL" });
 await store.migrate();
 const app = await startApp({
   store,

@@ -7,7 +7,7 @@ import { PostgresStore, withUser } from "../src/store/postgres.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/store.js";
 import { startReplica, type Replica } from "./replica-processes.js";
-import { measure, realisticGitHub, STORM_REPO, STORM_SECRET, stormPrivateKey, waitUntil, type StormFigures, type StormRun } from "./storm-scenario.js";
+import { measure, realisticGitHub, STORM_REPO, STORM_SECRET, stormPrivateKey, waitUntil, watchIssues, type StormFigures, type StormRun } from "./storm-scenario.js";
 import { runStorm } from "./storm-harness.js";
 
 /**
@@ -38,11 +38,7 @@ export async function crashRestart(run: StormRun & { killAfter: number }): Promi
   const env = { HOTFIX_DB_PATH: join(dir, "app.sqlite"), GITHUB_URL: github.url, PRIVATE_KEY: stormPrivateKey(), HOTFIX_GENERIC_SECRET: STORM_SECRET };
   let replica: Replica = await startReplica(env);
   let url = replica.url;
-  const start = performance.now();
-  let allIssuesMs: number | null = null;
-  const watch = setInterval(() => {
-    if (allIssuesMs === null && (github.issues.get(STORM_REPO)?.length ?? 0) >= run.signatures) allIssuesMs = performance.now() - start;
-  }, 10);
+  const watch = watchIssues(github, run.signatures);
   let killed = false;
   const storm = runStorm({ ...run, secret: STORM_SECRET, retryUnansweredMs: 30_000, url: () => `${url}/hotfix/alerts/generic/${STORM_REPO}` });
   const killer = (async () => {
@@ -63,11 +59,11 @@ export async function crashRestart(run: StormRun & { killAfter: number }): Promi
   await killer;
   const store = new SqliteStore(env.HOTFIX_DB_PATH);
   try {
-    const figures = await settle(store, () => measure("crash-restart", github, run, result, allIssuesMs), run, result.acknowledged);
+    const figures = await settle(store, () => measure("crash-restart", github, run, result, watch.result()), run, result.acknowledged);
     if (!killed) throw new Error("the replica was never killed: raise the storm size or lower killAfter");
     return figures;
   } finally {
-    clearInterval(watch);
+    watch.stop();
     await store.close();
     await replica.stop();
     await github.close();
@@ -83,14 +79,10 @@ export async function twoReplicas(run: StormRun, databaseUrl: string): Promise<F
   const replicas = await Promise.all([startReplica(env), startReplica(env)]);
   const store = new PostgresStore(withUser(databaseUrl), { schema });
   try {
-    const start = performance.now();
-    let allIssuesMs: number | null = null;
-    const watch = setInterval(() => {
-      if (allIssuesMs === null && (github.issues.get(STORM_REPO)?.length ?? 0) >= run.signatures) allIssuesMs = performance.now() - start;
-    }, 10);
+    const watch = watchIssues(github, run.signatures);
     const result = await runStorm({ ...run, secret: STORM_SECRET, url: (i) => `${replicas[i % 2]?.url}/hotfix/alerts/generic/${STORM_REPO}` });
-    const figures = await settle(store, () => measure("two replicas", github, run, result, allIssuesMs), run, result.acknowledged);
-    clearInterval(watch);
+    const figures = await settle(store, () => measure("two replicas", github, run, result, watch.result()), run, result.acknowledged);
+    watch.stop();
     return figures;
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));

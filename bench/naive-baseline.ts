@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { createNodeMiddleware, Probot } from "probot";
+import { appOctokit } from "../src/app/server.js";
 
 /**
  * The naive bot the storm compares against, as many teams first write it: a Probot handler
@@ -26,7 +27,7 @@ export async function startNaiveBaseline(options: {
     baseUrl: options.githubBaseUrl,
     logLevel: "fatal",
     // The same retry on 5xx/429 the App gets; throttling off like the App's storm run.
-    Octokit: ProbotOctokit.defaults({ retry: { retryAfterBaseValue: 100 }, throttle: { enabled: false } }),
+    Octokit: appOctokit({ retryBaseMs: 100, throttle: false }),
   });
   const [owner, repo] = options.repo.split("/") as [string, string];
   const middleware = await createNodeMiddleware(

@@ -4,19 +4,24 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * Starting and killing App replicas as real processes (bench/app-process.ts, bundled fresh
- * so the proofs always run the current source).
+ * Starting and killing servers under test as real processes: App replicas (bench/app-process.ts)
+ * and the naive baseline (bench/naive-process.ts), bundled fresh so the proofs always run the
+ * current source, and apart from the load generator's event loop.
  */
 
-let bundled: Promise<string> | null = null;
+export type ProcessEntry = "app-process" | "naive-process";
 
-export function bundleAppProcess(): Promise<string> {
-  bundled ??= (async () => {
+const bundles = new Map<ProcessEntry, Promise<string>>();
+
+function bundle(entry: ProcessEntry): Promise<string> {
+  let bundled = bundles.get(entry);
+  if (bundled) return bundled;
+  bundled = (async () => {
     // Inside the checkout, so the bundle's bare imports (packages stay external) resolve from node_modules.
-    const outfile = fileURLToPath(new URL(`../node_modules/.cache/hotfix-loop/app-process-${process.pid}.mjs`, import.meta.url));
+    const outfile = fileURLToPath(new URL(`../node_modules/.cache/hotfix-loop/${entry}-${process.pid}.mjs`, import.meta.url));
     await build({
       // "../bench/": the same path from bench/ (tests) and from lib/ (the bundled benchmark).
-      entryPoints: [fileURLToPath(new URL("../bench/app-process.ts", import.meta.url))],
+      entryPoints: [fileURLToPath(new URL(`../bench/${entry}.ts`, import.meta.url))],
       outfile,
       bundle: true,
       platform: "node",
@@ -26,6 +31,7 @@ export function bundleAppProcess(): Promise<string> {
     });
     return outfile;
   })();
+  bundles.set(entry, bundled);
   return bundled;
 }
 
@@ -37,8 +43,8 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-export async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const script = await bundleAppProcess();
+export async function startReplica(env: Record<string, string>, entry: ProcessEntry = "app-process"): Promise<Replica> {
+  const script = await bundle(entry);
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

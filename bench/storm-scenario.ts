@@ -1,8 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
-import { startApp } from "../src/app/server.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startGitHubStandin, type GitHubStandin, type StandinOptions } from "../src/demo/github-standin.js";
-import type { Store } from "../src/store/store.js";
-import { startNaiveBaseline } from "./naive-baseline.js";
+import { SqliteStore } from "../src/store/sqlite.js";
+import { startReplica } from "./replica-processes.js";
 import { percentile, runStorm, type StormLoad, type StormResult } from "./storm-harness.js";
 
 /**
@@ -114,7 +116,7 @@ export interface StormRun {
 }
 
 /** Watches the stand-in from the first alert until every signature has an issue. */
-function watchIssues(github: GitHubStandin, signatures: number): { stop(): void; result(): number | null } {
+export function watchIssues(github: GitHubStandin, signatures: number): { stop(): void; result(): number | null } {
   const start = performance.now();
   let reached: number | null = null;
   const timer = setInterval(() => {
@@ -126,38 +128,35 @@ function watchIssues(github: GitHubStandin, signatures: number): { stop(): void;
   };
 }
 
-export async function stormTheApp(run: StormRun, store: Store, privateKey = stormPrivateKey()): Promise<StormFigures & { counted: number; pendingJobs: number }> {
+/**
+ * The App as its own process on its SQLite default, as in production: the load generator and
+ * the GitHub stand-in run in this process, so they do not share the App's event loop.
+ */
+export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey()): Promise<StormFigures & { counted: number; pendingJobs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "hotfix-storm-"));
   const github = await startGitHubStandin(realisticGitHub(run.github));
-  const app = await startApp({
-    store,
-    appId: 1,
-    privateKey,
-    webhookSecret: "storm-webhook-secret",
-    githubBaseUrl: github.url,
-    secrets: { generic: STORM_SECRET },
-    logLevel: "fatal",
-    worker: { concurrency: 8, pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000 },
-    // The stand-in does not enforce GitHub's pacing of content-creating writes; see README "Storm".
-    github: { retryBaseMs: 100, throttle: false },
-  });
+  const dbPath = join(dir, "app.sqlite");
+  const replica = await startReplica({ HOTFIX_DB_PATH: dbPath, GITHUB_URL: github.url, PRIVATE_KEY: privateKey, HOTFIX_GENERIC_SECRET: STORM_SECRET });
+  const store = new SqliteStore(dbPath);
   try {
     const watch = watchIssues(github, run.signatures);
-    const storm = await runStorm({ url: `${app.url}/hotfix/alerts/generic/${STORM_REPO}`, secret: STORM_SECRET, ...run });
-    const settle = run.settleMs ?? 30_000;
-    await waitUntil(async () => watch.result() !== null && (await store.stats()).pendingJobs === 0, settle, 100);
+    const storm = await runStorm({ url: `${replica.url}/hotfix/alerts/generic/${STORM_REPO}`, secret: STORM_SECRET, ...run });
+    await waitUntil(async () => watch.result() !== null && (await store.stats()).pendingJobs === 0, run.settleMs ?? 30_000, 100);
     watch.stop();
     const counted = (await store.repoVersionCounts(STORM_REPO)).reduce((sum, v) => sum + v.count, 0);
     const { pendingJobs } = await store.stats();
     return { ...measure("hotfix-loop", github, run, storm, watch.result()), counted, pendingJobs };
   } finally {
-    await app.close();
+    await replica.stop();
+    await store.close();
     await github.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function stormTheNaiveBaseline(run: StormRun, privateKey = stormPrivateKey()): Promise<StormFigures> {
   const github = await startGitHubStandin(realisticGitHub(run.github));
-  const naive = await startNaiveBaseline({ githubBaseUrl: github.url, privateKey, repo: STORM_REPO, installationId: 7 });
+  const naive = await startReplica({ GITHUB_URL: github.url, PRIVATE_KEY: privateKey, NAIVE_REPO: STORM_REPO, NAIVE_INSTALLATION: "7" }, "naive-process");
   try {
     const watch = watchIssues(github, run.signatures);
     const storm = await runStorm({ url: naive.url, secret: STORM_SECRET, ...run });
@@ -165,7 +164,7 @@ export async function stormTheNaiveBaseline(run: StormRun, privateKey = stormPri
     watch.stop();
     return measure("naive baseline", github, run, storm, watch.result());
   } finally {
-    await naive.close();
+    await naive.stop();
     await github.close();
   }
 }

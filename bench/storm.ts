@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "../src/store/sqlite.js";
 import { crashRestart, twoReplicas, type FaultFigures } from "./fault-scenarios.js";
 import { fuzzTheApp } from "./fuzz-scenario.js";
 import { stormPrivateKey, stormTheApp, stormTheNaiveBaseline, type StormFigures, type StormRun } from "./storm-scenario.js";
@@ -48,19 +44,14 @@ function table(app: StormFigures, naive: StormFigures): string {
   return [line(["", "hotfix-loop", "naive baseline", "naive/app"]), ...rows.map(line)].join("\n");
 }
 
-const dir = mkdtempSync(join(tmpdir(), "hotfix-storm-"));
-const store = new SqliteStore(join(dir, "storm.sqlite"));
-await store.migrate();
 const key = stormPrivateKey();
 console.log(`storm: ${run.alerts} alerts, ${run.signatures} signatures, ${run.senders} senders, paced at ${run.ratePerSecond}/s; GitHub stand-in 50-150 ms, 2% 502, 1% 429, 1% secondary limit, search lag 2 s`);
-const app = await stormTheApp(run, store, key);
+const app = await stormTheApp(run, key);
 console.log(`  hotfix-loop done: ${app.counted} alerts counted in the store, ${app.pendingJobs} jobs pending`);
 const naive = await stormTheNaiveBaseline(run, key);
 console.log(`\n${table(app, naive)}\n`);
 const writeBound = Math.ceil(1.05 * run.signatures);
 console.log(`targets: issues == ${run.signatures}: ${app.issues === run.signatures ? "met" : "MISSED"}; creates <= ${writeBound}: ${app.creates <= writeBound ? "met" : "MISSED"}; ack p99 <= 25 ms: ${app.ackP99 <= 25 ? "met" : "MISSED"}`);
-await store.close();
-rmSync(dir, { recursive: true, force: true });
 
 function faultLine(f: FaultFigures): string {
   return `${f.name}: ${f.acknowledgedDistinct}/${run.alerts} alerts acknowledged, ${f.counted} counted, ${f.issues} issues (${f.duplicated} signatures duplicated), ${f.creates} creates + ${f.edits} edits, ack p50 ${fmt(f.ackP50)} ms p99 ${fmt(f.ackP99)} ms, all issues after ${fmt(f.allIssuesMs, 0)} ms, ${f.pendingJobs} jobs pending`;

@@ -52,7 +52,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
     worker = running;
 
-    addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onStored: () => running.wake() }));
+    addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
 
     app.on(["installation.created", "installation.new_permissions_accepted", "installation.unsuspend"], async (context) => {
       const installationId = context.payload.installation.id;

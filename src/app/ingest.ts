@@ -22,8 +22,12 @@ export interface AlertIntake {
   router: RepoRouter;
   env: Record<string, string | undefined>;
   now: () => Date;
-  /** Called once the store has committed, to wake the outbox worker. */
-  onStored: () => void;
+  /**
+   * Called once the store has committed a job that is due now (a new crash, a regression),
+   * to wake the outbox worker. Repeats schedule refreshes for later, which the worker's poll
+   * finds: waking it for each of a storm's alerts would only spin it.
+   */
+  onJobDue: () => void;
   log: Logger;
 }
 
@@ -78,6 +82,7 @@ export async function receiveAlert(
 
     const delivery = parsed.deliveryId ?? createHash("sha256").update(request.rawBody).digest("hex");
     let stored = 0;
+    let due = false;
     for (const target of route.targets) {
       const result = await intake.store.ingest(
         {
@@ -91,11 +96,14 @@ export async function receiveAlert(
         },
         intake.now(),
       );
-      if (result.status === "stored") stored++;
+      if (result.status === "stored") {
+        stored++;
+        due ||= result.created || result.regressed;
+      }
     }
     const repos = route.targets.map((t) => t.repo);
     if (stored === 0) return { status: 200, body: { status: "duplicate", signature, repos } };
-    intake.onStored();
+    if (due) intake.onJobDue();
     return { status: 202, body: { status: "accepted", signature, repos } };
   } catch (error) {
     intake.log.error({ err: error, provider: provider.name }, "alert not stored");

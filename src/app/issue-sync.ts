@@ -62,6 +62,7 @@ const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
   private readonly contexts = new Map<string, CrashReport>();
+  private readonly markers = new Map<string, Promise<Map<string, { number: number; state: string }>>>();
 
   constructor(private readonly deps: IssueSyncDeps) {}
 
@@ -101,7 +102,7 @@ export class IssueSync {
     let issueNumber = group.issueNumber;
     let closedOnGitHub = false;
     if (issueNumber === null) {
-      const existing = await this.findByMarker(octokit, group, config);
+      const existing = await this.findByMarker(octokit, group, config, job.attempts > 1);
       if (!existing) {
         await this.open(octokit, group, report, config, rendered);
         return;
@@ -166,23 +167,41 @@ export class IssueSync {
     });
   }
 
-  /** The issue a previous run opened for this signature, found by the marker in its body. */
-  private async findByMarker(octokit: Octokit, group: CrashGroup, config: HotfixConfig) {
+  /**
+   * The issue an earlier run opened for this signature, found by the marker in its body: the
+   * store was lost, or a run died between creating the issue and recording it. One listing of
+   * the repository's hotfix issues per process serves every new crash after it; a retry lists
+   * again, as its own issue may be the one that went unrecorded.
+   */
+  private async findByMarker(octokit: Octokit, group: CrashGroup, config: HotfixConfig, retry: boolean) {
+    let index = retry ? undefined : this.markers.get(group.repo);
+    if (!index) {
+      index = this.listMarkers(octokit, group.repo, config);
+      this.markers.set(group.repo, index);
+      index.catch(() => this.markers.delete(group.repo));
+    }
+    return (await index).get(group.signature) ?? null;
+  }
+
+  private async listMarkers(octokit: Octokit, repo: string, config: HotfixConfig): Promise<Map<string, { number: number; state: string }>> {
     // Listing is consistent right after a create, unlike search, which lags behind writes.
     const label = config.issues.labels[0];
     const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
-      ...splitRepo(group.repo),
+      ...splitRepo(repo),
       state: "all",
       per_page: 100,
       ...(label ? { labels: label } : {}),
     });
+    const bySignature = new Map<string, { number: number; state: string }>();
     for await (const { data } of pages) {
       for (const issue of data) {
         if (issue.pull_request) continue;
-        if (parseIssueMarker(issue.body ?? "")?.signature === group.signature) return issue;
+        const signature = parseIssueMarker(issue.body ?? "")?.signature;
+        // Newest first: the first issue seen for a signature is the one to keep.
+        if (signature && !bySignature.has(signature)) bySignature.set(signature, { number: issue.number, state: issue.state });
       }
     }
-    return null;
+    return bySignature;
   }
 
   private async assigneesFor(octokit: Octokit, repo: string, report: CrashReport, config: HotfixConfig): Promise<string[]> {

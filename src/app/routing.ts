@@ -30,7 +30,7 @@ export function repoKey(fullName: string): string {
 }
 
 /** The cached config: parsed YAML, the YAML text itself when it did not parse, or null when absent. */
-export function settingsConfig(settings: RepoSettings): ConfigResult | null {
+function settingsConfig(settings: RepoSettings): ConfigResult | null {
   if (settings.config === null) return null;
   return typeof settings.config === "string" ? parseConfigText(settings.config) : parseConfig(settings.config);
 }
@@ -54,6 +54,8 @@ function refusal(repo: string, config: HotfixConfig, provider: ProviderName, pro
 
 export class RepoRouter {
   private readonly lookups = new Map<string, Promise<RepoSettings>>();
+  /** Each alert is routed by its repositories' config: validated once per fetched version, not per alert. */
+  private readonly validated = new Map<string, { fetchedAt: string; result: ConfigResult | null }>();
 
   constructor(
     private readonly store: Store,
@@ -69,7 +71,7 @@ export class RepoRouter {
     if (settings.installationId === NOT_INSTALLED) {
       return { ok: false, status: 404, reason: `the hotfix-loop App is not installed on ${repo}` };
     }
-    const parsed = settingsConfig(settings);
+    const parsed = this.validatedConfig(settings);
     if (parsed === null) {
       return {
         ok: false,
@@ -89,7 +91,7 @@ export class RepoRouter {
     const invalid: string[] = [];
     for (const settings of await this.store.routesFor(provider, project)) {
       if (settings.installationId === NOT_INSTALLED) continue;
-      const parsed = settingsConfig(settings);
+      const parsed = this.validatedConfig(settings);
       if (parsed === null) continue;
       if (!parsed.ok) {
         invalid.push(`${settings.repo}: ${CONFIG_PATH} is invalid: ${parsed.errors.join("; ")}`);
@@ -104,6 +106,14 @@ export class RepoRouter {
     return { ok: false, status: 404, reason: `no repository takes alerts for ${describeAlert(provider, project)}` };
   }
 
+  private validatedConfig(settings: RepoSettings): ConfigResult | null {
+    const known = this.validated.get(settings.repo);
+    if (known?.fetchedAt === settings.fetchedAt) return known.result;
+    const result = settingsConfig(settings);
+    this.validated.set(settings.repo, { fetchedAt: settings.fetchedAt, result });
+    return result;
+  }
+
   /** The repository's current installation (it changes on a reinstall), or null when the App was removed. */
   async installationOf(repo: string, known: number): Promise<number | null> {
     const settings = await this.store.getRepoSettings(repoKey(repo));
@@ -114,7 +124,7 @@ export class RepoRouter {
   /** The config the App uses for a repository's issues, or null when it has none that is valid. */
   async configOf(repo: string): Promise<HotfixConfig | null> {
     const settings = await this.store.getRepoSettings(repoKey(repo));
-    const parsed = settings ? settingsConfig(settings) : null;
+    const parsed = settings ? this.validatedConfig(settings) : null;
     return parsed?.ok ? parsed.config : null;
   }
 

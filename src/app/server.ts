@@ -58,6 +58,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** Probot's Octokit with our retry unit and, for loopback runs, throttling off. */
+export function appOctokit(github: StartAppOptions["github"] = {}): typeof ProbotOctokit {
+  // A function, not an object: Probot passes its own throttle options down, which would replace ours.
+  return ProbotOctokit.defaults((instance: Record<string, any>) => ({
+    ...instance,
+    retry: { ...instance.retry, retryAfterBaseValue: github.retryBaseMs ?? 1000 },
+    ...(github.throttle === false ? { throttle: { ...instance.throttle, enabled: false } } : {}),
+  }));
+}
+
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const env: Record<string, string | undefined> = { ...options.env };
   for (const [name, secret] of Object.entries(options.secrets ?? {})) {
@@ -65,12 +75,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     else env[providers[name as ProviderName].secretEnv] = secret;
   }
 
-  // A function, not an object: Probot passes its own throttle options down, which would replace ours.
-  const Octokit = ProbotOctokit.defaults((instance: Record<string, any>) => ({
-    ...instance,
-    retry: { ...instance.retry, retryAfterBaseValue: options.github?.retryBaseMs ?? 1000 },
-    ...(options.github?.throttle === false ? { throttle: { ...instance.throttle, enabled: false } } : {}),
-  }));
+  const Octokit = appOctokit(options.github);
   const probot = new Probot({
     appId: options.appId,
     privateKey: options.privateKey,

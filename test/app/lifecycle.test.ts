@@ -66,6 +66,20 @@ describe("one crash, one issue", () => {
     expect(routeCount("GET /repos/{owner}/{repo}/installation")).toBe(1);
   });
 
+  it("looks for issues of a lost store once per repository, not once per new crash", async () => {
+    const first = sentryAlert();
+    const a = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
+    await until(async () => (await store.findGroup(REPO, a.body.signature))?.issueNumber ?? null);
+    const other = JSON.parse(first.toString());
+    other.data.event.exception.values[0].type = "java.lang.IllegalStateException";
+    const second = Buffer.from(JSON.stringify(other));
+    const b = await post(app, `/hotfix/alerts/sentry/${REPO}`, second, sentryHeaders(second));
+    expect(b.body.signature).not.toBe(a.body.signature);
+    await until(async () => (await store.findGroup(REPO, b.body.signature))?.issueNumber ?? null);
+    expect(github.issues.get(REPO)).toHaveLength(2);
+    expect(routeCount("GET /repos/{owner}/{repo}/issues")).toBe(1);
+  });
+
   it("a resolved crash seen again in a newer version reopens its issue once, as a regression", async () => {
     const first = sentryAlert("com.example.shop@4.12.1");
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));

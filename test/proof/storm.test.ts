@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stormTheApp } from "../../bench/storm-scenario.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
 
 // The storm proof at CI size (npm run bench:storm runs it at 10,000 alerts): a realistic,
 // faulty GitHub, and the App still opens exactly one issue per signature and counts every
 // acknowledged alert, with writes bounded by creates plus the refresh interval.
 describe("storm of signed alerts", () => {
-  let store: SqliteStore;
-  beforeAll(async () => {
-    store = new SqliteStore(":memory:");
-    await store.migrate();
-  });
-  afterAll(async () => store.close());
-
   it("opens exactly one issue per signature and counts every acknowledged alert", async () => {
     const run = { alerts: 1_000, signatures: 50, senders: 8, ratePerSecond: 500, settleMs: 40_000 };
-    const figures = await stormTheApp(run, store);
+    const figures = await stormTheApp(run);
     expect(figures.storm.unanswered).toBe(0);
     expect(figures.storm.acknowledged).toHaveLength(run.alerts);
     expect(figures.counted).toBe(run.alerts);

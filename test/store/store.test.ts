@@ -639,4 +639,17 @@ describe("openStore", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("takes HOTFIX_SQLITE_SYNCHRONOUS as NORMAL or FULL and names it when it is neither", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hotfix-open-"));
+    try {
+      const full = openStore({ HOTFIX_DB_PATH: join(dir, "full.sqlite"), HOTFIX_SQLITE_SYNCHRONOUS: "full" });
+      await full.migrate();
+      await full.close();
+      expect(() => openStore({ HOTFIX_DB_PATH: join(dir, "x.sqlite"), HOTFIX_SQLITE_SYNCHRONOUS: "OFF" })).toThrow(
+        'HOTFIX_SQLITE_SYNCHRONOUS: expected NORMAL or FULL, got "OFF"',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
