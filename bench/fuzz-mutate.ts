@@ -6,17 +6,6 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const AWKWARD = ["\u0000", "\uD800", "\u202E", "👾🔥", "ǅ", "\u200B", "\n\r\t", "%s%n", "<script>", "`".repeat(12), "@everyone", "#1"];
 
 function pick<T>(rand: () => number, items: readonly T[]): T {

@@ -2,9 +2,9 @@ import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { startApp } from "../src/app/server.js";
 import type { ProviderName } from "../src/core/crash.js";
-import { startGitHubStandin } from "../src/demo/github-standin.js";
+import { seededRandom, startGitHubStandin } from "../src/demo/github-standin.js";
 import { SqliteStore } from "../src/store/sqlite.js";
-import { type Json, mutate, seeded } from "./fuzz-mutate.js";
+import { type Json, mutate } from "./fuzz-mutate.js";
 import { stormPrivateKey } from "./storm-scenario.js";
 
 /**
@@ -77,7 +77,7 @@ export async function fuzzTheApp(iterations: number, seed = 1, fixturesDir = new
   process.on("unhandledRejection", onRejection);
   const statuses: Record<number, number> = {};
   const failures: FuzzFigures["failures"] = [];
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const start = performance.now();
   try {
     for (let i = 0; i < iterations; i++) {

@@ -75,8 +75,8 @@ interface Handled {
 
 type Handler = (m: RegExpExecArray, req: IncomingMessage, body: unknown, url: URL) => Handled;
 
-/** Mulberry32: small, seedable, good enough to spread faults and latency. */
-function random(seed: number): () => number {
+/** Mulberry32: small, seedable, good enough to spread faults and latency (and the fuzz proof's mutations). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -100,7 +100,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
-  const rand = random(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const issues = new Map<string, StandinIssue[]>();
   const calls: StandinCall[] = [];
   let nextCommentId = 1;

@@ -1,7 +1,7 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run } from "../../src/action/main.js";
-import { actionEnv, fixture, hotfixMarker, prFile, type ActionEnv } from "./harness.js";
+import { actionEnv, captureActionRuns, fixture, hotfixMarker, prFile, type ActionEnv } from "./harness.js";
 
 const API = "https://api.github.com";
 const REPO = "/repos/Codertocat/Hello-World";
@@ -9,7 +9,6 @@ const NARROW_FILES = [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.
 const ISSUE_BODY = `## TypeError in total\n\n${hotfixMarker(["src/checkout/cart.ts", "src/checkout/index.ts"])}`;
 
 let env: ActionEnv;
-let stdout: string[];
 
 function start(eventFile: string, inputs: Record<string, string> = {}, adjust: (payload: any) => void = () => {}) {
   const payload = fixture(eventFile);
@@ -59,24 +58,8 @@ function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "C
   return rec;
 }
 
-beforeEach(() => {
-  nock.disableNetConnect();
-  stdout = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: any) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-});
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  env.restore();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  process.exitCode = undefined;
-});
-
-const failed = () => stdout.filter((l) => l.startsWith("::error::")).join("");
+const failed = captureActionRuns();
 const violations = () => JSON.parse(env.outputs().violations ?? "[]") as { level: string; rule: string; reason: string; file?: string; line?: number }[];
 
 describe("runCheck through run()", () => {

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import nock from "nock";
+import { afterEach, beforeEach, vi } from "vitest";
 import { issueMarker } from "../../src/core/render.js";
 
 /** The environment GitHub's runner gives a JavaScript action, in a temp dir; `restore()` puts process.env back. */
@@ -58,7 +60,7 @@ export function actionEnv(args: { eventName: string; payload: unknown; inputs?: 
   };
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  return {
+  const created: ActionEnv = {
     dir,
     env,
     outputs: () => parseOutputFile(readFileSync(files.output, "utf8")),
@@ -69,6 +71,34 @@ export function actionEnv(args: { eventName: string; payload: unknown; inputs?: 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  active.push(created);
+  return created;
+}
+
+const active: ActionEnv[] = [];
+
+/**
+ * The lifecycle of a test that drives the Action's run(): GitHub only through nock, the
+ * workflow commands it prints (::error:: and the like) captured, and after each test the
+ * environment of every actionEnv() put back. Returns the messages of the ::error:: commands.
+ */
+export function captureActionRuns(): () => string {
+  let stdout: string[] = [];
+  beforeEach(() => {
+    nock.disableNetConnect();
+    stdout = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: any) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    for (const env of active.splice(0)) env.restore();
+    nock.cleanAll();
+    process.exitCode = undefined;
+  });
+  return () => stdout.filter((l) => l.startsWith("::error::")).join("");
 }
 
 /** The marker the App writes into a hotfix issue, written by the App's own function. */

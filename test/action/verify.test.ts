@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run } from "../../src/action/main.js";
 import { runVerify } from "../../src/action/verify.js";
 import { issueMarker } from "../../src/core/render.js";
 import { parseVerificationMarker, verificationMarker } from "../../src/core/verify-report.js";
-import { actionEnv, fixture, type ActionEnv } from "./harness.js";
+import { actionEnv, captureActionRuns, fixture, type ActionEnv } from "./harness.js";
 
 const API = "https://api.github.com";
 const REPO = "/repos/Codertocat/Hello-World";
@@ -31,26 +31,9 @@ const sentryIssueBody = `## TypeError in applyCoupon\n\nCrashes checkout.\n\n${i
 })}`;
 
 let env: ActionEnv;
-let stdout: string[];
 
-beforeEach(() => {
-  nock.disableNetConnect();
-  stdout = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: any) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-});
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  env.restore();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  process.exitCode = undefined;
-});
-
-const failure = () => stdout.filter((l) => l.startsWith("::error::")).join("");
+const failure = captureActionRuns();
 
 function deploymentStatus(version: string | undefined, adjust: (payload: any) => void = () => {}) {
   const payload = fixture("deployment_status.success.json");
