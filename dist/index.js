@@ -51196,7 +51196,8 @@ var HotfixConfig = external_exports.object({
     root: external_exports.string().default(""),
     /**
      * Git ref for a release when no commit is known. `{version}` is the release without a
-     * Sentry-style `package@` prefix ("shop@1.4.2" gives "1.4.2"); `{release}` is it as reported.
+     * Sentry-style `package@` prefix or `+build` metadata ("shop@1.4.2+305" gives "1.4.2");
+     * `{release}` is it as reported.
      */
     tagTemplate: external_exports.string().default("v{version}")
   }).strict().prefault({}),

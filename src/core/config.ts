@@ -144,7 +144,8 @@ export const HotfixConfig = z
         root: z.string().default(""),
         /**
          * Git ref for a release when no commit is known. `{version}` is the release without a
-         * Sentry-style `package@` prefix ("shop@1.4.2" gives "1.4.2"); `{release}` is it as reported.
+         * Sentry-style `package@` prefix or `+build` metadata ("shop@1.4.2+305" gives "1.4.2");
+         * `{release}` is it as reported.
          */
         tagTemplate: z.string().default("v{version}"),
       })

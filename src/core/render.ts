@@ -151,8 +151,11 @@ const REPO = /^[\w.-]+\/[\w.-]+$/;
 const SAFE_REF = /^[\w./@+-]{1,200}$/;
 
 function versionOf(release: string): string {
+  // Git tags name the version, not a Sentry-style package or semver build metadata ("+305").
   const at = release.lastIndexOf("@");
-  return at > 0 ? release.slice(at + 1) : release;
+  const version = at > 0 ? release.slice(at + 1) : release;
+  const plus = version.indexOf("+");
+  return plus > 0 ? version.slice(0, plus) : version;
 }
 
 /** The git ref frame links point at: the exact crashing version's tree. */

@@ -98,6 +98,7 @@ describe("renderIssue", () => {
     expect(frame(input({ ...report, commit: undefined, release: "tecken@2018.07.05" }, { ...base, links: { ...base.links, tagTemplate: "release-{version}" } }))).toContain(
       "/blob/release-2018.07.05/",
     );
+    expect(frame(input({ ...report, commit: undefined, release: "com.example.shop@4.12.1+41201" }, base))).toContain("/blob/v4.12.1/");
     expect(frame(input({ ...report, commit: undefined, release: undefined }, base))).not.toContain("https://");
     expect(frame(input(report, { links: base.links }))).not.toContain("https://");
   });
