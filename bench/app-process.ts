@@ -27,8 +27,8 @@ const app = await startApp({
   githubBaseUrl: required("GITHUB_URL"),
   secrets: { generic: required("HOTFIX_GENERIC_SECRET") },
   logLevel: "fatal",
-  // A short lease so jobs held by a killed replica are taken over within the proof's time.
-  worker: { concurrency: 8, pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000, leaseMs: Number(env.LEASE_MS ?? 3_000) },
+  // The production worker's concurrency; short polls, retries and lease so a killed replica's jobs are taken over within the proof's time.
+  worker: { pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000, leaseMs: Number(env.LEASE_MS ?? 3_000) },
   github: { retryBaseMs: 100, throttle: false },
 });
 console.log(`listening ${app.url}`);
