@@ -56084,7 +56084,7 @@ var ApiClient = class {
         throw new ProviderApiError(`${name} API: GET ${url2.pathname} failed: ${error63.message}`, null);
       }
       if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-        await res.body?.cancel();
+        await res.arrayBuffer().catch(() => void 0);
         await this.sleep(retryDelayMs(res, attempt));
         continue;
       }

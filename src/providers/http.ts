@@ -101,7 +101,8 @@ export class ApiClient {
         throw new ProviderApiError(`${name} API: GET ${url.pathname} failed: ${(error as Error).message}`, null);
       }
       if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-        await res.body?.cancel();
+        // Read, not cancelled: a cancelled body of a retried answer upsets undici under interception (nock in tests).
+        await res.arrayBuffer().catch(() => undefined);
         await this.sleep(retryDelayMs(res, attempt));
         continue;
       }
