@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { runCheck } from "./check.js";
 import { Mode, readInputs } from "./inputs.js";
-import { runVerify } from "./verify.js";
+import { runVerify } from "./verify/run.js";
 
 /** Events that follow a deployment: in `auto` mode they ask for verification, everything else for the PR check. */
 const DEPLOYMENT_EVENTS = ["deployment", "deployment_status"];

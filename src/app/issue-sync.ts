@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
-import { compareVersions } from "../core/version.js";
+import { isSameOrNewer } from "../core/version.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
 import { providers } from "../providers/index.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
@@ -119,7 +119,7 @@ export class IssueSync {
       // The store forgot this issue was closed: learn it again, then judge the alert as the store would have.
       const fixedIn = await fixedInFromComments(octokit, ref, group.signature);
       const release = report.release?.trim();
-      if (config.issues.reopenOnRegression && fixedIn && release && compareVersions(release, fixedIn) >= 0) regressedIn = release;
+      if (config.issues.reopenOnRegression && fixedIn && release && isSameOrNewer(release, fixedIn)) regressedIn = release;
       else await store.resolve(group.id, fixedIn);
     }
 

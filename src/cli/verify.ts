@@ -1,16 +1,26 @@
 import { parseArgs } from "node:util";
-import { ProviderName } from "../core/crash.js";
 import { DEFAULT_CONFIG } from "../core/config.js";
-import { decideVerdict, formatNumber, unitWords, type VerdictName } from "../core/verify.js";
-import { bugsnagCountSource } from "../providers/bugsnag-query.js";
-import { genericCountSource } from "../providers/generic-query.js";
-import type { CrashCountSource } from "../providers/query.js";
-import { sentryCountSource } from "../providers/sentry-query.js";
+import { ProviderName } from "../core/crash.js";
+import { crashesIn, decideVerification, type VerdictName } from "../core/verify.js";
+import { countSources, MissingSettingError, type ReporterSetting } from "../providers/count-sources.js";
+import { ProviderApiError } from "../providers/http.js";
+import { CountQueryError, UnknownReleaseError } from "../providers/query.js";
 
 /**
  * `hotfix-loop verify`: the Action's verdict from a terminal, for one signature and version.
- * Exit code: 0 verified, 1 not verified, 3 not enough data yet, 2 usage error.
+ * Exit codes (README "hotfix-loop verify" lists them): EXIT below.
  */
+
+export const EXIT = {
+  verified: 0,
+  "not-verified": 1,
+  usage: 2,
+  "not-enough-data": 3,
+  /** The reporter could not be asked: network, timeout, credentials, rate limit, an answer we cannot read. */
+  reporter: 4,
+  /** Anything else: a fault of hotfix-loop itself, never to be read as a verdict. */
+  internal: 5,
+} as const satisfies Record<VerdictName | "usage" | "reporter" | "internal", number>;
 
 const USAGE = `usage: hotfix-loop verify --provider sentry|bugsnag|generic --signature S --version V [options]
 
@@ -19,13 +29,24 @@ const USAGE = `usage: hotfix-loop verify --provider sentry|bugsnag|generic --sig
   --project ID           Bugsnag project id (required for bugsnag)
   --app-url URL          the hotfix-loop App (generic; or HOTFIX_APP_URL)
   --repo OWNER/NAME      repository of the hotfix issue (generic)
-  --before V1,V2         (bugsnag) versions the crash was seen in before the fix (default: every earlier release)
-  --exposure sessions|events   (default sessions; falls back to events without session data)
+  --before V1,V2         versions to compare with (default: every release since the crash first appeared)
+  --exposure sessions|events   (default sessions; falls back to events when the new release has no session data)
   --confidence 0.99      --deployed-at ISO-TIME   --min-window-minutes N (default 0)
+  --report-lag-minutes N count only up to N minutes ago, for late crash reports (default ${DEFAULT_CONFIG.verify.reportLagMinutes})
 
-Tokens come from SENTRY_AUTH_TOKEN, BUGSNAG_AUTH_TOKEN or HOTFIX_API_TOKEN; SENTRY_URL and BUGSNAG_API_URL override the hosts.`;
+Tokens come from SENTRY_AUTH_TOKEN, BUGSNAG_AUTH_TOKEN or HOTFIX_API_TOKEN; SENTRY_URL and BUGSNAG_API_URL override the hosts.
+Exit: 0 verified, 1 not verified, 3 not enough data yet, 2 bad flags or unknown release, 4 the reporter could not be asked, 5 internal error.`;
 
-const EXIT: Record<VerdictName, number> = { verified: 0, "not-verified": 1, "not-enough-data": 3 };
+const FLAG: Record<ReporterSetting, string> = {
+  sentryToken: "SENTRY_AUTH_TOKEN in the environment",
+  sentryOrg: "--org",
+  sentryUrl: "SENTRY_URL",
+  bugsnagToken: "BUGSNAG_AUTH_TOKEN in the environment",
+  bugsnagUrl: "BUGSNAG_API_URL",
+  genericToken: "HOTFIX_API_TOKEN in the environment",
+  appUrl: "--app-url",
+  repo: "--repo owner/name",
+};
 
 class UsageError extends Error {}
 
@@ -34,26 +55,22 @@ function need(value: string | undefined, what: string): string {
   return value;
 }
 
-function source(provider: ProviderName, values: { org?: string; "app-url"?: string; repo?: string }, env: NodeJS.ProcessEnv): CrashCountSource {
-  switch (provider) {
-    case "sentry":
-      return sentryCountSource({
-        token: need(env.SENTRY_AUTH_TOKEN, "SENTRY_AUTH_TOKEN in the environment"),
-        org: need(values.org ?? env.SENTRY_ORG, "--org (or SENTRY_ORG)"),
-        baseUrl: env.SENTRY_URL,
-      });
-    case "bugsnag":
-      return bugsnagCountSource({ token: need(env.BUGSNAG_AUTH_TOKEN, "BUGSNAG_AUTH_TOKEN in the environment"), baseUrl: env.BUGSNAG_API_URL });
-    case "generic":
-      return genericCountSource({
-        token: need(env.HOTFIX_API_TOKEN, "HOTFIX_API_TOKEN in the environment"),
-        appUrl: need(values["app-url"] ?? env.HOTFIX_APP_URL, "--app-url (or HOTFIX_APP_URL)"),
-        repo: need(values.repo, "--repo owner/name"),
-      });
-  }
+/** A whole number flag ≥ 0, or its default. */
+function wholeMinutes(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) throw new UsageError(`${flag} must be a whole number of minutes ≥ 0, got ${text}`);
+  return value;
 }
 
-export async function run(args: string[]): Promise<number> {
+export interface VerifySeams {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function run(args: string[], seams: VerifySeams = {}): Promise<number> {
   try {
     const { values } = parseArgs({
       args,
@@ -71,6 +88,7 @@ export async function run(args: string[]): Promise<number> {
         confidence: { type: "string" },
         "deployed-at": { type: "string" },
         "min-window-minutes": { type: "string" },
+        "report-lag-minutes": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -84,33 +102,47 @@ export async function run(args: string[]): Promise<number> {
     if (exposure !== "sessions" && exposure !== "events") throw new UsageError(`--exposure must be sessions or events, got ${exposure}`);
     const confidence = Number(values.confidence ?? DEFAULT_CONFIG.verify.confidence);
     if (!(confidence > 0.5 && confidence < 1)) throw new UsageError(`--confidence must be a number between 0.5 and 1, got ${values.confidence}`);
-    const minWindowMinutes = Number(values["min-window-minutes"] ?? 0);
-    if (!Number.isInteger(minWindowMinutes) || minWindowMinutes < 0) throw new UsageError(`--min-window-minutes must be a whole number, got ${values["min-window-minutes"]}`);
-    const now = new Date();
+    const minWindowMinutes = wholeMinutes("--min-window-minutes", values["min-window-minutes"], 0);
+    const reportLagMinutes = wholeMinutes("--report-lag-minutes", values["report-lag-minutes"], DEFAULT_CONFIG.verify.reportLagMinutes);
+    const now = seams.now?.() ?? new Date();
     const deployedAt = values["deployed-at"] ? new Date(values["deployed-at"]) : now;
     if (Number.isNaN(deployedAt.getTime())) throw new UsageError(`--deployed-at must be an ISO-8601 time, got ${values["deployed-at"]}`);
+    if (deployedAt.getTime() > now.getTime()) throw new UsageError(`--deployed-at ${deployedAt.toISOString()} is in the future (now ${now.toISOString()})`);
 
-    const counts = await source(provider.data, values, process.env).count({
+    const sourceFor = countSources({ sentryOrg: values.org, appUrl: values["app-url"], repo: values.repo }, seams.env ?? process.env, {
+      fetch: seams.fetch,
+      sleep: seams.sleep,
+      label: (setting) => FLAG[setting],
+    });
+    const counts = await sourceFor(provider.data).count({
       signature: need(values.signature, "--signature"),
       version: need(values.version, "--version"),
       project: values.project,
       reporterGroupId: values["issue-id"],
-      knownVersions: values.before ? values.before.split(",").map((v) => v.trim()).filter(Boolean) : [],
+      before: values.before ? values.before.split(",").map((v) => v.trim()).filter(Boolean) : undefined,
       exposure,
+      until: new Date(now.getTime() - reportLagMinutes * 60_000),
     });
-    const verdict = decideVerdict(counts, { confidence, minWindowMinutes }, deployedAt, now);
-    const unit = unitWords(counts.exposureUnit).many;
+    const verdict = decideVerification(counts, { confidence, minWindowMinutes, reportLagMinutes }, deployedAt, now);
     console.log(verdict.sentence);
-    console.log(
-      `  before (${counts.before.versions.join(", ") || "no earlier versions"}): ${formatNumber(counts.before.occurrences)} crashes in ${formatNumber(counts.before.exposure)} ${unit}`,
-    );
-    console.log(`  ${counts.version}: ${formatNumber(counts.occurrences)} crashes in ${formatNumber(counts.exposure)} ${unit}`);
+    console.log(`  before (${counts.before.versions.join(", ") || "no earlier versions"}): ${crashesIn(counts.before.occurrences, counts.before.exposure, counts.exposureUnit)}`);
+    console.log(`  ${counts.version}: ${crashesIn(counts.occurrences, counts.exposure, counts.exposureUnit)}`);
+    console.log(`  counted ${verdict.window.deployedAt.toISOString()} to ${verdict.window.until.toISOString()}; test: ${verdict.test?.name ?? "none (nothing to compare)"}`);
     return EXIT[verdict.verdict];
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (error instanceof UsageError || error instanceof MissingSettingError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) {
       console.error(`hotfix-loop verify: ${error.message}\n\n${USAGE}`);
-      return 2;
+      return EXIT.usage;
     }
-    throw error;
+    if (error instanceof UnknownReleaseError || error instanceof CountQueryError) {
+      console.error(`hotfix-loop verify: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ProviderApiError) {
+      console.error(`hotfix-loop verify: ${error.message}`);
+      return EXIT.reporter;
+    }
+    console.error(`hotfix-loop verify: unexpected error (exit ${EXIT.internal}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.internal;
   }
 }

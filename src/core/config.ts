@@ -184,6 +184,8 @@ export const HotfixConfig = z
         confidence: z.number().gt(0.5).lt(1).default(0.99),
         /** Minimum time since the deployment before any verdict other than "not enough data yet". */
         minWindowMinutes: z.number().int().min(0).default(30),
+        /** Crashes and exposure are counted only up to this many minutes ago: mobile apps send crash reports at their next launch. */
+        reportLagMinutes: z.number().int().min(0).default(180),
         /** What counts as exposure of a version: sessions when the reporter tracks them, else all events. */
         exposure: z.enum(["sessions", "events"]).default("sessions"),
         closeOnVerified: z.boolean().default(false),

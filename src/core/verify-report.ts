@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { neutralize } from "./render.js";
-import { formatNumber, formatProbability, rateScale, unitWords, type Verdict } from "./verify.js";
+import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";
 
 /**
  * The verification comment on the hotfix issue and its PR. It is sticky: the hidden
@@ -45,8 +45,8 @@ export function parseVerificationMarker(body: string): VerificationMarker | null
   }
 }
 
-const HEADINGS: Record<Verdict["verdict"], (version: string) => string> = {
-  verified: (v) => `✅ Verified: the crash stopped in ${v}`,
+const HEADINGS: Record<VerificationVerdict["verdict"], (version: string) => string> = {
+  verified: (v) => `✅ Verified: the crash rate fell in ${v} (no crash seen)`,
   "not-verified": (v) => `❌ Not verified: the crash still occurs in ${v}`,
   "not-enough-data": (v) => `⏳ Not enough data yet for ${v}`,
 };
@@ -59,7 +59,7 @@ export interface ReportContext {
 }
 
 /** The comment body: marker, heading, the one sentence, and the numbers behind it. */
-export function renderVerification(v: Verdict, context: ReportContext = {}): string {
+export function renderVerification(v: VerificationVerdict, context: ReportContext = {}): string {
   const { counts } = v;
   const version = neutralize(counts.version);
   const words = unitWords(counts.exposureUnit);
@@ -84,15 +84,34 @@ export function renderVerification(v: Verdict, context: ReportContext = {}): str
     "",
   ];
   const facts: string[] = [];
-  if (v.expected !== null) facts.push(`expected at the old rate: ${formatNumber(v.expected)}`);
-  if (v.probability !== null) facts.push(`P(≤ ${counts.occurrences} | unfixed) ${formatProbability(v.probability)}`);
-  facts.push(`confidence ${formatNumber(v.confidence * 100)}%`);
-  facts.push(`${formatNumber(Math.floor(v.minutesSinceDeploy))} min since the deployment${where ? ` ${where}` : ""}`);
+  if (v.expected !== null) facts.push(`expected if nothing had changed: ${formatNumber(v.expected)}`);
+  if (v.test !== null) facts.push(`P(≤ ${counts.occurrences} | rate unchanged) ${formatProbability(v.test.pValue)}`);
+  facts.push(`confidence ${percent(v.confidence)}`);
+  facts.push(`${formatNumber(Math.floor(v.window.minutes))} min counted since the deployment${where ? ` ${where}` : ""}`);
   lines.push(facts.join(" · "));
   lines.push("");
+  const window =
+    `Counted from ${v.window.deployedAt.toISOString()} to ${v.window.until.toISOString()}` +
+    (v.reportLagMinutes > 0 ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports` : "");
+  for (const note of [window, ...(counts.notes ?? []).map(describeNote)]) lines.push(`- ${neutralize(note)}`);
+  lines.push("");
   lines.push(
-    `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Crashes are modelled as a Poisson process over ${words.many}; ` +
-      `a verdict needs the observation to be less likely than ${formatNumber((1 - v.confidence) * 100)}% if the crash were unfixed.</sub>`,
+    `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Test: ${v.test?.name ?? "exact conditional test of two Poisson rates"}; ` +
+      `"verified" needs no crash in the new version and P below ${percent(1 - v.confidence)}: it says the rate fell, not that the crash can never happen.</sub>`,
   );
   return lines.join("\n");
+}
+
+/** A count note as a sentence for the comment. */
+export function describeNote(note: CountNote): string {
+  switch (note.kind) {
+    case "left-out-without-sessions":
+      return `Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`;
+    case "events-instead-of-sessions":
+      return note.why === "new-release-without-sessions"
+        ? "Exposure is all reported errors, not sessions: the new version has no session data yet."
+        : "Exposure is all reported errors, not sessions: the reporter has no session data for these versions.";
+    case "no-cutoff":
+      return "The reporter gives totals only, so crashes and exposure are counted up to now, without the report-lag cut-off.";
+  }
 }

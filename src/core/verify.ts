@@ -1,26 +1,33 @@
 import type { ProviderName } from "./crash.js";
+import { compareRates, exposureNeeded, RATE_TEST_NAME, type RateComparison } from "./rate-test.js";
 
 /**
- * The post-deploy verdict: did the crash stop in the new version?
+ * The post-deploy verdict: did the crash become rarer in the new version?
  *
- * Occurrences of a signature are modelled as a Poisson process whose rate is
- * proportional to exposure (sessions, or all reported errors when the reporter does not
- * track sessions). The old rate r comes from the versions before the fix; if the fix did
- * nothing, the new version would show about λ = r × exposure_new occurrences. Seeing k
- * is then judged by P(X ≤ k | λ): when that is below 1 − confidence, "the crash is as
- * frequent as before" no longer explains what we see.
+ * Occurrences of a signature are modelled as a Poisson process whose rate is proportional to
+ * exposure (sessions, or all reported errors when the reporter does not track sessions). The
+ * old rate is itself an estimate, so the new version is compared with the old ones by the exact
+ * conditional test of two Poisson rates (rate-test.ts), at the configured confidence.
  *
- * Decisions (README "The Action: post-deploy verification" explains them to users):
- * - verified: k = 0 and P(0 | λ) = e^−λ < 1 − confidence.
- * - not enough data yet: the minimum window since the deployment has not passed, or
- *   k = 0 but e^−λ is still ≥ 1 − confidence (too little exposure to tell a fix from luck;
- *   the sentence says how much exposure is needed), or k = 0 with no earlier rate.
- * - not verified: k > 0. A rate significantly lower than before still means the crash
- *   happens in the fixed version, so the fix is not verified; the sentence says honestly
- *   by how much the rate dropped so the team can judge a partial fix.
+ * Decisions (README "How to read the verdict" explains them to users):
+ * - verified: no crash in the new version, and that is significantly below the old rate. It
+ *   says the rate fell, not that the crash can never happen.
+ * - not verified: the crash occurs in the new version. When its rate is significantly lower the
+ *   sentence says by how much, with an interval; a partial fix is not a fix.
+ * - not enough data yet: the counting window is too short; or no crash yet but too little
+ *   exposure to tell a fix from luck (the sentence says how much is needed); or no old rate.
  */
 
 export type ExposureUnit = "sessions" | "events";
+
+/** How the counts were made, when it matters for reading them; typed so reports never parse sentences. */
+export type CountNote =
+  /** Earlier releases with crashes but no session data, left out so no crash is counted against zero sessions. */
+  | { kind: "left-out-without-sessions"; versions: string[] }
+  /** Exposure is all reported errors although sessions were asked for. */
+  | { kind: "events-instead-of-sessions"; why: "new-release-without-sessions" | "no-session-data" }
+  /** The reporter gives totals only: the report-lag cut-off could not be applied. */
+  | { kind: "no-cutoff" };
 
 /** What a crash reporter says about one signature: the new version against the versions before it. */
 export interface CrashCounts {
@@ -36,30 +43,43 @@ export interface CrashCounts {
     /** Occurrences of the signature in `versions`. */
     occurrences: number;
     exposure: number;
-    /** The versions before the fix the old rate is measured on. */
+    /** The versions before the fix the old rate is measured on, oldest first. */
     versions: string[];
   };
+  notes?: CountNote[];
 }
 
 export type VerdictName = "verified" | "not-verified" | "not-enough-data";
 
-/** Why the verdict is what it is; the report and the tests key on it. */
+/** Why the verdict is what it is; reports, outputs and tests key on it. */
 export type VerdictReason =
-  | "window" // minimum time since the deployment not reached
-  | "gone" // verified: zero where the old rate predicts clearly more
-  | "too-little-exposure" // zero, but the old rate predicts too few to tell
-  | "no-baseline" // zero, and no earlier rate to compare with
+  | "window" // the counting window since the deployment is shorter than the minimum
+  | "rate-fell" // verified: no crash, significantly below the old rate
+  | "too-little-exposure" // no crash, but too little exposure to tell a fix from luck
+  | "no-exposure" // nothing of the new version counted yet
+  | "no-baseline" // no crash, and no earlier rate to compare with
   | "still-occurs" // present at a rate not significantly lower
   | "lower-but-present" // significantly lower, yet present
   | "occurs-without-baseline"; // present, and no earlier rate to compare with
 
 export interface VerifyPolicy {
-  /** e.g. 0.99: a verdict needs P(observed | crash unfixed) < 1%. */
+  /** e.g. 0.99: "verified" needs P(so few crashes | rate unchanged) < 1%. */
   confidence: number;
+  /** Minutes of counting window (deployment to cut-off) before any verdict but "not enough data yet". */
   minWindowMinutes: number;
+  /** Crashes and exposure are counted only up to this many minutes ago: late reports (mobile) must have arrived. */
+  reportLagMinutes: number;
 }
 
-export interface Verdict {
+export interface CountingWindow {
+  deployedAt: Date;
+  /** The cut-off: now − report lag. */
+  until: Date;
+  /** Minutes from the deployment to the cut-off (0 when the cut-off is before the deployment). */
+  minutes: number;
+}
+
+export interface VerificationVerdict {
   verdict: VerdictName;
   reason: VerdictReason;
   counts: CrashCounts;
@@ -67,81 +87,80 @@ export interface Verdict {
   rateBefore: number | null;
   /** Occurrences per unit of exposure in the new version; null without exposure. */
   rateNow: number | null;
-  /** λ: occurrences the old rate predicts for the new version's exposure. */
+  /** Occurrences the old rate predicts for the new version's exposure. */
   expected: number | null;
-  /** P(X ≤ occurrences | λ). */
-  probability: number | null;
-  /** Relative change of the rate: −0.8 is a drop by 80%. */
-  rateChange: number | null;
-  /** Total exposure of the new version at which zero occurrences would verify the fix. */
+  /** The exact test; null when there is nothing to compare (no old rate, no exposure, window). */
+  test: (RateComparison & { name: string }) | null;
+  /** Exposure of the new version at which zero crashes would verify; null without an old rate. */
   exposureNeeded: number | null;
-  minutesSinceDeploy: number;
+  window: CountingWindow;
   confidence: number;
+  reportLagMinutes: number;
   /** One plain sentence with the numbers. */
   sentence: string;
 }
 
-/** P(X ≤ k) for X ~ Poisson(λ), summed in log space so large λ does not overflow. */
-export function poissonCdf(k: number, lambda: number): number {
-  if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`poissonCdf: λ must be a finite number ≥ 0, got ${lambda}`);
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`poissonCdf: k must be a whole number ≥ 0, got ${k}`);
-  if (lambda === 0) return 1;
-  const logLambda = Math.log(lambda);
-  let logTerm = -lambda;
-  let sum = Math.exp(logTerm);
-  for (let i = 1; i <= k; i++) {
-    logTerm += logLambda - Math.log(i);
-    const term = Math.exp(logTerm);
-    sum += term;
-    // Past the mode the terms only shrink; once they stop moving the sum, it is 1 to double precision.
-    if (i > lambda && term < sum * 1e-17) break;
+/** The counting window: from the deployment to now less the report lag. Throws for a deployment in the future. */
+export function countingWindow(deployedAt: Date, now: Date, reportLagMinutes: number): CountingWindow {
+  if (Number.isNaN(deployedAt.getTime())) throw new RangeError("the deployment time is not a valid time");
+  if (deployedAt.getTime() > now.getTime()) {
+    throw new RangeError(`the deployment time ${deployedAt.toISOString()} is in the future (now ${now.toISOString()}): give the time the deployment happened`);
   }
-  return Math.min(sum, 1);
+  const until = new Date(now.getTime() - reportLagMinutes * 60_000);
+  return { deployedAt, until, minutes: Math.max(0, (until.getTime() - deployedAt.getTime()) / 60_000) };
 }
 
-/** Exposure at which zero occurrences would be significant: e^(−r·E) < 1 − confidence. */
-export function exposureNeeded(rateBefore: number, confidence: number): number {
-  return -Math.log(1 - confidence) / rateBefore;
+function checkCounts(counts: CrashCounts): void {
+  const check = (value: number, what: string, whole: boolean) => {
+    if (!Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
+      throw new RangeError(`${counts.provider} counts for ${counts.version}: ${what} must be a ${whole ? "whole number" : "number"} ≥ 0, got ${value}`);
+    }
+  };
+  check(counts.occurrences, "occurrences", true);
+  check(counts.exposure, "exposure", false);
+  check(counts.before.occurrences, "before.occurrences", true);
+  check(counts.before.exposure, "before.exposure", false);
 }
 
-/** Minutes between the deployment and `now`. */
-export function minutesBetween(from: Date, to: Date): number {
-  return Math.max(0, (to.getTime() - from.getTime()) / 60_000);
+export function checkPolicy(policy: VerifyPolicy): void {
+  if (!(policy.confidence > 0.5 && policy.confidence < 1)) throw new RangeError(`confidence must be between 0.5 and 1, got ${policy.confidence}`);
+  for (const key of ["minWindowMinutes", "reportLagMinutes"] as const) {
+    if (!Number.isInteger(policy[key]) || policy[key] < 0) throw new RangeError(`${key} must be a whole number ≥ 0, got ${policy[key]}`);
+  }
 }
 
-export function decideVerdict(counts: CrashCounts, policy: VerifyPolicy, deployedAt: Date, now: Date): Verdict {
+export function decideVerification(counts: CrashCounts, policy: VerifyPolicy, deployedAt: Date, now: Date): VerificationVerdict {
+  checkCounts(counts);
+  checkPolicy(policy);
+  const window = countingWindow(deployedAt, now, policy.reportLagMinutes);
   const { occurrences: k, exposure } = counts;
   const alpha = 1 - policy.confidence;
-  const minutesSinceDeploy = minutesBetween(deployedAt, now);
-  const rateBefore = counts.before.occurrences > 0 && counts.before.exposure > 0 ? counts.before.occurrences / counts.before.exposure : null;
+  const hasBaseline = counts.before.occurrences > 0 && counts.before.exposure > 0;
+  const rateBefore = hasBaseline ? counts.before.occurrences / counts.before.exposure : null;
   const rateNow = exposure > 0 ? k / exposure : null;
-  const expected = rateBefore === null ? null : rateBefore * exposure;
-  const probability = expected === null ? null : poissonCdf(k, expected);
-  const rateChange = rateBefore !== null && rateNow !== null ? rateNow / rateBefore - 1 : null;
-  const needed = rateBefore === null ? null : exposureNeeded(rateBefore, policy.confidence);
+  const test = hasBaseline && exposure > 0 ? { name: RATE_TEST_NAME, ...compareRates(counts.before, counts, policy.confidence) } : null;
 
   const decide = (): { verdict: VerdictName; reason: VerdictReason } => {
-    if (minutesSinceDeploy < policy.minWindowMinutes) return { verdict: "not-enough-data", reason: "window" };
-    if (k > 0) {
-      if (probability === null) return { verdict: "not-verified", reason: "occurs-without-baseline" };
-      return { verdict: "not-verified", reason: probability < alpha ? "lower-but-present" : "still-occurs" };
-    }
-    if (probability === null) return { verdict: "not-enough-data", reason: "no-baseline" };
-    return probability < alpha ? { verdict: "verified", reason: "gone" } : { verdict: "not-enough-data", reason: "too-little-exposure" };
+    if (window.minutes < policy.minWindowMinutes) return { verdict: "not-enough-data", reason: "window" };
+    if (!hasBaseline) return k > 0 ? { verdict: "not-verified", reason: "occurs-without-baseline" } : { verdict: "not-enough-data", reason: "no-baseline" };
+    if (test === null) return k > 0 ? { verdict: "not-verified", reason: "still-occurs" } : { verdict: "not-enough-data", reason: "no-exposure" };
+    const significant = test.pValue < alpha;
+    if (k === 0) return significant ? { verdict: "verified", reason: "rate-fell" } : { verdict: "not-enough-data", reason: "too-little-exposure" };
+    return { verdict: "not-verified", reason: significant ? "lower-but-present" : "still-occurs" };
   };
   const { verdict, reason } = decide();
-  const result: Omit<Verdict, "sentence"> = {
+  const result: Omit<VerificationVerdict, "sentence"> = {
     verdict,
     reason,
     counts,
     rateBefore,
     rateNow,
-    expected,
-    probability,
-    rateChange,
-    exposureNeeded: needed,
-    minutesSinceDeploy,
+    expected: rateBefore === null ? null : rateBefore * exposure,
+    test,
+    exposureNeeded: hasBaseline ? exposureNeeded(counts.before, policy.confidence) : null,
+    window,
     confidence: policy.confidence,
+    reportLagMinutes: policy.reportLagMinutes,
   };
   return { ...result, sentence: explain(result, policy) };
 }
@@ -153,6 +172,7 @@ const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 /** Two significant digits, grouped: 3.1, 0.65, 38, 1,500. */
 export function formatNumber(value: number): string {
   if (value === 0) return "0";
+  if (!Number.isFinite(value)) return "∞";
   if (Math.abs(value) >= 100) return integer.format(value);
   return new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 }).format(value);
 }
@@ -167,7 +187,8 @@ export function formatProbability(p: number): string {
   return `= ${formatNumber(p)}`;
 }
 
-function plural(n: number, one: string, many: string): string {
+/** "1 crash", "2 crashes", "1,486 sessions". */
+export function plural(n: number, one: string, many: string): string {
   return `${integer.format(n)} ${n === 1 ? one : many}`;
 }
 
@@ -187,44 +208,73 @@ export function formatRate(rate: number, scale: number, unit: ExposureUnit): str
   return scale === 1 ? `${formatNumber(rate)} per ${words.one}` : `${formatNumber(rate * scale)} per ${integer.format(scale)} ${words.many}`;
 }
 
-function explain(v: Omit<Verdict, "sentence">, policy: VerifyPolicy): string {
-  const { counts } = v;
-  const words = unitWords(counts.exposureUnit);
-  const crashes = plural(counts.occurrences, "crash", "crashes");
-  const amount = `${crashes} in ${plural(counts.exposure, words.one, words.many)}`;
+/** "12 crashes in 3,400 sessions". */
+export function crashesIn(occurrences: number, exposure: number, unit: ExposureUnit): string {
+  const words = unitWords(unit);
+  return `${plural(occurrences, "crash", "crashes")} in ${plural(exposure, words.one, words.many)}`;
+}
+
+/** The confidence as a percentage: "99%". */
+export const percent = (share: number) => `${formatNumber(share * 100)}%`;
+
+function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy): string {
+  const { counts, test } = v;
+  const unit = counts.exposureUnit;
+  const words = unitWords(unit);
+  const amount = crashesIn(counts.occurrences, counts.exposure, unit);
   const seen = `${amount} of ${counts.version}`;
-  const scale = v.rateBefore === null ? 1 : rateScale(v.rateBefore);
-  const oldRate = v.rateBefore === null ? "" : formatRate(v.rateBefore, scale, counts.exposureUnit);
-  const threshold = `${formatNumber((1 - policy.confidence) * 100)}%`;
-  const p = v.probability ?? 1;
+  const scale = rateScale(v.rateBefore ?? 0);
+  const oldRate = v.rateBefore === null ? "" : formatRate(v.rateBefore, scale, unit);
+  const against = `against ${describeBefore(counts)} (${oldRate})`;
+  const threshold = percent(1 - policy.confidence);
+  const p = test === null ? "" : formatProbability(test.pValue);
   switch (v.reason) {
-    case "window":
-      return `Not enough data yet: ${counts.version} was deployed ${plural(Math.floor(v.minutesSinceDeploy), "minute", "minutes")} ago and verification waits at least ${plural(policy.minWindowMinutes, "minute", "minutes")} (so far ${amount}).`;
-    case "gone":
-      return `Verified: ${seen}; at the old rate of ${oldRate} we would have expected ${formatNumber(v.expected ?? 0)} (P(0) ${formatProbability(p)}).`;
+    case "window": {
+      const waits = policy.minWindowMinutes + policy.reportLagMinutes;
+      const lag = policy.reportLagMinutes > 0 ? ` (${plural(policy.minWindowMinutes, "minute", "minutes")} of counting plus ${plural(policy.reportLagMinutes, "minute", "minutes")} for late crash reports)` : "";
+      const since = Math.floor((v.window.until.getTime() - v.window.deployedAt.getTime()) / 60_000 + policy.reportLagMinutes);
+      return `Not enough data yet: ${counts.version} was deployed ${plural(since, "minute", "minutes")} ago and verification waits at least ${plural(waits, "minute", "minutes")}${lag}; so far ${amount}.`;
+    }
+    case "rate-fell":
+      return (
+        `Verified: the crash rate fell. ${seen}, ${against}, where about ${formatNumber(v.expected ?? 0)} would be expected if nothing had changed (P ${p}, below ${threshold}). ` +
+        `With ${percent(v.confidence)} confidence the rate fell by at least ${formatNumber((1 - (test?.ratioHigh ?? 1)) * 100)}%; no crash was seen, which shows a lower rate, not that the crash can never happen.`
+      );
     case "too-little-exposure": {
       const needed = v.exposureNeeded ?? 0;
-      const more = Math.max(0, needed - counts.exposure);
-      return `Not enough data yet: ${seen}; at the old rate of ${oldRate} we would expect ${formatNumber(v.expected ?? 0)}, and 0 happens by chance with P(0) ${formatProbability(p)} (a verdict needs below ${threshold}); about ${plural(Math.ceil(needed), words.one, words.many)} are needed, ${integer.format(Math.ceil(more))} more.`;
+      const more = Math.max(0, Math.ceil(needed) - counts.exposure);
+      return (
+        `Not enough data yet: ${seen}, ${against}; about ${formatNumber(v.expected ?? 0)} would be expected if nothing had changed, and none happens by chance with P ${p} (a verdict needs below ${threshold}). ` +
+        `If no crash occurs, about ${plural(Math.ceil(needed), words.one, words.many)} of ${counts.version} are needed, ${integer.format(more)} more.`
+      );
     }
+    case "no-exposure":
+      return `Not enough data yet: no ${words.many} of ${counts.version} counted yet.`;
     case "no-baseline":
       return `Not enough data yet: ${seen}, but the versions before it (${describeBefore(counts)}) give no old rate to compare with.`;
     case "still-occurs": {
-      const direction = (v.rateChange ?? 0) > 0 ? "above" : "not significantly below";
-      const nowRate = v.rateNow === null ? `no ${words.many} recorded yet` : formatRate(v.rateNow, scale, counts.exposureUnit);
-      return `Not verified: ${seen} (${nowRate}), ${direction} the old rate of ${oldRate} (expected ${formatNumber(v.expected ?? 0)}; P(≤${counts.occurrences}) ${formatProbability(p)}).`;
+      const direction = (v.rateNow ?? 0) > (v.rateBefore ?? 0) ? "above" : "not significantly below";
+      const nowRate = v.rateNow === null ? `no ${words.many} recorded yet` : formatRate(v.rateNow, scale, unit);
+      return `Not verified: the crash still occurs, ${seen} (${nowRate}), ${direction} the old rate of ${oldRate} (${describeBefore(counts)}${test ? `; P ${p}` : ""}).`;
     }
-    case "lower-but-present":
-      return `Not verified: the rate dropped by ${formatNumber(-(v.rateChange ?? 0) * 100)}% (from ${oldRate} to ${formatRate(v.rateNow ?? 0, scale, counts.exposureUnit)}) but the crash still occurs: ${seen}.`;
+    case "lower-but-present": {
+      const drop = formatNumber((1 - (test?.ratio ?? 1)) * 100);
+      const atLeast = formatNumber((1 - (test?.ratioHigh ?? 1)) * 100);
+      const interval = `${formatNumber(test?.ratioLow ?? 0)}–${formatNumber(test?.ratioHigh ?? 1)}`;
+      return (
+        `Not verified: the crash still occurs, though less often: ${seen}. The rate dropped by ${drop}% (from ${oldRate} to ${formatRate(v.rateNow ?? 0, scale, unit)}; ` +
+        `with ${percent(v.confidence)} confidence by at least ${atLeast}%, new/old rate ratio between ${interval}).`
+      );
+    }
     case "occurs-without-baseline":
       return `Not verified: the crash still occurs, ${seen}; the versions before it (${describeBefore(counts)}) give no old rate to compare with.`;
   }
 }
 
-function describeBefore(counts: CrashCounts): string {
-  const words = unitWords(counts.exposureUnit);
+/** "1.4.0, 1.4.1: 120 crashes in 38,700 sessions". */
+export function describeBefore(counts: CrashCounts): string {
   const versions = counts.before.versions.length > 0 ? `${counts.before.versions.join(", ")}: ` : "";
-  return `${versions}${plural(counts.before.occurrences, "crash", "crashes")} in ${plural(counts.before.exposure, words.one, words.many)}`;
+  return `${versions}${crashesIn(counts.before.occurrences, counts.before.exposure, counts.exposureUnit)}`;
 }
 
 /** Orders verdicts from worst to best, so several hotfixes in one deployment sum up to one. */

@@ -1,27 +1,50 @@
+import semver from "semver";
+
 /**
  * Ordering of app versions as crash reporters send them: semver ("1.4.2", "v2.0.0-beta.1"),
  * build-suffixed ("1.4.2+305", "1.4.2 (305)"), Sentry releases ("my-app@1.4.2+305") and
- * plain build numbers. Unknown shapes fall back to comparing numeric runs, then text.
+ * plain build numbers ("305", "2024.05.1"). The `semver` package compares; this file only
+ * adapts reporters' spellings to it. A name that is not a version (a git SHA, "octocat")
+ * is never newer or older than another by its text: callers order those by date instead.
  */
 
-function strip(version: string): string {
+interface Parsed {
+  version: semver.SemVer;
+  /** Numeric build metadata ("+305", " (305)"): semver ignores it, app stores order builds by it. */
+  build: number[];
+}
+
+const cache = new Map<string, Parsed | null>();
+
+function parse(text: string): Parsed | null {
+  const known = cache.get(text);
+  if (known !== undefined) return known;
   // Sentry releases are often "package@version": compare the version part.
-  const at = version.lastIndexOf("@");
-  return (at > 0 ? version.slice(at + 1) : version).trim().replace(/^v(?=\d)/i, "");
+  const at = text.lastIndexOf("@");
+  let v = (at > 0 ? text.slice(at + 1) : text).trim().replace(/^v(?=\d)/i, "");
+  // "1.4.2 (305)" and "1.4.2 305" are build-suffixed too.
+  v = v.replace(/^(\S+)\s+\(?([\w.]+)\)?$/, "$1+$2");
+  // Versions with fewer or more than three numbers ("2.3", "305", "1.2.3.4"): pad or fold into semver's three.
+  const m = /^(\d+(?:\.\d+)*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(v);
+  let parsed: Parsed | null = null;
+  if (m) {
+    const nums = (m[1] ?? "").split(".").map(Number);
+    const [major = 0, minor = 0, patch = 0, ...rest] = nums;
+    const build = [...rest, ...((m[3] ?? "").match(/\d+/g) ?? []).map(Number)];
+    const candidate = semver.parse(`${major}.${minor}.${patch}${m[2] ?? ""}`);
+    if (candidate && nums.every(Number.isSafeInteger)) parsed = { version: candidate, build };
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(text, parsed);
+  return parsed;
 }
 
-function split(version: string): { core: number[]; pre: string | null; build: number[] } {
-  const v = strip(version);
-  const buildMatch = /(?:\+|\s\(|\s)([\w.]+)\)?$/.exec(v);
-  const withoutBuild = buildMatch ? v.slice(0, buildMatch.index) : v;
-  const dash = withoutBuild.indexOf("-");
-  const corePart = dash >= 0 ? withoutBuild.slice(0, dash) : withoutBuild;
-  const pre = dash >= 0 ? withoutBuild.slice(dash + 1) : null;
-  const nums = (s: string) => (s.match(/\d+/g) ?? []).map(Number);
-  return { core: nums(corePart), pre, build: buildMatch ? nums(buildMatch[1] ?? "") : [] };
+/** True when the name reads as a version (so it can be ordered by its text). */
+export function isVersion(name: string): boolean {
+  return parse(name) !== null;
 }
 
-function compareNums(a: number[], b: number[]): number {
+function compareBuilds(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return Math.sign(d);
@@ -29,52 +52,30 @@ function compareNums(a: number[], b: number[]): number {
   return 0;
 }
 
-function comparePre(a: string, b: string): number {
-  const pa = a.split(".");
-  const pb = b.split(".");
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
-    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
-    if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
-      if (nx !== ny) return Math.sign(nx - ny);
-    } else if (x !== y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
-}
-
-/** Negative when a is older than b, positive when newer, 0 when the same release. */
+/**
+ * Negative when a is older than b, positive when newer, 0 when the same release or when
+ * either is not a version (then neither is newer: a name like "octocat" never reopens a fix).
+ */
 export function compareVersions(a: string, b: string): number {
-  const x = split(a);
-  const y = split(b);
-  if (x.core.length === 0 || y.core.length === 0) {
-    const sa = strip(a);
-    const sb = strip(b);
-    return sa === sb ? 0 : sa < sb ? -1 : 1;
-  }
-  const core = compareNums(x.core, y.core);
-  if (core !== 0) return core;
-  // A pre-release comes before its release (semver).
-  if (x.pre !== null && y.pre === null) return -1;
-  if (x.pre === null && y.pre !== null) return 1;
-  if (x.pre !== null && y.pre !== null) {
-    const pre = comparePre(x.pre, y.pre);
-    if (pre !== 0) return pre;
-  }
-  return compareNums(x.build, y.build);
+  const x = parse(a);
+  const y = parse(b);
+  if (x === null || y === null) return 0;
+  return semver.compare(x.version, y.version) || compareBuilds(x.build, y.build);
 }
 
-export function isAtLeast(version: string, floor: string): boolean {
-  return compareVersions(version, floor) >= 0;
+/** True when `a` is a version strictly newer than the version `b`; never for a name that is not a version. */
+export function isNewer(a: string, b: string): boolean {
+  return isVersion(a) && isVersion(b) && compareVersions(a, b) > 0;
 }
 
+/** True when `a` is the release `b` itself, or a version at or after the version `b`. */
+export function isSameOrNewer(a: string, b: string): boolean {
+  return a === b || (isVersion(a) && isVersion(b) && compareVersions(a, b) >= 0);
+}
+
+/** The newest of the names that are versions; null when none is. */
 export function newestVersion(versions: Iterable<string>): string | null {
   let best: string | null = null;
-  for (const v of versions) if (best === null || compareVersions(v, best) > 0) best = v;
+  for (const v of versions) if (isVersion(v) && (best === null || compareVersions(v, best) > 0)) best = v;
   return best;
 }

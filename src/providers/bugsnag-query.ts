@@ -1,16 +1,20 @@
 import { z } from "zod";
-import { ApiClient } from "./http.js";
-import { sumFor, versionsBefore, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
+import { ApiClient, ProviderApiError } from "./http.js";
+import { CountQueryError, matchExposure, releasesBefore, type CountQuery, type CrashCountSource, type CrashCounts, type Release, type SourceOptions } from "./query.js";
 
 /**
  * Bugsnag Data Access API (X-Version: 2): occurrences are the error's events filtered by
  * app.version, counted from the X-Total-Count header of a one-item page; exposure is the
  * releases' total_sessions_count, or (without session tracking) the project's events of
- * those versions.
+ * those versions. Session totals cannot be cut off by time, so with sessions the report-lag
+ * cut-off is not applied (and the verdict says so); events are cut off with `event.before`.
  */
 
 const Events = z.array(z.object({ id: z.string() }));
-const Releases = z.array(z.object({ app_version: z.string(), total_sessions_count: z.number().nullable() }));
+const Releases = z.array(z.object({ app_version: z.string(), release_time: z.string().nullish(), total_sessions_count: z.number().nullable() }));
+
+/** Earlier releases asked one by one whether the crash occurred in them, when the marker does not say. */
+const MAX_RELEASES_PROBED = 30;
 
 export interface BugsnagOptions extends SourceOptions {
   token: string;
@@ -22,11 +26,15 @@ export interface BugsnagOptions extends SourceOptions {
  * `filters[app.version][][type]=eq&filters[app.version][][value]=…` once per version, in that
  * order: Bugsnag reads the pairs Rails-style, so type and value must alternate (OR of versions).
  */
-function versionFilter(versions: string[]): string {
+function versionFilter(versions: string[], until: Date | undefined): string {
   const params = new URLSearchParams();
   for (const version of versions) {
     params.append("filters[app.version][][type]", "eq");
     params.append("filters[app.version][][value]", version);
+  }
+  if (until) {
+    params.append("filters[event.before][][type]", "eq");
+    params.append("filters[event.before][][value]", until.toISOString());
   }
   return params.toString();
 }
@@ -42,12 +50,12 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
   });
 
   /** Events under `path` in any of `versions`, from X-Total-Count. */
-  async function eventCount(path: string, versions: string[]): Promise<number> {
+  async function eventCount(path: string, versions: string[], until: Date | undefined): Promise<number> {
     if (versions.length === 0) return 0;
-    const { headers } = await api.get(`${path}?${versionFilter(versions)}`, Events, { per_page: "1" });
+    const { headers } = await api.get(`${path}?${versionFilter(versions, until)}`, Events, { per_page: "1" });
     const total = Number(headers.get("x-total-count"));
     if (headers.get("x-total-count") === null || !Number.isInteger(total) || total < 0) {
-      throw new Error(`Bugsnag API: GET ${path} sent no usable X-Total-Count header, so the events cannot be counted`);
+      throw new ProviderApiError(`Bugsnag API: GET ${path} sent no usable X-Total-Count header, so the events cannot be counted`, 200);
     }
     return total;
   }
@@ -56,30 +64,49 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
     provider: "bugsnag",
     async count(query: CountQuery): Promise<CrashCounts> {
       if (!query.project || !query.reporterGroupId) {
-        throw new Error(
+        throw new CountQueryError(
           `Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag ${query.project ? "error id (reporterGroupId)" : "project id (project)"} in its marker`,
         );
       }
       const project = `projects/${encodeURIComponent(query.project)}`;
       const errorEvents = `${project}/errors/${encodeURIComponent(query.reporterGroupId)}/events`;
-      const releases = await api.getAll(`${project}/releases`, Releases, { per_page: "100" });
-      // The App's marker knows the versions the crash was seen in; without them, every earlier release counts.
-      const known = versionsBefore(query.knownVersions, query.version);
-      const before = known.length > 0 ? known : versionsBefore(releases.map((r) => r.app_version), query.version);
-      const sessions = (versions: string[]) => sumFor(releases, versions, (r) => r.app_version, (r) => r.total_sessions_count ?? 0);
-      const useSessions = query.exposure === "sessions" && sessions([...before, query.version]) > 0;
+      const listed = await api.getAll(`${project}/releases`, Releases, { per_page: "100" });
+      const releases: Release[] = listed.map((r) => ({ version: r.app_version, firstSeen: r.release_time ?? null }));
+      const sessionsOf = new Map<string, number>();
+      for (const r of listed) sessionsOf.set(r.app_version, (sessionsOf.get(r.app_version) ?? 0) + (r.total_sessions_count ?? 0));
+
+      // Where the crash started: the marker's versions, else each earlier release asked in turn (newest last).
+      let crashed = new Set(query.seenIn ?? []);
+      const candidates = releasesBefore("Bugsnag", releases, query.version, new Set(releases.map((r) => r.version)), query.before);
+      if (!query.before?.length && ![...crashed].some((v) => candidates.includes(v))) {
+        crashed = new Set();
+        for (const version of candidates.slice(-MAX_RELEASES_PROBED)) if ((await eventCount(errorEvents, [version], query.until)) > 0) crashed.add(version);
+      }
+      const before = releasesBefore("Bugsnag", releases, query.version, crashed, query.before);
+      const matched = matchExposure({
+        preferred: query.exposure,
+        version: query.version,
+        before,
+        sessions: (r) => sessionsOf.get(r) ?? 0,
+        occurrences: (r) => (crashed.has(r) ? 1 : 0),
+      });
+      const useSessions = matched.unit === "sessions";
+      // Lifetime session totals cannot be cut off: then crashes are not cut off either, so both cover the same time.
+      const until = useSessions ? undefined : query.until;
+      const sum = (versions: string[]) => versions.reduce((total, v) => total + (sessionsOf.get(v) ?? 0), 0);
       return {
         provider: "bugsnag",
         signature: query.signature,
         version: query.version,
-        occurrences: await eventCount(errorEvents, [query.version]),
-        exposure: useSessions ? sessions([query.version]) : await eventCount(`${project}/events`, [query.version]),
-        exposureUnit: useSessions ? "sessions" : "events",
+        occurrences: await eventCount(errorEvents, [query.version], until),
+        exposure: useSessions ? sum([query.version]) : await eventCount(`${project}/events`, [query.version], until),
+        exposureUnit: matched.unit,
         before: {
-          occurrences: await eventCount(errorEvents, before),
-          exposure: useSessions ? sessions(before) : await eventCount(`${project}/events`, before),
-          versions: before,
+          occurrences: await eventCount(errorEvents, matched.before, until),
+          exposure: useSessions ? sum(matched.before) : await eventCount(`${project}/events`, matched.before, until),
+          versions: matched.before,
         },
+        notes: [...matched.notes, ...(useSessions && query.until ? [{ kind: "no-cutoff" as const }] : [])],
       };
     },
   };

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { ApiClient } from "./http.js";
-import { sumFor, versionsBefore, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
+import { releasesBefore, sumOver, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
 
 /**
  * Reporters speaking our generic format have no API of their own: the App counted every
  * alert it stored. Occurrences are the signature's counts per version; exposure is all
  * crash reports of the repository in that version ("events"), the only usage signal the
- * App has.
+ * App has. The App keeps totals, so the report-lag cut-off cannot be applied (the verdict
+ * says so).
  */
 
-const VersionCount = z.object({ version: z.string(), count: z.number().int().nonnegative() });
+const VersionCount = z.object({ version: z.string(), count: z.number().int().nonnegative(), firstSeen: z.string().nullish() });
 const SignatureCounts = z.object({
   signature: z.string(),
   versions: z.array(VersionCount),
@@ -34,19 +35,21 @@ export function genericCountSource(options: GenericOptions): CrashCountSource {
     async count(query: CountQuery): Promise<CrashCounts> {
       const path = `hotfix/api/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/signatures/${encodeURIComponent(query.signature)}`;
       const { body } = await api.get(path, SignatureCounts);
-      const before = versionsBefore(
-        body.versions.filter((v) => v.count > 0).map((v) => v.version),
-        query.version,
-      );
-      const count = (entries: z.infer<typeof VersionCount>[], versions: string[]) => sumFor(entries, versions, (e) => e.version, (e) => e.count);
+      const toMap = (entries: z.infer<typeof VersionCount>[]) => new Map(entries.map((e) => [e.version, e.count]));
+      const occurrences = toMap(body.versions);
+      const exposure = toMap(body.repoVersions);
+      const releases = body.repoVersions.map((v) => ({ version: v.version, firstSeen: v.firstSeen ?? null }));
+      const crashed = new Set([...(query.seenIn ?? []), ...body.versions.filter((v) => v.count > 0).map((v) => v.version)]);
+      const before = releasesBefore("The hotfix-loop App", releases, query.version, crashed, query.before);
       return {
         provider: "generic",
         signature: query.signature,
         version: query.version,
-        occurrences: count(body.versions, [query.version]),
-        exposure: count(body.repoVersions, [query.version]),
+        occurrences: occurrences.get(query.version) ?? 0,
+        exposure: exposure.get(query.version) ?? 0,
         exposureUnit: "events",
-        before: { occurrences: count(body.versions, before), exposure: count(body.repoVersions, before), versions: before },
+        before: { occurrences: sumOver(occurrences, before), exposure: sumOver(exposure, before), versions: before },
+        notes: query.until ? [{ kind: "no-cutoff" }] : [],
       };
     },
   };

@@ -82,6 +82,8 @@ export class ApiClient {
     }
     const { name } = this.options;
     const retries = this.options.retries ?? 3;
+    const timeoutMs = this.options.timeoutMs ?? 15_000;
+    let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
@@ -91,19 +93,27 @@ export class ApiClient {
             ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
             ...this.options.headers,
           },
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
         if (attempt < retries) {
-          await this.sleep(Math.min(500 * 2 ** attempt, 8_000));
+          const delay = Math.min(500 * 2 ** attempt, 8_000);
+          waitedMs += delay;
+          await this.sleep(delay);
           continue;
         }
-        throw new ProviderApiError(`${name} API: GET ${url.pathname} failed: ${(error as Error).message}`, null);
+        const why =
+          (error as Error).name === "TimeoutError"
+            ? `timed out: no answer within the per-request limit of ${timeoutMs / 1000} s, ${retries + 1} times`
+            : `failed ${retries + 1} times: ${(error as Error).message}`;
+        throw new ProviderApiError(`${name} API: GET ${url.pathname} ${why}`, null);
       }
       if ((res.status === 429 || res.status >= 500) && attempt < retries) {
         // Read, not cancelled: a cancelled body of a retried answer upsets undici under interception (nock in tests).
         await res.arrayBuffer().catch(() => undefined);
-        await this.sleep(retryDelayMs(res, attempt));
+        const delay = retryDelayMs(res, attempt);
+        waitedMs += delay;
+        await this.sleep(delay);
         continue;
       }
       const text = await res.text();
@@ -114,7 +124,7 @@ export class ApiClient {
             : res.status === 404
               ? " (check the organization, project and ids)"
               : res.status === 429
-                ? " (rate limited; try again later)"
+                ? ` (rate limited: still 429 after ${retries + 1} tries and ${Math.round(waitedMs / 1000)} s of waiting; try again later)`
                 : "";
         throw new ProviderApiError(`${name} API: GET ${url.pathname} answered ${res.status}${hint}: ${text.slice(0, 200)}`, res.status);
       }

@@ -1,13 +1,14 @@
 import type { ProviderName } from "../core/crash.js";
-import { compareVersions } from "../core/version.js";
-import type { CrashCounts, ExposureUnit } from "../core/verify.js";
+import { compareVersions, isVersion } from "../core/version.js";
+import type { CountNote, CrashCounts, ExposureUnit } from "../core/verify.js";
 
 export type { CrashCounts, ExposureUnit } from "../core/verify.js";
 
 /**
  * The verify side of a crash reporter: how often one signature occurs in a version, and
  * how much that version was used (exposure), against the versions before it. One
- * implementation per reporter; all use the ApiClient in http.ts.
+ * implementation per reporter; all use the ApiClient in http.ts and the rules below, so the
+ * three reporters choose "before" and match exposure the same way.
  */
 
 export interface CountQuery {
@@ -19,10 +20,14 @@ export interface CountQuery {
   project?: string;
   /** The reporter's own group: Sentry issue id, Bugsnag error id. */
   reporterGroupId?: string;
-  /** Versions the App saw this crash in (from the issue marker). */
-  knownVersions: string[];
+  /** Versions the crash is known to have occurred in (the hotfix issue's marker): where "before" starts. */
+  seenIn?: string[];
+  /** The versions before the fix, when the caller names them (`--before`); else every release since the crash first appeared. */
+  before?: string[];
   /** Preferred exposure; a reporter without session data falls back to events. */
   exposure: ExposureUnit;
+  /** Count only what happened before this time (the report-lag cut-off); reporters with totals only say so in a note. */
+  until?: Date;
 }
 
 export interface CrashCountSource {
@@ -36,13 +41,97 @@ export interface SourceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The versions before `version`, oldest first, without duplicates. */
-export function versionsBefore(versions: Iterable<string>, version: string): string[] {
-  return [...new Set(versions)].filter((v) => compareVersions(v, version) < 0).sort(compareVersions);
+/** The query lacks what the reporter needs (an id the hotfix issue's marker or the flags must give). */
+export class CountQueryError extends Error {}
+
+/** The version asked for is not one the reporter knows: the message lists those it does. */
+export class UnknownReleaseError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly version: string,
+    readonly known: string[],
+  ) {
+    const suffix = (r: string) => r.slice(r.lastIndexOf("@") + 1);
+    const likely = known.filter((r) => r !== version && (suffix(r) === suffix(version) || suffix(r).split("+")[0] === suffix(version)));
+    const hint = likely.length > 0 ? ` Did you mean ${likely.map((r) => `"${r}"`).join(" or ")}?` : "";
+    const list = known.length === 0 ? "it knows none yet" : `it knows ${known.slice(0, 20).join(", ")}${known.length > 20 ? ` and ${known.length - 20} more` : ""}`;
+    super(`${provider} has no release "${version}": ${list}.${hint} Give the version as the reporter names its releases.`);
+    this.name = "UnknownReleaseError";
+  }
 }
 
-/** Sums `value` over the entries whose version is in `versions`. */
-export function sumFor<T>(entries: T[], versions: string[], version: (e: T) => string, value: (e: T) => number): number {
-  const wanted = new Set(versions);
-  return entries.reduce((sum, e) => (wanted.has(version(e)) ? sum + value(e) : sum), 0);
+/** A release as the reporter lists it; `firstSeen` orders names that are not versions (git SHAs). */
+export interface Release {
+  version: string;
+  firstSeen?: string | null;
+}
+
+/** Versions compare as versions; a name that is not a version (a git SHA) orders by when the reporter first saw it. */
+export function compareReleases(a: Release, b: Release): number {
+  if (isVersion(a.version) && isVersion(b.version)) return compareVersions(a.version, b.version);
+  const byDate = (a.firstSeen ?? "").localeCompare(b.firstSeen ?? "");
+  return byDate !== 0 ? byDate : a.version.localeCompare(b.version);
+}
+
+/**
+ * The releases the new one is compared with: the caller's list when given; else every release
+ * older than the new one from the first in which the crash was seen. Releases where it was not
+ * seen count too: leaving them out would inflate the old rate and fake "verified".
+ */
+export function releasesBefore(provider: string, releases: Release[], version: string, crashed: Set<string>, explicit?: string[]): string[] {
+  requireRelease(provider, releases, version);
+  const current = releases.find((r) => r.version === version) ?? { version };
+  const older = releases.filter((r) => r.version !== version && compareReleases(r, current) < 0).sort(compareReleases);
+  if (explicit && explicit.length > 0) {
+    const wanted = new Set(explicit);
+    return older.filter((r) => wanted.has(r.version)).map((r) => r.version);
+  }
+  const first = older.findIndex((r) => crashed.has(r.version));
+  return first < 0 ? [] : older.slice(first).map((r) => r.version);
+}
+
+/** Throws UnknownReleaseError naming the reporter unless `version` is among `releases`. */
+export function requireRelease(provider: string, releases: Release[], version: string): void {
+  if (!releases.some((r) => r.version === version)) {
+    const newestFirst = [...releases].sort((a, b) => compareReleases(b, a)).map((r) => r.version);
+    throw new UnknownReleaseError(provider, version, newestFirst);
+  }
+}
+
+/** The sum of a per-release count over `versions`. */
+export function sumOver(counts: Map<string, number>, versions: string[]): number {
+  return versions.reduce((sum, v) => sum + (counts.get(v) ?? 0), 0);
+}
+
+export interface MatchedExposure {
+  unit: ExposureUnit;
+  /** The before-releases kept in the comparison. */
+  before: string[];
+  notes: CountNote[];
+}
+
+/**
+ * Chooses an exposure both sides have. Sessions only when the new release has session data;
+ * an earlier release with crashes but no sessions is left out (counting its crashes against
+ * zero sessions would fake a huge old rate). Otherwise events for all.
+ */
+export function matchExposure(args: {
+  preferred: ExposureUnit;
+  version: string;
+  before: string[];
+  sessions: (release: string) => number;
+  occurrences: (release: string) => number;
+}): MatchedExposure {
+  if (args.preferred === "events") return { unit: "events", before: args.before, notes: [] };
+  const withSessions = args.before.filter((r) => args.sessions(r) > 0);
+  if (args.sessions(args.version) <= 0) {
+    const why = withSessions.length > 0 ? "new-release-without-sessions" : "no-session-data";
+    return { unit: "events", before: args.before, notes: [{ kind: "events-instead-of-sessions", why }] };
+  }
+  const leftOut = args.before.filter((r) => args.sessions(r) <= 0 && args.occurrences(r) > 0);
+  return {
+    unit: "sessions",
+    before: withSessions,
+    notes: leftOut.length > 0 ? [{ kind: "left-out-without-sessions", versions: leftOut }] : [],
+  };
 }

@@ -1,22 +1,35 @@
 import { z } from "zod";
 import { ApiClient } from "./http.js";
-import { sumFor, versionsBefore, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
+import {
+  CountQueryError,
+  matchExposure,
+  releasesBefore,
+  sumOver,
+  type CountQuery,
+  type CrashCountSource,
+  type CrashCounts,
+  type Release,
+  type SourceOptions,
+} from "./query.js";
 
 /**
- * Sentry: occurrences per release from the issue's `release` tag values, exposure from
- * release health sessions, or (projects without session tracking) from the count of all
- * error events of each release in Discover. Session and event counts cover the last 90
- * days, the longest period Sentry's session API answers.
+ * Sentry: the project's releases (ordered as versions, or by first event for git-SHA names),
+ * the issue's events per release from Discover (`issue.id:`), exposure from release health
+ * sessions or, without session data, all error events of each release. Everything is counted
+ * over the 90 days Sentry's session API answers, up to the report-lag cut-off.
  */
 
 const Issue = z.object({ id: z.string(), project: z.object({ id: z.string(), slug: z.string() }) });
-const TagValues = z.array(z.object({ value: z.string().nullable(), count: z.number() }));
+const Releases = z.array(z.object({ version: z.string(), dateCreated: z.string().nullish(), firstEvent: z.string().nullish() }));
 const Sessions = z.object({
   groups: z.array(z.object({ by: z.object({ release: z.string().optional() }), totals: z.record(z.string(), z.number().nullable()) })),
 });
 const DiscoverRows = z.object({ data: z.array(z.object({ release: z.string().nullable(), "count()": z.number() })) });
 
-const PERIOD = "90d";
+const PERIOD_DAYS = 90;
+/** Releases per sessions or Discover query: Sentry caps the groups one answer holds, so a long list is asked in parts. */
+const RELEASES_PER_QUERY = 25;
+const MAX_RELEASE_PAGES = 10;
 
 export interface SentryOptions extends SourceOptions {
   token: string;
@@ -30,6 +43,12 @@ function releaseFilter(releases: string[]): string {
   return `release:[${releases.map((r) => JSON.stringify(r)).join(",")}]`;
 }
 
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export function sentryCountSource(options: SentryOptions): CrashCountSource {
   const api = new ApiClient({
     name: "Sentry",
@@ -40,59 +59,85 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
   });
   const org = encodeURIComponent(options.org);
 
-  async function exposureOf(projectId: string, releases: string[], preferred: CountQuery["exposure"]) {
-    if (preferred === "sessions") {
+  /** statsPeriod, or start/end when counting stops at a cut-off. */
+  const period = (until: Date | undefined): Record<string, string> =>
+    until ? { start: new Date(until.getTime() - PERIOD_DAYS * 86_400_000).toISOString(), end: until.toISOString() } : { statsPeriod: `${PERIOD_DAYS}d` };
+
+  /** Discover's count() per release for `query`, following its cursor pages. */
+  async function countByRelease(projectId: string, query: string, until: Date | undefined): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    let page = await api.get(`organizations/${org}/events/`, DiscoverRows, {
+      field: ["release", "count()"],
+      project: projectId,
+      query,
+      ...period(until),
+      per_page: "100",
+    });
+    for (let n = 1; ; n++) {
+      for (const row of page.body.data) if (row.release !== null) counts.set(row.release, (counts.get(row.release) ?? 0) + row["count()"]);
+      if (!page.next || n >= MAX_RELEASE_PAGES) break;
+      page = await api.get(page.next, DiscoverRows);
+    }
+    return counts;
+  }
+
+  async function sessionsByRelease(projectId: string, releases: string[], until: Date | undefined): Promise<Map<string, number>> {
+    const sessions = new Map<string, number>();
+    for (const part of chunks(releases, RELEASES_PER_QUERY)) {
       const { body } = await api.get(`organizations/${org}/sessions/`, Sessions, {
         field: "sum(session)",
         groupBy: "release",
         project: projectId,
-        query: releaseFilter(releases),
-        statsPeriod: PERIOD,
+        query: releaseFilter(part),
+        ...period(until),
         interval: "1d",
+        per_page: String(RELEASES_PER_QUERY),
       });
-      const perRelease = new Map(body.groups.map((g) => [g.by.release ?? "", g.totals["sum(session)"] ?? 0]));
-      // A project without release health answers with no sessions at all: fall back to events.
-      if ([...perRelease.values()].some((n) => n > 0)) return { unit: "sessions" as const, of: (r: string) => perRelease.get(r) ?? 0 };
+      for (const g of body.groups) if (g.by.release !== undefined) sessions.set(g.by.release, g.totals["sum(session)"] ?? 0);
     }
-    const { body } = await api.get(`organizations/${org}/events/`, DiscoverRows, {
-      field: ["release", "count()"],
-      project: projectId,
-      query: `event.type:error ${releaseFilter(releases)}`,
-      statsPeriod: PERIOD,
-      per_page: "100",
-    });
-    const perRelease = new Map(body.data.map((row) => [row.release ?? "", row["count()"]]));
-    return { unit: "events" as const, of: (r: string) => perRelease.get(r) ?? 0 };
+    return sessions;
+  }
+
+  async function eventsByRelease(projectId: string, releases: string[], until: Date | undefined): Promise<Map<string, number>> {
+    const events = new Map<string, number>();
+    for (const part of chunks(releases, RELEASES_PER_QUERY)) {
+      for (const [release, n] of await countByRelease(projectId, `event.type:error ${releaseFilter(part)}`, until)) events.set(release, n);
+    }
+    return events;
   }
 
   return {
     provider: "sentry",
     async count(query: CountQuery): Promise<CrashCounts> {
       if (!query.reporterGroupId) {
-        throw new Error(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
+        throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
       }
-      const issueId = encodeURIComponent(query.reporterGroupId);
-      const { body: issue } = await api.get(`organizations/${org}/issues/${issueId}/`, Issue);
-      const tagValues = (await api.getAll(`organizations/${org}/issues/${issueId}/tags/release/values/`, TagValues, { sort: "-count" })).flatMap(
-        (t) => (t.value === null ? [] : [{ release: t.value, count: t.count }]),
+      const { body: issue } = await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue);
+      const releases: Release[] = (await api.getAll(`organizations/${org}/releases/`, Releases, { project: issue.project.id, per_page: "100" }, MAX_RELEASE_PAGES)).map(
+        (r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }),
       );
-      const before = versionsBefore(
-        tagValues.map((t) => t.release),
-        query.version,
-      );
-      const exposure = await exposureOf(issue.project.id, [...before, query.version], query.exposure);
+      const occurrences = await countByRelease(issue.project.id, `issue.id:${issue.id}`, query.until);
+      const crashed = new Set([...(query.seenIn ?? []), ...[...occurrences].filter(([, n]) => n > 0).map(([r]) => r)]);
+      const before = releasesBefore("Sentry", releases, query.version, crashed, query.before);
+      const all = [...before, query.version];
+      const sessions = query.exposure === "sessions" ? await sessionsByRelease(issue.project.id, all, query.until) : new Map<string, number>();
+      const matched = matchExposure({
+        preferred: query.exposure,
+        version: query.version,
+        before,
+        sessions: (r) => sessions.get(r) ?? 0,
+        occurrences: (r) => occurrences.get(r) ?? 0,
+      });
+      const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue.project.id, all, query.until);
       return {
         provider: "sentry",
         signature: query.signature,
         version: query.version,
-        occurrences: sumFor(tagValues, [query.version], (t) => t.release, (t) => t.count),
-        exposure: exposure.of(query.version),
-        exposureUnit: exposure.unit,
-        before: {
-          occurrences: sumFor(tagValues, before, (t) => t.release, (t) => t.count),
-          exposure: before.reduce((sum, r) => sum + exposure.of(r), 0),
-          versions: before,
-        },
+        occurrences: occurrences.get(query.version) ?? 0,
+        exposure: exposure.get(query.version) ?? 0,
+        exposureUnit: matched.unit,
+        before: { occurrences: sumOver(occurrences, matched.before), exposure: sumOver(exposure, matched.before), versions: matched.before },
+        notes: matched.notes,
       };
     },
   };

@@ -1,5 +1,5 @@
 import type { CrashReport } from "../core/crash.js";
-import { compareVersions, newestVersion } from "../core/version.js";
+import { isNewer, isSameOrNewer, newestVersion } from "../core/version.js";
 import type { GroupState } from "./store.js";
 
 /**
@@ -12,7 +12,7 @@ import type { GroupState } from "./store.js";
 /** Occurrences of a report without a release are counted under this version. */
 export const UNKNOWN_VERSION = "unknown";
 
-export function versionOf(report: CrashReport): string {
+export function occurrenceVersion(report: CrashReport): string {
   return report.release?.trim() || UNKNOWN_VERSION;
 }
 
@@ -28,14 +28,15 @@ export interface ResolvedGroup {
  * A crash is back when its group is resolved and the alert's release is one the fix
  * should have covered: at or after fixedIn, or, with no fixedIn, newer than every version
  * seen before the resolution (an alert from an old build still in use is not news).
- * An alert without a release cannot tell, so it never reopens anything.
+ * An alert without a release cannot tell, so it never reopens anything; nor does a release
+ * that is not a version (a name is not "newer" by its text).
  */
 export function isRegression(group: ResolvedGroup, release: string | undefined): boolean {
   if (group.state !== "resolved") return false;
   const version = release?.trim();
   if (!version) return false;
-  if (group.fixedIn !== null) return compareVersions(version, group.fixedIn) >= 0;
-  return group.resolvedMaxVersion === null || compareVersions(version, group.resolvedMaxVersion) > 0;
+  if (group.fixedIn !== null) return isSameOrNewer(version, group.fixedIn);
+  return group.resolvedMaxVersion === null || isNewer(version, group.resolvedMaxVersion);
 }
 
 /** The newest release among the versions a group was seen in ("unknown" is not a release). */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Source } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
-import { isRegression, newestRelease, rescheduled, syncDueAt, versionOf } from "./outbox.js";
+import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
@@ -131,7 +131,7 @@ export class SqlStore implements Store {
 
   async ingest(input: IngestInput, nowDate: Date): Promise<IngestResult> {
     const now = nowDate.toISOString();
-    const version = versionOf(input.report);
+    const version = occurrenceVersion(input.report);
     try {
       return await this.db.transaction(async (tx): Promise<IngestResult> => {
         const [seen] = await tx.all("SELECT group_id FROM deliveries WHERE repo = ? AND delivery_id = ?", [input.repo, input.deliveryId]);

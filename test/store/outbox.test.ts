@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CrashReport } from "../../src/core/crash.js";
-import { isRegression, newestRelease, rescheduled, syncDueAt, versionOf } from "../../src/store/outbox.js";
+import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "../../src/store/outbox.js";
 
 const resolved = (fixedIn: string | null, resolvedMaxVersion: string | null) => ({ state: "resolved" as const, fixedIn, resolvedMaxVersion });
 
@@ -31,8 +31,8 @@ describe("isRegression", () => {
 describe("versions", () => {
   it("counts a report without a release as unknown and leaves unknown out of the newest release", () => {
     const report = CrashReport.parse({ provider: "generic", exception: { type: "Error" } });
-    expect(versionOf(report)).toBe("unknown");
-    expect(versionOf({ ...report, release: " 1.2.0 " })).toBe("1.2.0");
+    expect(occurrenceVersion(report)).toBe("unknown");
+    expect(occurrenceVersion({ ...report, release: " 1.2.0 " })).toBe("1.2.0");
     expect(newestRelease(["1.2.0", "unknown", "1.10.0", "1.9.0"])).toBe("1.10.0");
     expect(newestRelease(["unknown"])).toBeNull();
   });

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import * as core from "@actions/core";
+import { z } from "zod";
+import { InputError } from "../inputs.js";
+import type { VerifyInputs } from "./inputs.js";
+
+/** The deployment under test: from the triggering deployment event, or from the inputs of a plain step. */
+
+const Deployment = z.object({
+  id: z.number().int(),
+  sha: z.string(),
+  ref: z.string(),
+  environment: z.string(),
+  created_at: z.string(),
+  payload: z.union([z.record(z.string(), z.unknown()), z.string()]).nullish(),
+});
+const DeploymentEvent = z.object({
+  deployment: Deployment,
+  deployment_status: z.object({ state: z.string(), created_at: z.string() }).optional(),
+});
+
+export interface DeploymentUnderTest {
+  /** The GitHub deployment, when the run was triggered by one. */
+  id?: number;
+  sha: string;
+  environment?: string;
+  version: string;
+  deployedAt: Date;
+}
+
+/** `deployment.payload.version`, whether GitHub passes the payload as an object or as JSON text. */
+function payloadVersion(payload: z.infer<typeof Deployment>["payload"]): string | undefined {
+  let object: unknown = payload;
+  if (typeof payload === "string") {
+    try {
+      object = JSON.parse(payload);
+    } catch {
+      return undefined;
+    }
+  }
+  const version = object && typeof object === "object" ? (object as Record<string, unknown>).version : undefined;
+  return typeof version === "string" && version.trim() ? version.trim() : undefined;
+}
+
+/** A ref that names a release (`v1.4.2`, `refs/tags/1.4.2`), not a branch. */
+function refVersion(ref: string): string | undefined {
+  const name = ref.replace(/^refs\/tags\//, "");
+  return /^v?\d+(\.\d+)*([-+][\w.-]+)?$/.test(name) ? name : undefined;
+}
+
+/** Null when the event says there is nothing to verify (a deployment that did not succeed). */
+export function deploymentUnderTest(inputs: VerifyInputs, now: Date): DeploymentUnderTest | null {
+  const eventName = process.env.GITHUB_EVENT_NAME ?? "";
+  if (eventName === "deployment" || eventName === "deployment_status") {
+    const path = process.env.GITHUB_EVENT_PATH;
+    if (!path) throw new Error("GITHUB_EVENT_PATH is not set: the Action must run in a GitHub Actions workflow");
+    const parsed = DeploymentEvent.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    if (!parsed.success) throw new Error(`The ${eventName} event has no usable deployment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    const { deployment, deployment_status: status } = parsed.data;
+    if (status && status.state !== "success") {
+      core.info(`The deployment's status is "${status.state}", not "success": nothing to verify yet.`);
+      return null;
+    }
+    // An explicit input wins: it is how a workflow maps its deployment onto the reporter's release name.
+    const version = inputs.version ?? payloadVersion(deployment.payload) ?? refVersion(deployment.ref);
+    if (!version) {
+      throw new InputError(
+        `Input "version": the deployment of ${deployment.ref} has no payload.version and its ref is not a version tag; set the version input to the release name your crash reporter records`,
+      );
+    }
+    return {
+      id: deployment.id,
+      sha: deployment.sha,
+      environment: deployment.environment,
+      version,
+      deployedAt: inputs["deployed-at"] ?? new Date(status?.created_at ?? deployment.created_at),
+    };
+  }
+  if (!inputs.version) throw new InputError(`Input "version": required outside deployment events (the release name your crash reporter records, e.g. 1.4.2)`);
+  const sha = process.env.GITHUB_SHA;
+  if (!sha) throw new Error("GITHUB_SHA is not set: the Action must run in a GitHub Actions workflow");
+  return { sha, environment: inputs.environment, version: inputs.version, deployedAt: inputs["deployed-at"] ?? now };
+}

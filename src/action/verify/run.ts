@@ -1,0 +1,91 @@
+import * as core from "@actions/core";
+import type { HotfixConfig } from "../../core/config.js";
+import { decideVerification, worstVerdict, type VerifyPolicy } from "../../core/verify.js";
+import { MissingSettingError } from "../../providers/count-sources.js";
+import { CountQueryError, UnknownReleaseError } from "../../providers/query.js";
+import { loadConfig } from "../config.js";
+import { createGitHub } from "../github.js";
+import { InputError } from "../inputs.js";
+import { deploymentUnderTest, type DeploymentUnderTest } from "./deployment.js";
+import { findHotfixes, type Hotfix } from "./hotfixes.js";
+import { readVerifyInputs, type VerifyInputs } from "./inputs.js";
+import { pollVerdicts } from "./poll.js";
+import { reportVerdicts, type HotfixVerdict } from "./report.js";
+import { actionCountSources, type ReporterSeams } from "./sources.js";
+
+/**
+ * Verify mode: after a deployment, find the hotfix issues it ships, ask their crash
+ * reporter how often each signature occurs in the new version, and write the verdict as a
+ * sticky comment (issue and PR), a label, a commit status on the deployed sha, and outputs.
+ */
+
+export interface VerifyDependencies extends ReporterSeams {
+  now?: () => Date;
+}
+
+function policyOf(inputs: VerifyInputs, config: HotfixConfig): VerifyPolicy {
+  return {
+    confidence: inputs.confidence ?? config.verify.confidence,
+    minWindowMinutes: inputs["min-window-minutes"] ?? config.verify.minWindowMinutes,
+    reportLagMinutes: inputs["report-lag-minutes"] ?? config.verify.reportLagMinutes,
+  };
+}
+
+export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const inputs = readVerifyInputs();
+  const started = now();
+  const current: DeploymentUnderTest | null = deploymentUnderTest(inputs, started);
+  if (!current) {
+    core.setOutput("verdict", "skipped");
+    core.setOutput("verdicts", "[]");
+    return;
+  }
+  if (inputs["deployed-at"] && inputs["deployed-at"].getTime() > started.getTime()) {
+    throw new InputError(`Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`);
+  }
+  const [owner, name] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !name) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
+  const repo = { owner, repo: name };
+  const github = createGitHub(inputs["github-token"]);
+  const config = await loadConfig(github, { repo, path: inputs["config-path"], ref: current.sha, workspace: process.env.GITHUB_WORKSPACE });
+  const policy = policyOf(inputs, config);
+
+  const hotfixes = await findHotfixes(github, repo, inputs, current);
+  if (hotfixes.length === 0) {
+    core.info(`No hotfix issue is shipped by ${current.version} (${current.sha.slice(0, 7)}): nothing to verify.`);
+    core.setOutput("verdict", "none");
+    core.setOutput("verdicts", "[]");
+    return;
+  }
+  core.info(`Verifying ${hotfixes.map((h) => `#${h.issue}`).join(", ")} in ${current.version}.`);
+
+  const sourceFor = actionCountSources(inputs, repo, { fetch: deps.fetch, sleep: deps.sleep });
+  const decide = async (hotfix: Hotfix) => {
+    const at = now();
+    // A deployment time a little ahead of the runner's clock (clock skew) counts as now.
+    const deployedAt = current.deployedAt.getTime() > at.getTime() ? at : current.deployedAt;
+    try {
+      const counts = await sourceFor(hotfix.marker.provider).count({
+        signature: hotfix.marker.signature,
+        version: current.version,
+        project: hotfix.marker.project,
+        reporterGroupId: hotfix.marker.reporterGroupId,
+        seenIn: hotfix.marker.versions,
+        exposure: config.verify.exposure,
+        until: new Date(at.getTime() - policy.reportLagMinutes * 60_000),
+      });
+      return decideVerification(counts, policy, deployedAt, at);
+    } catch (error) {
+      if (error instanceof MissingSettingError || error instanceof UnknownReleaseError || error instanceof CountQueryError) throw new InputError(error.message);
+      throw error;
+    }
+  };
+  const results: HotfixVerdict[] = [];
+  for (const hotfix of hotfixes) results.push({ hotfix, verdict: await decide(hotfix) });
+  await pollVerdicts(results, (r) => decide(r.hotfix), { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] }, { now, sleep });
+
+  const overall = worstVerdict(results.map((r) => r.verdict.verdict)) ?? "not-enough-data";
+  await reportVerdicts(github, repo, config, results, current, overall);
+}
