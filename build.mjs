@@ -16,7 +16,7 @@ const common = {
 };
 
 const libEntries = Object.fromEntries(
-  Object.entries({ cli: "src/cli.ts", "app/main": "src/app/main.ts", bench: "bench/index.ts", "bench-storm": "bench/storm.ts", "bench-check": "bench/check.ts" })
+  Object.entries({ cli: "src/cli.ts", "app/main": "src/app/main.ts", bench: "bench/index.ts", "bench-storm": "bench/storm.ts", "bench-check": "bench/check.ts", "bench-verify": "bench/verify-simulation.ts" })
     .filter(([, file]) => existsSync(file)),
 );
 

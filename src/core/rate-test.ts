@@ -117,19 +117,28 @@ export interface RateComparison {
   ratioHigh: number;
 }
 
+function checkExposures(e0: number, e1: number): void {
+  if (!(e0 > 0 && e1 > 0)) throw new RangeError(`rate test: both exposures must be above 0, got ${e0} and ${e1}`);
+}
+
+/** P(K_after ≤ k1 | n = k0 + k1, p0 = e1 / (e0 + e1)): small when the rate after is lower. */
+export function rateTestPValue(before: { occurrences: number; exposure: number }, after: { occurrences: number; exposure: number }): number {
+  checkExposures(before.exposure, after.exposure);
+  const n = before.occurrences + after.occurrences;
+  return n === 0 ? 1 : binomialCdf(after.occurrences, n, after.exposure / (before.exposure + after.exposure));
+}
+
 /** Compares k1 crashes in exposure e1 with k0 crashes in e0; both exposures must be > 0. */
 export function compareRates(before: { occurrences: number; exposure: number }, after: { occurrences: number; exposure: number }, confidence: number): RateComparison {
   const { occurrences: k0, exposure: e0 } = before;
   const { occurrences: k1, exposure: e1 } = after;
-  if (!(e0 > 0 && e1 > 0)) throw new RangeError(`compareRates: both exposures must be above 0, got ${e0} and ${e1}`);
+  checkExposures(e0, e1);
   const n = k0 + k1;
-  const shareAfter = e1 / (e0 + e1);
-  const alpha = 1 - confidence;
   const toRatio = (p: number) => (p >= 1 ? Number.POSITIVE_INFINITY : (p * e0) / ((1 - p) * e1));
-  const bounds = n === 0 ? { low: 0, high: 1 } : clopperPearson(k1, n, alpha);
+  const bounds = n === 0 ? { low: 0, high: 1 } : clopperPearson(k1, n, 1 - confidence);
   return {
-    pValue: n === 0 ? 1 : binomialCdf(k1, n, shareAfter),
-    shareAfter,
+    pValue: rateTestPValue(before, after),
+    shareAfter: e1 / (e0 + e1),
     ratio: k0 === 0 ? null : k1 / e1 / (k0 / e0),
     ratioLow: toRatio(bounds.low),
     ratioHigh: toRatio(bounds.high),

@@ -1,5 +1,5 @@
 import type { ProviderName } from "./crash.js";
-import { compareRates, exposureNeeded, RATE_TEST_NAME, type RateComparison } from "./rate-test.js";
+import { compareRates, exposureNeeded, RATE_TEST_NAME, rateTestPValue, type RateComparison } from "./rate-test.js";
 
 /**
  * The post-deploy verdict: did the crash become rarer in the new version?
@@ -129,33 +129,43 @@ export function checkPolicy(policy: VerifyPolicy): void {
   }
 }
 
-export function decideVerification(counts: CrashCounts, policy: VerifyPolicy, deployedAt: Date, now: Date): VerificationVerdict {
+export interface Assessment {
+  verdict: VerdictName;
+  reason: VerdictReason;
+  window: CountingWindow;
+  /** The rate test's p-value; null when there is nothing to compare. */
+  pValue: number | null;
+}
+
+/** The verdict alone, without the numbers for people: what the simulation runs thousands of times. */
+export function assessVerification(counts: CrashCounts, policy: VerifyPolicy, deployedAt: Date, now: Date): Assessment {
   checkCounts(counts);
   checkPolicy(policy);
   const window = countingWindow(deployedAt, now, policy.reportLagMinutes);
-  const { occurrences: k, exposure } = counts;
-  const alpha = 1 - policy.confidence;
+  const k = counts.occurrences;
+  const hasBaseline = counts.before.occurrences > 0 && counts.before.exposure > 0;
+  const pValue = hasBaseline && counts.exposure > 0 ? rateTestPValue(counts.before, counts) : null;
+  const is = (verdict: VerdictName, reason: VerdictReason): Assessment => ({ verdict, reason, window, pValue });
+  if (window.minutes < policy.minWindowMinutes) return is("not-enough-data", "window");
+  if (!hasBaseline) return k > 0 ? is("not-verified", "occurs-without-baseline") : is("not-enough-data", "no-baseline");
+  if (pValue === null) return k > 0 ? is("not-verified", "still-occurs") : is("not-enough-data", "no-exposure");
+  const significant = pValue < 1 - policy.confidence;
+  if (k === 0) return significant ? is("verified", "rate-fell") : is("not-enough-data", "too-little-exposure");
+  return is("not-verified", significant ? "lower-but-present" : "still-occurs");
+}
+
+export function decideVerification(counts: CrashCounts, policy: VerifyPolicy, deployedAt: Date, now: Date): VerificationVerdict {
+  const { verdict, reason, window } = assessVerification(counts, policy, deployedAt, now);
   const hasBaseline = counts.before.occurrences > 0 && counts.before.exposure > 0;
   const rateBefore = hasBaseline ? counts.before.occurrences / counts.before.exposure : null;
-  const rateNow = exposure > 0 ? k / exposure : null;
-  const test = hasBaseline && exposure > 0 ? { name: RATE_TEST_NAME, ...compareRates(counts.before, counts, policy.confidence) } : null;
-
-  const decide = (): { verdict: VerdictName; reason: VerdictReason } => {
-    if (window.minutes < policy.minWindowMinutes) return { verdict: "not-enough-data", reason: "window" };
-    if (!hasBaseline) return k > 0 ? { verdict: "not-verified", reason: "occurs-without-baseline" } : { verdict: "not-enough-data", reason: "no-baseline" };
-    if (test === null) return k > 0 ? { verdict: "not-verified", reason: "still-occurs" } : { verdict: "not-enough-data", reason: "no-exposure" };
-    const significant = test.pValue < alpha;
-    if (k === 0) return significant ? { verdict: "verified", reason: "rate-fell" } : { verdict: "not-enough-data", reason: "too-little-exposure" };
-    return { verdict: "not-verified", reason: significant ? "lower-but-present" : "still-occurs" };
-  };
-  const { verdict, reason } = decide();
+  const test = hasBaseline && counts.exposure > 0 ? { name: RATE_TEST_NAME, ...compareRates(counts.before, counts, policy.confidence) } : null;
   const result: Omit<VerificationVerdict, "sentence"> = {
     verdict,
     reason,
     counts,
     rateBefore,
-    rateNow,
-    expected: rateBefore === null ? null : rateBefore * exposure,
+    rateNow: counts.exposure > 0 ? counts.occurrences / counts.exposure : null,
+    expected: rateBefore === null ? null : rateBefore * counts.exposure,
     test,
     exposureNeeded: hasBaseline ? exposureNeeded(counts.before, policy.confidence) : null,
     window,
@@ -168,13 +178,14 @@ export function decideVerification(counts: CrashCounts, policy: VerifyPolicy, de
 // ---- the sentence -------------------------------------------------------------------
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const twoDigits = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 });
 
 /** Two significant digits, grouped: 3.1, 0.65, 38, 1,500. */
 export function formatNumber(value: number): string {
   if (value === 0) return "0";
   if (!Number.isFinite(value)) return "∞";
   if (Math.abs(value) >= 100) return integer.format(value);
-  return new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 }).format(value);
+  return twoDigits.format(value);
 }
 
 /** A probability as people read it: "< 1e-16", "= 2.3e-5", "= 0.29". */
