@@ -5,7 +5,7 @@
 // count sources use (releasesBefore, matchExposure) and judged by decideVerification.
 // "false verified" must stay ≤ 1 − confidence in every unfixed cell.
 // Run: npm run bench (prints the grid), or node lib/bench-verify.js [runs] [seed].
-import { assessVerification, type CrashCounts, type VerdictName } from "../src/core/verify.js";
+import { assessVerification, type CrashCounts, type ExposureUnit, type VerdictName } from "../src/core/verify.js";
 import { seededRandom } from "../src/demo/github-standin.js";
 import { matchExposure, releasesBefore, sumOver } from "../src/providers/query.js";
 
@@ -123,13 +123,13 @@ export function drawWorlds(cell: Cell, fixed: boolean, rand: () => number, shaNa
 }
 
 /** The counts a source would report for a world: the same before-releases and exposure rules. */
-export function countsOf(world: World): CrashCounts {
+export function countsOf(world: World, preferred: ExposureUnit = "sessions"): CrashCounts {
   const map = (value: (r: SimRelease) => number) => new Map(world.releases.map((r) => [r.version, value(r)]));
   const crashes = map((r) => r.crashes);
   const sessions = map((r) => r.sessions);
   const crashed = new Set(world.releases.filter((r) => r.crashes > 0).map((r) => r.version));
   const before = releasesBefore("simulation", world.releases, world.version, crashed);
-  const matched = matchExposure({ preferred: "sessions", version: world.version, before, sessions: (r) => sessions.get(r) ?? 0, occurrences: (r) => crashes.get(r) ?? 0 });
+  const matched = matchExposure({ preferred, version: world.version, before, sessions: (r) => sessions.get(r) ?? 0, occurrences: (r) => crashes.get(r) ?? 0 });
   const exposure = matched.unit === "sessions" ? sessions : map((r) => r.events);
   return {
     provider: "generic",

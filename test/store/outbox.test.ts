@@ -9,6 +9,9 @@ describe("isRegression", () => {
     expect(isRegression(resolved("1.4.2", "1.4.1"), "1.4.2")).toBe(true);
     expect(isRegression(resolved("1.4.2", "1.4.1"), "my-app@1.4.3+77")).toBe(true);
     expect(isRegression(resolved("1.4.2", "1.4.1"), "1.4.2-beta.1")).toBe(false);
+    // A release that is not a version is never "newer" by its text (issue 14, item 14).
+    expect(isRegression(resolved("shop@1.4.2", "shop@1.4.1"), "shop@octocat")).toBe(false);
+    expect(isRegression(resolved(null, "shop@1.4.1"), "shop@octocat")).toBe(false);
     expect(isRegression(resolved("1.4.2", "1.4.1"), "1.4.1")).toBe(false);
     expect(isRegression(resolved("v2.0.0", null), "2.0.0")).toBe(true);
   });
