@@ -3,7 +3,7 @@ import { join } from "node:path";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/action/main.js";
-import { runVerify } from "../../src/action/verify.js";
+import { runVerify } from "../../src/action/verify/run.js";
 import { issueMarker } from "../../src/core/render.js";
 import { parseVerificationMarker, verificationMarker } from "../../src/core/verify-report.js";
 import { actionEnv, captureActionRuns, fixture, type ActionEnv } from "./harness.js";
@@ -120,16 +120,24 @@ function github(opts: { issueBody: string; prComments?: unknown[] }): Recorded {
   return rec;
 }
 
-function sentryVerified() {
+/** Sentry's answers for the fixture scenario (test/fixtures/sentry-api); counted up to the report-lag cut-off. */
+function sentryScenario(sessions: unknown = apiFixture("sentry-api", "sessions-by-release.json"), times = 1) {
   return nock(SENTRY, { reqheaders: { authorization: "Bearer sntrys_test" } })
     .get("/api/0/organizations/acme/issues/4509876543/")
+    .times(times)
     .reply(200, apiFixture("sentry-api", "issue.json"))
-    .get("/api/0/organizations/acme/issues/4509876543/tags/release/values/")
-    .query({ sort: "-count" })
-    .reply(200, apiFixture("sentry-api", "release-tag-values.json"))
+    .get("/api/0/organizations/acme/releases/")
+    .query({ project: "4505123", per_page: "100" })
+    .times(times)
+    .reply(200, apiFixture("sentry-api", "releases.json"))
+    .get("/api/0/organizations/acme/events/")
+    .query((q) => q.query === "issue.id:4509876543" && typeof q.end === "string")
+    .times(times)
+    .reply(200, apiFixture("sentry-api", "issue-events-by-release.json"))
     .get("/api/0/organizations/acme/sessions/")
-    .query({ field: "sum(session)", groupBy: "release", project: "4505123", query: 'release:["1.4.0","1.4.1","1.4.2"]', statsPeriod: "90d", interval: "1d" })
-    .reply(200, apiFixture("sentry-api", "sessions-by-release.json"));
+    .query((q) => q.query === 'release:["1.4.0","1.4.1","1.4.2"]' && q.project === "4505123" && typeof q.end === "string")
+    .times(times)
+    .reply(200, sessions);
 }
 
 const sentryInputs = { "sentry-auth-token": "sntrys_test", "sentry-org": "acme", "sentry-url": SENTRY };
@@ -140,7 +148,7 @@ describe("runVerify from a deployment_status event", () => {
     writeConfig("verify:\n  closeOnVerified: true\n");
     const earlier = `${verificationMarker({ signature: "0123456789abcdef", version: "1.4.2", verdict: "not-enough-data" })}\n### ⏳ Not enough data yet for 1.4.2`;
     const rec = github({ issueBody: sentryIssueBody, prComments: [{ id: 21, body: "LGTM" }, { id: 22, body: earlier }] });
-    const sentry = sentryVerified();
+    const sentry = sentryScenario();
 
     await run();
 
@@ -164,10 +172,10 @@ describe("runVerify from a deployment_status event", () => {
 
     const comment = rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body as string;
     expect(parseVerificationMarker(comment)).toEqual({ signature: "0123456789abcdef", version: "1.4.2", verdict: "verified" });
-    expect(comment).toContain("### ✅ Verified: the crash stopped in 1.4.2");
+    expect(comment).toContain("### ✅ Verified: the crash rate fell in 1.4.2 (no crash seen)");
     // The sentence is neutralised for Markdown: GitHub shows "&lt;" as "<".
     expect(comment).toContain(
-      "Verified: 0 crashes in 12,400 sessions of 1.4.2; at the old rate of 3.1 per 1,000 sessions we would have expected 38 (P(0) &lt; 1e-16).",
+      "Verified: the crash rate fell. 0 crashes in 12,400 sessions of 1.4.2, against 1.4.0, 1.4.1: 120 crashes in 38,700 sessions (3.1 per 1,000 sessions), where about 38 would be expected if nothing had changed (P = 3.3e-15, below 1%).",
     );
     expect(comment).toContain("| Crashes | 120 | 0 |");
     expect(comment).toContain("| Sessions | 38,700 | 12,400 |");
@@ -180,7 +188,7 @@ describe("runVerify from a deployment_status event", () => {
       {
         state: "success",
         context: "hotfix / verification",
-        description: "Verified: 0 crashes in 12,400 sessions of 1.4.2; at the old rate of 3.1 per 1,000 sessions we would have expected 38 (P(0) < 1e-16).",
+        description: "Verified: the crash rate fell. 0 crashes in 12,400 sessions of 1.4.2, against 1.4.0, 1.4.1: 120 crashes in 38,700 sessions (3.1 per 1,000 s…",
       },
     ]);
     const outputs = env.outputs();
@@ -219,7 +227,7 @@ describe("runVerify from a deployment_status event", () => {
       inputs: { "app-url": APP, "hotfix-api-token": "hf_api", wait: "30m", "poll-interval": "10m" },
       apiUrl: API,
     });
-    writeConfig("verify:\n  minWindowMinutes: 30\n");
+    writeConfig("verify:\n  minWindowMinutes: 30\n  reportLagMinutes: 0\n");
     const rec = github({ issueBody: genericBody });
     const counts = (exposureNow: number) => ({
       repo: "Codertocat/Hello-World",
@@ -252,39 +260,28 @@ describe("runVerify from a deployment_status event", () => {
     });
     expect(failure()).toBe("");
     expect(app.isDone()).toBe(true);
-    // 20 events: window not passed; 40: P(0) = e^-3.2 = 0.04, too little; 90: e^-7.2 = 0.0007 → verified.
+    // 20 events: window not passed; 40: P = (1000 / 1040)^80 = 0.043, too little; 90: (1000 / 1090)^80 = 0.001 → verified.
     expect(slept).toEqual([600_000, 600_000]);
     expect(env.outputs().verdict).toBe("verified");
     const comment = rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body as string;
-    expect(comment).toContain("Verified: 0 crashes in 90 reported errors of 3.0.1; at the old rate of 80 per 1,000 reported errors we would have expected 7.2 (P(0) = 7.5e-4).");
+    expect(comment).toContain("Verified: the crash rate fell. 0 crashes in 90 reported errors of 3.0.1, against 3.0.0: 80 crashes in 1,000 reported errors (80 per 1,000 reported errors), where about 7.2 would be expected if nothing had changed (P = 0.001, below 1%).");
     expect(rec.bodies[`POST ${REPO}/statuses/${SHA}`]?.[0].state).toBe("success");
   });
 
   it("stops polling at `wait` and reports not enough data with a pending status", async () => {
     env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: { ...sentryInputs, wait: "15m", "poll-interval": "10m" }, apiUrl: API });
-    writeConfig("{}\n");
+    writeConfig("verify:\n  reportLagMinutes: 0\n");
     const rec = github({ issueBody: sentryIssueBody });
     const tiny = { ...apiFixture("sentry-api", "sessions-by-release.json") };
     tiny.groups = tiny.groups.map((g: any) => (g.by.release === "1.4.2" ? { ...g, totals: { "sum(session)": 400 } } : g));
-    const sentry = nock(SENTRY)
-      .get("/api/0/organizations/acme/issues/4509876543/")
-      .times(2)
-      .reply(200, apiFixture("sentry-api", "issue.json"))
-      .get("/api/0/organizations/acme/issues/4509876543/tags/release/values/")
-      .query(true)
-      .times(2)
-      .reply(200, apiFixture("sentry-api", "release-tag-values.json"))
-      .get("/api/0/organizations/acme/sessions/")
-      .query(true)
-      .times(2)
-      .reply(200, tiny);
+    const sentry = sentryScenario(tiny, 2);
     let clock = new Date("2019-05-15T17:00:00Z").getTime();
     await runVerify({ now: () => new Date(clock), sleep: async (ms) => void (clock += ms) });
     expect(sentry.isDone()).toBe(true);
     expect(env.outputs().verdict).toBe("not-enough-data");
     expect(rec.bodies[`POST ${REPO}/issues/5/labels`]).toBeUndefined();
     expect(rec.bodies[`POST ${REPO}/statuses/${SHA}`]?.[0]).toMatchObject({ state: "pending", context: "hotfix / verification" });
-    expect(rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body).toContain("about 1,486 sessions are needed, 1,086 more");
+    expect(rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body).toContain("about 1,515 sessions of 1.4.2 are needed, 1,115 more");
   });
 });
 
@@ -346,9 +343,9 @@ describe("runVerify as a plain step", () => {
       `DELETE ${REPO}/issues/9/labels/hotfix:verified`,
       `POST ${REPO}/statuses/${SHA}`,
     ]);
-    // Old rate 96 / 24,000 = 4 per 1,000; 6,000 sessions predict 24; 11 is significantly fewer (P ≈ 0.0025) but not zero.
+    // Old rate 96 / 24,000 = 4 per 1,000; given 107 crashes, 2.3.2's share of the sessions (0.2) predicts 21; 11 is significantly fewer (P = 0.0055) but not zero.
     expect(rec.bodies[`POST ${REPO}/issues/9/comments`]?.[0].body).toContain(
-      "Not verified: the rate dropped by 54% (from 4 per 1,000 sessions to 1.8 per 1,000 sessions) but the crash still occurs: 11 crashes in 6,000 sessions of 2.3.2.",
+      "Not verified: the crash still occurs, though less often: 11 crashes in 6,000 sessions of 2.3.2. The rate dropped by 54% (from 4 per 1,000 sessions to 1.8 per 1,000 sessions; with 99% confidence by at least",
     );
     expect(rec.bodies[`POST ${REPO}/issues/9/labels`]).toEqual([{ labels: ["hotfix:not-verified"] }]);
     expect(rec.bodies[`POST ${REPO}/statuses/${SHA}`]?.[0]).toMatchObject({ state: "failure", context: "hotfix / verification" });

@@ -1,54 +1,57 @@
-import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { genericCountSource } from "../../src/providers/generic-query.js";
+import { startCountsApi, type Standin, type StandinRelease } from "./reporter-standins.js";
 
-const APP = "https://hotfix.example.com";
+const SIGNATURE = "00ff00ff00ff00ff";
+const release = (version: string, day: number, crashes: number, events: number): StandinRelease => ({
+  version,
+  firstSeen: new Date(Date.UTC(2024, 3, day)).toISOString(),
+  sessions: 0,
+  events,
+  crashes,
+});
+const RELEASES = [release("2.8.0", 1, 0, 200), release("2.9.0", 5, 30, 400), release("3.0.0", 10, 50, 600), release("3.0.1", 20, 0, 900)];
 
-afterEach(() => {
-  nock.cleanAll();
+let app: Standin | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
 });
 
-describe("generic crash counts from the App", () => {
-  const source = genericCountSource({ token: "hf_api", appUrl: APP, repo: "acme/shop", sleep: async () => {} });
-  const query = { signature: "00ff00ff00ff00ff", version: "3.0.1", knownVersions: [], exposure: "sessions" as const };
+async function source(token = "hf_api") {
+  app = await startCountsApi({ releases: RELEASES, token: "hf_api", repo: "acme/shop", signature: SIGNATURE });
+  return genericCountSource({ token, appUrl: app.url, repo: "acme/shop", sleep: async () => {} });
+}
 
-  it("reads the signature's counts per version and the repository's as exposure", async () => {
-    const scope = nock(APP, { reqheaders: { authorization: "Bearer hf_api" } })
-      .get("/hotfix/api/repos/acme/shop/signatures/00ff00ff00ff00ff")
-      .reply(200, {
-        repo: "acme/shop",
-        signature: "00ff00ff00ff00ff",
-        issueNumber: 42,
-        state: "open",
-        fixedIn: null,
-        versions: [
-          { version: "2.9.0", count: 30, firstSeen: "2024-04-01T00:00:00Z", lastSeen: "2024-04-10T00:00:00Z" },
-          { version: "3.0.0", count: 50, firstSeen: "2024-04-10T00:00:00Z", lastSeen: "2024-04-30T00:00:00Z" },
-        ],
-        repoVersions: [
-          { version: "2.9.0", count: 400, firstSeen: "2024-04-01T00:00:00Z", lastSeen: "2024-04-10T00:00:00Z" },
-          { version: "3.0.0", count: 600, firstSeen: "2024-04-10T00:00:00Z", lastSeen: "2024-04-30T00:00:00Z" },
-          { version: "3.0.1", count: 900, firstSeen: "2024-05-01T00:00:00Z", lastSeen: "2024-05-01T12:00:00Z" },
-        ],
-      });
-    expect(await source.count(query)).toEqual({
+describe("generic crash counts from the App", () => {
+  const query = { signature: SIGNATURE, version: "3.0.1", exposure: "sessions" as const };
+
+  it("reads the signature's counts per version and the repository's as exposure, since the crash first appeared", async () => {
+    expect(await (await source()).count(query)).toEqual({
       provider: "generic",
-      signature: "00ff00ff00ff00ff",
+      signature: SIGNATURE,
       version: "3.0.1",
       occurrences: 0,
       exposure: 900,
       exposureUnit: "events",
       before: { occurrences: 80, exposure: 1000, versions: ["2.9.0", "3.0.0"] },
+      notes: [],
     });
-    expect(scope.isDone()).toBe(true);
+  });
+
+  it("says the App's totals cannot be cut off at the report lag", async () => {
+    expect((await (await source()).count({ ...query, until: new Date("2024-05-01T09:00:00Z") })).notes).toEqual([{ kind: "no-cutoff" }]);
+  });
+
+  it("lists the versions the App knows for an unknown one", async () => {
+    await expect((await source()).count({ ...query, version: "3.0.2" })).rejects.toThrow(/The hotfix-loop App has no release "3\.0\.2": it knows 3\.0\.1, 3\.0\.0, 2\.9\.0, 2\.8\.0\./);
   });
 
   it("passes on the App's refusal", async () => {
-    nock(APP).get("/hotfix/api/repos/acme/shop/signatures/00ff00ff00ff00ff").reply(401, { error: "bad token" });
-    await expect(source.count(query)).rejects.toThrow(/hotfix-loop App API: GET .* answered 401 \(check the auth token/);
+    await expect((await source("wrong")).count(query)).rejects.toThrow(/hotfix-loop App API: GET .* answered 401 \(check the auth token/);
   });
 
   it("rejects a repo that is not owner/name", () => {
-    expect(() => genericCountSource({ token: "t", appUrl: APP, repo: "shop" })).toThrow(/repo must be "owner\/name"/);
+    expect(() => genericCountSource({ token: "t", appUrl: "http://127.0.0.1:1", repo: "shop" })).toThrow(/repo must be "owner\/name"/);
   });
 });

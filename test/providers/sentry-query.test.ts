@@ -1,42 +1,34 @@
-import { readFileSync } from "node:fs";
-import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
+import { ProviderApiError } from "../../src/providers/http.js";
+import { CountQueryError, UnknownReleaseError } from "../../src/providers/query.js";
 import { sentryCountSource } from "../../src/providers/sentry-query.js";
+import { SENTRY_ISSUE, startSentry, type Standin, type StandinRelease } from "./reporter-standins.js";
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/sentry-api/${name}`, import.meta.url), "utf8"));
-const SENTRY = "https://sentry.example.com";
-const query = { signature: "0123456789abcdef", version: "1.4.2", project: "checkout-web", reporterGroupId: "4509876543", knownVersions: [], exposure: "sessions" as const };
-const noWait = async () => {};
+const query = { signature: "0123456789abcdef", version: "1.4.2", project: "checkout-web", reporterGroupId: SENTRY_ISSUE.id, exposure: "sessions" as const };
+const release = (version: string, day: number, sessions: number, crashes: number, events = 10 * crashes + 100): StandinRelease => ({
+  version,
+  firstSeen: new Date(Date.UTC(2024, 3, day)).toISOString(),
+  sessions,
+  events,
+  crashes,
+});
+/** The scenario of test/fixtures/sentry-api: the crash in 1.4.0 and 1.4.1, the hotfix in 1.4.2. */
+const SCENARIO = [release("1.3.9", 1, 30_000, 0), release("1.4.0", 10, 20_000, 70, 2100), release("1.4.1", 20, 18_700, 50, 1900), release("1.4.2", 30, 12_400, 0, 640)];
 
-afterEach(() => {
-  nock.cleanAll();
+let sentry: Standin | undefined;
+afterEach(async () => {
+  await sentry?.close();
+  sentry = undefined;
 });
 
-function issueAndTags() {
-  return nock(SENTRY, { reqheaders: { authorization: "Bearer sntrys_test" } })
-    .get("/api/0/organizations/acme/issues/4509876543/")
-    .reply(200, fixture("issue.json"))
-    .get("/api/0/organizations/acme/issues/4509876543/tags/release/values/")
-    .query({ sort: "-count" })
-    .reply(200, fixture("release-tag-values.json"));
+async function source(releases: StandinRelease[], options: { rateLimited?: number; waits?: number[] } = {}) {
+  sentry = await startSentry({ releases, token: "sntrys_test", org: "acme", rateLimited: options.rateLimited });
+  return sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: sentry.url, sleep: async (ms) => void options.waits?.push(ms) });
 }
 
 describe("Sentry crash counts", () => {
-  const source = sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: SENTRY, sleep: noWait });
-
-  it("counts the issue's events per release and the releases' sessions", async () => {
-    const scope = issueAndTags()
-      .get("/api/0/organizations/acme/sessions/")
-      .query({
-        field: "sum(session)",
-        groupBy: "release",
-        project: "4505123",
-        query: 'release:["1.4.0","1.4.1","1.4.2"]',
-        statsPeriod: "90d",
-        interval: "1d",
-      })
-      .reply(200, fixture("sessions-by-release.json"));
-    const counts = await source.count(query);
+  it("counts the issue's events per release and the releases' sessions since the crash first appeared", async () => {
+    const counts = await (await source(SCENARIO)).count(query);
     expect(counts).toEqual({
       provider: "sentry",
       signature: "0123456789abcdef",
@@ -45,67 +37,82 @@ describe("Sentry crash counts", () => {
       exposure: 12_400,
       exposureUnit: "sessions",
       before: { occurrences: 120, exposure: 38_700, versions: ["1.4.0", "1.4.1"] },
+      notes: [],
     });
-    expect(scope.isDone()).toBe(true);
   });
 
-  it("falls back to all error events of each release when the project has no sessions", async () => {
-    const scope = issueAndTags()
-      .get("/api/0/organizations/acme/sessions/")
-      .query(true)
-      .reply(200, fixture("sessions-none.json"))
-      .get("/api/0/organizations/acme/events/")
-      .query({
-        field: ["release", "count()"],
-        project: "4505123",
-        query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]',
-        statsPeriod: "90d",
-        per_page: "100",
-      })
-      .reply(200, fixture("discover-errors-by-release.json"));
-    const counts = await source.count(query);
-    expect(counts.exposureUnit).toBe("events");
-    expect(counts.exposure).toBe(640);
-    expect(counts.before).toEqual({ occurrences: 120, exposure: 4000, versions: ["1.4.0", "1.4.1"] });
-    expect(scope.isDone()).toBe(true);
+  it("keeps releases without the crash since it first appeared: leaving them out would inflate the old rate", async () => {
+    const counts = await (await source([...SCENARIO.slice(0, 2), release("1.4.1", 20, 18_700, 0), SCENARIO[3] as StandinRelease])).count(query);
+    expect(counts.before).toEqual({ occurrences: 70, exposure: 38_700, versions: ["1.4.0", "1.4.1"] });
   });
 
-  it("follows the tag values' pagination and counts the new release when it crashed", async () => {
-    const scope = nock(SENTRY)
-      .get("/api/0/organizations/acme/issues/4509876543/")
-      .reply(200, fixture("issue.json"))
-      .get("/api/0/organizations/acme/issues/4509876543/tags/release/values/")
-      .query({ sort: "-count" })
-      .reply(200, fixture("release-tag-values.json"), {
-        Link: `<${SENTRY}/api/0/organizations/acme/issues/4509876543/tags/release/values/?cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0"`,
-      })
-      .get("/api/0/organizations/acme/issues/4509876543/tags/release/values/")
-      .query({ cursor: "0:100:0" })
-      .reply(200, [{ key: "release", name: "1.4.2", value: "1.4.2", count: 9, lastSeen: "2024-05-01T12:00:00Z", firstSeen: "2024-05-01T10:30:00Z" }], {
-        Link: `<${SENTRY}/api/0/organizations/acme/issues/4509876543/tags/release/values/?cursor=0:200:0>; rel="next"; results="false"; cursor="0:200:0"`,
-      })
-      .get("/api/0/organizations/acme/sessions/")
-      .query(true)
-      .reply(200, fixture("sessions-by-release.json"));
-    const counts = await source.count(query);
-    expect(counts.occurrences).toBe(9);
-    expect(counts.before.occurrences).toBe(120);
-    expect(scope.isDone()).toBe(true);
+  it("leaves a release with crashes but no session data out of a sessions comparison, and says so", async () => {
+    const counts = await (await source([release("1.4.0", 10, 20_000, 70), release("1.4.1", 20, 0, 50), SCENARIO[3] as StandinRelease])).count(query);
+    expect(counts.before).toEqual({ occurrences: 70, exposure: 20_000, versions: ["1.4.0"] });
+    expect(counts.notes).toEqual([{ kind: "left-out-without-sessions", versions: ["1.4.1"] }]);
+  });
+
+  it("compares events to events when the new release has no session data yet", async () => {
+    const counts = await (await source([...SCENARIO.slice(0, 3), release("1.4.2", 30, 0, 0, 640)])).count(query);
+    expect(counts).toMatchObject({ exposure: 640, exposureUnit: "events", before: { occurrences: 120, exposure: 4000 } });
+    expect(counts.notes).toEqual([{ kind: "events-instead-of-sessions", why: "new-release-without-sessions" }]);
+  });
+
+  it("never drops the new release when Sentry caps the groups of a sessions answer", async () => {
+    // 60 earlier releases, each with more sessions than the new one: one answer would hold only the 25 largest.
+    const releases = [...Array.from({ length: 60 }, (_, i) => release(`1.3.${i}`, 1 + i / 10, 50_000 + i, 2)), release("1.4.0", 10, 50_000, 3), release("1.4.2", 30, 400, 0)];
+    const counts = await (await source(releases)).count(query);
+    expect(counts.exposure).toBe(400);
+    expect(counts.exposureUnit).toBe("sessions");
+    expect(counts.before.versions).toHaveLength(61);
+    expect(counts.before.exposure).toBe(releases.slice(0, 61).reduce((sum, r) => sum + r.sessions, 0));
+  });
+
+  it("orders git-SHA releases by when Sentry first saw them", async () => {
+    const sha = (n: string) => n.repeat(40);
+    const releases = [release(sha("c"), 5, 1000, 4), release(sha("a"), 10, 1000, 6), release(sha("b"), 20, 3000, 0), release(sha("d"), 25, 9000, 1)];
+    const counts = await (await source(releases)).count({ ...query, version: sha("b") });
+    // "c" came first and crashed: it and "a" are before "b"; "d" came after.
+    expect(counts.before.versions).toEqual([sha("c"), sha("a")]);
+    expect(counts.before.occurrences).toBe(10);
+  });
+
+  it("compares with the versions named by --before", async () => {
+    const counts = await (await source(SCENARIO)).count({ ...query, before: ["1.4.1"] });
+    expect(counts.before).toEqual({ occurrences: 50, exposure: 18_700, versions: ["1.4.1"] });
+  });
+
+  it("counts up to the report-lag cut-off", async () => {
+    await (await source(SCENARIO)).count({ ...query, until: new Date("2024-05-01T09:00:00Z") });
+    const counted = sentry?.requests.filter((r) => /\/(events|sessions)\//.test(r)) ?? [];
+    expect(counted.length).toBeGreaterThan(0);
+    for (const r of counted) expect(decodeURIComponent(r)).toContain("end=2024-05-01T09:00:00.000Z");
+  });
+
+  it("names the releases it knows when the version is spelled otherwise", async () => {
+    const src = await source(SCENARIO.map((r) => ({ ...r, version: `shop@${r.version}` })));
+    const error = await src.count(query).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownReleaseError);
+    expect((error as Error).message).toBe(
+      'Sentry has no release "1.4.2": it knows shop@1.4.2, shop@1.4.1, shop@1.4.0, shop@1.3.9. Did you mean "shop@1.4.2"? Give the version as the reporter names its releases.',
+    );
   });
 
   it("says which token or id is wrong", async () => {
-    nock(SENTRY).get("/api/0/organizations/acme/issues/4509876543/").reply(401, { detail: "Invalid token" });
-    await expect(source.count(query)).rejects.toThrow(/Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/);
-    await expect(source.count({ ...query, reporterGroupId: undefined })).rejects.toThrow(/no Sentry issue id \(reporterGroupId/);
+    await source(SCENARIO);
+    const wrongToken = sentryCountSource({ token: "nope", org: "acme", baseUrl: sentry?.url, sleep: async () => {} });
+    await expect(wrongToken.count(query)).rejects.toThrow(/Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/);
+    await expect(wrongToken.count(query)).rejects.toBeInstanceOf(ProviderApiError);
+    await expect(wrongToken.count({ ...query, reporterGroupId: undefined })).rejects.toBeInstanceOf(CountQueryError);
   });
 
-  it("retries after a 429 honouring Retry-After", async () => {
+  it("retries after a 429 honouring Retry-After, and says how long it waited when it gives up", async () => {
     const waits: number[] = [];
-    const patient = sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: SENTRY, sleep: async (ms) => void waits.push(ms) });
-    nock(SENTRY).get("/api/0/organizations/acme/issues/4509876543/").reply(429, "slow down", { "Retry-After": "7" });
-    issueAndTags().get("/api/0/organizations/acme/sessions/").query(true).reply(200, fixture("sessions-by-release.json"));
-    const counts = await patient.count(query);
-    expect(waits).toEqual([7000]);
+    const counts = await (await source(SCENARIO, { rateLimited: 1, waits })).count(query);
+    expect(waits).toEqual([1000]);
     expect(counts.exposure).toBe(12_400);
+    await sentry?.close();
+    const stubborn = await source(SCENARIO, { rateLimited: 100, waits: [] });
+    await expect(stubborn.count(query)).rejects.toThrow(/answered 429 \(rate limited: still 429 after 4 tries and 3 s of waiting/);
   });
 });
