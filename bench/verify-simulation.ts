@@ -7,7 +7,7 @@
 // Run: npm run bench (prints the grid), or node lib/bench-verify.js [runs] [seed].
 import { assessVerification, type CrashCounts, type ExposureUnit, type VerdictName } from "../src/core/verify.js";
 import { seededRandom } from "../src/demo/github-standin.js";
-import { matchExposure, releasesBefore, sumOver } from "../src/providers/query.js";
+import { countsByRelease, matchExposure, releasesBefore } from "../src/providers/query.js";
 
 export const CONFIDENCE = 0.99;
 
@@ -131,16 +131,7 @@ export function countsOf(world: World, preferred: ExposureUnit = "sessions"): Cr
   const before = releasesBefore("simulation", world.releases, world.version, crashed);
   const matched = matchExposure({ preferred, version: world.version, before, sessions: (r) => sessions.get(r) ?? 0, occurrences: (r) => crashes.get(r) ?? 0 });
   const exposure = matched.unit === "sessions" ? sessions : map((r) => r.events);
-  return {
-    provider: "generic",
-    signature: "5151515151515151",
-    version: world.version,
-    occurrences: crashes.get(world.version) ?? 0,
-    exposure: exposure.get(world.version) ?? 0,
-    exposureUnit: matched.unit,
-    before: { occurrences: sumOver(crashes, matched.before), exposure: sumOver(exposure, matched.before), versions: matched.before },
-    notes: matched.notes,
-  };
+  return countsByRelease({ provider: "generic", signature: "5151515151515151", version: world.version, occurrences: crashes, exposure, unit: matched.unit, before: matched.before, notes: matched.notes });
 }
 
 const POLICY = { confidence: CONFIDENCE, minWindowMinutes: 0, reportLagMinutes: 0 };

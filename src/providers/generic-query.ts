@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiClient } from "./http.js";
-import { releasesBefore, sumOver, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
+import { countsByRelease, releasesBefore, type CountNote, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
 
 /**
  * Reporters speaking our generic format have no API of their own: the App counted every
@@ -41,16 +41,8 @@ export function genericCountSource(options: GenericOptions): CrashCountSource {
       const releases = body.repoVersions.map((v) => ({ version: v.version, firstSeen: v.firstSeen ?? null }));
       const crashed = new Set([...(query.seenIn ?? []), ...body.versions.filter((v) => v.count > 0).map((v) => v.version)]);
       const before = releasesBefore("The hotfix-loop App", releases, query.version, crashed, query.before);
-      return {
-        provider: "generic",
-        signature: query.signature,
-        version: query.version,
-        occurrences: occurrences.get(query.version) ?? 0,
-        exposure: exposure.get(query.version) ?? 0,
-        exposureUnit: "events",
-        before: { occurrences: sumOver(occurrences, before), exposure: sumOver(exposure, before), versions: before },
-        notes: query.until ? [{ kind: "no-cutoff" }] : [],
-      };
+      const notes: CountNote[] = query.until ? [{ kind: "no-cutoff" }] : [];
+      return countsByRelease({ provider: "generic", signature: query.signature, version: query.version, occurrences, exposure, unit: "events", before, notes });
     },
   };
 }

@@ -2,7 +2,7 @@ import type { ProviderName } from "../core/crash.js";
 import { compareVersions, isVersion } from "../core/version.js";
 import type { CountNote, CrashCounts, ExposureUnit } from "../core/verify.js";
 
-export type { CrashCounts, ExposureUnit } from "../core/verify.js";
+export type { CountNote, CrashCounts, ExposureUnit } from "../core/verify.js";
 
 /**
  * The verify side of a crash reporter: how often one signature occurs in a version, and
@@ -101,6 +101,30 @@ export function requireRelease(provider: string, releases: Release[], version: s
 /** The sum of a per-release count over `versions`. */
 export function sumOver(counts: Map<string, number>, versions: string[]): number {
   return versions.reduce((sum, v) => sum + (counts.get(v) ?? 0), 0);
+}
+
+/** The counts of one query from per-release occurrences and exposure: the new release against `before`. */
+export function countsByRelease(args: {
+  provider: ProviderName;
+  signature: string;
+  version: string;
+  occurrences: Map<string, number>;
+  exposure: Map<string, number>;
+  unit: ExposureUnit;
+  before: string[];
+  notes: CountNote[];
+}): CrashCounts {
+  const { occurrences, exposure, before } = args;
+  return {
+    provider: args.provider,
+    signature: args.signature,
+    version: args.version,
+    occurrences: occurrences.get(args.version) ?? 0,
+    exposure: exposure.get(args.version) ?? 0,
+    exposureUnit: args.unit,
+    before: { occurrences: sumOver(occurrences, before), exposure: sumOver(exposure, before), versions: before },
+    notes: args.notes,
+  };
 }
 
 export interface MatchedExposure {

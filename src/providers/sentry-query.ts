@@ -2,9 +2,9 @@ import { z } from "zod";
 import { ApiClient } from "./http.js";
 import {
   CountQueryError,
+  countsByRelease,
   matchExposure,
   releasesBefore,
-  sumOver,
   type CountQuery,
   type CrashCountSource,
   type CrashCounts,
@@ -129,16 +129,8 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
         occurrences: (r) => occurrences.get(r) ?? 0,
       });
       const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue.project.id, all, query.until);
-      return {
-        provider: "sentry",
-        signature: query.signature,
-        version: query.version,
-        occurrences: occurrences.get(query.version) ?? 0,
-        exposure: exposure.get(query.version) ?? 0,
-        exposureUnit: matched.unit,
-        before: { occurrences: sumOver(occurrences, matched.before), exposure: sumOver(exposure, matched.before), versions: matched.before },
-        notes: matched.notes,
-      };
+      const { signature, version } = query;
+      return countsByRelease({ provider: "sentry", signature, version, occurrences, exposure, unit: matched.unit, before: matched.before, notes: matched.notes });
     },
   };
 }
