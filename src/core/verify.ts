@@ -271,7 +271,7 @@ function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy)
     case "lower-but-present": {
       const drop = formatNumber((1 - (test?.ratio ?? 1)) * 100);
       const atLeast = formatNumber((1 - (test?.ratioHigh ?? 1)) * 100);
-      const interval = `${formatNumber(test?.ratioLow ?? 0)}–${formatNumber(test?.ratioHigh ?? 1)}`;
+      const interval = `${formatNumber(test?.ratioLow ?? 0)} and ${formatNumber(test?.ratioHigh ?? 1)}`;
       return (
         `Not verified: the crash still occurs, though less often: ${seen}. The rate dropped by ${drop}% (from ${oldRate} to ${formatRate(v.rateNow ?? 0, scale, unit)}; ` +
         `with ${percent(v.confidence)} confidence by at least ${atLeast}%, new/old rate ratio between ${interval}).`
