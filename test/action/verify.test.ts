@@ -211,6 +211,22 @@ describe("runVerify from a deployment_status event", () => {
     expect(failure()).toContain('Input "version": the deployment of master has no payload.version and its ref is not a version tag');
   });
 
+  it("refuses a deployed-at in the future", async () => {
+    env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: { ...sentryInputs, "deployed-at": "2999-01-01T00:00:00Z" }, apiUrl: API });
+    await run();
+    expect(failure()).toMatch(/Input "deployed-at": 2999-01-01T00:00:00\.000Z is in the future/);
+  });
+
+  it("fails with verdict `error` when the reporter refuses the token, never a verdict", async () => {
+    env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: sentryInputs, apiUrl: API });
+    writeConfig("{}\n");
+    github({ issueBody: sentryIssueBody });
+    nock(SENTRY).get("/api/0/organizations/acme/issues/4509876543/").reply(401, { detail: "Invalid token" });
+    await run();
+    expect(failure()).toMatch(/Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/);
+    expect(env.outputs().verdict).toBe("error");
+  });
+
   it("fails naming the missing reporter token", async () => {
     env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: {}, apiUrl: API });
     writeConfig("{}\n");

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import type { HotfixConfig } from "../../core/config.js";
 import { decideVerification, worstVerdict, type VerifyPolicy } from "../../core/verify.js";
 import { MissingSettingError } from "../../providers/count-sources.js";
+import { ProviderApiError } from "../../providers/http.js";
 import { CountQueryError, UnknownReleaseError } from "../../providers/query.js";
 import { loadConfig } from "../config.js";
 import { createGitHub } from "../github.js";
@@ -79,6 +80,8 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
       return decideVerification(counts, policy, deployedAt, at);
     } catch (error) {
       if (error instanceof MissingSettingError || error instanceof UnknownReleaseError || error instanceof CountQueryError) throw new InputError(error.message);
+      // A reporter that cannot be asked is no verdict: say so in the output a workflow branches on, then fail the step.
+      if (error instanceof ProviderApiError) core.setOutput("verdict", "error");
       throw error;
     }
   };
