@@ -30,6 +30,8 @@ export interface IssueSyncDeps {
   fetch?: typeof fetch;
   now: () => Date;
   log: Logger;
+  /** The App's own login (`slug[bot]`), as its comments show it. */
+  appLogin: () => Promise<string>;
 }
 
 type IssueRef = { owner: string; repo: string; issue_number: number };
@@ -44,20 +46,29 @@ function regressionMarker(version: string): string {
   return `<!-- hotfix-loop:regression ${json} -->`;
 }
 
-/** The version the fix shipped in, from the latest verification comment for this signature (one comments read). */
-export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signature: string): Promise<string | null> {
+/**
+ * Who may tell the App a fix shipped: the App itself and the identities the verify Action posts as
+ * (`verify.trustedAuthors`). Anyone else's comment, a third-party bot echoing user text included,
+ * is only text, whatever markers it carries. Logins compare in lower case, as GitHub treats them.
+ */
+export type TrustedAuthors = ReadonlySet<string>;
+
+export function trustedAuthors(appLogin: string, config: HotfixConfig): TrustedAuthors {
+  return new Set([appLogin, ...config.verify.trustedAuthors].map((login) => login.toLowerCase()));
+}
+
+const writtenBy = (comment: { user?: { login?: string } | null }, authors: TrustedAuthors) => authors.has(comment.user?.login?.toLowerCase() ?? "");
+
+/** The version the fix shipped in, from the latest trusted verification comment for this signature (one comments read). */
+export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signature: string, trusted: TrustedAuthors): Promise<string | null> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
   let version: string | null = null;
   for (const comment of comments) {
-    // Anyone can comment: only a bot's (the verify Action's) or a maintainer's verdict may move the fix version.
-    const trusted = comment.user?.type === "Bot" || TRUSTED_ASSOCIATIONS.has(comment.author_association);
-    const marker = trusted ? parseVerificationMarker(comment.body ?? "") : null;
+    const marker = writtenBy(comment, trusted) ? parseVerificationMarker(comment.body ?? "") : null;
     if (marker?.signature === signature && marker.verdict === "verified") version = marker.version;
   }
   return version;
 }
-
-const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
@@ -117,14 +128,14 @@ export class IssueSync {
     let regressedIn = group.regressedIn;
     if (closedOnGitHub) {
       // The store forgot this issue was closed: learn it again, then judge the alert as the store would have.
-      const fixedIn = await fixedInFromComments(octokit, ref, group.signature);
+      const fixedIn = await fixedInFromComments(octokit, ref, group.signature, trustedAuthors(await this.deps.appLogin(), config));
       const release = report.release?.trim();
       if (config.issues.reopenOnRegression && fixedIn && release && compareVersions(release, fixedIn) >= 0) regressedIn = release;
       else await store.resolve(group.id, fixedIn);
     }
 
     if (regressedIn) {
-      await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn);
+      await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn, await this.deps.appLogin());
     } else if (group.issueNumber !== null && group.events === group.renderedEvents) {
       return;
     } else {
@@ -139,31 +150,38 @@ export class IssueSync {
     const labels = [...new Set([...config.issues.labels, severity].filter((l) => l !== ""))];
     const assignees = await this.assigneesFor(octokit, group.repo, report, config);
     const issue = { ...splitRepo(group.repo), title: rendered.title, body: rendered.body, labels };
+    // Never retried inside the request: GitHub may have stored the issue and still answered 5xx.
+    // The job's own retry lists the repository's issues by marker first (findByMarker), then creates.
+    const once = { request: { retries: 0 } };
     let created;
     try {
-      created = await octokit.rest.issues.create({ ...issue, assignees });
+      created = await octokit.rest.issues.create({ ...issue, assignees, ...once });
     } catch (error) {
       // An owner without access to the repository cannot be assigned; the issue matters more.
       if (statusOf(error) !== 422 || assignees.length === 0) throw error;
       log.warn({ repo: group.repo, assignees, err: error }, "assignees refused; opening the issue without them");
-      created = await octokit.rest.issues.create(issue);
+      created = await octokit.rest.issues.create({ ...issue, ...once });
     }
     await store.setIssue(group.id, created.data.number);
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
   }
 
-  private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null) {
+  private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null, appLogin: string) {
     await octokit.rest.issues.update({ ...ref, state: "open", body });
     await octokit.rest.issues.addLabels({ ...ref, labels: [REGRESSION_LABEL] });
     const marker = regressionMarker(version);
-    // A retry after a crash must not say it twice.
-    const { data: comments } = await octokit.rest.issues.listComments({ ...ref, per_page: 100 });
-    if (comments.some((c) => (c.body ?? "").includes(marker))) return;
+    // A retry after a crash must not say it twice; only the App's own comment counts as said,
+    // so a comment quoting the marker cannot silence the regression.
+    const own = new Set([appLogin.toLowerCase()]);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
+    if (comments.some((c) => writtenBy(c, own) && (c.body ?? "").includes(marker))) return;
     const fixed = fixedIn ? `, after the fix in ${neutralize(displayVersion(fixedIn))}` : "";
     await octokit.rest.issues.createComment({
       ...ref,
       body: `**Regressed in ${neutralize(displayVersion(version))}**: this crash happened again${fixed}.\n\n${marker}`,
+      // A comment is not idempotent: a retry after a lost answer would post it twice. The job's retry reads the comments first.
+      request: { retries: 0 },
     });
   }
 

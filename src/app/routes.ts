@@ -51,6 +51,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   });
 }
 
+/** A percent-encoded path segment, or null when its escapes are malformed ("%E0%A4%A", "%zz"). */
+function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
@@ -59,7 +68,14 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefin
 
 export function hotfixRoutes(options: RouteOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const url = new URL(req.url ?? "/", "http://app.invalid");
+    // Appended, not resolved: a path starting with "//" must not be read as a host (nor throw on one that is not).
+    let url: URL;
+    try {
+      url = new URL(`http://app.invalid${req.url ?? "/"}`);
+    } catch {
+      send(res, { status: 400, body: { error: `path: ${JSON.stringify((req.url ?? "").slice(0, 80))} is not a valid request path` } });
+      return true;
+    }
 
     const counts = COUNTS_PATH.exec(url.pathname);
     if (counts) {
@@ -67,8 +83,13 @@ export function hotfixRoutes(options: RouteOptions) {
         send(res, { status: 405, body: { error: `${req.method} is not allowed here; use GET` }, headers: { allow: "GET" } });
         return true;
       }
-      const [, owner, repo, signature] = counts;
-      send(res, await countsReply(options.store, options.env.HOTFIX_API_TOKEN, req.headers.authorization, `${owner}/${repo}`, decodeURIComponent(signature!)));
+      const [, owner, repo, encoded] = counts;
+      const signature = decodedSegment(encoded!);
+      if (signature === null) {
+        send(res, { status: 400, body: { error: `path: the signature ${JSON.stringify(encoded!.slice(0, 80))} is not valid percent-encoding` } });
+        return true;
+      }
+      send(res, await countsReply(options.store, options.env.HOTFIX_API_TOKEN, req.headers.authorization, `${owner}/${repo}`, signature));
       return true;
     }
 
