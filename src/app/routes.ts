@@ -4,6 +4,7 @@ import type { InboundRequest } from "../providers/alert.js";
 import { providers } from "../providers/index.js";
 import { countsReply } from "./counts-endpoint.js";
 import { receiveAlert, type AlertIntake, type Reply } from "./ingest.js";
+import { readBody, refuseTooLarge } from "./request-body.js";
 
 /**
  * The App's own HTTP routes, added beside Probot's webhook route:
@@ -26,29 +27,6 @@ function send(res: ServerResponse, reply: Reply): void {
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...reply.headers });
   res.end(text);
-}
-
-/** Reads the body up to `limit` bytes; null (and no further reading) when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 /** A percent-encoded path segment, or null when its escapes are malformed ("%E0%A4%A", "%zz"). */
@@ -107,9 +85,7 @@ export function hotfixRoutes(options: RouteOptions) {
     }
     const rawBody = await readBody(req, options.maxBodyBytes);
     if (rawBody === null) {
-      // The rest of the body is never read: close the connection instead.
-      res.setHeader("connection", "close");
-      send(res, { status: 413, body: { error: `body: larger than ${options.maxBodyBytes} bytes (HOTFIX_MAX_BODY_BYTES)` } });
+      refuseTooLarge(req, res, options.maxBodyBytes, "HOTFIX_MAX_BODY_BYTES");
       return true;
     }
     const inbound: InboundRequest = { rawBody, headers: lowerCaseHeaders(req), query: url.searchParams };
