@@ -3,9 +3,10 @@ import { DEFAULT_CONFIG } from "../core/config.js";
 import type { Store } from "../store/store.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
-import { fixedInFromComments, IssueSync, trustedAuthors } from "./issue-sync.js";
+import { IssueSync } from "./issue-sync.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
+import { fixedInFromComments, trustedAuthors } from "./trust.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
 
 /**
@@ -22,6 +23,8 @@ export interface HotfixAppOptions {
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Told of each crash counted in a roll-up issue past the new-issue budget (for a metrics counter). */
+  onRolledUp?: (repo: string) => void;
 }
 
 export interface HotfixApp {
@@ -66,7 +69,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const github: GitHubAccess = { asApp: () => app.auth(), asInstallation: (id) => app.auth(id) };
     const router = new RepoRouter(store, github, now, app.log);
     const appLogin = ownLogin(github);
-    const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin });
+    const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin, onRolledUp: options.onRolledUp });
     const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
     worker = running;
 

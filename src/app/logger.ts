@@ -11,13 +11,15 @@ export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" |
 
 const R = "[redacted]";
 /** Names of query parameters, form fields and JSON keys whose value is a credential. */
-const SECRET_NAME = String.raw`[\w.-]*(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|apikey|signature|sig|auth|credential|session|private[_-]?key)[\w.-]*`;
+const SECRET_NAME = String.raw`[\w.-]*(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|apikey|credential|session[_-]?id|private[_-]?key)[\w.-]*`;
+/** In a query string, a signature is a credential too (S3's X-Amz-Signature); a crash signature is only ever in a path. */
+const SECRET_PARAMETER = String.raw`(?:${SECRET_NAME}|[\w.-]*(?:signature|sig|auth))`;
 /** Headers that carry a credential or a signature. */
 const SECRET_HEADER = String.raw`authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-hub-signature(?:-256)?|sentry-hook-signature|x-hotfix-signature|x-hotfix-token|bugsnag-integrity`;
 
 const RULES: [RegExp, string][] = [
   // ?token=…, &api_key=…, password=… in paths, URLs and form bodies.
-  [new RegExp(String.raw`((?:^|[?&;\s"'])${SECRET_NAME}=)[^&\s"'#;\\]+`, "gi"), `$1${R}`],
+  [new RegExp(String.raw`((?:^|[?&;\s"'])${SECRET_PARAMETER}=)[^&\s"'#;\\]+`, "gi"), `$1${R}`],
   // "authorization": "…", "x-hotfix-token": "…", "password": "…" in any object that was logged.
   [new RegExp(String.raw`("(?:${SECRET_HEADER}|${SECRET_NAME})"\s*:\s*)"(?:[^"\\]|\\.)*"`, "gi"), `$1"${R}"`],
   // Authorization values wherever they were pasted into text.
