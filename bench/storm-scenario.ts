@@ -20,6 +20,8 @@ export const STORM_CONFIG = `sources:
     projects: [storm-game]
 issues:
   refreshIntervalSeconds: 5
+  # The storm measures one issue per signature at full size (100 signatures), past the default budget of 20 an hour.
+  maxNewPerHour: 1000
 `;
 
 export function stormPrivateKey(): string {

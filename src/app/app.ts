@@ -1,10 +1,12 @@
 import type { ApplicationFunction, Probot } from "probot";
+import { DEFAULT_CONFIG } from "../core/config.js";
 import type { Store } from "../store/store.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
-import { fixedInFromComments, IssueSync } from "./issue-sync.js";
+import { IssueSync } from "./issue-sync.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
+import { fixedInFromComments, trustedAuthors } from "./trust.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
 
 /**
@@ -21,6 +23,8 @@ export interface HotfixAppOptions {
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Told of each crash counted in a roll-up issue past the new-issue budget (for a metrics counter). */
+  onRolledUp?: (repo: string) => void;
 }
 
 export interface HotfixApp {
@@ -39,6 +43,22 @@ export function maxBodyBytes(env: Record<string, string | undefined>): number {
   return value;
 }
 
+/** The App's login as GitHub shows its comments (`slug[bot]`), asked once; a failed look-up is asked again next time. */
+function ownLogin(github: GitHubAccess): () => Promise<string> {
+  let login: Promise<string> | null = null;
+  return () => {
+    login ??= (async () => {
+      const { data } = await (await github.asApp()).rest.apps.getAuthenticated();
+      if (!data?.slug) throw new Error("GET /app answered without the App's slug");
+      return `${data.slug}[bot]`;
+    })().catch((error: unknown) => {
+      login = null;
+      throw error;
+    });
+    return login;
+  };
+}
+
 export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
   const { store, env } = options;
   const now = options.now ?? (() => new Date());
@@ -48,7 +68,8 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
   const appFn: ApplicationFunction = (app: Probot, { addHandler }) => {
     const github: GitHubAccess = { asApp: () => app.auth(), asInstallation: (id) => app.auth(id) };
     const router = new RepoRouter(store, github, now, app.log);
-    const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log });
+    const appLogin = ownLogin(github);
+    const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin, onRolledUp: options.onRolledUp });
     const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
     worker = running;
 
@@ -82,7 +103,8 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     app.on("issues.closed", async (context) => {
       const group = await store.findGroupByIssue(repoKey(context.payload.repository.full_name), context.payload.issue.number);
       if (!group || group.state === "resolved") return;
-      const fixedIn = await fixedInFromComments(context.octokit, context.issue(), group.signature);
+      const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
+      const fixedIn = await fixedInFromComments(context.octokit, context.issue(), group.signature, trustedAuthors(await appLogin(), config));
       await store.resolve(group.id, fixedIn);
     });
     app.on("issues.reopened", async (context) => {

@@ -1,14 +1,16 @@
+import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { isSameOrNewer } from "../core/version.js";
-import { parseVerificationMarker } from "../core/verify-report.js";
 import { providers } from "../providers/index.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
 import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import type { RepoRouter } from "./routing.js";
+import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
 
 /**
  * Brings one crash group's hotfix issue up to date from the store: open it (or find the one a
@@ -30,9 +32,16 @@ export interface IssueSyncDeps {
   fetch?: typeof fetch;
   now: () => Date;
   log: Logger;
+  /** The App's own login (`slug[bot]`), as its comments show it. */
+  appLogin: () => Promise<string>;
+  /** Told of each crash counted in a roll-up issue instead of an issue of its own (a metric's hook). */
+  onRolledUp?: (repo: string) => void;
 }
 
-type IssueRef = { owner: string; repo: string; issue_number: number };
+const HOUR_MS = 3_600_000;
+/** The roll-up issue's key among the signatures found by marker (signatures are hex, so it cannot clash). */
+const ROLLUP_KEY = "rollup";
+
 
 /** "1.4.3" reads as "v1.4.3"; "my-app@1.4.3" or "v1.4.3" stay as they are. */
 function displayVersion(version: string): string {
@@ -44,25 +53,14 @@ function regressionMarker(version: string): string {
   return `<!-- hotfix-loop:regression ${json} -->`;
 }
 
-/** The version the fix shipped in, from the latest verification comment for this signature (one comments read). */
-export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signature: string): Promise<string | null> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
-  let version: string | null = null;
-  for (const comment of comments) {
-    // Anyone can comment: only a bot's (the verify Action's) or a maintainer's verdict may move the fix version.
-    const trusted = comment.user?.type === "Bot" || TRUSTED_ASSOCIATIONS.has(comment.author_association);
-    const marker = trusted ? parseVerificationMarker(comment.body ?? "") : null;
-    if (marker?.signature === signature && marker.verdict === "verified") version = marker.version;
-  }
-  return version;
-}
-
-const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
-
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
-  private readonly contexts = new Map<string, CrashReport>();
+  private readonly contexts = new LRUCache<string, CrashReport>({ max: CONTEXT_CACHE_SIZE });
   private readonly markers = new Map<string, Promise<Map<string, { number: number; state: string }>>>();
+  /** Issues being opened per repository in this process, not yet in the store's count of the budget's use. */
+  private readonly opening = new Map<string, number>();
+  /** Roll-ups of one repository take turns, so concurrent jobs find the roll-up issue the first one opened. */
+  private readonly rollUpTurns = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: IssueSyncDeps) {}
 
@@ -102,9 +100,9 @@ export class IssueSync {
     let issueNumber = group.issueNumber;
     let closedOnGitHub = false;
     if (issueNumber === null) {
-      const existing = await this.findByMarker(octokit, group, config, job.attempts > 1);
+      const existing = await this.findByMarker(octokit, group.repo, group.signature, config, job.attempts > 1);
       if (!existing) {
-        await this.open(octokit, group, report, config, rendered);
+        await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1);
         return;
       }
       issueNumber = existing.number;
@@ -113,18 +111,23 @@ export class IssueSync {
       log.info({ repo: group.repo, issue: issueNumber }, "found the hotfix issue by its marker");
     }
     const ref: IssueRef = { ...splitRepo(group.repo), issue_number: issueNumber };
+    if (group.rolledUp) {
+      if (group.events !== group.renderedEvents) await octokit.rest.issues.update({ ...ref, body: await this.rollUpBody(group, config) });
+      await store.markRendered(group.id, group.events, this.deps.now());
+      return;
+    }
 
     let regressedIn = group.regressedIn;
     if (closedOnGitHub) {
       // The store forgot this issue was closed: learn it again, then judge the alert as the store would have.
-      const fixedIn = await fixedInFromComments(octokit, ref, group.signature);
+      const fixedIn = await fixedInFromComments(octokit, ref, group.signature, trustedAuthors(await this.deps.appLogin(), config));
       const release = report.release?.trim();
       if (config.issues.reopenOnRegression && fixedIn && release && isSameOrNewer(release, fixedIn)) regressedIn = release;
       else await store.resolve(group.id, fixedIn);
     }
 
     if (regressedIn) {
-      await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn);
+      await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn, await this.deps.appLogin());
     } else if (group.issueNumber !== null && group.events === group.renderedEvents) {
       return;
     } else {
@@ -133,37 +136,99 @@ export class IssueSync {
     await store.markRendered(group.id, group.events, this.deps.now());
   }
 
+  /**
+   * Opens the crash's issue while the repository's budget of new issues this hour lasts, else
+   * counts the crash in the repository's one roll-up issue. Issues being opened by this process
+   * count against the budget too; replicas each see only the store's count, so they may together
+   * go past it by the jobs they run at once.
+   */
+  private async openWithinBudget(octokit: Octokit, group: CrashGroup, report: CrashReport, config: HotfixConfig, rendered: { title: string; body: string }, retry: boolean) {
+    const { store, now } = this.deps;
+    const budget = config.issues.maxNewPerHour;
+    const inFlight = this.opening.get(group.repo) ?? 0;
+    this.opening.set(group.repo, inFlight + 1);
+    try {
+      if (inFlight + (await store.issuesOpenedSince(group.repo, new Date(now().getTime() - HOUR_MS))) < budget) {
+        await this.open(octokit, group, report, config, rendered);
+        return;
+      }
+    } finally {
+      const left = (this.opening.get(group.repo) ?? 1) - 1;
+      if (left > 0) this.opening.set(group.repo, left);
+      else this.opening.delete(group.repo);
+    }
+    const previous = this.rollUpTurns.get(group.repo) ?? Promise.resolve();
+    const turn = previous.then(() => this.rollUp(octokit, group, config, retry));
+    const settled = turn.catch(() => undefined);
+    this.rollUpTurns.set(group.repo, settled);
+    void settled.then(() => this.rollUpTurns.get(group.repo) === settled && this.rollUpTurns.delete(group.repo));
+    await turn;
+  }
+
+  private async rollUpBody(group: CrashGroup, config: HotfixConfig): Promise<string> {
+    const rolled = (await this.deps.store.rolledUpGroups(group.repo)).filter((g) => g.id !== group.id);
+    return renderRollUp([...rolled, group], config.issues.maxNewPerHour);
+  }
+
+  private async rollUp(octokit: Octokit, group: CrashGroup, config: HotfixConfig, retry: boolean) {
+    const { store, log, now } = this.deps;
+    const known = (await store.rolledUpGroups(group.repo)).find((g) => g.issueNumber !== null)?.issueNumber;
+    let number = known ?? (await this.findByMarker(octokit, group.repo, ROLLUP_KEY, config, retry))?.number ?? null;
+    const body = await this.rollUpBody(group, config);
+    if (number === null) {
+      const labels = config.issues.labels.filter((l) => l !== "");
+      // Not retried in the request, as any create: the job's retry looks for the roll-up's marker first.
+      number = (await octokit.rest.issues.create({ ...splitRepo(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data.number;
+    } else {
+      await octokit.rest.issues.update({ ...splitRepo(group.repo), issue_number: number, body });
+    }
+    await store.recordOpened(group.id, number, now(), true);
+    await store.markRendered(group.id, group.events, now());
+    log.warn(
+      { repo: group.repo, signature: group.signature, rollUp: number, budget: config.issues.maxNewPerHour, metric: "hotfix_crashes_rolled_up_total" },
+      "new-issue budget reached: the crash is counted in the roll-up issue",
+    );
+    this.deps.onRolledUp?.(group.repo);
+  }
+
   private async open(octokit: Octokit, group: CrashGroup, report: CrashReport, config: HotfixConfig, rendered: { title: string; body: string }) {
     const { store, log } = this.deps;
     const severity = report.exception.handled === true ? config.issues.severityLabels.handled : config.issues.severityLabels.unhandled;
     const labels = [...new Set([...config.issues.labels, severity].filter((l) => l !== ""))];
     const assignees = await this.assigneesFor(octokit, group.repo, report, config);
     const issue = { ...splitRepo(group.repo), title: rendered.title, body: rendered.body, labels };
+    // Never retried inside the request: GitHub may have stored the issue and still answered 5xx.
+    // The job's own retry lists the repository's issues by marker first (findByMarker), then creates.
+    const once = { request: { retries: 0 } };
     let created;
     try {
-      created = await octokit.rest.issues.create({ ...issue, assignees });
+      created = await octokit.rest.issues.create({ ...issue, assignees, ...once });
     } catch (error) {
       // An owner without access to the repository cannot be assigned; the issue matters more.
       if (statusOf(error) !== 422 || assignees.length === 0) throw error;
       log.warn({ repo: group.repo, assignees, err: error }, "assignees refused; opening the issue without them");
-      created = await octokit.rest.issues.create(issue);
+      created = await octokit.rest.issues.create({ ...issue, ...once });
     }
-    await store.setIssue(group.id, created.data.number);
+    await store.recordOpened(group.id, created.data.number, this.deps.now(), false);
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
   }
 
-  private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null) {
+  private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null, appLogin: string) {
     await octokit.rest.issues.update({ ...ref, state: "open", body });
     await octokit.rest.issues.addLabels({ ...ref, labels: [REGRESSION_LABEL] });
     const marker = regressionMarker(version);
-    // A retry after a crash must not say it twice.
-    const { data: comments } = await octokit.rest.issues.listComments({ ...ref, per_page: 100 });
-    if (comments.some((c) => (c.body ?? "").includes(marker))) return;
+    // A retry after a crash must not say it twice; only the App's own comment counts as said,
+    // so a comment quoting the marker cannot silence the regression.
+    const own = new Set([appLogin.toLowerCase()]);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
+    if (comments.some((c) => writtenBy(c, own) && (c.body ?? "").includes(marker))) return;
     const fixed = fixedIn ? `, after the fix in ${neutralize(displayVersion(fixedIn))}` : "";
     await octokit.rest.issues.createComment({
       ...ref,
       body: `**Regressed in ${neutralize(displayVersion(version))}**: this crash happened again${fixed}.\n\n${marker}`,
+      // A comment is not idempotent: a retry after a lost answer would post it twice. The job's retry reads the comments first.
+      request: { retries: 0 },
     });
   }
 
@@ -173,14 +238,14 @@ export class IssueSync {
    * the repository's hotfix issues per process serves every new crash after it; a retry lists
    * again, as its own issue may be the one that went unrecorded.
    */
-  private async findByMarker(octokit: Octokit, group: CrashGroup, config: HotfixConfig, retry: boolean) {
-    let index = retry ? undefined : this.markers.get(group.repo);
+  private async findByMarker(octokit: Octokit, repo: string, signature: string, config: HotfixConfig, retry: boolean) {
+    let index = retry ? undefined : this.markers.get(repo);
     if (!index) {
-      index = this.listMarkers(octokit, group.repo, config);
-      this.markers.set(group.repo, index);
-      index.catch(() => this.markers.delete(group.repo));
+      index = this.listMarkers(octokit, repo, config);
+      this.markers.set(repo, index);
+      index.catch(() => this.markers.delete(repo));
     }
-    return (await index).get(group.signature) ?? null;
+    return (await index).get(signature) ?? null;
   }
 
   private async listMarkers(octokit: Octokit, repo: string, config: HotfixConfig): Promise<Map<string, { number: number; state: string }>> {
@@ -196,7 +261,8 @@ export class IssueSync {
     for await (const { data } of pages) {
       for (const issue of data) {
         if (issue.pull_request) continue;
-        const signature = parseIssueMarker(issue.body ?? "")?.signature;
+        const open = issue.state === "open";
+        const signature = parseIssueMarker(issue.body ?? "")?.signature ?? (open && issue.body?.includes(ROLLUP_MARKER) ? ROLLUP_KEY : undefined);
         // Newest first: the first issue seen for a signature is the one to keep.
         if (signature && !bySignature.has(signature)) bySignature.set(signature, { number: issue.number, state: issue.state });
       }
@@ -248,7 +314,6 @@ export class IssueSync {
     } catch (error) {
       this.deps.log.warn({ err: error, repo: group.repo }, "context could not be completed");
     }
-    if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
     this.contexts.set(key, completed);
     return completed;
   }

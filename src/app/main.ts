@@ -1,21 +1,56 @@
+import { getPrivateKey } from "@probot/get-private-key";
 import { run } from "probot";
 import { openStore } from "../store/open.js";
 import { createHotfixApp } from "./app.js";
+import type { LogLevel } from "./logger.js";
+import { startApp } from "./server.js";
 
-// `npm start`: the App from the environment. Probot reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH),
-// WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL and GHE_HOST; the store is PostgreSQL when DATABASE_URL is
-// set (several replicas share it), else SQLite at HOTFIX_DB_PATH.
+// `npm start`: the App from the environment, with Probot's names: APP_ID, PRIVATE_KEY (or
+// PRIVATE_KEY_PATH), WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST (GHE_PROTOCOL). The store
+// is PostgreSQL when DATABASE_URL is set (several replicas share it), else SQLite at HOTFIX_DB_PATH.
+// The App serves HTTP itself (server.ts) rather than through Probot's `run`, so that GitHub's
+// webhook route is capped at GitHub's payload limit and every log line is redacted. Without
+// APP_ID, Probot's `run` starts its setup flow, which registers the App from app.yml.
 
-const store = openStore(process.env);
+const env = process.env;
+const required = (name: string): string => {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const store = openStore(env);
 await store.migrate();
-const hotfix = createHotfixApp({ store, env: process.env });
-const server = await run(hotfix.appFn);
+
+let stop: () => Promise<void>;
+if (env.APP_ID) {
+  const privateKey = getPrivateKey({ env });
+  if (!privateKey) throw new Error("PRIVATE_KEY or PRIVATE_KEY_PATH is not set");
+  const app = await startApp({
+    store,
+    appId: env.APP_ID,
+    privateKey,
+    webhookSecret: required("WEBHOOK_SECRET"),
+    githubBaseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` : undefined,
+    port: Number(env.PORT || 3000),
+    host: env.HOST || "localhost",
+    env,
+    logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+  });
+  console.log(`hotfix-loop listening on ${app.url}`);
+  stop = () => app.close();
+} else {
+  const hotfix = createHotfixApp({ store, env });
+  const server = await run(hotfix.appFn);
+  stop = async () => {
+    await hotfix.stop();
+    await server.stop();
+  };
+}
 
 process.once("SIGTERM", () => {
   // Jobs in hand finish; a job cut short is leased again by the next worker and its marker prevents a second issue.
   void (async () => {
-    await hotfix.stop();
-    await server.stop();
+    await stop();
     await store.close();
     process.exit(0);
   })();

@@ -4,6 +4,7 @@ import type { InboundRequest } from "../providers/alert.js";
 import { providers } from "../providers/index.js";
 import { countsReply } from "./counts-endpoint.js";
 import { receiveAlert, type AlertIntake, type Reply } from "./ingest.js";
+import { readBody, refuseTooLarge } from "./request-body.js";
 
 /**
  * The App's own HTTP routes, added beside Probot's webhook route:
@@ -28,27 +29,13 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
-/** Reads the body up to `limit` bytes; null (and no further reading) when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+/** A percent-encoded path segment, or null when its escapes are malformed ("%E0%A4%A", "%zz"). */
+function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefined> {
@@ -59,7 +46,14 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefin
 
 export function hotfixRoutes(options: RouteOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const url = new URL(req.url ?? "/", "http://app.invalid");
+    // Appended, not resolved: a path starting with "//" must not be read as a host (nor throw on one that is not).
+    let url: URL;
+    try {
+      url = new URL(`http://app.invalid${req.url ?? "/"}`);
+    } catch {
+      send(res, { status: 400, body: { error: `path: ${JSON.stringify((req.url ?? "").slice(0, 80))} is not a valid request path` } });
+      return true;
+    }
 
     const counts = COUNTS_PATH.exec(url.pathname);
     if (counts) {
@@ -67,8 +61,13 @@ export function hotfixRoutes(options: RouteOptions) {
         send(res, { status: 405, body: { error: `${req.method} is not allowed here; use GET` }, headers: { allow: "GET" } });
         return true;
       }
-      const [, owner, repo, signature] = counts;
-      send(res, await countsReply(options.store, options.env.HOTFIX_API_TOKEN, req.headers.authorization, `${owner}/${repo}`, decodeURIComponent(signature!)));
+      const [, owner, repo, encoded] = counts;
+      const signature = decodedSegment(encoded!);
+      if (signature === null) {
+        send(res, { status: 400, body: { error: `path: the signature ${JSON.stringify(encoded!.slice(0, 80))} is not valid percent-encoding` } });
+        return true;
+      }
+      send(res, await countsReply(options.store, options.env.HOTFIX_API_TOKEN, req.headers.authorization, `${owner}/${repo}`, signature));
       return true;
     }
 
@@ -86,9 +85,7 @@ export function hotfixRoutes(options: RouteOptions) {
     }
     const rawBody = await readBody(req, options.maxBodyBytes);
     if (rawBody === null) {
-      // The rest of the body is never read: close the connection instead.
-      res.setHeader("connection", "close");
-      send(res, { status: 413, body: { error: `body: larger than ${options.maxBodyBytes} bytes (HOTFIX_MAX_BODY_BYTES)` } });
+      refuseTooLarge(req, res, options.maxBodyBytes, "HOTFIX_MAX_BODY_BYTES");
       return true;
     }
     const inbound: InboundRequest = { rawBody, headers: lowerCaseHeaders(req), query: url.searchParams };

@@ -1,10 +1,13 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { ProviderName } from "../core/crash.js";
 import { providers } from "../providers/index.js";
 import type { Store } from "../store/store.js";
+import type { Logger } from "pino";
 import { createHotfixApp } from "./app.js";
+import { createLogger, type LogLevel } from "./logger.js";
+import { GITHUB_WEBHOOK_MAX_BYTES, readBody, refuseTooLarge } from "./request-body.js";
 import type { OutboxWorker, WorkerOptions } from "./worker.js";
 
 /**
@@ -32,7 +35,9 @@ export interface StartAppOptions {
   secrets?: Partial<Record<ProviderName, string>> & { apiToken?: string };
   /** Everything else the App reads from the environment (HOTFIX_MAX_BODY_BYTES, SENTRY_AUTH_TOKEN, ...). */
   env?: Record<string, string | undefined>;
-  logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  logLevel?: LogLevel;
+  /** The logger (default: the App's redacting logger at logLevel, to stdout). */
+  log?: Logger;
   worker?: Partial<WorkerOptions>;
   github?: {
     /** Octokit's retry delay unit for 5xx/429 (it waits 1, 4, 9 units); default 1000 ms. */
@@ -68,6 +73,22 @@ export function appOctokit(github: StartAppOptions["github"] = {}): typeof Probo
   }));
 }
 
+/**
+ * Probot's webhook route reads the whole body before it checks the signature. Read it here
+ * first, capped at GitHub's own payload limit, and hand it over as the pre-read body
+ * @octokit/webhooks accepts (`rawBody`); false when the request was refused.
+ */
+async function capWebhookBody(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (req.method !== "POST" || (req.url ?? "").split("?")[0]!.replace(/\/+$/, "") !== WEBHOOK_PATH) return true;
+  const body = await readBody(req, GITHUB_WEBHOOK_MAX_BYTES);
+  if (body === null) {
+    refuseTooLarge(req, res, GITHUB_WEBHOOK_MAX_BYTES, "GitHub's webhook payload limit");
+    return false;
+  }
+  Object.assign(req, { body: {}, rawBody: body });
+  return true;
+}
+
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const env: Record<string, string | undefined> = { ...options.env };
   for (const [name, secret] of Object.entries(options.secrets ?? {})) {
@@ -76,23 +97,33 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   }
 
   const Octokit = appOctokit(options.github);
+  const log = options.log ?? createLogger(options.logLevel ?? "info");
   const probot = new Probot({
+    log,
     appId: options.appId,
     privateKey: options.privateKey,
     secret: options.webhookSecret,
     baseUrl: options.githubBaseUrl,
-    logLevel: options.logLevel ?? "info",
     Octokit,
     webhookPath: WEBHOOK_PATH,
   });
   const hotfix = createHotfixApp({ store: options.store, env, worker: options.worker, fetch: options.fetch, now: options.now });
   const middleware = await createNodeMiddleware(hotfix.appFn, { probot, webhooksPath: WEBHOOK_PATH });
 
+  const notFound = (req: IncomingMessage, res: ServerResponse) => {
+    if (res.headersSent) return;
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `no route for ${req.method} ${req.url}` }));
+  };
   const server = createServer((req, res) => {
-    void middleware(req, res, () => {
-      if (res.headersSent) return;
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `no route for ${req.method} ${req.url}` }));
+    const started = performance.now();
+    res.once("finish", () => {
+      const ms = Math.round(performance.now() - started);
+      log.info({ method: req.method, url: req.url, status: res.statusCode, ms }, `${req.method} ${req.url} ${res.statusCode} - ${ms}ms`);
     });
+    void (async () => {
+      if (!(await capWebhookBody(req, res))) return;
+      await middleware(req, res, () => notFound(req, res));
+    })();
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

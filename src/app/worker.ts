@@ -17,6 +17,8 @@ export interface WorkerOptions {
   /** First retry delay; doubled per attempt up to maxRetryMs. */
   retryBaseMs: number;
   maxRetryMs: number;
+  /** Attempts before a failing job is parked (a poison job): it keeps its reason and is not retried again. */
+  maxAttempts: number;
   /** Delivery ids older than this are forgotten (checked once an hour); reporters retry within hours. */
   deliveryRetentionMs: number;
 }
@@ -28,6 +30,8 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   leaseMs: 5 * 60_000,
   retryBaseMs: 5_000,
   maxRetryMs: 30 * 60_000,
+  // About three hours of retries with the backoff above: longer than GitHub's outages usually last.
+  maxAttempts: 15,
   deliveryRetentionMs: 30 * 24 * 3_600_000,
 };
 
@@ -79,9 +83,15 @@ export class OutboxWorker {
     try {
       await this.handle(job);
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (job.attempts >= this.options.maxAttempts) {
+        this.log.error({ err: error, job: job.id, group: job.groupId, attempts: job.attempts, reason }, "sync job parked: it failed its last attempt");
+        await this.store.parkJob(job, this.id, reason, this.now());
+        return;
+      }
       const delay = Math.min(this.options.retryBaseMs * 2 ** job.attempts, this.options.maxRetryMs);
       this.log.warn({ err: error, job: job.id, group: job.groupId, attempts: job.attempts, retryInMs: delay }, "sync job failed; will retry");
-      await this.store.retryJob(job, this.id, new Date(this.now().getTime() + delay), (error as Error).message ?? String(error));
+      await this.store.retryJob(job, this.id, new Date(this.now().getTime() + delay), reason);
       return;
     }
     await this.store.completeJob(job, this.id);

@@ -32,10 +32,10 @@ function examplePath(): string {
   throw new Error("examples/sentry-event-alert.json not found beside the package");
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -84,10 +84,15 @@ export async function run(args: string[]): Promise<number> {
         "request-id": randomUUID(),
       },
     });
-    console.log(`POST ${route} (Sentry issue alert, ${body.length} bytes) -> ${res.status} ${await res.text()}\n`);
+    const answer = await res.text();
+    console.log(`POST ${route} (Sentry issue alert, ${body.length} bytes) -> ${res.status} ${answer}\n`);
     if (res.status !== 202) return 1;
 
-    const issue = await waitFor("the hotfix issue", () => github.issues.get(REPO)?.[0], 15_000);
+    // The store records the issue number only after GitHub answered the create, so by then the
+    // stand-in has recorded every call that led to it: the list below is complete, whatever the load.
+    const { signature } = JSON.parse(answer) as { signature: string };
+    const number = await waitFor("the hotfix issue", async () => (await store.findGroup(REPO, signature))?.issueNumber ?? undefined, 15_000);
+    const issue = github.issues.get(REPO)!.find((i) => i.number === number)!;
     console.log(`Opened ${REPO}#${issue.number}: ${issue.title}`);
     console.log(`labels: ${issue.labels.join(", ")}   assignees: ${issue.assignees.join(", ") || "(none)"}\n`);
     console.log(issue.body);

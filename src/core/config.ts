@@ -132,6 +132,11 @@ export const HotfixConfig = z
         /** At most one issue edit per signature per this many seconds; repeats only update the store in between. */
         refreshIntervalSeconds: z.number().int().min(0).default(60),
         reopenOnRegression: z.boolean().default(true),
+        /**
+         * New hotfix issues the App opens in this repository per hour; crashes past it are counted
+         * in one roll-up issue instead, so a flood of distinct crashes cannot flood the tracker.
+         */
+        maxNewPerHour: z.number().int().min(1).default(20),
       })
       .strict()
       .prefault({}),
@@ -189,6 +194,11 @@ export const HotfixConfig = z
         /** What counts as exposure of a version: sessions when the reporter tracks them, else all events. */
         exposure: z.enum(["sessions", "events"]).default("sessions"),
         closeOnVerified: z.boolean().default(false),
+        /**
+         * Logins whose verification comments the App believes, besides its own: the identity the
+         * verify Action posts as (the default GITHUB_TOKEN posts as github-actions[bot]).
+         */
+        trustedAuthors: z.array(z.string().min(1)).default(["github-actions[bot]"]),
         labels: z
           .object({ verified: z.string().default("hotfix:verified"), notVerified: z.string().default("hotfix:not-verified") })
           .strict()

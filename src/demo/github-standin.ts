@@ -57,8 +57,21 @@ export interface StandinCall {
   status: number;
 }
 
+/** A fault for the next matching calls: answer `status`, after doing the work when `afterWrite` (GitHub stored it, then failed). */
+export interface InjectedFault {
+  status: number;
+  afterWrite?: boolean;
+  /** How many calls it applies to; default 1. */
+  times?: number;
+}
+
+/** The App's slug: comments written with its installation token are shown as `${APP_SLUG}[bot]`. */
+export const APP_SLUG = "hotfix-loop";
+
 export interface GitHubStandin {
   url: string;
+  /** Makes the next calls of a route (e.g. "POST /repos/{owner}/{repo}/issues") fail as given. */
+  inject(route: string, fault: InjectedFault): void;
   /** Issues per "owner/repo". */
   issues: Map<string, StandinIssue[]>;
   calls: StandinCall[];
@@ -131,6 +144,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     Array.isArray(labels) ? labels.map((l) => (typeof l === "string" ? l : String((l as { name?: string }).name))) : [];
 
   const routes: [string, RegExp, Handler][] = [
+    ["GET /app", /^\/app$/, () => ({ status: 200, body: { id: 1, slug: APP_SLUG, name: APP_SLUG } })],
     ["POST /app/installations/{id}/access_tokens", /^\/app\/installations\/(?<id>\d+)\/access_tokens$/, () => ({
       status: 201,
       body: { token: "ghs_standin", expires_at: new Date(now() + 3_600_000).toISOString(), permissions: { issues: "write", contents: "read" } },
@@ -235,11 +249,19 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       const issue = findIssue(m);
       if (!issue) return notFound;
       // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
-      const comment: StandinComment = { id: nextCommentId++, body: String((body as { body?: string })?.body ?? ""), user: { login: "hotfix-loop[bot]", type: "Bot" }, author_association: "NONE" };
+      const comment: StandinComment = { id: nextCommentId++, body: String((body as { body?: string })?.body ?? ""), user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, author_association: "NONE" };
       issue.comments.push(comment);
       return { status: 201, body: comment };
     }],
   ];
+
+  const injected = new Map<string, InjectedFault[]>();
+  const takeFault = (route: string): InjectedFault | undefined => {
+    const queue = injected.get(route);
+    const fault = queue?.shift();
+    if (queue?.length === 0) injected.delete(route);
+    return fault;
+  };
 
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://standin.invalid");
@@ -254,6 +276,12 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       const m = pattern.exec(path);
       if (!m) continue;
       route = template;
+      const fault = takeFault(template);
+      if (fault) {
+        if (fault.afterWrite) handler(m, req, body, url);
+        answer = { status: fault.status, body: { message: fault.status >= 500 ? "Server Error" : "Injected fault" } };
+        break;
+      }
       const roll = rand();
       const faults = options.faults ?? {};
       const retryAfter = String(options.retryAfterSeconds ?? 1);
@@ -286,6 +314,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     url: `http://127.0.0.1:${port}`,
     issues,
     calls,
+    inject(route, fault) {
+      const times = fault.times ?? 1;
+      injected.set(route, [...(injected.get(route) ?? []), ...Array.from({ length: times }, () => fault)]);
+    },
     writes: () => calls.filter((c) => c.method !== "GET" && !c.route.endsWith("/access_tokens") && c.status < 300),
     close: () =>
       new Promise<void>((resolve) => {

@@ -314,7 +314,8 @@ export const sentry: AlertProvider = {
     const parsed = validate(SentryWebhook, body);
     if (!parsed.ok) return parsed;
     const { action, data } = parsed.data;
-    const deliveryId = req.headers["request-id"] ?? null;
+    // Sentry signs the body, not the Request-ID header: the event id inside it (or, for issue webhooks, the body's hash) is what a replay cannot change.
+    const deliveryId = data.event?.event_id || null;
     if (data.event && resource !== "issue") return parseEventAlert(data.event, deliveryId);
     if (data.issue) {
       if (!ISSUE_ACTIONS_THAT_ARE_CRASHES.has(action)) {

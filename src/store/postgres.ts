@@ -66,6 +66,11 @@ const MIGRATIONS = [
    );`,
   // Deliveries are pruned by age (Store.pruneDeliveries).
   `CREATE INDEX deliveries_received ON deliveries (received_at);`,
+  // The new-issue budget and its roll-up issue; poison jobs parked after their last attempt.
+  `ALTER TABLE crash_groups ADD COLUMN issue_opened_at timestamptz;
+   ALTER TABLE crash_groups ADD COLUMN rolled_up boolean NOT NULL DEFAULT FALSE;
+   CREATE INDEX crash_groups_opened ON crash_groups (repo, issue_opened_at);
+   ALTER TABLE sync_jobs ADD COLUMN parked_at timestamptz;`,
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */
@@ -101,6 +106,7 @@ class PostgresDatabase implements SqlDatabase {
   constructor(
     connectionString: string,
     private readonly schema: string | undefined,
+    onPoolError: (error: Error) => void,
   ) {
     if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
       throw new Error(`PostgresStore: schema must be lower-case letters, digits and _ (got ${JSON.stringify(schema)})`);
@@ -110,8 +116,8 @@ class PostgresDatabase implements SqlDatabase {
       // Every connection of the pool works in the store's schema.
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    // An idle connection the server dropped must not crash the App; the next query reconnects.
-    this.pool.on("error", () => {});
+    // An idle connection the server dropped must not crash the App; the next query reconnects. It is still said.
+    this.pool.on("error", (error) => onPoolError(error));
   }
 
   async query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
@@ -162,7 +168,9 @@ class PostgresDatabase implements SqlDatabase {
 
 /** The store for several App replicas sharing one PostgreSQL database. */
 export class PostgresStore extends SqlStore {
-  constructor(connectionString: string, options: { schema?: string } = {}) {
-    super(new PostgresDatabase(connectionString, options.schema));
+  /** `onPoolError` hears of idle connections the server dropped (default: a line on stderr). */
+  constructor(connectionString: string, options: { schema?: string; onPoolError?: (error: Error) => void } = {}) {
+    const onPoolError = options.onPoolError ?? ((error: Error) => console.error(`hotfix-loop store: an idle PostgreSQL connection failed: ${error.message}`));
+    super(new PostgresDatabase(connectionString, options.schema, onPoolError));
   }
 }

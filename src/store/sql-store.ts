@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { Source } from "../core/config.js";
-import type { CrashReport } from "../core/crash.js";
+import { formatIssues, Source } from "../core/config.js";
+import { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
-import type { CrashGroup, IngestInput, IngestResult, Job, RepoSettings, Store, VersionCount } from "./store.js";
+import type { CrashGroup, IngestInput, IngestResult, Job, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
  * The Store written once in the SQL SQLite and PostgreSQL share (upserts with ON CONFLICT,
@@ -42,29 +42,71 @@ export interface SqlDatabase {
 /** Thrown inside the ingest transaction to roll it back when a concurrent twin stored the delivery first. */
 class DeliverySeen extends Error {}
 
-const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
-const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
-const int = (value: unknown): number => Number(value);
-const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+// Rows are a boundary like any other: each is parsed, so a column that does not hold what the
+// code expects fails here, naming it, instead of travelling on as a wrong type.
+const Int = z.coerce.number().int();
+/** SQLite keeps times as ISO text, PostgreSQL gives Date objects. */
+const Iso = z.union([z.date().transform((d) => d.toISOString()), z.string()]);
+const Json = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "not JSON" });
+    return z.NEVER;
+  }
+});
+
+const GroupRow = z.object({
+  id: Int,
+  repo: z.string(),
+  installation_id: Int,
+  signature: z.string(),
+  issue_number: Int.nullable(),
+  state: z.enum(["open", "resolved"]),
+  fixed_in: z.string().nullable(),
+  resolved_max_version: z.string().nullable(),
+  regressed_in: z.string().nullable(),
+  events: Int,
+  users: Int,
+  first_seen: Iso,
+  last_seen: Iso,
+  latest: Json.pipe(CrashReport),
+  rendered_at: Iso.nullable(),
+  rendered_events: Int,
+  rolled_up: z.union([z.boolean(), Int.transform((n) => n !== 0)]),
+});
+const JobRow = z.object({ id: Int, group_id: Int, attempts: Int, due_at: Iso });
+const VersionRow = z.object({ version: z.string(), count: Int, first_seen: Iso, last_seen: Iso });
+const SettingsRow = z.object({ repo: z.string(), installation_id: Int, config: Json, fetched_at: Iso });
+const ParkedRow = z.object({ id: Int, group_id: Int, repo: z.string(), signature: z.string(), attempts: Int, parked_at: Iso, last_error: z.string().nullable() });
+const CountRow = z.object({ n: Int });
+
+function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what: string): z.infer<S> {
+  const parsed = schema.safeParse(row);
+  if (!parsed.success) throw new Error(`store: a ${what} row read back does not have the expected shape: ${formatIssues(parsed.error.issues, row).slice(0, 3).join("; ")}`);
+  return parsed.data;
+}
 
 function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null } {
+  const r = parseRow(GroupRow, row, "crash_groups");
   return {
-    id: int(row.id),
-    repo: String(row.repo),
-    installationId: int(row.installation_id),
-    signature: String(row.signature),
-    issueNumber: row.issue_number === null ? null : int(row.issue_number),
-    state: row.state === "resolved" ? "resolved" : "open",
-    fixedIn: textOrNull(row.fixed_in),
-    resolvedMaxVersion: textOrNull(row.resolved_max_version),
-    regressedIn: textOrNull(row.regressed_in),
-    events: int(row.events),
-    users: int(row.users),
-    firstSeen: iso(row.first_seen),
-    lastSeen: iso(row.last_seen),
-    latest: JSON.parse(String(row.latest)) as CrashReport,
-    renderedAt: isoOrNull(row.rendered_at),
-    renderedEvents: int(row.rendered_events),
+    id: r.id,
+    repo: r.repo,
+    installationId: r.installation_id,
+    signature: r.signature,
+    issueNumber: r.issue_number,
+    state: r.state,
+    fixedIn: r.fixed_in,
+    resolvedMaxVersion: r.resolved_max_version,
+    regressedIn: r.regressed_in,
+    events: r.events,
+    users: r.users,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    latest: r.latest,
+    renderedAt: r.rendered_at,
+    renderedEvents: r.rendered_events,
+    rolledUp: r.rolled_up,
   };
 }
 
@@ -75,21 +117,24 @@ function publicGroup(row: SqlRow | undefined): CrashGroup | null {
 }
 
 function toJob(row: SqlRow): Job {
-  return { id: int(row.id), kind: "sync-issue", groupId: int(row.group_id), attempts: int(row.attempts), dueAt: iso(row.due_at) };
+  const r = parseRow(JobRow, row, "sync_jobs");
+  return { id: r.id, kind: "sync-issue", groupId: r.group_id, attempts: r.attempts, dueAt: r.due_at };
 }
 
 function toVersionCount(row: SqlRow): VersionCount {
-  return { version: String(row.version), count: int(row.count), firstSeen: iso(row.first_seen), lastSeen: iso(row.last_seen) };
+  const r = parseRow(VersionRow, row, "version_occurrences");
+  return { version: r.version, count: r.count, firstSeen: r.first_seen, lastSeen: r.last_seen };
 }
 
 function toSettings(row: SqlRow): RepoSettings {
-  return {
-    repo: String(row.repo),
-    installationId: int(row.installation_id),
-    config: JSON.parse(String(row.config)) as unknown,
-    fetchedAt: iso(row.fetched_at),
-  };
+  const r = parseRow(SettingsRow, row, "repo_settings");
+  return { repo: r.repo, installationId: r.installation_id, config: r.config, fetchedAt: r.fetched_at };
 }
+
+const int = (value: unknown): number => parseRow(CountRow, { n: value }, "count").n;
+const iso = (value: unknown): string => parseRow(z.object({ t: Iso }), { t: value }, "time").t;
+const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
+const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 const byVersion = (a: VersionCount, b: VersionCount) => compareVersions(a.version, b.version) || a.version.localeCompare(b.version);
 
@@ -184,14 +229,16 @@ export class SqlStore implements Store {
   }
 
   /** Makes the group's one pending job due no later than `dueAt`, or re-arms it when a worker holds it. */
-  private async ensureJob(tx: SqlTx, groupId: number, dueAt: string, refreshSeconds: number | null): Promise<void> {
+  private async ensureJob(tx: SqlTx, groupId: number, dueAt: string, refreshSeconds: number): Promise<void> {
     // Two rounds at most: the insert only loses to a twin that committed, which the second read sees.
     for (let round = 0; round < 3; round++) {
-      const [job] = await tx.all(`SELECT id, due_at, lease_until, rearm FROM sync_jobs WHERE group_id = ?${this.db.lockRows}`, [groupId]);
+      const [job] = await tx.all(`SELECT id, due_at, lease_until, rearm, parked_at FROM sync_jobs WHERE group_id = ?${this.db.lockRows}`, [groupId]);
+      // A parked job stays parked: its alerts are counted, and the poison is not retried per alert.
+      if (job?.parked_at) return;
       if (job) {
         const next = rescheduled({ dueAt: iso(job.due_at), leased: job.lease_until !== null, rearm: Boolean(job.rearm) }, dueAt);
         await tx.run(
-          `UPDATE sync_jobs SET due_at = ?, rearm = ${next.rearm ? "TRUE" : "FALSE"}, refresh_seconds = COALESCE(?, refresh_seconds) WHERE id = ?`,
+          `UPDATE sync_jobs SET due_at = ?, rearm = ${next.rearm ? "TRUE" : "FALSE"}, refresh_seconds = ? WHERE id = ?`,
           [next.dueAt, refreshSeconds, int(job.id)],
         );
         return;
@@ -199,7 +246,7 @@ export class SqlStore implements Store {
       const inserted = await tx.run(
         `INSERT INTO sync_jobs (kind, group_id, due_at, attempts, rearm, refresh_seconds) VALUES ('sync-issue', ?, ?, 0, FALSE, ?)
          ON CONFLICT (group_id) DO NOTHING`,
-        [groupId, dueAt, refreshSeconds ?? 0],
+        [groupId, dueAt, refreshSeconds],
       );
       if (inserted === 1) return;
     }
@@ -213,7 +260,7 @@ export class SqlStore implements Store {
       tx.all(
         `UPDATE sync_jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, rearm = FALSE
          WHERE id IN (
-           SELECT id FROM sync_jobs WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+           SELECT id FROM sync_jobs WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) AND parked_at IS NULL
            ORDER BY due_at, id LIMIT ?${this.db.lockRowsSkipLocked})
          RETURNING id, group_id, attempts, due_at`,
         [workerId, leaseUntil, now, now, limit],
@@ -258,8 +305,24 @@ export class SqlStore implements Store {
     );
   }
 
-  async scheduleSync(groupId: number, dueAt: Date): Promise<void> {
-    await this.db.transaction((tx) => this.ensureJob(tx, groupId, dueAt.toISOString(), null));
+  async parkJob(job: Job, workerId: string, error: string, at: Date): Promise<void> {
+    await this.db.transaction((tx) =>
+      tx.run(
+        "UPDATE sync_jobs SET parked_at = ?, lease_owner = NULL, lease_until = NULL, rearm = FALSE, last_error = ? WHERE id = ? AND lease_owner = ?",
+        [at.toISOString(), error, job.id, workerId],
+      ),
+    );
+  }
+
+  async parkedJobs(): Promise<ParkedJob[]> {
+    const rows = await this.read(
+      `SELECT j.id, j.group_id, g.repo, g.signature, j.attempts, j.parked_at, j.last_error FROM sync_jobs j
+       JOIN crash_groups g ON g.id = j.group_id WHERE j.parked_at IS NOT NULL ORDER BY j.parked_at DESC, j.id DESC`,
+    );
+    return rows.map((row) => {
+      const r = parseRow(ParkedRow, row, "parked sync_jobs");
+      return { id: r.id, groupId: r.group_id, repo: r.repo, signature: r.signature, attempts: r.attempts, parkedAt: r.parked_at, lastError: r.last_error };
+    });
   }
 
   async getGroup(id: number): Promise<CrashGroup | null> {
@@ -276,6 +339,27 @@ export class SqlStore implements Store {
 
   async setIssue(groupId: number, issueNumber: number): Promise<void> {
     await this.write("UPDATE crash_groups SET issue_number = ? WHERE id = ?", [issueNumber, groupId]);
+  }
+
+  async recordOpened(groupId: number, issueNumber: number, at: Date, rolledUp: boolean): Promise<void> {
+    await this.write(`UPDATE crash_groups SET issue_number = ?, issue_opened_at = ?, rolled_up = ${rolledUp ? "TRUE" : "FALSE"} WHERE id = ?`, [
+      issueNumber,
+      at.toISOString(),
+      groupId,
+    ]);
+  }
+
+  async issuesOpenedSince(repo: string, since: Date): Promise<number> {
+    const [row] = await this.read(
+      "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM crash_groups WHERE repo = ? AND issue_opened_at >= ? AND rolled_up = FALSE",
+      [repo, since.toISOString()],
+    );
+    return int(row?.n);
+  }
+
+  async rolledUpGroups(repo: string): Promise<CrashGroup[]> {
+    const rows = await this.read("SELECT * FROM crash_groups WHERE repo = ? AND rolled_up = TRUE ORDER BY id", [repo]);
+    return rows.map((row) => publicGroup(row)!);
   }
 
   async markRendered(groupId: number, events: number, at: Date): Promise<void> {
@@ -359,13 +443,14 @@ export class SqlStore implements Store {
     });
   }
 
-  async stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }> {
+  async stats(): Promise<{ groups: number; pendingJobs: number; parkedJobs: number; deliveries: number }> {
     const [row] = await this.read(
       `SELECT (SELECT CAST(COUNT(*) AS INTEGER) FROM crash_groups) AS groups_count,
-              (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs) AS jobs_count,
+              (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NULL) AS jobs_count,
+              (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NOT NULL) AS parked_count,
               (SELECT CAST(COUNT(*) AS INTEGER) FROM deliveries) AS deliveries_count`,
     );
-    return { groups: int(row?.groups_count), pendingJobs: int(row?.jobs_count), deliveries: int(row?.deliveries_count) };
+    return { groups: int(row?.groups_count), pendingJobs: int(row?.jobs_count), parkedJobs: int(row?.parked_count), deliveries: int(row?.deliveries_count) };
   }
 
   private read(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {

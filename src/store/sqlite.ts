@@ -71,6 +71,11 @@ const MIGRATIONS = [
    );`,
   // Deliveries are pruned by age (Store.pruneDeliveries).
   `CREATE INDEX deliveries_received ON deliveries (received_at);`,
+  // The new-issue budget and its roll-up issue; poison jobs parked after their last attempt.
+  `ALTER TABLE crash_groups ADD COLUMN issue_opened_at TEXT;
+   ALTER TABLE crash_groups ADD COLUMN rolled_up INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX crash_groups_opened ON crash_groups (repo, issue_opened_at);
+   ALTER TABLE sync_jobs ADD COLUMN parked_at TEXT;`,
 ];
 
 class SqliteDatabase implements SqlDatabase {

@@ -36,6 +36,8 @@ export interface CrashGroup {
   renderedAt: string | null;
   /** Events count the body was last rendered with, to skip edits that change nothing. */
   renderedEvents: number;
+  /** The crash came past the repository's new-issue budget: issueNumber is the roll-up issue it is counted in. */
+  rolledUp: boolean;
 }
 
 export interface VersionCount {
@@ -76,6 +78,17 @@ export interface Job {
   dueAt: string;
 }
 
+/** A job that failed its maximum number of attempts: it is not claimed again, and says why. */
+export interface ParkedJob {
+  id: number;
+  groupId: number;
+  repo: string;
+  signature: string;
+  attempts: number;
+  parkedAt: string;
+  lastError: string | null;
+}
+
 export interface RepoSettings {
   repo: string;
   installationId: number;
@@ -103,14 +116,25 @@ export interface Store {
   completeJob(job: Job, workerId: string): Promise<void>;
   /** Releases the lease and schedules the next attempt. */
   retryJob(job: Job, workerId: string, dueAt: Date, error: string): Promise<void>;
-  /** Schedules a sync job for the group (no duplicate if one is pending). */
-  scheduleSync(groupId: number, dueAt: Date): Promise<void>;
+  /**
+   * Takes the job out of the queue for good, with the reason (a poison job: it failed its
+   * maximum number of attempts). Later alerts of its group are still counted; they leave it parked.
+   */
+  parkJob(job: Job, workerId: string, error: string, at: Date): Promise<void>;
+  /** Parked jobs, newest first, for the health report. */
+  parkedJobs(): Promise<ParkedJob[]>;
 
   getGroup(id: number): Promise<CrashGroup | null>;
   findGroup(repo: string, signature: string): Promise<CrashGroup | null>;
   findGroupByIssue(repo: string, issueNumber: number): Promise<CrashGroup | null>;
-  /** Records the issue number once it exists on GitHub. */
+  /** Records the issue number of an issue found on GitHub (by its marker). */
   setIssue(groupId: number, issueNumber: number): Promise<void>;
+  /** Records the issue the App just opened for the group, or the roll-up issue it was counted in. */
+  recordOpened(groupId: number, issueNumber: number, at: Date, rolledUp: boolean): Promise<void>;
+  /** Issues the App opened in the repository since `since` (roll-ups not counted): the new-issue budget's use. */
+  issuesOpenedSince(repo: string, since: Date): Promise<number>;
+  /** The repository's crash groups counted in its roll-up issue, oldest first. */
+  rolledUpGroups(repo: string): Promise<CrashGroup[]>;
   /**
    * Records that the issue body was written with this many events at this time, and the reopen (if any) done.
    * Pass the `events` of the group as read for rendering: regressedIn stays set when a regression arrived after that read.
@@ -138,5 +162,5 @@ export interface Store {
   pruneDeliveries(before: Date): Promise<number>;
 
   /** Counts for tests and benchmarks. */
-  stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }>;
+  stats(): Promise<{ groups: number; pendingJobs: number; parkedJobs: number; deliveries: number }>;
 }

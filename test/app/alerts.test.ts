@@ -135,7 +135,7 @@ describe("a crash alert opens one hotfix issue", () => {
     expect(created!.body).toContain("2.8.0");
   });
 
-  it("a GitHub 502 on create is retried and ends with one issue", async () => {
+  it("a GitHub 502 on create is retried by the job, which first looks for the issue by its marker, and ends with one issue", async () => {
     const repo = "sky/rally";
     await store.putRepoSettings({ repo, installationId: 99, config: { sources: [{ provider: "generic" }], issues: { codeowners: false } }, fetchedAt: new Date().toISOString() });
     const github = nock(API)
@@ -146,6 +146,9 @@ describe("a crash alert opens one hotfix issue", () => {
       .reply(200, [])
       .post(`/repos/${repo}/issues`)
       .reply(502, { message: "Server Error" })
+      .get(`/repos/${repo}/issues`)
+      .query(true)
+      .reply(200, [])
       .post(`/repos/${repo}/issues`)
       .reply(201, { number: 12 });
 

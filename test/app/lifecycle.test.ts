@@ -12,8 +12,10 @@ import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeader
 const REPO = "acme/shop-android";
 const CONFIG = "sources:\n  - provider: sentry\nlinks:\n  root: app/src/main/java\n";
 
+/** One occurrence: each has its own event id, which is what the App deduplicates Sentry deliveries on. */
 function sentryAlert(release?: string): Buffer {
   const payload = JSON.parse(fixture("sentry/event_alert-android.json").toString());
+  payload.data.event.event_id = randomUUID().replace(/-/g, "");
   if (release) payload.data.event.release = release;
   return Buffer.from(JSON.stringify(payload));
 }
@@ -48,8 +50,12 @@ const routeCount = (route: string) => github.calls.filter((c) => c.route === rou
 
 describe("one crash, one issue", () => {
   it("200 concurrent alerts of one signature open exactly one issue and edit it at most a few times", async () => {
-    const body = sentryAlert();
-    const answers = await Promise.all(Array.from({ length: 200 }, () => post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body))));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => {
+        const body = sentryAlert();
+        return post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
+      }),
+    );
     expect(answers.every((a) => a.status === 202)).toBe(true);
     expect(new Set(answers.map((a) => a.body.signature)).size).toBe(1);
 
@@ -72,6 +78,7 @@ describe("one crash, one issue", () => {
     await until(async () => (await store.findGroup(REPO, a.body.signature))?.issueNumber ?? null);
     const other = JSON.parse(first.toString());
     other.data.event.exception.values[0].type = "java.lang.IllegalStateException";
+    other.data.event.event_id = randomUUID().replace(/-/g, "");
     const second = Buffer.from(JSON.stringify(other));
     const b = await post(app, `/hotfix/alerts/sentry/${REPO}`, second, sentryHeaders(second));
     expect(b.body.signature).not.toBe(a.body.signature);
@@ -96,11 +103,17 @@ describe("one crash, one issue", () => {
       user: { login: "github-actions[bot]", type: "Bot" },
       author_association: "NONE",
     });
-    // A forged verdict from a passer-by, naming a later version, must not move the fix version.
+    // A forged verdict from a passer-by, or a third-party bot echoing user text, naming a later version, must not move the fix version.
     issue.comments.push({
       id: 901,
       body: verificationMarker({ signature: accepted.signature, version: "com.example.shop@9.0.0", verdict: "verified" }),
       user: { login: "passer-by", type: "User" },
+      author_association: "NONE",
+    });
+    issue.comments.push({
+      id: 902,
+      body: `Echo: ${verificationMarker({ signature: accepted.signature, version: "com.example.shop@999.0.0", verdict: "verified" })}`,
+      user: { login: "echo-bot[bot]", type: "Bot" },
       author_association: "NONE",
     });
     issue.state = "closed";
@@ -111,20 +124,28 @@ describe("one crash, one issue", () => {
     const old = sentryAlert("com.example.shop@4.12.1");
     await post(app, `/hotfix/alerts/sentry/${REPO}`, old, sentryHeaders(old));
     expect((await store.getGroup(group.id))?.state).toBe("resolved");
+    // Someone else's comment quoting the regression marker must not stand in for the App's.
+    issue.comments.push({
+      id: 903,
+      body: `<!-- hotfix-loop:regression {"version":"com.example.shop@4.12.3"} -->`,
+      user: { login: "passer-by", type: "User" },
+      author_association: "NONE",
+    });
     const again = sentryAlert("com.example.shop@4.12.3");
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, again, sentryHeaders(again))).status).toBe(202);
 
-    await until(() => issue.state === "open" && issue.comments.length === 3);
+    await until(() => issue.state === "open" && issue.comments.length === 5);
     await until(async () => (await store.getGroup(group.id))?.regressedIn === null);
     expect(issue.labels).toContain("regression");
     // Reporter text is neutralised: the "@" in a Sentry release carries a zero-width joiner so it mentions nobody.
-    expect(issue.comments[2]!.body.replace(/\u200d/g, "")).toMatch(/^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/);
+    expect(issue.comments[4]!.user.login).toBe("hotfix-loop[bot]");
+    expect(issue.comments[4]!.body.replace(/\u200d/g, "")).toMatch(/^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/);
     expect(await store.getGroup(group.id)).toMatchObject({ state: "open" });
     expect(github.issues.get(REPO)).toHaveLength(1);
 
     // Our own reopen comes back as an issues.reopened event from a bot: nothing changes.
     expect(await deliverWebhook(app, "issues", issueEvent("reopened", issue.number, "Bot"))).toBe(200);
-    expect(issue.comments).toHaveLength(3);
+    expect(issue.comments).toHaveLength(5);
   });
 
   it("a person reopening a closed hotfix issue reopens the crash group", async () => {
@@ -151,7 +172,7 @@ describe("one crash, one issue", () => {
     store = await memoryStore();
     app = await testApp(store, github.url);
     const repeat = sentryAlert();
-    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, repeat, sentryHeaders(repeat, { "request-id": randomUUID() }))).status).toBe(202);
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, repeat, sentryHeaders(repeat))).status).toBe(202);
     const group = await until(async () => {
       const g = await store.findGroup(REPO, accepted.signature);
       return g?.renderedAt !== null && g;
@@ -162,6 +183,18 @@ describe("one crash, one issue", () => {
     // The body is rewritten with what the new store knows.
     expect(routeCount("PATCH /repos/{owner}/{repo}/issues/{number}")).toBe(1);
     expect(parseIssueMarker(github.issues.get(REPO)![0]!.body)?.signature).toBe(accepted.signature);
+  });
+});
+
+describe("GitHub faults", () => {
+  it("GitHub stores the issue but answers 502: the create is not repeated in the request, and the job's retry finds the issue by its marker", async () => {
+    github.inject("POST /repos/{owner}/{repo}/issues", { status: 502, afterWrite: true });
+    const body = sentryAlert();
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
+    await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
+    await until(async () => (await store.stats()).pendingJobs === 0);
+    expect(github.issues.get(REPO)).toHaveLength(1);
+    expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues").map((c) => c.status)).toEqual([502]);
   });
 });
 

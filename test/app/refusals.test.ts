@@ -127,6 +127,19 @@ describe("refused alerts write nothing", () => {
   });
 });
 
+describe("deduplication by what is signed", () => {
+  it("a captured Sentry delivery replayed with a fresh Request-ID is still a duplicate", async () => {
+    const replayed = Buffer.from(sentryBody.toString().replace(/"event_id":\s*"[^"]+"/, '"event_id":"0123456789abcdef0123456789abcdef"'));
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, replayed, sentryHeaders(replayed))).status).toBe(202);
+    const after = await store.stats();
+    for (let i = 0; i < 3; i++) {
+      const again = await post(app, `/hotfix/alerts/sentry/${REPO}`, replayed, sentryHeaders(replayed, { "request-id": `replay-${i}` }));
+      expect(again.body.status).toBe("duplicate");
+    }
+    expect(await store.stats()).toEqual(after);
+  });
+});
+
 describe("counts API", () => {
   it("needs the bearer token and answers per-version counts", async () => {
     const first = await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, sentryHeaders(sentryBody));
@@ -143,6 +156,9 @@ describe("counts API", () => {
       versions: [{ version: "com.example.shop@4.12.1+41201", count: expect.any(Number) }],
       repoVersions: [{ version: "com.example.shop@4.12.1+41201" }],
     });
+    const malformed = await fetch(`${app.url}/hotfix/api/repos/${REPO}/signatures/%E0%A4%A`, { headers: { authorization: `Bearer ${SECRETS.apiToken}` } });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: string }).error).toMatch(/percent-encoding/);
     const unknown = await fetch(`${app.url}/hotfix/api/repos/${REPO}/signatures/0000000000000000`, { headers: { authorization: `Bearer ${SECRETS.apiToken}` } });
     expect(unknown.status).toBe(404);
   });

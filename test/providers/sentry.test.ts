@@ -34,8 +34,9 @@ describe("sentry.parse: issue alert (event_alert), documented payload", () => {
     expect(report.release).toBeUndefined();
   });
 
-  it("takes the delivery id from Request-ID and records no gaps (the event is whole)", () => {
-    expect(deliveryId).toBe("d7c1a2b3-request");
+  it("takes the delivery id from the signed event id and records no gaps (the event is whole)", () => {
+    // The signed body's event id, not the unsigned Request-ID header.
+    expect(deliveryId).toBe("e4874d664c3540c1a32eab185f12c5ab");
     expect(report.breadcrumbs).toEqual([]);
     expect(report.gaps).toEqual([]);
   });

@@ -148,7 +148,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       });
       expect(group?.latest.exception.type).toBe("TypeError");
       expect(await store.findGroup("acme/shop", "0123456789abcdef")).toEqual(group);
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
 
       const jobs = await store.claimJobs("w1", T0, 10, 30_000);
       expect(jobs).toEqual([{ id: expect.any(Number), kind: "sync-issue", groupId: result.groupId, attempts: 1, dueAt: T0.toISOString() }]);
@@ -175,7 +175,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.versionCounts("acme/shop", input.signature)).toEqual([
         { version: "1.0.0", count: 1, firstSeen: T0.toISOString(), lastSeen: T0.toISOString() },
       ]);
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
     });
 
     it("forgets old delivery ids when pruned, keeping the crash counts", async () => {
@@ -197,7 +197,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(a.status).toBe("stored");
       expect(b.status).toBe("stored");
       expect(a.groupId).not.toBe(b.groupId);
-      expect(await store.stats()).toEqual({ groups: 2, pendingJobs: 2, deliveries: 2 });
+      expect(await store.stats()).toEqual({ groups: 2, pendingJobs: 2, parkedJobs: 0, deliveries: 2 });
     });
 
     it("counts occurrences per version, without a release under 'unknown'", async () => {
@@ -313,19 +313,36 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(d.status).toBe("stored");
     });
 
-    it("scheduleSync adds no second job and only brings a pending one forward", async () => {
+    it("parks a job after its last attempt: never claimed again, kept with its reason, and later alerts leave it parked", async () => {
       const store = await target.open();
       const { groupId } = await store.ingest(alert(), T0);
       const [job] = await store.claimJobs("w1", T0, 10, 30_000);
-      await store.setIssue(groupId, 4);
-      await store.markRendered(groupId, 1, T0);
-      await store.completeJob(job!, "w1");
+      await store.parkJob(job!, "w1", "422 Validation Failed: body is too long", at(1));
+      expect(await store.parkedJobs()).toEqual([
+        { id: job!.id, groupId, repo: "acme/shop", signature: expect.any(String), attempts: 1, parkedAt: at(1).toISOString(), lastError: "422 Validation Failed: body is too long" },
+      ]);
+      expect(await store.stats()).toMatchObject({ pendingJobs: 0, parkedJobs: 1 });
+      expect(await store.claimJobs("w1", at(100), 10, 30_000)).toEqual([]);
 
-      await store.scheduleSync(groupId, at(100));
-      await store.scheduleSync(groupId, at(200));
-      expect((await store.stats()).pendingJobs).toBe(1);
-      expect(await store.claimJobs("w1", at(99), 10, 30_000)).toEqual([]);
-      expect(await store.claimJobs("w1", at(100), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(100).toISOString() }]);
+      await store.ingest(alert(), at(2));
+      expect((await store.getGroup(groupId))?.events).toBe(2);
+      expect(await store.claimJobs("w1", at(100), 10, 30_000)).toEqual([]);
+      expect((await store.parkedJobs()).map((p) => p.id)).toEqual([job!.id]);
+    });
+
+    it("counts the issues opened in a repository since a time, roll-ups apart", async () => {
+      const store = await target.open();
+      const a = await store.ingest(alert({ signature: "a" }), T0);
+      const b = await store.ingest(alert({ signature: "b" }), T0);
+      const c = await store.ingest(alert({ signature: "c" }), T0);
+      await store.recordOpened(a.groupId, 1, at(0), false);
+      await store.recordOpened(b.groupId, 2, at(60), false);
+      await store.recordOpened(c.groupId, 3, at(90), true);
+      expect(await store.issuesOpenedSince("acme/shop", at(0))).toBe(2);
+      expect(await store.issuesOpenedSince("acme/shop", at(30))).toBe(1);
+      expect(await store.issuesOpenedSince("acme/other", at(0))).toBe(0);
+      expect((await store.rolledUpGroups("acme/shop")).map((g) => [g.signature, g.issueNumber, g.rolledUp])).toEqual([["c", 3, true]]);
+      expect(await store.getGroup(a.groupId)).toMatchObject({ issueNumber: 1, rolledUp: false });
     });
 
     async function resolvedGroup(store: Store, versions: string[], fixedIn: string | null) {
@@ -466,7 +483,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(results.filter((r) => r.status === "stored" && r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
       expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 200 });
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 200 });
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 200 });
       const counts = await store.versionCounts("acme/shop", "0123456789abcdef");
       expect(counts.reduce((sum, v) => sum + v.count, 0)).toBe(200);
     });
@@ -507,7 +524,7 @@ describe("SqliteStore on a file", () => {
     await second.migrate();
     expect(await second.getGroup(groupId)).toEqual(before);
     expect(await second.findGroupByIssue("acme/shop", 77)).toMatchObject({ id: groupId, state: "resolved", fixedIn: "1.0.1" });
-    expect(await second.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 1 });
+    expect(await second.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
     expect(await second.ingest(alert({ deliveryId: "keep-1" }), at(1))).toEqual({ status: "duplicate", groupId });
     expect((await second.routesFor("sentry", "web")).map((s) => s.repo)).toEqual(["acme/shop"]);
     expect(await second.ingest(alert({ release: "1.0.1" }), at(2))).toMatchObject({ regressed: true });
@@ -597,7 +614,7 @@ describe("PostgresStore replicas", () => {
     const replica = replicaOf();
     try {
       await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? store : replica).ingest(alert(), at(i / 1000))));
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, deliveries: 100 });
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 100 });
       expect(await replica.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 100 });
     } finally {
       await replica.close();
@@ -633,7 +650,7 @@ describe("openStore", () => {
       const sqlite = openStore({ HOTFIX_DB_PATH: join(dir, "app.sqlite") });
       expect(sqlite).toBeInstanceOf(SqliteStore);
       await sqlite.migrate();
-      expect(await sqlite.stats()).toEqual({ groups: 0, pendingJobs: 0, deliveries: 0 });
+      expect(await sqlite.stats()).toEqual({ groups: 0, pendingJobs: 0, parkedJobs: 0, deliveries: 0 });
       await sqlite.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
