@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { CHECK_COMMENT_MARKER, CHECK_NAME, renderCheckReport, ruleTitle, type CheckOutcome } from "../core/check-report.js";
-import { evaluatePolicy, hotfixReasons, parseIssueLinks, withLimits, type IssueLink, type PolicyMessage } from "../core/policy.js";
+import { CHECK_COMMENT_MARKER, CHECK_NAME, renderCheckReport, type CheckOutcome } from "../core/check-report.js";
+import { evaluatePolicy, hotfixReasons, parseIssueLinks, ruleTitle, withLimits, type CheckFinding, type IssueLink } from "../core/policy.js";
 import { parseIssueMarker } from "../core/render.js";
 import { configFromText } from "./config.js";
 import { createCheckRun, createGitHub, listPullRequestFiles, readConfigAndIssues, upsertComment, type Annotation, type GitHub, type Repo } from "./github.js";
@@ -32,7 +32,7 @@ function readEvent(): { name: string; payload: unknown } {
   return { name, payload: JSON.parse(readFileSync(path, "utf8")) };
 }
 
-function setOutputs(values: { isHotfix: boolean; verdict: string; files: number; lines: number; violations: PolicyMessage[] }): void {
+function setOutputs(values: { isHotfix: boolean; verdict: string; files: number; lines: number; violations: CheckFinding[] }): void {
   core.setOutput("is-hotfix", values.isHotfix);
   core.setOutput("verdict", values.verdict);
   core.setOutput("files", values.files);
@@ -42,10 +42,10 @@ function setOutputs(values: { isHotfix: boolean; verdict: string; files: number;
 
 const ANNOTATION_LEVEL = { fail: "failure", warn: "warning", message: "notice" } as const;
 
-function annotations(messages: PolicyMessage[]): Annotation[] {
+function annotations(messages: CheckFinding[]): Annotation[] {
   return messages.flatMap((m) =>
     m.file
-      ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.reason }]
+      ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.message }]
       : [],
   );
 }
@@ -70,7 +70,7 @@ async function report(github: GitHub, repo: Repo, event: PullRequestEvent, outco
       headSha: event.pull_request.head.sha,
       conclusion,
       output: { title: rendered.title, summary: rendered.summary, text: rendered.text },
-      annotations: outcome.hotfix ? annotations(outcome.result.messages) : [],
+      annotations: outcome.hotfix ? annotations(outcome.result.findings) : [],
     }),
   );
   // Non-hotfix PRs get no comment: the check run says enough and most PRs are not hotfixes.
@@ -119,11 +119,11 @@ export async function runCheck(): Promise<void> {
     ? await runTestCommand(inputs.testCommand, process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.testTimeoutMs)
     : undefined;
   const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) }, config);
-  const violations = result.messages.filter((m) => m.level !== "message");
+  const violations = result.findings.filter((m) => m.level !== "message");
   setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
   await report(github, repo, parsed.data, { hotfix: true, because, result, ...(testRun ? { testRun } : {}) }, inputs.comment);
   if (result.verdict === "fail") {
     const fails = violations.filter((m) => m.level === "fail");
-    core.setFailed(`Hotfix narrow-diff rules failed:\n${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.reason}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
+    core.setFailed(`Hotfix narrow-diff rules failed:\n${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
   }
 }

@@ -1,5 +1,5 @@
 import { codeBlock } from "./render.js";
-import type { PolicyMessage, PolicyResult, RuleName, TestRun } from "./policy.js";
+import { ruleTitle, type CheckFinding, type PolicyResult, type TestRun } from "./policy.js";
 
 /** The narrow-diff verdict rendered once, for the check run, the sticky PR comment, the job summary and the terminal. */
 
@@ -20,21 +20,6 @@ export interface CheckReport {
   comment: string;
 }
 
-const RULE_TITLES: Record<RuleName, string> = {
-  hotfix: "hotfix PR",
-  maxFiles: "max files",
-  maxLines: "max changed lines",
-  forbiddenPaths: "forbidden paths",
-  dependencies: "dependency changes",
-  regressionTest: "regression test",
-  linkedIssue: "linked hotfix issue",
-  touchesStack: "touches the stack trace",
-  baseBranch: "base branch",
-  testCommand: "test command",
-};
-
-export const ruleTitle = (rule: RuleName) => RULE_TITLES[rule];
-
 const LEVEL_LABELS = { fail: "❌ fail", warn: "⚠️ warn", message: "ℹ️ note" } as const;
 
 /** Rows beyond this are summarised, keeping the comment well under GitHub's 65,536 characters. */
@@ -43,12 +28,12 @@ const MAX_ROWS = 100;
 /** A table cell: no line breaks, no column breaks. */
 const cell = (text: string) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 
-const place = (m: PolicyMessage) => (m.file ? `\`${m.file}${m.line ? `:${m.line}` : ""}\``.replace(/\|/g, "\\|") : "");
+const place = (f: CheckFinding) => (f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\``.replace(/\|/g, "\\|") : "");
 
-function table(messages: PolicyMessage[]): string {
+function table(findings: CheckFinding[]): string {
   const order = { fail: 0, warn: 1, message: 2 };
-  const sorted = [...messages].sort((a, b) => order[a.level] - order[b.level]);
-  const rows = sorted.slice(0, MAX_ROWS).map((m) => `| ${LEVEL_LABELS[m.level]} | ${ruleTitle(m.rule)} | ${cell(m.reason)} | ${place(m)} |`);
+  const sorted = [...findings].sort((a, b) => order[a.level] - order[b.level]);
+  const rows = sorted.slice(0, MAX_ROWS).map((m) => `| ${LEVEL_LABELS[m.level]} | ${ruleTitle(m.rule)} | ${cell(m.message)} | ${place(m)} |`);
   const more = sorted.length > MAX_ROWS ? [`\n…and ${sorted.length - MAX_ROWS} more findings.`] : [];
   return ["| Level | Rule | Finding | Where |", "| --- | --- | --- | --- |", ...rows, ...more].join("\n");
 }
@@ -61,15 +46,15 @@ export function renderCheckReport(outcome: CheckOutcome): CheckReport {
     return { title: "Not a hotfix PR", summary, text: "", comment: `${CHECK_COMMENT_MARKER}\n### ${CHECK_NAME}\n\n${summary}\n` };
   }
   const { result, because, testRun } = outcome;
-  const fails = result.messages.filter((m) => m.level === "fail").length;
-  const warns = result.messages.filter((m) => m.level === "warn").length;
+  const fails = result.findings.filter((m) => m.level === "fail").length;
+  const warns = result.findings.filter((m) => m.level === "warn").length;
   const size = `${plural(result.files, "file")}, ${plural(result.lines, "line")} changed`;
   const title =
     result.verdict === "pass"
       ? `Narrow hotfix: ${size}`
       : [fails ? plural(fails, "failure") : "", warns ? plural(warns, "warning") : ""].filter(Boolean).join(", ") + ` (${size})`;
   const lines = [`Hotfix PR: ${because.join("; ")}.`, "", `**${title}**`];
-  if (result.messages.length > 0) lines.push("", table(result.messages));
+  if (result.findings.length > 0) lines.push("", table(result.findings));
   else lines.push("", "Every narrow-diff rule passed.");
   const summary = lines.join("\n");
   const text = testRun ? `Output of \`${testRun.command.replace(/`/g, "'")}\` (last lines):\n\n${codeBlock(testRun.outputTail)}` : "";
