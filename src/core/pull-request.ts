@@ -34,6 +34,8 @@ export interface TestRun {
   timedOut: boolean;
   /** Last lines of stdout and stderr together. */
   outputTail: string;
+  /** Why the command was not run at all (untrusted code with a write token); it then counts as failed. */
+  refused?: string;
 }
 
 export interface PullRequestFacts {

@@ -10,6 +10,10 @@ const ISSUE_BODY = `## TypeError in total\n\n${hotfixMarker(["src/checkout/cart.
 
 let env: ActionEnv;
 
+/** Authors of comments as GitHub's REST API shows them. */
+const USER = { login: "octocat", type: "User" };
+const ACTIONS_BOT = { login: "github-actions[bot]", type: "Bot" };
+
 function start(eventFile: string, inputs: Record<string, string> = {}, adjust: (payload: any) => void = () => {}) {
   const payload = fixture(eventFile);
   adjust(payload);
@@ -25,16 +29,18 @@ interface Recorded {
 }
 
 /** The API a hotfix PR run talks to; every call is recorded in order. */
-function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "CLOSED"; body: string } | null; files?: unknown[]; existingComment?: { id: number; body: string } }): Recorded {
+function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "CLOSED"; body: string } | null; files?: unknown[]; existingComment?: { id: number; body: string; user: { login: string; type: string } } }): Recorded {
   const rec: Recorded = { graphql: [], checkRuns: [], checkRunUpdates: [], comments: [], calls: [] };
   const scope = nock(API);
   // nock 15 hands listeners and reply functions a Fetch API Request.
   scope.on("request", (req: Request) => rec.calls.push(`${req.method} ${new URL(req.url).pathname}`));
   scope
     .post("/graphql")
+    .times(2)
     .reply(200, async (req: Request) => {
       const body = (await req.json()) as any;
       rec.graphql.push(body);
+      if (body.query.includes("viewer")) return { data: { viewer: { login: "github-actions" } } };
       const data: Record<string, unknown> = { base: { config: opts.configText == null ? null : { text: opts.configText } } };
       if ("i0" in body.variables) data.r0 = { issue: opts.issue ?? null };
       return { data };
@@ -44,7 +50,7 @@ function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "C
     rec.checkRuns.push(await req.json());
     return { id: 4 };
   });
-  scope.get(`${REPO}/issues/2/comments`).query({ per_page: "100" }).optionally().reply(200, opts.existingComment ? [{ id: 1, body: "LGTM" }, opts.existingComment] : [{ id: 1, body: "LGTM" }]);
+  scope.get(`${REPO}/issues/2/comments`).query({ per_page: "100" }).optionally().reply(200, opts.existingComment ? [{ id: 1, body: "LGTM", user: USER }, opts.existingComment] : [{ id: 1, body: "LGTM", user: USER }]);
   scope.post(`${REPO}/issues/2/comments`).optionally().reply(201, async (req: Request) => {
     const body = (await req.json()) as any;
     rec.comments.push({ method: "POST", body: body.body });
@@ -186,7 +192,7 @@ describe("runCheck through run()", () => {
 
   it("edits the sticky comment on a rerun instead of adding a second", async () => {
     start("pull_request.opened.hotfix-branch.json");
-    const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES, existingComment: { id: 55, body: "<!-- hotfix-loop:check -->\nold verdict" } });
+    const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES, existingComment: { id: 55, body: "<!-- hotfix-loop:check -->\nold verdict", user: ACTIONS_BOT } });
     await run();
     expect(rec.comments).toEqual([{ method: "PATCH", id: 55, body: expect.stringContaining("Narrow hotfix: 2 files, 16 lines changed") }]);
     expect(rec.calls).not.toContain(`POST ${REPO}/issues/2/comments`);
@@ -259,8 +265,8 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json");
     github({ configText: "rules:\n  maxFiles:\n    limit: zero\n", issue: { state: "OPEN", body: ISSUE_BODY } });
     await run();
-    expect(failed()).toContain(".github/hotfix.yml is not valid:");
-    expect(failed()).toContain("rules.maxFiles.limit");
+    expect(failed()).toContain(".github/hotfix.yml is not valid");
+    expect(failed()).toContain('rules.maxFiles.limit: Invalid input: expected number, received string; found string \"zero\" (line 3, column 5)');
   });
 
   it("rejects an unknown mode by name", async () => {

@@ -88,7 +88,7 @@ describe("evaluatePolicy", () => {
 describe("renderCheckReport", () => {
   it("escapes table cells and keeps the test output in a fence it cannot close", () => {
     const result = evaluatePolicy(pr({ files: [file("infra/a|b.tf")], testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" } }), DEFAULT_CONFIG);
-    const report = renderCheckReport({ hotfix: true, because: ["label `hotfix`"], result, testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" } });
+    const report = renderCheckReport({ kind: "checked", because: ["label `hotfix`"], result, testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" } });
     expect(report.summary).toContain("`infra/a\\|b.tf`");
     expect(report.text).toContain("````\n```\n@everyone\n````");
     expect(report.comment.startsWith("<!-- hotfix-loop:check -->\n")).toBe(true);
