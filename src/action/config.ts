@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { invalidConfig, parseConfigSources, type ConfigResult, type HotfixConfig } from "../core/config.js";
-import { configSources, ExtendsError } from "../github/repo-config.js";
+import { configSources } from "../github/repo-config.js";
 import { readRepoFile, type RepoPath } from "../github/repo-file.js";
-import { configFromSources, readLocalFile } from "../local/config-file.js";
+import { ConfigError, configFromSources, readLocalFile } from "../local/config-file.js";
 import type { GitHub, Repo } from "./github.js";
 
 /**
@@ -12,13 +12,9 @@ import type { GitHub, Repo } from "./github.js";
 
 /** The check's config: the files the first GraphQL read brought, extended through the contents API when they say so. */
 export async function loadCheckConfig(github: GitHub, at: RepoPath, known: { own: string | null; org: string | null }): Promise<ConfigResult> {
-  try {
-    const sources = await configSources((file) => readRepoFile(github, file), at, known);
-    return parseConfigSources(sources);
-  } catch (error) {
-    if (error instanceof ExtendsError) return invalidConfig([{ key: "_extends", message: error.message }]);
-    throw error;
-  }
+  const found = await configSources((file) => readRepoFile(github, file), at, known);
+  if (found.extendsProblem) return invalidConfig([{ key: "_extends", message: found.extendsProblem }]);
+  return parseConfigSources(found.sources);
 }
 
 /**
@@ -28,6 +24,7 @@ export async function loadCheckConfig(github: GitHub, at: RepoPath, known: { own
 export async function loadConfig(github: GitHub, args: { repo: Repo; path: string; ref?: string; workspace?: string }): Promise<HotfixConfig> {
   const local = args.workspace ? await readLocalFile(join(args.workspace, args.path)) : null;
   const at = { ...args.repo, path: args.path, ...(args.ref ? { ref: args.ref } : {}) };
-  const sources = await configSources((file) => readRepoFile(github, file), at, local === null ? {} : { own: local });
-  return configFromSources(sources, args.path);
+  const found = await configSources((file) => readRepoFile(github, file), at, local === null ? {} : { own: local });
+  if (found.extendsProblem) throw new ConfigError(`${args.path} is not valid: ${found.extendsProblem}`);
+  return configFromSources(found.sources, args.path);
 }

@@ -295,6 +295,29 @@ export function extendsOf(text: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The files' values merged as Probot merges them (`_extends` dropped), highest priority first in `values`. */
+function mergeValues(values: unknown[]): unknown {
+  const plain = values.map((value) => {
+    if (!isMapping(value)) return value;
+    const { [EXTENDS_KEY]: _, ...rest } = value;
+    return rest;
+  });
+  return plain.every(isMapping) ? deepmerge.all([...plain].reverse()) : plain[0];
+}
+
+/**
+ * What to keep of a repository's config files between reads (the App caches it): their merged value,
+ * or the text of the first one that is not YAML, so its errors can be reported when it is used.
+ */
+export function storedConfigValue(sources: ConfigSource[]): unknown {
+  const docs = sources.map((source) => ({ source, doc: parseDocument(source.text) }));
+  const broken = docs.find(({ doc }) => doc.errors.length > 0);
+  // An empty file is a valid config with every default.
+  return broken ? broken.source.text : mergeValues(docs.map(({ doc }) => doc.toJS() ?? {}));
+}
+
 /**
  * Parses the YAML of `.github/hotfix.yml`, and of the files it extends when there are any
  * (highest priority first), merged as Probot's `context.config` merges them (deepmerge: mappings
@@ -315,13 +338,7 @@ export function parseConfigSources(sources: ConfigSource[]): ConfigResult {
     })),
   );
   if (yamlProblems.length > 0) return invalidConfig(yamlProblems);
-  const values = docs.map(({ doc }) => {
-    const value = doc.toJS() ?? {};
-    if (value && typeof value === "object" && !Array.isArray(value)) delete (value as Record<string, unknown>)[EXTENDS_KEY];
-    return value as unknown;
-  });
-  const plain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-  const raw = values.every(plain) ? deepmerge.all([...values].reverse()) : values[0];
+  const raw = mergeValues(docs.map(({ doc }) => doc.toJS() ?? {}));
   const result = HotfixConfig.safeParse(raw ?? {});
   if (result.success) return { ok: true, config: result.data };
   return invalidConfig(

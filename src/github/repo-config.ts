@@ -19,16 +19,20 @@ const EXTENDS = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w]+)(?::([
 /** `_extends` chains longer than this are refused, as a loop would be. */
 const MAX_EXTENDS = 5;
 
-export class ExtendsError extends Error {}
-
 const nameOf = (at: RepoPath) => `${at.owner}/${at.repo}:${at.path}`;
+
+/** The files found, and why the `_extends` chain stopped early when it did (the files before it still count). */
+export interface FoundConfig {
+  sources: ConfigSource[];
+  extendsProblem?: string;
+}
 
 export async function configSources(
   read: ReadFile,
   at: RepoPath,
   /** Files already read (the Action reads both in its first GraphQL request); undefined means read them here. */
   known: { own?: string | null; org?: string | null } = {},
-): Promise<ConfigSource[]> {
+): Promise<FoundConfig> {
   const own = known.own !== undefined ? known.own : await read(at);
   let current: RepoPath = at;
   let text = own;
@@ -44,15 +48,16 @@ export async function configSources(
     const target = extendsOf(text);
     if (target === null) break;
     const m = EXTENDS.exec(target);
-    if (!m) throw new ExtendsError(`_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}`);
+    if (!m) return { sources, extendsProblem: `_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}` };
     const next: RepoPath = { owner: m[1] ?? at.owner, repo: m[2] ?? "", path: m[3] ?? at.path };
     if (seen.has(nameOf(next).toLowerCase()) || sources.length > MAX_EXTENDS) {
-      throw new ExtendsError(`_extends in ${nameOf(current)}: ${nameOf(next)} ${seen.has(nameOf(next).toLowerCase()) ? "was already read (a loop)" : `is more than ${MAX_EXTENDS} files deep`}`);
+      const why = seen.has(nameOf(next).toLowerCase()) ? "was already read (a loop)" : `is more than ${MAX_EXTENDS} files deep`;
+      return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} ${why}` };
     }
     const extended = await read(next);
-    if (extended === null) throw new ExtendsError(`_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token`);
+    if (extended === null) return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token` };
     current = next;
     text = extended;
   }
-  return sources;
+  return { sources };
 }

@@ -160,3 +160,18 @@ describe("6. untrusted code with a write token", () => {
     expect(env.outputs().verdict).toBe("pass");
   });
 });
+
+describe("organisation-wide config (issue 13, item 5)", () => {
+  it("takes the organisation's .github defaults when the repository has no config, in the same single read", async () => {
+    const gh = await check({ configText: null, orgConfigText: "rules:\n  maxFiles: { limit: 1 }\n" });
+    expect(gh.calls.filter((c) => isGraphql(c.method, c.path))).toHaveLength(1);
+    expect(JSON.parse(env.outputs().violations ?? "[]")).toEqual([{ rule: "maxFiles", level: "fail", message: "2 files changed; a hotfix changes at most 1" }]);
+  });
+
+  it("follows _extends through the contents API and names an extended file's error with its line", async () => {
+    const gh = await check({ configText: "_extends: policies\n", repoFiles: { "Codertocat/policies:.github/hotfix.yml": "rules:\n  maxLines:\n    limit: zero\n" } });
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toContain("GET /repos/Codertocat/policies/contents/.github%2Fhotfix.yml");
+    expect(gh.checkRuns[0].output.summary).toContain("| `rules.maxLines.limit` |");
+    expect(gh.checkRuns[0].output.summary).toContain("`Codertocat/policies:.github/hotfix.yml` line 3, column 5");
+  });
+});
