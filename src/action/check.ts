@@ -1,23 +1,28 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { CHECK_COMMENT_MARKER, CHECK_NAME, renderCheckReport, ruleTitle, type CheckOutcome } from "../core/check-report.js";
-import { evaluatePolicy, hotfixReasons, parseIssueLinks, withLimits, type IssueLink, type PolicyMessage } from "../core/policy.js";
+import { CHECK_COMMENT_MARKER, CHECK_NAME, checkConclusion, checkVerdictOutput, renderCheckReport, type CheckOutcome, type InvalidConfig } from "../core/check-report.js";
+import { DEFAULT_CONFIG } from "../core/config.js";
+import { evaluatePolicy, hotfixReasons, parseIssueLinks, ruleTitle, withLimits, type CheckFinding, type IssueLink, type TestRun } from "../core/policy.js";
 import { parseIssueMarker } from "../core/render.js";
-import { configFromText } from "./config.js";
-import { createCheckRun, createGitHub, listPullRequestFiles, readConfigAndIssues, upsertComment, type Annotation, type GitHub, type Repo } from "./github.js";
-import { readCheckInputs } from "./inputs.js";
-import { runTestCommand } from "./test-command.js";
+import { runTestCommand } from "../local/test-command.js";
+import { loadCheckConfig } from "./config.js";
+import { createCheckRun, createGitHub, describeGitHubError, isRateLimit, listPullRequestFiles, readConfigAndIssues, upsertComment, type Annotation, type GitHub, type Repo } from "./github.js";
+import { readCheckInputs, type CheckInputs } from "./inputs.js";
+
+const Repository = z.object({ full_name: z.string() });
 
 /** The fields of a `pull_request` / `pull_request_target` payload the check reads. */
 const PullRequestEvent = z.object({
+  action: z.string().optional(),
   pull_request: z.object({
     number: z.number().int(),
     body: z.string().nullable().default(null),
     changed_files: z.number().int().optional(),
     labels: z.array(z.object({ name: z.string() })).default([]),
-    head: z.object({ ref: z.string(), sha: z.string() }),
-    base: z.object({ ref: z.string(), sha: z.string() }),
+    // A fork deleted after the PR was opened leaves `head.repo` null.
+    head: z.object({ ref: z.string(), sha: z.string(), repo: Repository.nullable().optional() }),
+    base: z.object({ ref: z.string(), sha: z.string(), repo: Repository.optional() }),
   }),
   repository: z.object({ name: z.string(), owner: z.object({ login: z.string() }) }),
 });
@@ -32,7 +37,16 @@ function readEvent(): { name: string; payload: unknown } {
   return { name, payload: JSON.parse(readFileSync(path, "utf8")) };
 }
 
-function setOutputs(values: { isHotfix: boolean; verdict: string; files: number; lines: number; violations: PolicyMessage[] }): void {
+/** The repository a PR's code comes from when it is not the base repository (a fork, or a deleted one); null for a branch of this repository. */
+function foreignHead(event: PullRequestEvent, repo: Repo): string | null {
+  const base = event.pull_request.base.repo?.full_name ?? `${repo.owner}/${repo.repo}`;
+  const head = event.pull_request.head.repo;
+  if (head === undefined) return null;
+  if (head === null) return "a deleted repository";
+  return head.full_name.toLowerCase() === base.toLowerCase() ? null : head.full_name;
+}
+
+function setOutputs(values: { isHotfix: boolean; verdict: string; files: number; lines: number; violations: CheckFinding[] }): void {
   core.setOutput("is-hotfix", values.isHotfix);
   core.setOutput("verdict", values.verdict);
   core.setOutput("files", values.files);
@@ -42,45 +56,141 @@ function setOutputs(values: { isHotfix: boolean; verdict: string; files: number;
 
 const ANNOTATION_LEVEL = { fail: "failure", warn: "warning", message: "notice" } as const;
 
-function annotations(messages: PolicyMessage[]): Annotation[] {
-  return messages.flatMap((m) =>
+function annotations(findings: CheckFinding[]): Annotation[] {
+  return findings.flatMap((m) =>
     m.file
-      ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.reason }]
+      ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.message }]
       : [],
   );
 }
 
-/** GitHub refuses writes to a fork PR's read-only token: say so and keep the step's own verdict. */
-async function bestEffort(what: string, write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    const status = error && typeof error === "object" && "status" in error ? ` (HTTP ${String(error.status)})` : "";
-    core.warning(`Could not ${what}${status}: ${error instanceof Error ? error.message : String(error)}. The token needs checks: write and pull-requests: write.`);
-  }
+interface Run {
+  github: GitHub;
+  repo: Repo;
+  event: PullRequestEvent;
+  eventName: string;
+  inputs: CheckInputs;
+  /** Where the PR's code comes from when that is another repository. */
+  foreign: string | null;
 }
 
-async function report(github: GitHub, repo: Repo, event: PullRequestEvent, outcome: CheckOutcome, comment: boolean): Promise<void> {
-  const rendered = renderCheckReport(outcome);
-  const conclusion = !outcome.hotfix ? "neutral" : outcome.result.verdict === "fail" ? "failure" : "success";
-  await bestEffort("create the check run", () =>
+/**
+ * The check run, the sticky comment and the job summary. A write GitHub refuses is never dropped
+ * in silence: a fork's read-only token is said to be one (the job summary and the step's status
+ * carry the verdict), anything else fails the step, so a required check cannot wait forever.
+ */
+async function report(run: Run, outcome: CheckOutcome): Promise<void> {
+  const { github, repo, event, inputs } = run;
+  const failures: string[] = [];
+  let readOnly = false;
+  const write = async <T>(what: string, request: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await request();
+    } catch (error) {
+      const status = error && typeof error === "object" && "status" in error ? error.status : undefined;
+      if (status === 403 && !isRateLimit(error) && run.foreign && run.eventName === "pull_request") {
+        readOnly = true;
+        return null;
+      }
+      const permissions = status === 403 && !isRateLimit(error) ? " The token needs `checks: write` and `pull-requests: write` (`permissions:` in the workflow)." : "";
+      failures.push(`Could not ${what}: ${describeGitHubError(github, error)}.${permissions}`);
+      return null;
+    }
+  };
+
+  let shown = outcome;
+  if (outcome.kind === "not-hotfix" && inputs.comment && event.action !== "opened") {
+    // Only a PR that had a verdict has a sticky comment (never one just opened): it now says the verdict no longer holds.
+    const stale = renderCheckReport({ ...outcome, wasHotfix: true });
+    const edited = await write("edit the PR comment", () =>
+      upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: stale.comment, createIfMissing: false }),
+    );
+    if (edited) shown = { ...outcome, wasHotfix: true };
+  }
+  const rendered = renderCheckReport(shown);
+  await write("create the check run", () =>
     createCheckRun(github, {
       repo,
       name: CHECK_NAME,
       headSha: event.pull_request.head.sha,
-      conclusion,
+      conclusion: checkConclusion(shown),
       output: { title: rendered.title, summary: rendered.summary, text: rendered.text },
-      annotations: outcome.hotfix ? annotations(outcome.result.messages) : [],
+      annotations: shown.kind === "checked" ? annotations(shown.result.findings) : [],
     }),
   );
-  // Non-hotfix PRs get no comment: the check run says enough and most PRs are not hotfixes.
-  if (comment && outcome.hotfix) {
-    await bestEffort("write the PR comment", () =>
-      upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }),
-    );
+  // Non-hotfix PRs get no new comment: the check run says enough and most PRs are not hotfixes.
+  if (inputs.comment && shown.kind !== "not-hotfix") {
+    await write("write the PR comment", () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }));
   }
+  const readOnlyNote = readOnly
+    ? `This PR comes from ${run.foreign}: GitHub gives a fork's \`pull_request\` workflow a read-only token, so there is no check run or comment; the verdict is here and in the step's status.`
+    : "";
+  if (readOnly) core.notice(readOnlyNote);
+  core.info(`${CHECK_NAME}: ${checkVerdictOutput(shown)}: ${rendered.title}`);
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(`## ${CHECK_NAME}\n\n${rendered.summary}\n${rendered.text ? `\n${rendered.text}\n` : ""}`).write();
+    const parts = [`## ${CHECK_NAME}`, rendered.summary, rendered.text, readOnlyNote, ...failures.map((f) => `**${f}**`)].filter(Boolean);
+    await core.summary.addRaw(`${parts.join("\n\n")}\n`).write();
+  }
+  if (failures.length > 0) core.setFailed(failures.join("\n"));
+}
+
+/** Running the PR's own code with a write token and secrets is the "pwn request": never on pull_request_target for a foreign head. */
+async function testRunFor(run: Run): Promise<TestRun | undefined> {
+  const command = run.inputs.testCommand;
+  if (!command) return undefined;
+  if (run.eventName === "pull_request_target" && run.foreign) {
+    const refused = `on \`pull_request_target\` the job holds a write token and secrets, and this PR's code comes from ${run.foreign}; run the check on \`pull_request\` to test PRs from forks`;
+    core.warning(`test-command was not run: ${refused}.`);
+    return { command, exitCode: null, timedOut: false, outputTail: "", refused };
+  }
+  return runTestCommand(command, process.env.GITHUB_WORKSPACE ?? process.cwd(), run.inputs.testTimeoutMs);
+}
+
+async function check(run: Run): Promise<void> {
+  const { github, repo, event, inputs } = run;
+  const pr = event.pull_request;
+  const refs = parseIssueLinks(pr.body ?? "", repo);
+  const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
+  const loaded = await loadCheckConfig(github, { ...repo, path: inputs.configPath, ref: pr.base.sha }, { own: read.configText, org: read.orgConfigText });
+  // Which PRs are hotfixes is decided by the default branches and labels when the config cannot be read.
+  const config = withLimits(loaded.ok ? loaded.config : DEFAULT_CONFIG, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
+  const invalidConfig: InvalidConfig | undefined = loaded.ok ? undefined : { path: inputs.configPath, problems: loaded.problems };
+  const links: IssueLink[] = refs.map((ref, i) => {
+    const issue = read.issues[i];
+    return { ref, issue: issue ? { state: issue.state, marker: parseIssueMarker(issue.body) } : null };
+  });
+  const facts = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name), links };
+  const because = hotfixReasons(facts, config.hotfix);
+  for (const problem of invalidConfig?.problems ?? []) {
+    const annotate = because.length > 0 ? core.error : core.warning;
+    annotate(`${problem.key}: ${problem.message}`, {
+      title: `${problem.file ?? inputs.configPath} is not valid`,
+      ...(problem.file ? {} : { file: inputs.configPath }),
+      ...(problem.line === undefined ? {} : { startLine: problem.line, startColumn: problem.column ?? 1 }),
+    });
+  }
+
+  if (because.length === 0) {
+    setOutputs({ isHotfix: false, verdict: "skipped", files: 0, lines: 0, violations: [] });
+    await report(run, { kind: "not-hotfix", ...(invalidConfig ? { invalidConfig } : {}) });
+    return;
+  }
+  if (invalidConfig) {
+    setOutputs({ isHotfix: true, verdict: "fail", files: 0, lines: 0, violations: [] });
+    await report(run, { kind: "invalid-config", because, invalidConfig });
+    core.setFailed(`${inputs.configPath} is not valid, so the narrow-diff rules cannot be read:\n${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`);
+    return;
+  }
+
+  const files = await listPullRequestFiles(github, repo, pr.number);
+  const testRun = await testRunFor(run);
+  const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) }, config);
+  const violations = result.findings.filter((m) => m.level !== "message");
+  setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
+  await report(run, { kind: "checked", because, result, ...(testRun ? { testRun } : {}) });
+  if (result.verdict === "fail") {
+    const fails = violations.filter((m) => m.level === "fail");
+    core.setFailed(`Hotfix narrow-diff rules failed:\n${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
   }
 }
 
@@ -94,36 +204,12 @@ export async function runCheck(): Promise<void> {
   }
   const parsed = PullRequestEvent.safeParse(event.payload);
   if (!parsed.success) throw new Error(`The ${event.name} payload lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
-  const pr = parsed.data.pull_request;
   const repo = { owner: parsed.data.repository.owner.login, repo: parsed.data.repository.name };
   const github = createGitHub(inputs.token);
-
-  const refs = parseIssueLinks(pr.body ?? "", repo);
-  const { configText, issues } = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
-  const config = withLimits(configFromText(configText, inputs.configPath), { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
-  const links: IssueLink[] = refs.map((ref, i) => {
-    const issue = issues[i];
-    return { ref, issue: issue ? { state: issue.state, marker: parseIssueMarker(issue.body) } : null };
-  });
-  const facts = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name), links };
-  const because = hotfixReasons(facts, config.hotfix);
-  if (because.length === 0) {
-    core.info("Not a hotfix PR: no hotfix branch, label or linked hotfix issue.");
-    setOutputs({ isHotfix: false, verdict: "skipped", files: 0, lines: 0, violations: [] });
-    await report(github, repo, parsed.data, { hotfix: false }, inputs.comment);
-    return;
-  }
-
-  const files = await listPullRequestFiles(github, repo, pr.number);
-  const testRun = inputs.testCommand
-    ? await runTestCommand(inputs.testCommand, process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.testTimeoutMs)
-    : undefined;
-  const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) }, config);
-  const violations = result.messages.filter((m) => m.level !== "message");
-  setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
-  await report(github, repo, parsed.data, { hotfix: true, because, result, ...(testRun ? { testRun } : {}) }, inputs.comment);
-  if (result.verdict === "fail") {
-    const fails = violations.filter((m) => m.level === "fail");
-    core.setFailed(`Hotfix narrow-diff rules failed:\n${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.reason}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
+  const run: Run = { github, repo, event: parsed.data, eventName: event.name, inputs, foreign: foreignHead(parsed.data, repo) };
+  try {
+    await check(run);
+  } catch (error) {
+    throw new Error(describeGitHubError(github, error));
   }
 }

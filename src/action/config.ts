@@ -1,37 +1,30 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, parseConfigText, type HotfixConfig } from "../core/config.js";
-import { readRepoFile, type GitHub, type Repo } from "./github.js";
+import { invalidConfig, parseConfigSources, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { configSources } from "../github/repo-config.js";
+import { readRepoFile, type RepoPath } from "../github/repo-file.js";
+import { ConfigError, configFromSources, readLocalFile } from "../local/config-file.js";
+import type { GitHub, Repo } from "./github.js";
 
-/** `.github/hotfix.yml` for the Action: absent means defaults, invalid stops the step with every error. */
+/**
+ * `.github/hotfix.yml` for the Action, read as Probot apps read it: the repository's file, else its
+ * organisation's `.github` repository's, each followed through `_extends`.
+ */
 
-export class ConfigError extends Error {}
-
-export function configFromText(text: string | null, path: string): HotfixConfig {
-  if (text === null) return DEFAULT_CONFIG;
-  const result = parseConfigText(text);
-  if (!result.ok) throw new ConfigError(`${path} is not valid:\n${result.errors.map((e) => `  - ${e}`).join("\n")}`);
-  return result.config;
-}
-
-async function readWorkspaceFile(workspace: string, path: string): Promise<string | null> {
-  try {
-    return await readFile(join(workspace, path), "utf8");
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error && error.code === "ENOENT") return null;
-    throw error;
-  }
+/** The check's config: the files the first GraphQL read brought, extended through the contents API when they say so. */
+export async function loadCheckConfig(github: GitHub, at: RepoPath, known: { own: string | null; org: string | null }): Promise<ConfigResult> {
+  const found = await configSources((file) => readRepoFile(github, file), at, known);
+  if (found.extendsProblem) return invalidConfig([{ key: "_extends", message: found.extendsProblem }]);
+  return parseConfigSources(found.sources);
 }
 
 /**
  * The config from the checked-out workspace when it has one, else from the repository at `ref`
- * through the API (a job that did not run actions/checkout).
+ * through the API (a job that did not run actions/checkout). Invalid stops the step with every error.
  */
-export async function loadConfig(
-  github: GitHub,
-  args: { repo: Repo; path: string; ref?: string; workspace?: string },
-): Promise<HotfixConfig> {
-  const local = args.workspace ? await readWorkspaceFile(args.workspace, args.path) : null;
-  const text = local ?? (await readRepoFile(github, { repo: args.repo, path: args.path, ...(args.ref ? { ref: args.ref } : {}) }));
-  return configFromText(text, args.path);
+export async function loadConfig(github: GitHub, args: { repo: Repo; path: string; ref?: string; workspace?: string }): Promise<HotfixConfig> {
+  const local = args.workspace ? await readLocalFile(join(args.workspace, args.path)) : null;
+  const at = { ...args.repo, path: args.path, ...(args.ref ? { ref: args.ref } : {}) };
+  const found = await configSources((file) => readRepoFile(github, file), at, local === null ? {} : { own: local });
+  if (found.extendsProblem) throw new ConfigError(`${args.path} is not valid: ${found.extendsProblem}`);
+  return configFromSources(found.sources, args.path);
 }

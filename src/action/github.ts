@@ -1,11 +1,15 @@
+import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
+import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
+import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
-import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/policy.js";
+import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
 /**
- * The Action's GitHub reads and writes. One run makes a few dozen calls at most, far
- * below any rate limit, so only transient failures (5xx, resets) are retried.
+ * The Action's GitHub reads and writes. Transient failures (5xx, resets) are retried by
+ * plugin-retry; rate limits (403/429 secondary limits with `retry-after`, primary limits until
+ * `x-ratelimit-reset`) by plugin-throttling, which also spaces writes as GitHub asks.
  */
 
 export type GitHub = ReturnType<typeof getOctokit>;
@@ -15,10 +19,64 @@ export interface Repo {
   repo: string;
 }
 
+/** Retries of one request after a rate limit; a required check that waits beats one that never reports. */
+const RATE_LIMIT_RETRIES = 4;
+/** The most one run waits for rate limits in all, well inside a job's time. */
+const RATE_LIMIT_BUDGET_SECONDS = 15 * 60;
+
+interface RateLimitWaits {
+  count: number;
+  seconds: number;
+}
+const waits = new WeakMap<object, RateLimitWaits>();
+
+/** How often and how long this client waited for GitHub's rate limits. */
+export function rateLimitWaits(github: object): RateLimitWaits {
+  return waits.get(github) ?? { count: 0, seconds: 0 };
+}
+
 export function createGitHub(token: string): GitHub {
   // Read at call time: @actions/github's own default is fixed when the module loads.
   const baseUrl = process.env.GITHUB_API_URL || "https://api.github.com";
-  return getOctokit(token, { baseUrl, retry: { retries: 2 } }, retry);
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, octokit: object, retryCount: number): boolean => {
+      const spent = rateLimitWaits(octokit);
+      const request = `${options.method ?? "GET"} ${options.url ?? ""}`;
+      if (retryCount >= RATE_LIMIT_RETRIES || spent.seconds + retryAfter > RATE_LIMIT_BUDGET_SECONDS) {
+        core.warning(`GitHub rate limited ${request} (${kind}) and asks to wait ${retryAfter} s more; giving up after waiting ${spent.seconds} s in all.`);
+        return false;
+      }
+      waits.set(octokit, { count: spent.count + 1, seconds: spent.seconds + retryAfter });
+      core.warning(`GitHub rate limited ${request} (${kind}): waiting ${retryAfter} s as it asks, then retrying.`);
+      return true;
+    };
+  return getOctokit(
+    token,
+    {
+      baseUrl,
+      retry: { retries: 2 },
+      throttle: { onSecondaryRateLimit: onLimit("secondary rate limit"), onRateLimit: onLimit("rate limit exhausted") },
+    },
+    throttling,
+    retry,
+  );
+}
+
+/** GitHub refused because of a rate limit: the secondary limit's message, or no requests left. */
+export function isRateLimit(error: unknown): error is RequestError {
+  if (!(error instanceof RequestError) || (error.status !== 403 && error.status !== 429)) return false;
+  return /rate limit/i.test(error.message) || error.response?.headers["x-ratelimit-remaining"] === "0";
+}
+
+/** A GitHub failure in words for people: "rate limited" with how long the run waited when that is the cause. */
+export function describeGitHubError(github: object, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (isRateLimit(error)) {
+    const spent = rateLimitWaits(github);
+    return `GitHub rate limited this run (HTTP ${error.status}: ${message}); it waited ${spent.seconds} s over ${spent.count} retries and GitHub still refused`;
+  }
+  return error instanceof RequestError ? `GitHub answered HTTP ${error.status}: ${message}` : message;
 }
 
 const PullRequestFile = z.object({
@@ -65,15 +123,21 @@ export interface LinkedIssueBody {
 }
 
 /**
- * The config file at the PR's base commit and the bodies of the issues the PR links, in one
- * GraphQL read. The base commit's config is the one that counts: a PR cannot loosen its own rules.
+ * The config file at the PR's base commit, the organisation's default (its `.github` repository,
+ * used when the repository has none) and the bodies of the issues the PR links, in one GraphQL
+ * read. The base commit's config is the one that counts: a PR cannot loosen its own rules.
  */
 export async function readConfigAndIssues(
   github: GitHub,
   args: { repo: Repo; baseSha: string; configPath: string; links: IssueRef[] },
-): Promise<{ configText: string | null; issues: (LinkedIssueBody | null)[] }> {
-  const vars: Record<string, string | number> = { owner: args.repo.owner, name: args.repo.repo, expression: `${args.baseSha}:${args.configPath}` };
-  const decls = ["$owner: String!", "$name: String!", "$expression: String!"];
+): Promise<{ configText: string | null; orgConfigText: string | null; issues: (LinkedIssueBody | null)[] }> {
+  const vars: Record<string, string | number> = {
+    owner: args.repo.owner,
+    name: args.repo.repo,
+    expression: `${args.baseSha}:${args.configPath}`,
+    orgExpression: `HEAD:${args.configPath}`,
+  };
+  const decls = ["$owner: String!", "$name: String!", "$expression: String!", "$orgExpression: String!"];
   const fields = args.links.map((ref, i) => {
     vars[`o${i}`] = ref.owner;
     vars[`n${i}`] = ref.repo;
@@ -83,23 +147,24 @@ export async function readConfigAndIssues(
   });
   const query = `query(${decls.join(", ")}) {
   base: repository(owner: $owner, name: $name) { config: object(expression: $expression) { ... on Blob { text } } }
+  org: repository(owner: $owner, name: ".github") { config: object(expression: $orgExpression) { ... on Blob { text } } }
   ${fields.join("\n  ")}
 }`;
   let data: unknown;
   try {
     data = await github.graphql(query, vars);
   } catch (error) {
-    // A link to a pull request or an unknown issue is a field error; the rest of the answer still holds.
+    // A link to a pull request or an unknown issue, or no `.github` repository, is a field error; the rest of the answer still holds.
     if (error && typeof error === "object" && "data" in error && error.data) data = error.data;
     else throw error;
   }
   const answer = z.record(z.string(), z.unknown().nullable()).parse(data);
-  const base = z.object({ config: Blob.optional() }).nullable().parse(answer.base ?? null);
+  const configOf = (key: string) => z.object({ config: Blob.optional() }).nullable().parse(answer[key] ?? null)?.config?.text ?? null;
   const issues = args.links.map((ref, i) => {
     const found = z.object({ issue: Issue.optional() }).nullable().parse(answer[`r${i}`] ?? null)?.issue;
     return found ? { ref, state: found.state === "OPEN" ? ("open" as const) : ("closed" as const), body: found.body } : null;
   });
-  return { configText: base?.config?.text ?? null, issues };
+  return { configText: configOf("base"), orgConfigText: configOf("org"), issues };
 }
 
 export interface Annotation {
@@ -142,29 +207,45 @@ export async function createCheckRun(
   return data.id;
 }
 
-/** Edits the PR comment carrying `marker`, or creates it: one sticky comment however often the check runs. */
-export async function upsertComment(github: GitHub, args: { repo: Repo; issueNumber: number; marker: string; body: string }): Promise<{ id: number; created: boolean }> {
-  const pages = github.paginate.iterator(github.rest.issues.listComments, { ...args.repo, issue_number: args.issueNumber, per_page: 100 });
-  for await (const page of pages) {
-    const existing = page.data.find((c) => c.body?.includes(args.marker));
-    if (existing) {
-      await github.rest.issues.updateComment({ ...args.repo, comment_id: existing.id, body: args.body });
-      return { id: existing.id, created: false };
-    }
+/** The login GitHub's REST API shows for a token's comments; GraphQL names bots without the `[bot]` suffix. */
+const sameLogin = (a: string, b: string) => a.replace(/\[bot\]$/i, "").toLowerCase() === b.replace(/\[bot\]$/i, "").toLowerCase();
+
+/** The workflow token's identity when GitHub will not say (it is `github-actions[bot]` for `${{ github.token }}`). */
+const ACTIONS_LOGIN = "github-actions[bot]";
+
+const whoAmI = new WeakMap<object, Promise<string>>();
+
+/** Who this token writes as: GraphQL's viewer, asked once per client. */
+function ownLogin(github: GitHub): Promise<string> {
+  let login = whoAmI.get(github);
+  if (!login) {
+    login = github
+      .graphql<{ viewer: { login: string } }>("query { viewer { login } }")
+      .then((data) => z.object({ viewer: z.object({ login: z.string().min(1) }) }).parse(data).viewer.login)
+      .catch(() => ACTIONS_LOGIN);
+    whoAmI.set(github, login);
   }
-  const { data } = await github.rest.issues.createComment({ ...args.repo, issue_number: args.issueNumber, body: args.body });
-  return { id: data.id, created: true };
+  return login;
 }
 
-const Contents = z.object({ type: z.literal("file"), content: z.string(), encoding: z.literal("base64") });
-
-/** A file's text at `ref` through the contents API; null when the file does not exist there. */
-export async function readRepoFile(github: GitHub, args: { repo: Repo; path: string; ref?: string }): Promise<string | null> {
-  try {
-    const { data } = await github.rest.repos.getContent({ ...args.repo, path: args.path, ...(args.ref ? { ref: args.ref } : {}) });
-    return Buffer.from(Contents.parse(data).content, "base64").toString("utf8");
-  } catch (error) {
-    if (error && typeof error === "object" && "status" in error && error.status === 404) return null;
-    throw error;
+/**
+ * Edits the PR comment carrying `marker`, or creates it: one sticky comment however often the check runs.
+ * Only a comment this token wrote counts: someone quoting the marker in their own comment is never edited.
+ */
+export async function upsertComment(
+  github: GitHub,
+  args: { repo: Repo; issueNumber: number; marker: string; body: string; createIfMissing?: boolean },
+): Promise<{ id: number; created: boolean } | null> {
+  const pages = github.paginate.iterator(github.rest.issues.listComments, { ...args.repo, issue_number: args.issueNumber, per_page: 100 });
+  for await (const page of pages) {
+    for (const comment of page.data) {
+      if (!comment.body?.includes(args.marker) || !comment.user || !sameLogin(comment.user.login, await ownLogin(github))) continue;
+      if (comment.body === args.body) return { id: comment.id, created: false };
+      await github.rest.issues.updateComment({ ...args.repo, comment_id: comment.id, body: args.body });
+      return { id: comment.id, created: false };
+    }
   }
+  if (args.createIfMissing === false) return null;
+  const { data } = await github.rest.issues.createComment({ ...args.repo, issue_number: args.issueNumber, body: args.body });
+  return { id: data.id, created: true };
 }

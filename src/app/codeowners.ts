@@ -1,9 +1,11 @@
-import picomatch from "picomatch";
+import ignore from "ignore";
 
 /**
- * GitHub's CODEOWNERS: gitignore-style patterns, the last matching line wins, and a
- * line with no owners means the path has none. Only `@login` owners can be issue
- * assignees; teams (`@org/team`) and e-mail owners are dropped.
+ * GitHub's CODEOWNERS: gitignore patterns (matched by the `ignore` package, which implements
+ * git's rules), the last matching line wins, and a line with no owners means the path has none.
+ * Where GitHub's documented rules differ from gitignore, the pattern is adjusted: `docs/*` owns
+ * the files directly in `docs/` only, paths are case-sensitive, and `!` negation and `[ ]` ranges
+ * do not work. Only `@login` owners can be issue assignees; teams and e-mail owners are dropped.
  */
 
 /** Where GitHub looks for the file, in the order it looks. */
@@ -16,17 +18,16 @@ export interface CodeownersRule {
 }
 
 function matcherFor(pattern: string): (path: string) => boolean {
-  let glob = pattern;
-  const directoryOnly = glob.endsWith("/");
-  if (directoryOnly) glob = glob.slice(0, -1);
-  // A slash at the start or in the middle anchors the pattern at the repository root;
-  // without one it matches at any depth.
-  const anchored = glob.includes("/");
-  glob = glob.replace(/^\//, "");
-  if (!anchored) glob = `**/${glob}`;
-  // A pattern naming a directory owns everything under it.
-  const globs = directoryOnly ? [`${glob}/**`] : [glob, `${glob}/**`];
-  return picomatch(globs, { dot: true });
+  // `[` is a literal in CODEOWNERS; gitignore would read a character range.
+  const gitignore = pattern.replace(/\[/g, "\\[");
+  const patterns = [gitignore];
+  // gitignore lets `dir/*` match the directory `dir/sub` and so everything under it; GitHub does not.
+  if (/(^|\/)\*$/.test(gitignore) && gitignore !== "*") patterns.push(`!${gitignore}/`);
+  const matcher = ignore({ ignorecase: false }).add(patterns);
+  return (path) => {
+    const relative = path.replace(/^(?:\.\/|\/)+/, "");
+    return ignore.isPathValid(relative) && matcher.ignores(relative);
+  };
 }
 
 export function parseCodeowners(text: string): CodeownersRule[] {
@@ -35,8 +36,9 @@ export function parseCodeowners(text: string): CodeownersRule[] {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) continue;
     const [pattern, ...owners] = line.split(/\s+/);
-    if (!pattern) continue;
-    rules.push({ pattern, owners, matches: matcherFor(pattern.replace(/\\#/g, "#")) });
+    // GitHub skips a negated pattern as an error rather than un-owning the paths.
+    if (!pattern || pattern.startsWith("!")) continue;
+    rules.push({ pattern, owners, matches: matcherFor(pattern) });
   }
   return rules;
 }

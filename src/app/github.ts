@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { readRepoFile as readFile } from "../github/repo-file.js";
 
 /** How the App reaches GitHub: as itself (JWT) for installation look-ups, else as one installation. */
 export interface GitHubAccess {
@@ -19,13 +20,4 @@ export function statusOf(error: unknown): number | null {
 }
 
 /** Text of a file on the default branch, or null when it does not exist. */
-export async function readRepoFile(octokit: Octokit, repo: string, path: string): Promise<string | null> {
-  try {
-    const { data } = await octokit.rest.repos.getContent({ ...splitRepo(repo), path });
-    if (Array.isArray(data) || data.type !== "file" || typeof data.content !== "string") return null;
-    return Buffer.from(data.content, "base64").toString("utf8");
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
-  }
-}
+export const readRepoFile = (octokit: Octokit, repo: string, path: string): Promise<string | null> => readFile(octokit, { ...splitRepo(repo), path });

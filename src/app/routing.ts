@@ -1,9 +1,10 @@
 import type { Logger } from "probot";
-import { parseDocument } from "yaml";
-import { parseConfig, parseConfigText, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { parseConfig, parseConfigText, storedConfigValue, type ConfigResult, type HotfixConfig } from "../core/config.js";
 import type { ProviderName } from "../core/crash.js";
 import type { RepoSettings, Store } from "../store/store.js";
-import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { configSources } from "../github/repo-config.js";
+import { readRepoFile } from "../github/repo-file.js";
+import { splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
 
 /**
  * Which repositories take an alert. Repository settings (installation and `.github/hotfix.yml`)
@@ -128,13 +129,17 @@ export class RepoRouter {
     return parsed?.ok ? parsed.config : null;
   }
 
-  /** Re-reads `.github/hotfix.yml` and caches it (installation and push events). */
+  /**
+   * Re-reads `.github/hotfix.yml` as Probot's `context.config` does (the organisation's `.github`
+   * repository when the repository has none, `_extends` followed) and caches it (installation and push events).
+   */
   async refresh(fullName: string, installationId: number, octokit: Octokit): Promise<RepoSettings> {
-    const text = await readRepoFile(octokit, fullName, CONFIG_PATH);
+    const found = await configSources((at) => readRepoFile(octokit, at), { ...splitRepo(fullName), path: CONFIG_PATH });
+    if (found.extendsProblem) this.log.warn({ repo: fullName }, `${CONFIG_PATH}: ${found.extendsProblem}; using the files read before it`);
     const settings: RepoSettings = {
       repo: repoKey(fullName),
       installationId,
-      config: text === null ? null : configValue(text),
+      config: found.sources.length === 0 ? null : storedConfigValue(found.sources),
       fetchedAt: this.now().toISOString(),
     };
     await this.store.putRepoSettings(settings);
@@ -169,12 +174,4 @@ export class RepoRouter {
     }
     return this.refresh(repo, installationId, await this.github.asInstallation(installationId));
   }
-}
-
-/** YAML that parses is cached as its JSON value; text that does not is cached as is, so the errors can be reported. */
-function configValue(text: string): unknown {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return text;
-  // An empty file is a valid config with every default.
-  return doc.toJS() ?? {};
 }

@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { renderCheckReport } from "../core/check-report.js";
-import { parseConfigText, DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
+import type { HotfixConfig } from "../core/config.js";
 import { evaluatePolicy, firstChangedLine, hotfixReasons, parseIssueLinks, withLimits, type ChangedFile } from "../core/policy.js";
-import { runTestCommand } from "../action/test-command.js";
+import { configFromSources, readLocalFile } from "../local/config-file.js";
+import { runTestCommand } from "../local/test-command.js";
 
 /**
  * `hotfix-loop check --base main`: the Action's narrow-diff rules on the local branch, from
@@ -65,16 +65,8 @@ export async function changedFiles(cwd: string, from: string, to: string): Promi
 }
 
 async function readConfig(path: string): Promise<HotfixConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error && error.code === "ENOENT") return DEFAULT_CONFIG;
-    throw error;
-  }
-  const result = parseConfigText(text);
-  if (!result.ok) throw new Error(`${path} is not valid:\n${result.errors.map((e) => `  - ${e}`).join("\n")}`);
-  return result.config;
+  const text = await readLocalFile(path);
+  return configFromSources(text === null ? [] : [{ name: path, text }], path);
 }
 
 function limit(flag: string, value: string | undefined): number | undefined {
@@ -153,7 +145,7 @@ export async function run(args: string[]): Promise<number> {
   const result = evaluatePolicy({ ...facts, ...(testRun ? { testRun } : {}) }, config);
   const because = hotfixReasons(facts, config.hotfix);
   const report = renderCheckReport({
-    hotfix: true,
+    kind: "checked",
     because: because.length ? because : [`checked locally against \`${values.base}\``],
     result,
     ...(testRun ? { testRun } : {}),

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { configJsonSchema, parseConfigText } from "../core/config.js";
+import { readLocalFile } from "../local/config-file.js";
 
 /**
  * `hotfix-loop config check [file]`: validates `.github/hotfix.yml` with the same schema the
@@ -14,12 +14,15 @@ const USAGE = `usage: hotfix-loop config check [file]   (default .github/hotfix.
 const DEFAULT_PATH = ".github/hotfix.yml";
 
 async function check(file: string): Promise<number> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await readFile(file, "utf8");
+    text = await readLocalFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    console.error(`${file}: cannot read it (${reason})`);
+    console.error(`${file}: cannot read it (${(error as Error).message})`);
+    return 1;
+  }
+  if (text === null) {
+    console.error(`${file}: cannot read it (no such file)`);
     return 1;
   }
   const result = parseConfigText(text);

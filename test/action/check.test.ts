@@ -10,6 +10,10 @@ const ISSUE_BODY = `## TypeError in total\n\n${hotfixMarker(["src/checkout/cart.
 
 let env: ActionEnv;
 
+/** Authors of comments as GitHub's REST API shows them. */
+const USER = { login: "octocat", type: "User" };
+const ACTIONS_BOT = { login: "github-actions[bot]", type: "Bot" };
+
 function start(eventFile: string, inputs: Record<string, string> = {}, adjust: (payload: any) => void = () => {}) {
   const payload = fixture(eventFile);
   adjust(payload);
@@ -25,16 +29,18 @@ interface Recorded {
 }
 
 /** The API a hotfix PR run talks to; every call is recorded in order. */
-function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "CLOSED"; body: string } | null; files?: unknown[]; existingComment?: { id: number; body: string } }): Recorded {
+function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "CLOSED"; body: string } | null; files?: unknown[]; existingComment?: { id: number; body: string; user: { login: string; type: string } } }): Recorded {
   const rec: Recorded = { graphql: [], checkRuns: [], checkRunUpdates: [], comments: [], calls: [] };
   const scope = nock(API);
   // nock 15 hands listeners and reply functions a Fetch API Request.
   scope.on("request", (req: Request) => rec.calls.push(`${req.method} ${new URL(req.url).pathname}`));
   scope
     .post("/graphql")
+    .times(2)
     .reply(200, async (req: Request) => {
       const body = (await req.json()) as any;
       rec.graphql.push(body);
+      if (body.query.includes("viewer")) return { data: { viewer: { login: "github-actions" } } };
       const data: Record<string, unknown> = { base: { config: opts.configText == null ? null : { text: opts.configText } } };
       if ("i0" in body.variables) data.r0 = { issue: opts.issue ?? null };
       return { data };
@@ -44,7 +50,7 @@ function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "C
     rec.checkRuns.push(await req.json());
     return { id: 4 };
   });
-  scope.get(`${REPO}/issues/2/comments`).query({ per_page: "100" }).optionally().reply(200, opts.existingComment ? [{ id: 1, body: "LGTM" }, opts.existingComment] : [{ id: 1, body: "LGTM" }]);
+  scope.get(`${REPO}/issues/2/comments`).query({ per_page: "100" }).optionally().reply(200, opts.existingComment ? [{ id: 1, body: "LGTM", user: USER }, opts.existingComment] : [{ id: 1, body: "LGTM", user: USER }]);
   scope.post(`${REPO}/issues/2/comments`).optionally().reply(201, async (req: Request) => {
     const body = (await req.json()) as any;
     rec.comments.push({ method: "POST", body: body.body });
@@ -60,7 +66,7 @@ function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "C
 
 
 const failed = captureActionRuns();
-const violations = () => JSON.parse(env.outputs().violations ?? "[]") as { level: string; rule: string; reason: string; file?: string; line?: number }[];
+const violations = () => JSON.parse(env.outputs().violations ?? "[]") as { level: string; rule: string; message: string; file?: string; line?: number }[];
 
 describe("runCheck through run()", () => {
   it("passes a narrow hotfix PR with a regression test and a linked hotfix issue, with the exact API calls", async () => {
@@ -122,7 +128,7 @@ describe("runCheck through run()", () => {
     const files = [...NARROW_FILES, prFile("src/a.ts"), prFile("src/b.ts"), prFile("package-lock.json")];
     github({ configText: "rules:\n  maxFiles:\n    limit: 50\n  dependencies:\n    enabled: false\n", issue: { state: "OPEN", body: ISSUE_BODY }, files });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "maxFiles", reason: "4 files changed; a hotfix changes at most 3" }]);
+    expect(violations()).toEqual([{ level: "fail", rule: "maxFiles", message: "4 files changed; a hotfix changes at most 3" }]);
     expect(env.outputs().files).toBe("4");
     expect(env.outputs().verdict).toBe("fail");
     expect(failed()).toContain("max files: 4 files changed");
@@ -136,8 +142,8 @@ describe("runCheck through run()", () => {
     const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: [...NARROW_FILES, migration, lockfile] });
     await run();
     expect(violations()).toEqual([
-      { level: "fail", rule: "forbiddenPaths", reason: "`db/migrations/20240101_add_price.sql` is a path a hotfix must not change", file: "db/migrations/20240101_add_price.sql", line: 1 },
-      { level: "fail", rule: "dependencies", reason: "dependency manifest or lockfile `package-lock.json` modified; ship dependency changes outside the hotfix", file: "package-lock.json", line: 122 },
+      { level: "fail", rule: "forbiddenPaths", message: "`db/migrations/20240101_add_price.sql` is a path a hotfix must not change", file: "db/migrations/20240101_add_price.sql", line: 1 },
+      { level: "fail", rule: "dependencies", message: "dependency manifest or lockfile `package-lock.json` modified; ship dependency changes outside the hotfix", file: "package-lock.json", line: 122 },
     ]);
     // The lockfile is left out of the counts (an ignore glob) but still breaks the dependency rule.
     expect(env.outputs().files).toBe("3");
@@ -152,7 +158,7 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json");
     github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: [prFile("src/checkout/cart.ts")] });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "regressionTest", reason: "no regression test added or changed: add a test that reproduces the crash" }]);
+    expect(violations()).toEqual([{ level: "fail", rule: "regressionTest", message: "no regression test added or changed: add a test that reproduces the crash" }]);
   });
 
   it("fails a labelled hotfix PR that links no hotfix issue, without looking any issue up", async () => {
@@ -160,7 +166,7 @@ describe("runCheck through run()", () => {
     const rec = github({ files: NARROW_FILES });
     await run();
     expect(rec.graphql[0]?.variables).not.toHaveProperty("i0");
-    expect(violations()).toEqual([{ level: "fail", rule: "linkedIssue", reason: "links no hotfix issue: add `Fixes #N` naming the crash's issue to the PR description" }]);
+    expect(violations()).toEqual([{ level: "fail", rule: "linkedIssue", message: "links no hotfix issue: add `Fixes #N` naming the crash's issue to the PR description" }]);
     expect(rec.comments[0]?.body).toContain("label `hotfix`");
   });
 
@@ -168,7 +174,7 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json");
     github({ issue: { state: "OPEN", body: "Please fix the cart" }, files: NARROW_FILES });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "linkedIssue", reason: "links no open hotfix issue: #1 is not a hotfix issue (no hotfix-loop marker)" }]);
+    expect(violations()).toEqual([{ level: "fail", rule: "linkedIssue", message: "links no open hotfix issue: #1 is not a hotfix issue (no hotfix-loop marker)" }]);
   });
 
   it("warns, without failing the step, when the change touches none of the crash's stack files", async () => {
@@ -177,7 +183,7 @@ describe("runCheck through run()", () => {
     github({ issue: { state: "OPEN", body: ISSUE_BODY }, files });
     await run();
     expect(violations()).toEqual([
-      { level: "warn", rule: "touchesStack", reason: "the fix may miss the crash: it changes none of the crash's in-app stack files (`src/checkout/cart.ts`, `src/checkout/index.ts`)" },
+      { level: "warn", rule: "touchesStack", message: "the fix may miss the crash: it changes none of the crash's in-app stack files (`src/checkout/cart.ts`, `src/checkout/index.ts`)" },
     ]);
     expect(env.outputs().verdict).toBe("warn");
     expect(failed()).toBe("");
@@ -186,7 +192,7 @@ describe("runCheck through run()", () => {
 
   it("edits the sticky comment on a rerun instead of adding a second", async () => {
     start("pull_request.opened.hotfix-branch.json");
-    const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES, existingComment: { id: 55, body: "<!-- hotfix-loop:check -->\nold verdict" } });
+    const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES, existingComment: { id: 55, body: "<!-- hotfix-loop:check -->\nold verdict", user: ACTIONS_BOT } });
     await run();
     expect(rec.comments).toEqual([{ method: "PATCH", id: 55, body: expect.stringContaining("Narrow hotfix: 2 files, 16 lines changed") }]);
     expect(rec.calls).not.toContain(`POST ${REPO}/issues/2/comments`);
@@ -213,7 +219,7 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json", { "test-command": "echo 'cart.test.ts: expected 0, got NaN'; exit 3" });
     const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "testCommand", reason: "`echo 'cart.test.ts: expected 0, got NaN'; exit 3` failed with exit code 3" }]);
+    expect(violations()).toEqual([{ level: "fail", rule: "testCommand", message: "`echo 'cart.test.ts: expected 0, got NaN'; exit 3` failed with exit code 3" }]);
     expect(rec.checkRuns[0].output.text).toContain("cart.test.ts: expected 0, got NaN");
     expect(rec.comments[0]?.body).toContain("cart.test.ts: expected 0, got NaN");
   });
@@ -242,7 +248,7 @@ describe("runCheck through run()", () => {
     expect(pages).toBe(30);
     expect(reads).toHaveLength(31);
     expect(rec.calls).toEqual(["POST /graphql", ...reads.slice(1), `POST ${REPO}/check-runs`, `GET ${REPO}/issues/2/comments`, `POST ${REPO}/issues/2/comments`]);
-    expect(violations()[0]).toEqual({ level: "fail", rule: "maxFiles", reason: "3412 files changed (GitHub lists only the first 3,000); a hotfix changes at most 10" });
+    expect(violations()[0]).toEqual({ level: "fail", rule: "maxFiles", message: "3412 files changed (GitHub lists only the first 3,000); a hotfix changes at most 10" });
     expect(env.outputs().files).toBe("3412");
   });
 
@@ -259,8 +265,8 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json");
     github({ configText: "rules:\n  maxFiles:\n    limit: zero\n", issue: { state: "OPEN", body: ISSUE_BODY } });
     await run();
-    expect(failed()).toContain(".github/hotfix.yml is not valid:");
-    expect(failed()).toContain("rules.maxFiles.limit");
+    expect(failed()).toContain(".github/hotfix.yml is not valid");
+    expect(failed()).toContain('rules.maxFiles.limit: Invalid input: expected number, received string; found string \"zero\" (line 3, column 5)');
   });
 
   it("rejects an unknown mode by name", async () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixture, hotfixMarker, inputVariable, parseOutputFile, prFile } from "./harness.js";
-import { startPrApi, type PrApi } from "./pr-api-server.js";
+import { secondaryRateLimit, startPrApi, type PrApi } from "./pr-api-server.js";
 
 /** The committed bundle run as GitHub runs it: `node dist/index.js` with the runner's environment. */
 
@@ -37,7 +37,7 @@ function runDist(env: Record<string, string>): Promise<{ code: number | null; st
   });
 }
 
-function runnerEnv(payload: unknown, inputs: Record<string, string>) {
+function runnerEnv(payload: unknown, inputs: Record<string, string>, eventName = "pull_request") {
   const dir = mkdtempSync(join(tmpdir(), "hotfix-dist-"));
   dirs.push(dir);
   const files = { event: join(dir, "event.json"), output: join(dir, "output"), summary: join(dir, "summary.md") };
@@ -45,7 +45,7 @@ function runnerEnv(payload: unknown, inputs: Record<string, string>) {
   writeFileSync(files.output, "");
   writeFileSync(files.summary, "");
   const env = {
-    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: files.event,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
@@ -86,11 +86,12 @@ describe("dist/index.js", () => {
     expect(api.comments[0]?.body.startsWith("<!-- hotfix-loop:check -->")).toBe(true);
     expect(runner.summary()).toContain("forbidden paths");
 
-    // The same PR checked again: the comment is edited, not repeated.
+    // The same PR checked again: the comment is found again, not repeated; with the same verdict it is not even rewritten.
     const again = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
     await runDist(again.env);
     expect(api.comments).toHaveLength(1);
-    expect(api.calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/"))).toHaveLength(1);
+    expect(api.calls.filter((c) => c.method === "POST" && c.path.endsWith("/issues/2/comments"))).toHaveLength(1);
+    expect(api.calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/"))).toHaveLength(0);
   });
 
   it("fails the step naming a bad input", async () => {
@@ -100,5 +101,35 @@ describe("dist/index.js", () => {
     expect(code).toBe(1);
     expect(stdout).toContain('::error::Input "comment": expected true or false; got "maybe"');
     expect(api.calls).toEqual([]);
+  });
+
+  it("waits out GitHub's secondary rate limit on the check-run write instead of dropping the check", async () => {
+    const isCheckRun = (method: string, path: string) => method === "POST" && path.endsWith("/check-runs");
+    api = await startPrApi({
+      owner: "Codertocat",
+      repo: "Hello-World",
+      pullNumber: 2,
+      files: [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added" })],
+      issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
+      faults: [secondaryRateLimit(isCheckRun, 1, 1)],
+    });
+    const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toContain("GitHub rate limited POST /repos/{owner}/{repo}/check-runs (secondary rate limit): waiting 1 s");
+    expect(api.checkRuns).toEqual([expect.objectContaining({ conclusion: "success" })]);
+    expect(stdout).toContain("hotfix / narrow diff: pass: Narrow hotfix");
+  });
+
+  it("on a fork's PR says the token is read-only and carries a failing verdict in the summary and the exit status", async () => {
+    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [prFile("src/checkout/cart.ts")], readOnly: true, issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } } });
+    const payload = fixture("pull_request.opened.hotfix-branch.json");
+    payload.pull_request.head.repo = { ...payload.pull_request.head.repo, full_name: "mallory/Hello-World", fork: true };
+    const runner = runnerEnv(payload, { "github-token": "ghs_test", mode: "check", comment: "true" });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code, stdout).toBe(1);
+    expect(stdout).toContain("::notice::This PR comes from mallory/Hello-World");
+    expect(stdout).not.toContain("checks: write");
+    expect(runner.summary()).toContain("no regression test added or changed");
   });
 });

@@ -82,8 +82,12 @@ const active: ActionEnv[] = [];
  * workflow commands it prints (::error:: and the like) captured, and after each test the
  * environment of every actionEnv() put back. Returns the messages of the ::error:: commands.
  */
+let stdout: string[] = [];
+
+/** Everything the Action printed in this test: log lines and workflow commands. */
+export const printed = () => stdout.join("");
+
 export function captureActionRuns(): () => string {
-  let stdout: string[] = [];
   beforeEach(() => {
     nock.disableNetConnect();
     stdout = [];

@@ -3,8 +3,42 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A loopback stand-in for the GitHub API calls the narrow-diff check makes on one pull request,
- * for the built Action (dist test) and the cold-start bench. It records every call.
+ * for the Action's tests, the built Action (dist test) and the cold-start bench. It records every
+ * call, and answers as GitHub does when its limits are hit or the token is a fork's read-only one.
  */
+
+export interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; type: "User" | "Bot" };
+}
+
+/** One refusal GitHub makes, for the first `times` requests that `match`. */
+export interface Fault {
+  match: (method: string, path: string) => boolean;
+  times: number;
+  status: number;
+  headers?: Record<string, string>;
+  message: string;
+}
+
+/** GitHub's answers when a secondary rate limit is hit (403 or 429 with `retry-after`), as its docs show them. */
+export const secondaryRateLimit = (match: Fault["match"], times: number, retryAfterSeconds: number, status: 403 | 429 = 403): Fault => ({
+  match,
+  times,
+  status,
+  headers: { "retry-after": String(retryAfterSeconds), "x-ratelimit-remaining": "4000" },
+  message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+});
+
+/** The primary limit: no requests left until `x-ratelimit-reset`. */
+export const primaryRateLimit = (match: Fault["match"], times: number, resetInSeconds: number): Fault => ({
+  match,
+  times,
+  status: 403,
+  headers: { "x-ratelimit-limit": "1000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + resetInSeconds) },
+  message: "API rate limit exceeded for installation ID 1.",
+});
 
 export interface PrApiOptions {
   owner: string;
@@ -12,15 +46,24 @@ export interface PrApiOptions {
   pullNumber: number;
   files: unknown[];
   configText?: string | null;
+  /** `.github/hotfix.yml` of the organisation's `.github` repository. */
+  orgConfigText?: string | null;
+  /** Other files, by `owner/repo:path`, for the contents API (`_extends`). */
+  repoFiles?: Record<string, string>;
   /** Bodies of linked issues by number; absent numbers are not issues. */
   issues?: Record<number, { state: "OPEN" | "CLOSED"; body: string }>;
-  comments?: { id: number; body: string }[];
+  comments?: Comment[];
+  /** Who the token is: GraphQL's viewer login (bots without `[bot]`); REST comments are written as `<login>[bot]`. */
+  viewer?: string;
+  /** A fork's `pull_request` token: every write answers 403. */
+  readOnly?: boolean;
+  faults?: Fault[];
 }
 
 export interface PrApi {
   url: string;
-  calls: { method: string; path: string; body: any }[];
-  comments: { id: number; body: string }[];
+  calls: { method: string; path: string; body: any; at: number }[];
+  comments: Comment[];
   checkRuns: any[];
   close(): Promise<void>;
 }
@@ -32,6 +75,9 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
   const calls: PrApi["calls"] = [];
   const comments = [...(options.comments ?? [])];
   const checkRuns: any[] = [];
+  const faults = (options.faults ?? []).map((f) => ({ ...f }));
+  const viewer = options.viewer ?? "github-actions";
+  const author = { login: `${viewer}[bot]`, type: "Bot" as const };
   const repoPath = `/repos/${options.owner}/${options.repo}`;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,21 +86,41 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
       const url = new URL(req.url ?? "/", "http://loopback");
       const text = Buffer.concat(chunks).toString("utf8");
       const body = text ? JSON.parse(text) : undefined;
-      calls.push({ method: req.method ?? "", path: url.pathname, body });
+      const method = req.method ?? "";
+      calls.push({ method, path: url.pathname, body, at: Date.now() });
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
         res.end(JSON.stringify(payload));
       };
-      const route = `${req.method} ${url.pathname}`;
+      const fault = faults.find((f) => f.times > 0 && f.match(method, url.pathname));
+      if (fault) {
+        fault.times--;
+        return send(fault.status, { message: fault.message, documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api" }, fault.headers);
+      }
+      const isWrite = method !== "GET" && url.pathname !== "/graphql";
+      if (options.readOnly && isWrite) {
+        return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" });
+      }
+      const route = `${method} ${url.pathname}`;
       if (route === "POST /graphql") {
-        const data: Record<string, unknown> = { base: { config: options.configText == null ? null : { text: options.configText } } };
+        if (/\bviewer\b/.test(body.query)) return send(200, { data: { viewer: { login: viewer } } });
+        const blob = (t: string | null | undefined) => ({ config: t == null ? null : { text: t } });
+        const data: Record<string, unknown> = { base: blob(options.configText), org: options.orgConfigText == null ? null : blob(options.orgConfigText) };
         for (const [key, value] of Object.entries(body.variables as Record<string, unknown>)) {
           const m = /^i(\d+)$/.exec(key);
           if (m) data[`r${m[1]}`] = { issue: options.issues?.[Number(value)] ?? null };
         }
-        return send(200, { data });
+        // No `.github` repository: GitHub answers the rest and names the missing one in `errors`.
+        const errors = options.orgConfigText == null ? { errors: [{ type: "NOT_FOUND", path: ["org"], message: "Could not resolve to a Repository with the name '.github'." }] } : {};
+        return send(200, { data, ...errors });
       }
-      if (req.method === "GET" && new RegExp(`^(?:${repoPath}|/repositories/\\d+)/pulls/${options.pullNumber}/files$`).test(url.pathname)) {
+      const contents = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
+      if (method === "GET" && contents) {
+        const file = options.repoFiles?.[`${contents[1]}/${contents[2]}:${decodeURIComponent(contents[3] ?? "")}`];
+        if (file === undefined) return send(404, { message: "Not Found" });
+        return send(200, { type: "file", encoding: "base64", content: Buffer.from(file).toString("base64"), path: contents[3] });
+      }
+      if (method === "GET" && new RegExp(`^(?:${repoPath}|/repositories/\\d+)/pulls/${options.pullNumber}/files$`).test(url.pathname)) {
         const page = Number(url.searchParams.get("page") ?? "1");
         const perPage = Number(url.searchParams.get("per_page") ?? "30");
         const last = Math.min(LAST_PAGE, Math.ceil(options.files.length / perPage));
@@ -69,7 +135,7 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
       if (checkUpdate) return send(200, { id: Number(checkUpdate[1]) });
       if (route === `GET ${repoPath}/issues/${options.pullNumber}/comments`) return send(200, comments);
       if (route === `POST ${repoPath}/issues/${options.pullNumber}/comments`) {
-        const comment = { id: 1000 + comments.length, body: body.body };
+        const comment = { id: 1000 + comments.length, body: body.body, user: author };
         comments.push(comment);
         return send(201, comment);
       }
@@ -91,4 +157,3 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
-

@@ -147,7 +147,9 @@ describe("runVerify from a deployment_status event", () => {
     env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: sentryInputs, apiUrl: API });
     writeConfig("verify:\n  closeOnVerified: true\n");
     const earlier = `${verificationMarker({ signature: "0123456789abcdef", version: "1.4.2", verdict: "not-enough-data" })}\n### ⏳ Not enough data yet for 1.4.2`;
-    const rec = github({ issueBody: sentryIssueBody, prComments: [{ id: 21, body: "LGTM" }, { id: 22, body: earlier }] });
+    const rec = github({ issueBody: sentryIssueBody, prComments: [{ id: 21, body: "LGTM" }, { id: 22, body: earlier, user: { login: "github-actions[bot]", type: "Bot" } }] });
+    // The earlier comment is edited only once GitHub says it is this token's own.
+    nock(API).post("/graphql").reply(200, { data: { viewer: { login: "github-actions" } } });
     const sentry = sentryScenario();
 
     await run();
@@ -322,6 +324,7 @@ describe("runVerify as a plain step", () => {
     const gh = nock(API);
     const rec = record(gh);
     gh.get(/\/contents\//)
+      .times(2)
       .reply(404, { message: "Not Found" })
       .get(`${REPO}/issues/9`)
       .reply(200, { number: 9, state: "open", body })
@@ -352,6 +355,7 @@ describe("runVerify as a plain step", () => {
     expect(bugsnag.isDone()).toBe(true);
     expect(rec.calls).toEqual([
       `GET ${REPO}/contents/.github/hotfix.yml`,
+      "GET /repos/Codertocat/.github/contents/.github/hotfix.yml",
       `GET ${REPO}/issues/9`,
       `GET ${REPO}/issues/9/comments`,
       `POST ${REPO}/issues/9/comments`,

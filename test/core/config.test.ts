@@ -25,7 +25,8 @@ describe("parseConfigText", () => {
     expect(result.errors).toHaveLength(3);
     expect(result.errors[0]).toMatch(/^sources\.0\.provider: .*sentri/);
     expect(result.errors[1]).toMatch(/^rules\.maxFiles\.limit: .*found number 0/);
-    expect(result.errors[2]).toBe("issus: unknown key (check its spelling)");
+    expect(result.errors[2]).toBe("issus: unknown key (check its spelling) (line 6, column 1)");
+    expect(result.problems[1]).toMatchObject({ key: "rules.maxFiles.limit", line: 5, column: 5 });
   });
 
   it("reports YAML syntax errors", () => {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { TestRun } from "../core/policy.js";
+import type { TestRun } from "../core/pull-request.js";
 
 /** Output kept while the command runs; only its end is shown. */
 const KEEP_BYTES = 256 * 1024;
