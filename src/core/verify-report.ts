@@ -90,10 +90,12 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
   facts.push(`${formatNumber(Math.floor(v.window.minutes))} min counted since the deployment${where ? ` ${where}` : ""}`);
   lines.push(facts.join(" · "));
   lines.push("");
-  const window =
-    `Counted from ${v.window.deployedAt.toISOString()} to ${v.window.until.toISOString()}` +
-    (v.reportLagMinutes > 0 ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports` : "");
-  for (const note of [window, ...(counts.notes ?? []).map(describeNote)]) lines.push(`- ${neutralize(note)}`);
+  const notes = counts.notes ?? [];
+  const window = notes.some((n) => n.kind === "no-cutoff")
+    ? `Counted from ${v.window.deployedAt.toISOString()} up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.`
+    : `Counted from ${v.window.deployedAt.toISOString()} to ${v.window.until.toISOString()}` +
+      (v.reportLagMinutes > 0 ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports.` : ".");
+  for (const note of [window, ...notes.flatMap(describeNote)]) lines.push(`- ${neutralize(note)}`);
   lines.push("");
   lines.push(
     `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Test: ${v.test?.name ?? "exact conditional test of two Poisson rates"}; ` +
@@ -102,16 +104,18 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
   return lines.join("\n");
 }
 
-/** A count note as a sentence for the comment. */
-export function describeNote(note: CountNote): string {
+/** A count note as a sentence for the comment (the missing cut-off is said with the counting window). */
+export function describeNote(note: CountNote): string[] {
   switch (note.kind) {
     case "left-out-without-sessions":
-      return `Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`;
+      return [`Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`];
     case "events-instead-of-sessions":
-      return note.why === "new-release-without-sessions"
-        ? "Exposure is all reported errors, not sessions: the new version has no session data yet."
-        : "Exposure is all reported errors, not sessions: the reporter has no session data for these versions.";
+      return [
+        note.why === "new-release-without-sessions"
+          ? "Exposure is all reported errors, not sessions: the new version has no session data yet."
+          : "Exposure is all reported errors, not sessions: the reporter has no session data for these versions.",
+      ];
     case "no-cutoff":
-      return "The reporter gives totals only, so crashes and exposure are counted up to now, without the report-lag cut-off.";
+      return [];
   }
 }

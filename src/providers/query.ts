@@ -81,7 +81,9 @@ export function compareReleases(a: Release, b: Release): number {
 export function releasesBefore(provider: string, releases: Release[], version: string, crashed: Set<string>, explicit?: string[]): string[] {
   requireRelease(provider, releases, version);
   const current = releases.find((r) => r.version === version) ?? { version };
-  const older = releases.filter((r) => r.version !== version && compareReleases(r, current) < 0).sort(compareReleases);
+  // A reporter may list one version more than once (Bugsnag: per release stage); the earliest sighting orders it.
+  const unique = [...new Map([...releases].sort(compareReleases).reverse().map((r) => [r.version, r])).values()];
+  const older = unique.filter((r) => r.version !== version && compareReleases(r, current) < 0).sort(compareReleases);
   if (explicit && explicit.length > 0) {
     const wanted = new Set(explicit);
     return older.filter((r) => wanted.has(r.version)).map((r) => r.version);

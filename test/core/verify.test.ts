@@ -228,7 +228,7 @@ describe("verification comment", () => {
     // What a release manager needs to read it: the test, the confidence, the window and the lag.
     expect(body).toMatch(/### ✅ Verified: the crash rate fell in 1\.4\.2 .* \(no crash seen\)/);
     expect(body).not.toMatch(/crash stopped/);
-    expect(body).toContain("- Counted from 2024-05-01T10:00:00.000Z to 2024-05-01T12:00:00.000Z, leaving 60 minutes for late crash reports");
+    expect(body).toContain("- Counted from 2024-05-01T10:00:00.000Z to 2024-05-01T12:00:00.000Z, leaving 60 minutes for late crash reports.");
     expect(body).toMatch(/Test: exact conditional test of two Poisson rates/);
     expect(body).toContain("confidence 99%");
     expect(parseVerificationMarker("no marker here")).toBeNull();
@@ -241,6 +241,6 @@ describe("verification comment", () => {
     };
     const body = renderVerification(decideVerification(noted, policy, deployedAt, later));
     expect(body).toContain("- Left out of the comparison: 1.3.9 (crashes but no session data");
-    expect(body).toContain("without the report-lag cut-off");
+    expect(body).toContain("- Counted from 2024-05-01T10:00:00.000Z up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.");
   });
 });

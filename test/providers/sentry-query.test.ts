@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { ProviderApiError } from "../../src/providers/http.js";
 import { CountQueryError, UnknownReleaseError } from "../../src/providers/query.js";
@@ -15,8 +17,11 @@ const release = (version: string, day: number, sessions: number, crashes: number
 /** The scenario of test/fixtures/sentry-api: the crash in 1.4.0 and 1.4.1, the hotfix in 1.4.2. */
 const SCENARIO = [release("1.3.9", 1, 30_000, 0), release("1.4.0", 10, 20_000, 70, 2100), release("1.4.1", 20, 18_700, 50, 1900), release("1.4.2", 30, 12_400, 0, 640)];
 
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/sentry-api/${name}`, import.meta.url), "utf8"));
+
 let sentry: Standin | undefined;
 afterEach(async () => {
+  nock.cleanAll();
   await sentry?.close();
   sentry = undefined;
 });
@@ -39,6 +44,29 @@ describe("Sentry crash counts", () => {
       before: { occurrences: 120, exposure: 38_700, versions: ["1.4.0", "1.4.1"] },
       notes: [],
     });
+  });
+
+  it("reads Sentry's recorded shapes, falling back to error events when the project has no session data", async () => {
+    const SENTRY = "https://sentry.example.com";
+    const scope = nock(SENTRY, { reqheaders: { authorization: "Bearer sntrys_test" } })
+      .get("/api/0/organizations/acme/issues/4509876543/")
+      .reply(200, fixture("issue.json"))
+      .get("/api/0/organizations/acme/releases/")
+      .query({ project: "4505123", per_page: "100" })
+      .reply(200, fixture("releases.json"))
+      .get("/api/0/organizations/acme/events/")
+      .query({ field: ["release", "count()"], project: "4505123", query: "issue.id:4509876543", statsPeriod: "90d", per_page: "100" })
+      .reply(200, fixture("issue-events-by-release.json"))
+      .get("/api/0/organizations/acme/sessions/")
+      .query(true)
+      .reply(200, fixture("sessions-none.json"))
+      .get("/api/0/organizations/acme/events/")
+      .query({ field: ["release", "count()"], project: "4505123", query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]', statsPeriod: "90d", per_page: "100" })
+      .reply(200, fixture("discover-errors-by-release.json"));
+    const counts = await sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: SENTRY, sleep: async () => {} }).count(query);
+    expect(counts).toMatchObject({ exposure: 640, exposureUnit: "events", before: { occurrences: 120, exposure: 4000, versions: ["1.4.0", "1.4.1"] } });
+    expect(counts.notes).toEqual([{ kind: "events-instead-of-sessions", why: "no-session-data" }]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it("keeps releases without the crash since it first appeared: leaving them out would inflate the old rate", async () => {
