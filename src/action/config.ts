@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { invalidConfig, parseConfigSources, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { invalidConfig, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { parseConfigSources } from "../core/config-yaml.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile, type RepoPath } from "../github/repo-file.js";
 import { ConfigError, configFromSources, readLocalFile } from "../local/config-file.js";

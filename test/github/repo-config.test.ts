@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigSources } from "../../src/core/config.js";
+import { parseConfigSources } from "../../src/core/config-yaml.js";
 import { configSources } from "../../src/github/repo-config.js";
 import type { RepoPath } from "../../src/github/repo-file.js";
 
