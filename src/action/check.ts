@@ -151,9 +151,8 @@ async function check(run: Run): Promise<void> {
   const pr = event.pull_request;
   const refs = parseIssueLinks(pr.body ?? "", repo);
   const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
-  const loaded = await loadCheckConfig(github, { ...repo, path: inputs.configPath, ref: pr.base.sha }, { own: read.configText, org: read.orgConfigText });
-  // Which PRs are hotfixes is decided by the default branches and labels when the config cannot be read.
-  const config = withLimits(loaded.ok ? loaded.config : DEFAULT_CONFIG, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
+  const { result: loaded, hotfix } = await loadCheckConfig(github, { ...repo, path: inputs.configPath, ref: pr.base.sha }, { own: read.configText, org: read.orgConfigText });
+  const config = withLimits(loaded.ok ? loaded.config : { ...DEFAULT_CONFIG, hotfix }, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
   const invalidConfig: InvalidConfig | undefined = loaded.ok ? undefined : { path: inputs.configPath, problems: loaded.problems };
   const links: IssueLink[] = refs.map((ref, i) => {
     const issue = read.issues[i];

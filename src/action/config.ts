@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { invalidConfig, parseConfigSources, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { DEFAULT_CONFIG, HotfixConfig, invalidConfig, type ConfigResult } from "../core/config.js";
+import { parseConfigSources, storedConfigValue } from "../core/config-yaml.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile, type RepoPath } from "../github/repo-file.js";
 import { ConfigError, configFromSources, readLocalFile } from "../local/config-file.js";
@@ -10,11 +11,22 @@ import type { GitHub, Repo } from "./github.js";
  * organisation's `.github` repository's, each followed through `_extends`.
  */
 
-/** The check's config: the files the first GraphQL read brought, extended through the contents API when they say so. */
-export async function loadCheckConfig(github: GitHub, at: RepoPath, known: { own: string | null; org: string | null }): Promise<ConfigResult> {
+/**
+ * The check's config: the files the first GraphQL read brought, extended through the contents API when
+ * they say so. `hotfix` says which PRs are hotfixes even when the rest is invalid: the file's own
+ * `hotfix` section when that part is valid, else the defaults.
+ */
+export async function loadCheckConfig(
+  github: GitHub,
+  at: RepoPath,
+  known: { own: string | null; org: string | null },
+): Promise<{ result: ConfigResult; hotfix: HotfixConfig["hotfix"] }> {
   const found = await configSources((file) => readRepoFile(github, file), at, known);
-  if (found.extendsProblem) return invalidConfig([{ key: "_extends", message: found.extendsProblem }]);
-  return parseConfigSources(found.sources);
+  const result = found.extendsProblem ? invalidConfig([{ key: "_extends", message: found.extendsProblem }]) : parseConfigSources(found.sources);
+  if (result.ok) return { result, hotfix: result.config.hotfix };
+  const value = storedConfigValue(found.sources);
+  const section = value && typeof value === "object" ? HotfixConfig.shape.hotfix.safeParse((value as { hotfix?: unknown }).hotfix) : null;
+  return { result, hotfix: section?.success ? section.data : DEFAULT_CONFIG.hotfix };
 }
 
 /**

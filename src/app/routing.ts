@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
-import { parseConfig, parseConfigText, storedConfigValue, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { parseConfig, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { parseConfigText, storedConfigValue } from "../core/config-yaml.js";
 import type { ProviderName } from "../core/crash.js";
 import type { RepoSettings, Store } from "../store/store.js";
 import { configSources } from "../github/repo-config.js";

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { configJsonSchema, parseConfigText } from "../core/config.js";
+import { configJsonSchema } from "../core/config.js";
+import { parseConfigText } from "../core/config-yaml.js";
 import { readLocalFile } from "../local/config-file.js";
 
 /**

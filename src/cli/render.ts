@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { DEFAULT_CONFIG, formatIssues, parseConfigText } from "../core/config.js";
+import { DEFAULT_CONFIG, formatIssues } from "../core/config.js";
+import { parseConfigText } from "../core/config-yaml.js";
 import { CrashReport, ProviderName } from "../core/crash.js";
 import { renderIssue } from "../core/render.js";
 import { computeSignature } from "../core/signature.js";

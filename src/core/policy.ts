@@ -13,8 +13,8 @@ import { changeSize } from "./rules/size.js";
 import { testCommand } from "./rules/test-command.js";
 import { touchesStack } from "./rules/touches-stack.js";
 
-export { firstChangedLine, parseIssueLinks, PR_FILES_CAP, type ChangedFile, type IssueLink, type IssueRef, type PullRequestFacts, type TestRun } from "./pull-request.js";
-export type { Finding, FindingLevel } from "./rules/finding.js";
+// What the check's callers need of the pull-request facts, from one place.
+export { firstChangedLine, parseIssueLinks, type ChangedFile, type IssueLink, type PullRequestFacts, type TestRun } from "./pull-request.js";
 
 /**
  * The narrow-diff check: every rule of `NARROW_DIFF_RULES` run over the facts of a pull request,

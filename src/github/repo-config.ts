@@ -1,4 +1,4 @@
-import { extendsOf, type ConfigSource } from "../core/config.js";
+import { extendsOf, type ConfigSource } from "../core/config-yaml.js";
 import type { RepoPath } from "./repo-file.js";
 
 /**

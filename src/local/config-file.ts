@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { DEFAULT_CONFIG, parseConfigSources, type ConfigResult, type ConfigSource, type HotfixConfig } from "../core/config.js";
+import { DEFAULT_CONFIG, type ConfigResult, type HotfixConfig } from "../core/config.js";
+import { parseConfigSources, type ConfigSource } from "../core/config-yaml.js";
 
 /** `.github/hotfix.yml` from a checkout, for the CLI and the Action: absent means defaults, invalid is an error naming every key. */
 

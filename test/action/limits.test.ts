@@ -120,6 +120,15 @@ describe("3. a typo in .github/hotfix.yml", () => {
     expect(gh.comments[0]?.body).toContain("`rules.maxFiles.limt`");
     expect(failed()).toContain("rules.maxFiles.limt: unknown key (check its spelling) (line 5, column 5)");
   });
+
+  it("still knows the file's own hotfix labels when only another part of it is wrong", async () => {
+    const gh = await check(
+      { configText: "hotfix:\n  labels: [urgent]\nrules:\n  maxLines: { limit: lots }\n" },
+      { event: "pull_request.labeled.hotfix.json", adjust: (p) => (p.pull_request.labels = [{ name: "urgent" }]) },
+    );
+    expect(gh.checkRuns[0]).toMatchObject({ conclusion: "failure", output: { title: ".github/hotfix.yml is not valid" } });
+    expect(gh.checkRuns[0].output.summary).toContain("Hotfix PR: label `urgent`.");
+  });
 });
 
 describe("4. a PR that stops being a hotfix", () => {

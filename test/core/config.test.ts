@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { configJsonSchema, DEFAULT_CONFIG, parseConfigText } from "../../src/core/config.js";
+import { configJsonSchema, DEFAULT_CONFIG } from "../../src/core/config.js";
+import { parseConfigText } from "../../src/core/config-yaml.js";
 
 describe("schema/hotfix.schema.json", () => {
   it("is what configJsonSchema() produces (regenerate: hotfix-loop config schema > schema/hotfix.schema.json)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigSources } from "../../src/core/config.js";
+import { parseConfigSources, storedConfigValue } from "../../src/core/config-yaml.js";
 import { configSources } from "../../src/github/repo-config.js";
 import type { RepoPath } from "../../src/github/repo-file.js";
 
@@ -59,5 +59,16 @@ describe("configSources", () => {
     const gh = github({ "acme/shop:.github/hotfix.yml": "_extends: policies\n", "acme/policies:.github/hotfix.yml": "rules:\n  maxFiles:\n    limit: -1\n" });
     const result = parseConfigSources((await configSources(gh.read, at)).sources);
     expect(!result.ok && result.errors).toEqual([expect.stringMatching(/^rules\.maxFiles\.limit: .* \(acme\/policies:\.github\/hotfix\.yml line 3, column 5\)$/)]);
+  });
+});
+
+describe("storedConfigValue (what the App caches between reads)", () => {
+  it("keeps the merged value without _extends, or the text of a file that is not YAML", () => {
+    const merged = storedConfigValue([
+      { name: "acme/shop:.github/hotfix.yml", text: "_extends: policies\nsources: [{ provider: sentry }]\n" },
+      { name: "acme/policies:.github/hotfix.yml", text: "issues: { assignees: [dana] }\n" },
+    ]);
+    expect(merged).toEqual({ sources: [{ provider: "sentry" }], issues: { assignees: ["dana"] } });
+    expect(storedConfigValue([{ name: "a", text: "ok: 1" }, { name: "b", text: "sources: [\n" }])).toBe("sources: [\n");
   });
 });
