@@ -50,7 +50,7 @@ function start(): Shared {
     if (given) return given;
     if (process.env.HOTFIX_TEST_EMBEDDED_PG !== "1" && (await answers("127.0.0.1", 5432))) return DEFAULT_URL;
     const embedded = await startEmbedded();
-    stop = embedded.stop;
+    stop = () => embedded.stop();
     return embedded.url;
   })();
   return {

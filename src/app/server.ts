@@ -61,7 +61,7 @@ export interface RunningApp {
 /** Probot's Octokit with our retry unit and, for loopback runs, throttling off. */
 export function appOctokit(github: StartAppOptions["github"] = {}): typeof ProbotOctokit {
   // A function, not an object: Probot passes its own throttle options down, which would replace ours.
-  return ProbotOctokit.defaults((instance: Record<string, any>) => ({
+  return ProbotOctokit.defaults((instance: { retry?: object; throttle?: object }) => ({
     ...instance,
     retry: { ...instance.retry, retryAfterBaseValue: github.retryBaseMs ?? 1000 },
     ...(github.throttle === false ? { throttle: { ...instance.throttle, enabled: false } } : {}),

@@ -45,6 +45,8 @@ class DeliverySeen extends Error {}
 const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
 const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
 const int = (value: unknown): number => Number(value);
+// Text columns come back as strings (numbers for a few drivers' integer columns), never objects.
+// eslint-disable-next-line @typescript-eslint/no-base-to-string
 const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null } {
