@@ -8,6 +8,7 @@ import { providers } from "../providers/index.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
 import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { metrics } from "./metrics.js";
 import type { RepoRouter } from "./routing.js";
 
 /**
@@ -125,10 +126,12 @@ export class IssueSync {
 
     if (regressedIn) {
       await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn);
+      metrics.issueWritten("reopened");
     } else if (group.issueNumber !== null && group.events === group.renderedEvents) {
       return;
     } else {
       await octokit.rest.issues.update({ ...ref, body: rendered.body });
+      metrics.issueWritten("updated");
     }
     await store.markRendered(group.id, group.events, this.deps.now());
   }
@@ -151,6 +154,7 @@ export class IssueSync {
     await store.setIssue(group.id, created.data.number);
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
+    metrics.issueOpened(group.firstSeen, this.deps.now());
   }
 
   private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null) {

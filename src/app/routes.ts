@@ -4,6 +4,7 @@ import type { InboundRequest } from "../providers/alert.js";
 import { providers } from "../providers/index.js";
 import { countsReply } from "./counts-endpoint.js";
 import { receiveAlert, type AlertIntake, type Reply } from "./ingest.js";
+import { metrics } from "./metrics.js";
 
 /**
  * The App's own HTTP routes, added beside Probot's webhook route:
@@ -88,11 +89,14 @@ export function hotfixRoutes(options: RouteOptions) {
     if (rawBody === null) {
       // The rest of the body is never read: close the connection instead.
       res.setHeader("connection", "close");
+      metrics.alertAnswered(name.data, 413, undefined);
       send(res, { status: 413, body: { error: `body: larger than ${options.maxBodyBytes} bytes (HOTFIX_MAX_BODY_BYTES)` } });
       return true;
     }
     const inbound: InboundRequest = { rawBody, headers: lowerCaseHeaders(req), query: url.searchParams };
-    send(res, await receiveAlert(options, providers[name.data], inbound, owner && repo ? `${owner}/${repo}` : undefined));
+    const reply = await receiveAlert(options, providers[name.data], inbound, owner && repo ? `${owner}/${repo}` : undefined);
+    metrics.alertAnswered(name.data, reply.status, reply.body.status);
+    send(res, reply);
     return true;
   };
 }

@@ -3,7 +3,7 @@ import { Source } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, versionOf } from "./outbox.js";
-import type { CrashGroup, IngestInput, IngestResult, Job, RepoSettings, Store, VersionCount } from "./store.js";
+import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
  * The Store written once in the SQL SQLite and PostgreSQL share (upserts with ON CONFLICT,
@@ -359,6 +359,16 @@ export class SqlStore implements Store {
       await tx.run("DELETE FROM deliveries WHERE received_at < ?", [before.toISOString()]);
       return int(row?.n);
     });
+  }
+
+  async outboxStatus(now: Date): Promise<OutboxStatus> {
+    const at = now.toISOString();
+    const [row] = await this.read(
+      `SELECT (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs) AS pending_count, CAST(COUNT(*) AS INTEGER) AS due_count, MIN(due_at) AS oldest_due_at
+         FROM sync_jobs WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`,
+      [at, at],
+    );
+    return { pendingJobs: int(row?.pending_count), dueJobs: int(row?.due_count), oldestDueAt: isoOrNull(row?.oldest_due_at) };
   }
 
   async stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }> {
