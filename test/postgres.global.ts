@@ -118,7 +118,7 @@ async function startEmbedded(): Promise<{ url: string; stop(): Promise<void> }> 
     rmSync(root, { recursive: true, force: true });
     throw new Error(`could not start the embedded PostgreSQL for the tests: ${(error as Error | undefined)?.message ?? "it exited"}`);
   }
-  console.log(`store tests: no PostgreSQL at 127.0.0.1:5432, started an embedded one on port ${port}`);
+  console.log(`store tests: started an embedded PostgreSQL on port ${port} (stopped after the run)`);
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/test`,
     async stop() {
