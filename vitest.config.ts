@@ -6,6 +6,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Store tests share one PostgreSQL server; each file uses its own schema, so files may run in parallel.
     pool: "forks",
+    // The PostgreSQL for the store and fault tests: the one given, the one at 127.0.0.1:5432, or an embedded one.
+    globalSetup: ["test/postgres.global.ts"],
     projects: [
       {
         extends: true,

@@ -37,7 +37,8 @@ export async function startNaiveBaseline(options: {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
         try {
-          const alert = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          // Naive on purpose: no schema, just the fields a hand-rolled integration would reach for.
+          const alert = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { exception: { type: string }; stacktrace?: { frames?: { function?: string }[] } };
           const frames = alert.stacktrace?.frames ?? [];
           const top = frames[frames.length - 1];
           const title = `${alert.exception.type} in ${top?.function ?? "unknown"}`;

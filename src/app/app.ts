@@ -4,6 +4,7 @@ import type { Store } from "../store/store.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
+import { createHealth, type Health } from "./health.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
 import { fixedInFromComments, trustedAuthors } from "./trust.js";
@@ -64,6 +65,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
   const now = options.now ?? (() => new Date());
   const limit = maxBodyBytes(env);
   let worker: OutboxWorker | null = null;
+  let health: Health | null = null;
 
   const appFn: ApplicationFunction = (app: Probot, { addHandler }) => {
     const github: GitHubAccess = { asApp: () => app.auth(), asInstallation: (id) => app.auth(id) };
@@ -74,6 +76,8 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     worker = running;
 
     addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
+    health = createHealth({ store, env, now, log: app.log });
+    addHandler(health.routes);
 
     app.on(["installation.created", "installation.new_permissions_accepted", "installation.unsuspend"], async (context) => {
       const installationId = context.payload.installation.id;
@@ -123,6 +127,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       return worker;
     },
     async stop() {
+      health?.stop();
       await worker?.stop();
     },
   };

@@ -9,6 +9,7 @@ import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
 import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
+import { metrics } from "./metrics.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
 
@@ -128,10 +129,12 @@ export class IssueSync {
 
     if (regressedIn) {
       await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn, await this.deps.appLogin());
+      metrics.issueWritten("reopened");
     } else if (group.issueNumber !== null && group.events === group.renderedEvents) {
       return;
     } else {
       await octokit.rest.issues.update({ ...ref, body: rendered.body });
+      metrics.issueWritten("updated");
     }
     await store.markRendered(group.id, group.events, this.deps.now());
   }
@@ -212,6 +215,7 @@ export class IssueSync {
     await store.recordOpened(group.id, created.data.number, this.deps.now(), false);
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
+    metrics.issueOpened(group.firstSeen, this.deps.now());
   }
 
   private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null, appLogin: string) {

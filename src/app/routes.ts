@@ -5,6 +5,7 @@ import { providers } from "../providers/index.js";
 import { countsReply } from "./counts-endpoint.js";
 import { receiveAlert, type AlertIntake, type Reply } from "./ingest.js";
 import { readBody, refuseTooLarge } from "./request-body.js";
+import { metrics } from "./metrics.js";
 
 /**
  * The App's own HTTP routes, added beside Probot's webhook route:
@@ -85,11 +86,14 @@ export function hotfixRoutes(options: RouteOptions) {
     }
     const rawBody = await readBody(req, options.maxBodyBytes);
     if (rawBody === null) {
+      metrics.alertAnswered(name.data, 413, undefined);
       refuseTooLarge(req, res, options.maxBodyBytes, "HOTFIX_MAX_BODY_BYTES");
       return true;
     }
     const inbound: InboundRequest = { rawBody, headers: lowerCaseHeaders(req), query: url.searchParams };
-    send(res, await receiveAlert(options, providers[name.data], inbound, owner && repo ? `${owner}/${repo}` : undefined));
+    const reply = await receiveAlert(options, providers[name.data], inbound, owner && repo ? `${owner}/${repo}` : undefined);
+    metrics.alertAnswered(name.data, reply.status, reply.body.status);
+    send(res, reply);
     return true;
   };
 }

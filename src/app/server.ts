@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { createHotfixApp } from "./app.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import { GITHUB_WEBHOOK_MAX_BYTES, readBody, refuseTooLarge } from "./request-body.js";
+import { countedRateLimitWaits, githubRequestMetrics } from "./metrics.js";
 import type { OutboxWorker, WorkerOptions } from "./worker.js";
 
 /**
@@ -63,13 +64,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Probot's Octokit with our retry unit and, for loopback runs, throttling off. */
+/** Probot's Octokit with our retry unit, GitHub's answers and rate-limit waits counted, and, for loopback runs, throttling off. */
 export function appOctokit(github: StartAppOptions["github"] = {}): typeof ProbotOctokit {
   // A function, not an object: Probot passes its own throttle options down, which would replace ours.
-  return ProbotOctokit.defaults((instance: Record<string, any>) => ({
+  return ProbotOctokit.plugin(githubRequestMetrics).defaults((instance: { retry?: object; throttle?: object }) => ({
     ...instance,
     retry: { ...instance.retry, retryAfterBaseValue: github.retryBaseMs ?? 1000 },
-    ...(github.throttle === false ? { throttle: { ...instance.throttle, enabled: false } } : {}),
+    throttle: { ...instance.throttle, ...countedRateLimitWaits, ...(github.throttle === false ? { enabled: false } : {}) },
   }));
 }
 

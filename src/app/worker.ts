@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "probot";
 import type { Job, Store } from "../store/store.js";
+import { metrics } from "./metrics.js";
 
 /**
  * The outbox worker: claims due sync jobs with a lease, so several replicas share the work and
@@ -92,9 +93,11 @@ export class OutboxWorker {
       const delay = Math.min(this.options.retryBaseMs * 2 ** job.attempts, this.options.maxRetryMs);
       this.log.warn({ err: error, job: job.id, group: job.groupId, attempts: job.attempts, retryInMs: delay }, "sync job failed; will retry");
       await this.store.retryJob(job, this.id, new Date(this.now().getTime() + delay), reason);
+      metrics.jobRan("retry");
       return;
     }
     await this.store.completeJob(job, this.id);
+    metrics.jobRan("done");
   }
 
   private async run(): Promise<void> {

@@ -263,7 +263,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     return fault;
   };
 
-  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://standin.invalid");
     // Probot and octokit may prefix the REST root with /api/v3 (GitHub Enterprise Server style).
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
@@ -306,6 +306,12 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     calls.push({ method, route, path, status: answer.status });
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
     res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+  };
+  const server: Server = createServer((req, res) => {
+    respond(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ message: `stand-in failed: ${String(error)}` }));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -3,7 +3,7 @@ import { formatIssues, Source } from "../core/config.js";
 import { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
-import type { CrashGroup, IngestInput, IngestResult, Job, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
+import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
  * The Store written once in the SQL SQLite and PostgreSQL share (upserts with ON CONFLICT,
@@ -134,6 +134,8 @@ function toSettings(row: SqlRow): RepoSettings {
 const int = (value: unknown): number => parseRow(CountRow, { n: value }, "count").n;
 const iso = (value: unknown): string => parseRow(z.object({ t: Iso }), { t: value }, "time").t;
 const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
+// Text columns come back as strings (numbers for a few drivers' integer columns), never objects.
+// eslint-disable-next-line @typescript-eslint/no-base-to-string
 const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 const byVersion = (a: VersionCount, b: VersionCount) => compareVersions(a.version, b.version) || a.version.localeCompare(b.version);
@@ -441,6 +443,23 @@ export class SqlStore implements Store {
       await tx.run("DELETE FROM deliveries WHERE received_at < ?", [before.toISOString()]);
       return int(row?.n);
     });
+  }
+
+  async outboxStatus(now: Date): Promise<OutboxStatus> {
+    const at = now.toISOString();
+    const [row] = await this.read(
+      `SELECT (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NULL) AS pending_count,
+              (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NOT NULL) AS parked_count,
+              CAST(COUNT(*) AS INTEGER) AS due_count, MIN(due_at) AS oldest_due_at
+         FROM sync_jobs WHERE parked_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`,
+      [at, at],
+    );
+    return {
+      pendingJobs: int(row?.pending_count),
+      dueJobs: int(row?.due_count),
+      oldestDueAt: isoOrNull(row?.oldest_due_at),
+      parkedJobs: int(row?.parked_count),
+    };
   }
 
   async stats(): Promise<{ groups: number; pendingJobs: number; parkedJobs: number; deliveries: number }> {

@@ -97,6 +97,18 @@ export interface RepoSettings {
   fetchedAt: string;
 }
 
+/** What /readyz and /metrics read about the outbox. */
+export interface OutboxStatus {
+  /** Jobs waiting, due or not, held by a worker or not. */
+  pendingJobs: number;
+  /** Jobs due now that no worker holds (never claimed, or their lease ran out). */
+  dueJobs: number;
+  /** Due time of the oldest of those, ISO; null when none is due. */
+  oldestDueAt: string | null;
+  /** Jobs set aside after too many failed attempts; undefined while the store does not park jobs. */
+  parkedJobs?: number;
+}
+
 export interface Store {
   /** Creates or upgrades the schema; safe to run from several replicas at once. */
   migrate(): Promise<void>;
@@ -160,6 +172,9 @@ export interface Store {
    * forever; reporters retry a delivery within hours, never weeks. Returns how many went.
    */
   pruneDeliveries(before: Date): Promise<number>;
+
+  /** The outbox as operators watch it (health.ts): a stalled worker shows as an old due job. */
+  outboxStatus(now: Date): Promise<OutboxStatus>;
 
   /** Counts for tests and benchmarks. */
   stats(): Promise<{ groups: number; pendingJobs: number; parkedJobs: number; deliveries: number }>;

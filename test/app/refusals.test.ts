@@ -79,7 +79,7 @@ describe("refused alerts write nothing", () => {
         controller.close();
       },
     });
-    const res = await fetch(`${app.url}/hotfix/alerts/sentry/${REPO}`, { method: "POST", body: stream, duplex: "half" } as RequestInit);
+    const res = await fetch(`${app.url}/hotfix/alerts/sentry/${REPO}`, { method: "POST", body: stream, duplex: "half" });
     await expectRefused({ status: res.status, body: (await res.json()) as Record<string, any> }, 413, /larger than/);
   });
 

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { crashRestart, twoReplicas } from "../../bench/fault-scenarios.js";
 
 // The fault proofs at CI size (npm run bench:storm runs them at full size). Each replica is a
-// real process running the App; the database is the one this machine runs.
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://127.0.0.1:5432/test";
+// real process running the App; the database is the test run's (test/postgres.global.ts).
+const DATABASE_URL = inject("testDatabaseUrl");
 
 describe("faults in the App itself", () => {
   it("kill -9 mid-storm and restart: every acknowledged alert counted, one issue per signature", async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CrashReport, type CrashReportInput } from "../../src/core/crash.js";
 import { openStore } from "../../src/store/open.js";
 import { PostgresStore, withUser } from "../../src/store/postgres.js";
@@ -16,7 +16,7 @@ import type { IngestInput, Store } from "../../src/store/store.js";
  * store suite that silently skips half its targets proves nothing.
  */
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://127.0.0.1:5432/test";
+const PG_URL = inject("testDatabaseUrl");
 const RUN = `hotfix_store_${process.pid}_${Date.now().toString(36)}`;
 
 const T0 = new Date("2026-03-01T12:00:00.000Z");
