@@ -1,3 +1,4 @@
+import { RequestError } from "@octokit/request-error";
 import type { ProbotOctokit } from "probot";
 
 /** How the App reaches GitHub: as itself (JWT) for installation look-ups, else as one installation. */
@@ -13,9 +14,9 @@ export function splitRepo(repo: string): { owner: string; repo: string } {
   return { owner: repo.slice(0, slash), repo: repo.slice(slash + 1) };
 }
 
-export function statusOf(error: unknown): number | null {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : null;
+/** Whether GitHub answered the request with this status (octokit's RequestError); any other failure is not. */
+export function answered(error: unknown, status: number): boolean {
+  return error instanceof RequestError && error.status === status;
 }
 
 /** Text of a file on the default branch, or null when it does not exist. */
@@ -25,7 +26,7 @@ export async function readRepoFile(octokit: Octokit, repo: string, path: string)
     if (Array.isArray(data) || data.type !== "file" || typeof data.content !== "string") return null;
     return Buffer.from(data.content, "base64").toString("utf8");
   } catch (error) {
-    if (statusOf(error) === 404) return null;
+    if (answered(error, 404)) return null;
     throw error;
   }
 }

@@ -7,7 +7,7 @@ import { compareVersions } from "../core/version.js";
 import { providers } from "../providers/index.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
-import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
@@ -205,7 +205,7 @@ export class IssueSync {
       created = await octokit.rest.issues.create({ ...issue, assignees, ...once });
     } catch (error) {
       // An owner without access to the repository cannot be assigned; the issue matters more.
-      if (statusOf(error) !== 422 || assignees.length === 0) throw error;
+      if (!answered(error, 422) || assignees.length === 0) throw error;
       log.warn({ repo: group.repo, assignees, err: error }, "assignees refused; opening the issue without them");
       created = await octokit.rest.issues.create({ ...issue, ...once });
     }

@@ -3,7 +3,7 @@ import { parseDocument } from "yaml";
 import { parseConfig, parseConfigText, type ConfigResult, type HotfixConfig } from "../core/config.js";
 import type { ProviderName } from "../core/crash.js";
 import type { RepoSettings, Store } from "../store/store.js";
-import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 
 /**
  * Which repositories take an alert. Repository settings (installation and `.github/hotfix.yml`)
@@ -162,7 +162,7 @@ export class RepoRouter {
       const app = await this.github.asApp();
       installationId = (await app.rest.apps.getRepoInstallation(splitRepo(repo))).data.id;
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (!answered(error, 404)) throw error;
       this.log.info({ repo }, "alert for a repository without the App installed");
       await this.uninstalled(repo);
       return (await this.store.getRepoSettings(repo))!;
