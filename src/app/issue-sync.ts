@@ -13,6 +13,9 @@ import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
 
 /**
+ * Over 300 lines on purpose: an issue's whole life (open within the budget or roll up, find by
+ * marker, reopen, refresh) shares one GitHub client per job and the per-repository caches below.
+ *
  * Brings one crash group's hotfix issue up to date from the store: open it (or find the one a
  * lost store forgot, by its marker), reopen it on a regression, or refresh its counts. Each
  * call makes at most one write per real change; how often it runs is the store's schedule.

@@ -3,6 +3,9 @@ import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
 
 /**
+ * Over 300 lines on purpose: one table of the GitHub REST routes the App uses, a few lines each,
+ * sharing the issues they serve and the limits they keep.
+ *
  * A loopback stand-in for the part of GitHub's REST API the App uses, so the demo, the
  * end-to-end tests and the storm benchmark run without a GitHub account or network.
  * It counts every call, can answer slowly, and can inject the failures GitHub really
