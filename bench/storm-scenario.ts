@@ -41,6 +41,10 @@ export function realisticGitHub(overrides: Partial<StandinOptions> = {}): Standi
     retryAfterSeconds: 1,
     searchLagMs: 2_000,
     seed: 42,
+    // The App's processes here run without octokit's throttling (bench/app-process.ts), to measure the
+    // store and the outbox rather than GitHub's pacing; so GitHub's limit on content-creating requests
+    // (80 a minute) is lifted here, and only its injected secondary-limit answers remain.
+    limits: { contentCreation: false },
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../providers/alert.js";
 import type { Store } from "../store/store.js";
 import type { Reply } from "./ingest.js";
 import { repoKey } from "./routing.js";
@@ -7,12 +7,6 @@ import { repoKey } from "./routing.js";
  * Read-only occurrence counts per version for one signature, the generic verifier's source:
  * `GET /hotfix/api/repos/:owner/:repo/signatures/:signature` with `Authorization: Bearer $HOTFIX_API_TOKEN`.
  */
-
-/** Compares digests so neither the length nor the content of the token leaks through timing. */
-function sameToken(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 export async function countsReply(
   store: Store,
@@ -24,7 +18,7 @@ export async function countsReply(
   if (!apiToken) return { status: 401, body: { error: "HOTFIX_API_TOKEN is not set on the App, so the counts API is closed" } };
   const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
   if (!given) return { status: 401, body: { error: "Authorization: expected \"Bearer <HOTFIX_API_TOKEN>\"" } };
-  if (!sameToken(given, apiToken)) return { status: 401, body: { error: "Authorization: the bearer token is not HOTFIX_API_TOKEN" } };
+  if (!sameSecret(given, apiToken)) return { status: 401, body: { error: "Authorization: the bearer token is not HOTFIX_API_TOKEN" } };
 
   const repo = repoKey(fullName);
   const group = await store.findGroup(repo, signature);

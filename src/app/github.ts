@@ -1,3 +1,4 @@
+import { RequestError } from "@octokit/request-error";
 import type { ProbotOctokit } from "probot";
 import { readRepoFile as readFile } from "../github/repo-file.js";
 
@@ -14,9 +15,9 @@ export function splitRepo(repo: string): { owner: string; repo: string } {
   return { owner: repo.slice(0, slash), repo: repo.slice(slash + 1) };
 }
 
-export function statusOf(error: unknown): number | null {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : null;
+/** Whether GitHub answered the request with this status (octokit's RequestError); any other failure is not. */
+export function answered(error: unknown, status: number): boolean {
+  return error instanceof RequestError && error.status === status;
 }
 
 /** Text of a file on the default branch, or null when it does not exist. */

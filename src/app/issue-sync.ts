@@ -7,13 +7,16 @@ import { isSameOrNewer } from "../core/version.js";
 import { providers } from "../providers/index.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
-import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
 
 /**
+ * Over 300 lines on purpose: an issue's whole life (open within the budget or roll up, find by
+ * marker, reopen, refresh) shares one GitHub client per job and the per-repository caches below.
+ *
  * Brings one crash group's hotfix issue up to date from the store: open it (or find the one a
  * lost store forgot, by its marker), reopen it on a regression, or refresh its counts. Each
  * call makes at most one write per real change; how often it runs is the store's schedule.
@@ -208,7 +211,7 @@ export class IssueSync {
       created = await octokit.rest.issues.create({ ...issue, assignees, ...once });
     } catch (error) {
       // An owner without access to the repository cannot be assigned; the issue matters more.
-      if (statusOf(error) !== 422 || assignees.length === 0) throw error;
+      if (!answered(error, 422) || assignees.length === 0) throw error;
       log.warn({ repo: group.repo, assignees, err: error }, "assignees refused; opening the issue without them");
       created = await octokit.rest.issues.create({ ...issue, ...once });
     }

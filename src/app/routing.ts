@@ -5,7 +5,7 @@ import type { ProviderName } from "../core/crash.js";
 import type { RepoSettings, Store } from "../store/store.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile } from "../github/repo-file.js";
-import { splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { answered, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 
 /**
  * Which repositories take an alert. Repository settings (installation and `.github/hotfix.yml`)
@@ -168,7 +168,7 @@ export class RepoRouter {
       const app = await this.github.asApp();
       installationId = (await app.rest.apps.getRepoInstallation(splitRepo(repo))).data.id;
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (!answered(error, 404)) throw error;
       this.log.info({ repo }, "alert for a repository without the App installed");
       await this.uninstalled(repo);
       return (await this.store.getRepoSettings(repo))!;

@@ -52,6 +52,8 @@ export interface StartAppOptions {
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Told of each crash counted in a roll-up issue past the new-issue budget (a metrics counter's hook). */
+  onRolledUp?: (repo: string) => void;
 }
 
 export interface RunningApp {
@@ -108,7 +110,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     Octokit,
     webhookPath: WEBHOOK_PATH,
   });
-  const hotfix = createHotfixApp({ store: options.store, env, worker: options.worker, fetch: options.fetch, now: options.now });
+  const hotfix = createHotfixApp({ store: options.store, env, worker: options.worker, fetch: options.fetch, now: options.now, onRolledUp: options.onRolledUp });
   const middleware = await createNodeMiddleware(hotfix.appFn, { probot, webhooksPath: WEBHOOK_PATH });
 
   const notFound = (req: IncomingMessage, res: ServerResponse) => {

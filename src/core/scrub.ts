@@ -61,23 +61,41 @@ function quotedValue(match: string, key: string, value: string): string {
   return value.length > 2 ? `${key}${value[0]}[redacted]${value[0]}` : match;
 }
 
+function assignedValue(match: string, key: string, value: string): string {
+  if (value === "[redacted]") return match;
+  if (value.startsWith('"') || value.startsWith("'")) return quotedValue(match, key, value);
+  return `${key}[redacted]`;
+}
+
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 const JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g;
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi;
+// user:password@ and, as Redis writes it, :password@ with no user.
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#@]+@/gi;
 const SLACK_WEBHOOK = /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[\w/-]+/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)(\s+)([\w\-.~+/]{8,}=*)/gi;
 const GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
 const AWS_KEY_PREFIX = /A(?:KI|SI|GP|ID|RO)A/;
 const AWS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g;
 const AWS_SECRET = /\b(aws_secret_access_key|aws_session_token|secret_?access_?key)(["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{16,}/gi;
-const STRIPE_KEY = /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g;
-const SLACK_TOKEN = /\bxox[abprs]-[A-Za-z0-9-]{10,}/g;
+const STRIPE_KEY = /\b(?:(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}|whsec_[0-9A-Za-z]{16,})\b/g;
+// Bot, user, app-level (xapp-), refresh and rotating (xoxe-, xoxe.xoxp-) Slack tokens.
+const SLACK_TOKEN = /\b(?:xox[abeoprs](?:\.xox[abeoprs])?|xapp)-[A-Za-z0-9-]{10,}/g;
+// Other services' tokens that say what they are by their prefix: GitLab, npm, PyPI, Google API keys,
+// OpenAI and Anthropic, SendGrid, Shopify, DigitalOcean, Twilio, Mailchimp/Brevo, Hugging Face.
+const PREFIXED_TOKEN =
+  /\b(?:glpat-[\w-]{20,}|npm_[A-Za-z0-9]{36}|pypi-[\w-]{40,}|AIza[\w-]{35}|sk-(?:ant-|proj-)?[\w-]{20,}|SG\.[\w-]{16,}\.[\w-]{16,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|SK[0-9a-f]{32}|xkeysib-[a-f0-9-]{20,}|hf_[A-Za-z0-9]{30,})\b/g;
 // name=value in query strings, form bodies, env dumps; the lookbehind starts names only where a name starts.
 const PARAMETER = /(?<![\w.\-[\]%])([\w.\-[\]%]+)=[^&\s"'#;,]+/g;
 // "key": "value" in JSON; bare "token:" is left alone ("Unexpected token: <").
 const QUOTED_SECRET = new RegExp(`(["']?(?<![\\w-])(?:${SECRET_KEYS}|${SECRET_HEADERS})["']?\\s*:\\s*)("[^"]*"|'[^']*')`, "gi");
 // key: value in headers, YAML and log lines.
-const HEADER_SECRET = /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|api[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi;
+const HEADER_SECRET =
+  /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|private[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi;
+// password = "…", PASSWORD='…', passwd = hunter2 in code, .env files and config dumps.
+const ASSIGNED_SECRET = new RegExp(`((?<![\\w-])(?:${SECRET_KEYS})\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s"'&;,}]+)`, "gi");
+// jane%40example.com: an address URL-encoded in a query string.
+// It starts after a separator, plain or itself encoded (%3D "=", %26 "&", %3F "?", %2F "/", %3A ":").
+const ENCODED_EMAIL = /(?<=^|[^A-Za-z0-9._%+-]|%3D|%26|%3F|%2F|%3A)(?:[A-Za-z0-9._+-]|%2B)+%40[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/gi;
 // The lookbehind starts a match only where a run of address characters starts, keeping long runs linear.
 const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
 const IPV4 = /(?<![\w.]|version\s?[=:]?\s?)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gi;
@@ -130,14 +148,17 @@ function applyRules(text: string): string {
   if (underscore && text.length >= 24 && (text.includes("gh") || text.includes("github_pat_"))) out = out.replace(GITHUB_TOKEN, "[token]");
   if (text.length >= 20 && AWS_KEY_PREFIX.test(text)) out = out.replace(AWS_KEY_ID, "[token]");
   if ((equals || colons > 0) && (lower.includes("secret") || lower.includes("aws_session"))) out = out.replace(AWS_SECRET, "$1$2[redacted]");
-  if (underscore && (text.includes("_live_") || text.includes("_test_"))) out = out.replace(STRIPE_KEY, "[token]");
-  if (longestDashRun > 0 && text.includes("xox")) out = out.replace(SLACK_TOKEN, "[token]");
+  if (underscore && (text.includes("_live_") || text.includes("_test_") || text.includes("whsec_"))) out = out.replace(STRIPE_KEY, "[token]");
+  if (longestDashRun > 0 && (text.includes("xox") || text.includes("xapp-"))) out = out.replace(SLACK_TOKEN, "[token]");
+  if (text.length >= 20) out = out.replace(PREFIXED_TOKEN, "[token]");
   if (equals) out = out.replace(PARAMETER, parameter);
+  if (equals && SECRET_PARAMETER.test(lower)) out = out.replace(ASSIGNED_SECRET, assignedValue);
   if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie"))) out = out.replace(QUOTED_SECRET, quotedValue);
-  if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("password") || lower.includes("secret") || lower.includes("key"))) {
+  if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("key") || SECRET_PARAMETER.test(lower))) {
     out = out.replace(HEADER_SECRET, "$1[redacted]");
   }
   if (at) out = out.replace(EMAIL, "[email]");
+  if (text.includes("%40")) out = out.replace(ENCODED_EMAIL, "[email]");
   if (dots >= 3 && digits >= 4) out = out.replace(IPV4, "[ip]");
   if (colons >= 7 || (colons >= 2 && text.includes("::"))) out = out.replace(IPV6, ipv6);
   if (digits >= 13) out = out.replace(CARD, card);
@@ -182,6 +203,8 @@ const isSecretKey = remembered((key) => SECRET_KEY_NAME.test(key));
 export function scrubData(value: unknown, key: string | null = null): unknown {
   if (key !== null && value !== undefined && value !== null && value !== "" && isSecretKey(key)) return "[redacted]";
   if (typeof value === "string") return scrubText(value);
+  // A card number sent as a JSON number ({"pan": 4111111111111111}).
+  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) >= 1e12) return card(String(Math.abs(value))) === "[card]" ? "[card]" : value;
   if (Array.isArray(value)) return value.map((v) => scrubData(v));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};

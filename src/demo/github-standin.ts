@@ -1,18 +1,48 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { components } from "@octokit/openapi-types";
 
 /**
+ * Over 300 lines on purpose: one table of the GitHub REST routes the App uses, a few lines each,
+ * sharing the issues they serve and the limits they keep.
+ *
  * A loopback stand-in for the part of GitHub's REST API the App uses, so the demo, the
  * end-to-end tests and the storm benchmark run without a GitHub account or network.
  * It counts every call, can answer slowly, and can inject the failures GitHub really
  * sends (502, 429 with Retry-After, the 403 secondary rate limit). Search can lag behind
  * writes as GitHub's index does, which is what trips a search-then-create bot.
+ *
+ * It keeps GitHub's documented limits, so every test meets them: the secondary limit on
+ * content-creating requests (80 a minute, 500 an hour, then 403 with Retry-After), 422 for an
+ * issue or comment body over 65,536 characters, at most 3,000 files in a pull request's file
+ * list, and pages with `Link` headers. Its answers are typed with GitHub's OpenAPI types.
  */
+
+type Schemas = components["schemas"];
+/** The fields of GitHub's answers the App reads; the rest of GitHub's shape is left out. */
+type IssueAnswer = Pick<Schemas["issue"], "id" | "number" | "title" | "body" | "state" | "html_url" | "created_at" | "comments"> & {
+  labels: Pick<Schemas["label"], "name">[];
+  assignees: Pick<Schemas["simple-user"], "login">[];
+};
+type FileAnswer = Pick<Schemas["diff-entry"], "sha" | "filename" | "status" | "additions" | "deletions" | "changes" | "patch">;
+
+/** GitHub's documented limits; a load proof that runs the App without its throttling may lift the content-creation limit. */
+export interface StandinLimits {
+  /** Content-creating requests (POST, PATCH, PUT, DELETE) per rolling minute and hour; false: none. */
+  contentCreation: { perMinute: number; perHour: number } | false;
+}
+
+export const GITHUB_LIMITS: StandinLimits = { contentCreation: { perMinute: 80, perHour: 500 } };
+/** GitHub lists at most this many files of a pull request. */
+const PR_FILES_CAP = 3_000;
+const BODY_MAX = 65_536;
 
 export interface StandinRepo {
   installationId: number;
   /** Files served by the contents API, path -> text (e.g. ".github/hotfix.yml", ".github/CODEOWNERS"). */
   files?: Record<string, string>;
+  /** Pull requests' changed files, by PR number. */
+  pulls?: Record<number, { files: FileAnswer[] }>;
 }
 
 export interface StandinOptions {
@@ -27,6 +57,8 @@ export interface StandinOptions {
   searchLagMs?: number;
   /** Seed of the fault and latency generator, so a run can be repeated. */
   seed?: number;
+  /** Default GITHUB_LIMITS. */
+  limits?: StandinLimits;
 }
 
 export interface StandinIssue {
@@ -41,13 +73,10 @@ export interface StandinIssue {
   indexedAt: number;
 }
 
-export interface StandinComment {
-  id: number;
+export type StandinComment = Pick<Schemas["issue-comment"], "id" | "body" | "author_association"> & {
   body: string;
-  user: { login: string; type: "Bot" | "User" };
-  /** GitHub's relation of the author to the repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE… */
-  author_association: string;
-}
+  user: Pick<Schemas["simple-user"], "login"> & { type: "Bot" | "User" };
+};
 
 export interface StandinCall {
   method: string;
@@ -126,7 +155,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     if (!list) issues.set(repo, (list = []));
     return list;
   };
-  const render = (repo: string, issue: StandinIssue) => ({
+  const render = (repo: string, issue: StandinIssue): IssueAnswer => ({
     id: issue.number * 1000 + 7,
     number: issue.number,
     title: issue.title,
@@ -139,6 +168,23 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     comments: issue.comments.length,
   });
   const notFound: Handled = { status: 404, body: { message: "Not Found" } };
+  const tooLong = (field: string): Handled => ({
+    status: 422,
+    body: { message: "Validation Failed", errors: [{ resource: "Issue", field, code: "custom", message: `${field} is too long (maximum is ${BODY_MAX} characters)` }] },
+  });
+  /** One page of a list as GitHub pages it: per_page (at most 100) and page, with next and last in a Link header. */
+  const paged = <T>(items: T[], url: URL): Handled => {
+    const perPage = Math.min(Math.max(Number(url.searchParams.get("per_page") ?? 30) || 30, 1), 100);
+    const page = Math.max(Number(url.searchParams.get("page") ?? 1) || 1, 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const link = (n: number, rel: string) => {
+      const to = new URL(url);
+      to.searchParams.set("page", String(n));
+      return `<${to.toString()}>; rel="${rel}"`;
+    };
+    const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(page - 1, "prev"), link(1, "first")] : [])];
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(", ") } : {} };
+  };
   const findIssue = (m: RegExpExecArray) => issueList(repoOf(m)).find((i) => i.number === Number(m.groups?.number));
   const labelNames = (labels: unknown): string[] =>
     Array.isArray(labels) ? labels.map((l) => (typeof l === "string" ? l : String((l as { name?: string }).name))) : [];
@@ -177,26 +223,17 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       if (!known(repo)) return notFound;
       const state = url.searchParams.get("state") ?? "open";
       const wanted = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
-      const perPage = Number(url.searchParams.get("per_page") ?? 30);
-      const page = Number(url.searchParams.get("page") ?? 1);
       const all = issueList(repo)
         .filter((i) => (state === "all" || i.state === state) && wanted.every((l) => i.labels.includes(l)))
         .sort((a, b) => b.number - a.number);
-      const slice = all.slice((page - 1) * perPage, page * perPage);
-      const headers: Record<string, string> = {};
-      if (page * perPage < all.length) {
-        const next = new URL(url);
-        next.searchParams.set("page", String(page + 1));
-        headers.link = `<${next.toString()}>; rel="next"`;
-      }
-      return { status: 200, body: slice.map((i) => render(repo, i)), headers };
+      return paged(all.map((i) => render(repo, i)), url);
     }],
     ["POST /repos/{owner}/{repo}/issues", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/, (m, _req, body) => {
       const repo = repoOf(m);
       if (!known(repo)) return notFound;
       const b = body as { title?: string; body?: string; labels?: unknown; assignees?: string[] };
       if (!b?.title) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] } };
-      if ((b.body ?? "").length > 65_536) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "body", code: "custom", message: "body is too long (maximum is 65536 characters)" }] } };
+      if ((b.body ?? "").length > BODY_MAX) return tooLong("body");
       const list = issueList(repo);
       const issue: StandinIssue = {
         number: list.length + 1,
@@ -220,7 +257,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       const issue = findIssue(m);
       if (!issue) return notFound;
       const b = body as Partial<{ title: string; body: string; state: "open" | "closed"; labels: unknown; assignees: string[] }>;
-      if (b.body !== undefined && b.body.length > 65_536) return { status: 422, body: { message: "Validation Failed" } };
+      if (b.body !== undefined && b.body.length > BODY_MAX) return tooLong("body");
       if (b.title !== undefined) issue.title = b.title;
       if (b.body !== undefined) issue.body = b.body;
       if (b.state !== undefined) issue.state = b.state;
@@ -241,20 +278,43 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       issue.assignees = [...new Set([...issue.assignees, ...((body as { assignees?: string[] })?.assignees ?? [])])];
       return { status: 201, body: render(repoOf(m), issue) };
     }],
-    ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m) => {
+    ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, _body, url) => {
       const issue = findIssue(m);
-      return issue ? { status: 200, body: issue.comments } : notFound;
+      return issue ? paged(issue.comments, url) : notFound;
+    }],
+    ["GET /repos/{owner}/{repo}/pulls/{number}/files", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/, (m, _req, _body, url) => {
+      const pull = known(repoOf(m))?.pulls?.[Number(m.groups?.number)];
+      return pull ? paged(pull.files.slice(0, PR_FILES_CAP), url) : notFound;
     }],
     ["POST /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, body) => {
       const issue = findIssue(m);
       if (!issue) return notFound;
       // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
-      const comment: StandinComment = { id: nextCommentId++, body: String((body as { body?: string })?.body ?? ""), user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, author_association: "NONE" };
+      const text = String((body as { body?: string })?.body ?? "");
+      if (text.length > BODY_MAX) return tooLong("body");
+      const comment: StandinComment = { id: nextCommentId++, body: text, user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, author_association: "NONE" };
       issue.comments.push(comment);
       return { status: 201, body: comment };
     }],
   ];
 
+  const limits = options.limits ?? GITHUB_LIMITS;
+  /** Times of content-creating requests in the last hour. */
+  const created: number[] = [];
+  /** Seconds until GitHub would take another content-creating request, or 0 when it would now. */
+  const contentWait = (at: number): number => {
+    if (!limits.contentCreation) return 0;
+    while (created.length > 0 && created[0]! <= at - 3_600_000) created.shift();
+    const lastMinute = created.filter((t) => t > at - 60_000);
+    if (lastMinute.length >= limits.contentCreation.perMinute) return Math.ceil((lastMinute[0]! + 60_000 - at) / 1000);
+    if (created.length >= limits.contentCreation.perHour) return Math.ceil((created[0]! + 3_600_000 - at) / 1000);
+    return 0;
+  };
+  const secondaryLimit = (retryAfter: string): Handled => ({
+    status: 403,
+    body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+    headers: { "retry-after": retryAfter },
+  });
   const injected = new Map<string, InjectedFault[]>();
   const takeFault = (route: string): InjectedFault | undefined => {
     const queue = injected.get(route);
@@ -264,7 +324,8 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   };
 
   const respond = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://standin.invalid");
+    // The host the caller used, so the Link headers it follows point back here.
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
     // Probot and octokit may prefix the REST root with /api/v3 (GitHub Enterprise Server style).
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
     const body = await readBody(req);
@@ -291,11 +352,15 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       } else if (roll < (threshold += faults.rateLimited ?? 0)) {
         answer = { status: 429, body: { message: "API rate limit exceeded" }, headers: { "retry-after": retryAfter } };
       } else if (roll < (threshold += faults.secondaryRateLimit ?? 0)) {
-        answer = {
-          status: 403,
-          body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
-          headers: { "retry-after": retryAfter },
-        };
+        answer = secondaryLimit(retryAfter);
+      } else if (method !== "GET" && !template.endsWith("/access_tokens")) {
+        const wait = contentWait(now());
+        if (wait > 0) {
+          answer = secondaryLimit(String(wait));
+        } else {
+          created.push(now());
+          answer = handler(m, req, body, url);
+        }
       } else {
         answer = handler(m, req, body, url);
       }

@@ -1,3 +1,4 @@
+import LinkHeader from "http-link-header";
 import type { z } from "zod";
 import { formatIssues } from "../core/config.js";
 
@@ -43,14 +44,14 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 function nextLink(header: string | null): string | null {
   if (!header) return null;
-  for (const part of header.split(",")) {
-    const url = /<([^>]+)>/.exec(part)?.[1];
-    if (!url || !/rel="?next"?/.test(part)) continue;
-    // Sentry always sends a next link and marks whether it has results.
-    if (/results="false"/.test(part)) return null;
-    return url;
+  let links: LinkHeader;
+  try {
+    links = LinkHeader.parse(header);
+  } catch {
+    return null;
   }
-  return null;
+  // Sentry always sends a next link and marks whether it has results.
+  return links.get("rel", "next").find((link) => link.results !== "false")?.uri ?? null;
 }
 
 function retryDelayMs(res: Response, attempt: number): number {

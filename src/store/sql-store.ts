@@ -6,6 +6,9 @@ import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion 
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
+ * Over 300 lines on purpose: the one implementation of every Store method for both databases,
+ * whose transactions span several tables, so splitting it by table would split them.
+ *
  * The Store written once in the SQL SQLite and PostgreSQL share (upserts with ON CONFLICT,
  * RETURNING, `?` placeholders); each database supplies only its connection, its transaction
  * discipline, its row-locking clauses and its schema. JSON columns are text: the store

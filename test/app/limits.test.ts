@@ -16,10 +16,13 @@ let github: GitHubStandin;
 let store: Store;
 let app: RunningApp;
 
+let rolledUp: string[];
+
 async function start(config: string, worker: { maxAttempts?: number } = {}) {
   github = await startGitHubStandin({ repos: { [REPO]: { installationId: 4242, files: { ".github/hotfix.yml": config } } } });
   store = await memoryStore();
-  app = await testApp(store, github.url, { worker: { pollIntervalMs: 20, retryBaseMs: 10, ...worker } });
+  rolledUp = [];
+  app = await testApp(store, github.url, { worker: { pollIntervalMs: 20, retryBaseMs: 10, ...worker }, onRolledUp: (repo) => rolledUp.push(repo) });
 }
 
 afterEach(async () => {
@@ -62,6 +65,8 @@ describe("the new-issue budget", () => {
     for (const signature of rolled) expect(rollUp.body).toContain(signature);
     expect(rollUp.body).toMatch(new RegExp(`${signatures[5]}\` \\| [^|]+ \\| 2 \\|`));
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues")).toHaveLength(3);
+    // The metric's hook heard of each crash rolled up.
+    expect(rolledUp).toEqual([REPO, REPO, REPO, REPO]);
   });
 });
 

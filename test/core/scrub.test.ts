@@ -46,7 +46,37 @@ const leaks: [kind: string, input: string, secret: string, replacement: string][
   ["Visa number", "card 4111 1111 1111 1111 declined", "4111 1111 1111 1111", "[card]"],
   ["Mastercard number", "pan=5555555555554444", "5555555555554444", "[card]"],
   ["Amex number", "charging 378282246310005 failed", "378282246310005", "[card]"],
+  // The gaps an outside attack suite found, and their kin.
+  ["quoted password assignment", 'db.connect(password="correct horse battery")', "correct horse battery", 'password="[redacted]"'],
+  ["single-quoted password assignment", "PASSWORD = 'hunter2hunter2' in settings.py", "hunter2hunter2", "PASSWORD = '[redacted]'"],
+  ["spaced secret assignment", "client_secret = s3cr3t-v4lue loaded", "s3cr3t-v4lue", "client_secret = [redacted]"],
+  ["passwd in YAML", "passwd: Tr0ub4dor&3", "Tr0ub4dor&3", "passwd: [redacted]"],
+  ["pwd header line", "pwd: kiwi-banana-42", "kiwi-banana-42", "pwd: [redacted]"],
+  ["access_token line", "access_token: ya29.a0AfH6SMBx", "ya29.a0AfH6SMBx", "access_token: [redacted]"],
+  ["Redis URL without a user", "Error: connect redis://:s3cretPw@cache.internal:6379 refused", "s3cretPw", "redis://[redacted]@"],
+  ["URL-encoded email in a query", "GET /unsubscribe?email=jane.doe%40example.com&list=7", "jane.doe%40example.com", "email=[email]"],
+  ["URL-encoded email with a plus", "next=/login%3Fuser%3Djane%2Bshop%40example.co.uk", "jane%2Bshop%40example.co.uk", "[email]"],
+  ["Slack app-level token", "socket mode with xapp-1-A0123456789-1234567890123-abcdef0123456789abcdef", "xapp-1-A0123456789", "[token]"],
+  ["Slack rotating token", "refresh xoxe-1-My0xLTIyNzg5MzQ3MzQ3ODYtNjI1 failed", "xoxe-1-My0xLTIy", "[token]"],
+  ["Slack rotated user token", "token xoxe.xoxp-1-Mi0yLTEyMzQ1Njc4OTAtMTIz expired", "xoxp-1-Mi0yLTEy", "[token]"],
+  ["Stripe webhook secret", "verify with whsec_5f8a9b2c3d4e5f6a7b8c9d0e1f2a3b4c failed", "whsec_5f8a9b2c3d4e5f6a7b8c9d0e1f2a3b4c", "[token]"],
+  ["GitLab token", "clone failed for glpat-xYz123AbC456dEf789gHi0", "glpat-xYz123AbC456dEf789gHi0", "[token]"],
+  ["npm token", "publish with npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 denied", "npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "[token]"],
+  ["Google API key", "maps key AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY rejected", "AIzaSyD-9tSrke72PouQMnMX", "[token]"],
+  ["OpenAI key", "401 for sk-proj-abcdefghijklmnopqrstuvwx0123", "sk-proj-abcdefghijklmnopqrstuvwx0123", "[token]"],
 ];
+
+describe("scrubData", () => {
+  it("replaces card numbers given as JSON numbers, and keeps other numbers", async () => {
+    const { scrubData } = await import("../../src/core/scrub.js");
+    expect(scrubData({ pan: 4111111111111111, amount: 1999, ts: 1764000000000, order: 5555555555554444 })).toEqual({
+      pan: "[card]",
+      amount: 1999,
+      ts: 1764000000000,
+      order: "[card]",
+    });
+  });
+});
 
 describe("scrubText removes secrets and personal data", () => {
   it.each(leaks)("%s", (_kind, input, secret, replacement) => {
