@@ -1,5 +1,6 @@
 import { userInfo } from "node:os";
 import pg from "pg";
+import { clockMigration } from "./clock-store.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
@@ -66,6 +67,8 @@ const MIGRATIONS = [
    );`,
   // Deliveries are pruned by age (Store.pruneDeliveries).
   `CREATE INDEX deliveries_received ON deliveries (received_at);`,
+  // The hotfix clock (issue 11).
+  clockMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Source } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
+import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, versionOf } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, RepoSettings, Store, VersionCount } from "./store.js";
 
@@ -91,6 +92,11 @@ function toSettings(row: SqlRow): RepoSettings {
   };
 }
 
+function occurredAt(reported: string | undefined, received: string): string {
+  const at = reported ? Date.parse(reported) : NaN;
+  return Number.isNaN(at) || at > Date.parse(received) ? received : new Date(at).toISOString();
+}
+
 const byVersion = (a: VersionCount, b: VersionCount) => compareVersions(a.version, b.version) || a.version.localeCompare(b.version);
 
 const ConfigSources = z.object({ sources: z.array(z.unknown()) });
@@ -109,7 +115,11 @@ function routesOf(config: unknown): { provider: string; project: string }[] {
 }
 
 export class SqlStore implements Store {
-  constructor(private readonly db: SqlDatabase) {}
+  readonly clock: ClockStore;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.clock = new SqlClockStore(db);
+  }
 
   async migrate(): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -171,6 +181,8 @@ export class SqlStore implements Store {
           await tx.run("UPDATE crash_groups SET state = 'open', regressed_in = ? WHERE id = ?", [version, group.id]);
           group.regressedIn = version;
         }
+        // The hotfix clock starts when the reporter first saw the crash (for a regression: this event), never after its arrival.
+        if (regressed || group.events === 1) await startRound(tx, group.id, occurredAt(regressed ? input.report.lastSeen : input.report.firstSeen, now));
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds);
         // events is 1 only on the insert: every later alert adds one.
         return { status: "stored", groupId: group.id, created: group.events === 1, regressed };

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { clockMigration } from "./clock-store.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /**
@@ -71,6 +72,8 @@ const MIGRATIONS = [
    );`,
   // Deliveries are pruned by age (Store.pruneDeliveries).
   `CREATE INDEX deliveries_received ON deliveries (received_at);`,
+  // The hotfix clock (issue 11).
+  clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
 ];
 
 class SqliteDatabase implements SqlDatabase {

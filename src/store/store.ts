@@ -1,4 +1,5 @@
 import type { CrashReport } from "../core/crash.js";
+import type { ClockStore } from "./clock-store.js";
 
 /**
  * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
@@ -139,4 +140,7 @@ export interface Store {
 
   /** Counts for tests and benchmarks. */
   stats(): Promise<{ groups: number; pendingJobs: number; deliveries: number }>;
+
+  /** The hotfix clock: stage times per group and round (a new group and a regression start a round in `ingest`), fix PRs, boards. */
+  readonly clock: ClockStore;
 }
