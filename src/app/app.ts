@@ -3,6 +3,7 @@ import type { Store } from "../store/store.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { fixedInFromComments, IssueSync } from "./issue-sync.js";
+import { registerLoopEvents } from "./loop-events.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
@@ -52,6 +53,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
     worker = running;
 
+    registerLoopEvents(app, { store, router, now, log: app.log });
     addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
 
     app.on(["installation.created", "installation.new_permissions_accepted", "installation.unsuspend"], async (context) => {

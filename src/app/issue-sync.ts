@@ -1,10 +1,12 @@
 import type { Logger } from "probot";
+import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { compareVersions } from "../core/version.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
 import { providers } from "../providers/index.js";
+import type { ClockOf } from "../store/clock-store.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
 import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
@@ -49,15 +51,18 @@ export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signa
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
   let version: string | null = null;
   for (const comment of comments) {
-    // Anyone can comment: only a bot's (the verify Action's) or a maintainer's verdict may move the fix version.
-    const trusted = comment.user?.type === "Bot" || TRUSTED_ASSOCIATIONS.has(comment.author_association);
-    const marker = trusted ? parseVerificationMarker(comment.body ?? "") : null;
+    const marker = isTrustedComment(comment) ? parseVerificationMarker(comment.body ?? "") : null;
     if (marker?.signature === signature && marker.verdict === "verified") version = marker.version;
   }
   return version;
 }
 
 const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
+
+/** Anyone can comment: only a bot's (the verify Action's) or a maintainer's verdict counts. */
+export function isTrustedComment(comment: { user?: { type?: string } | null; author_association: string }): boolean {
+  return comment.user?.type === "Bot" || TRUSTED_ASSOCIATIONS.has(comment.author_association);
+}
 
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
@@ -84,6 +89,10 @@ export class IssueSync {
     const octokit = await github.asInstallation(installationId);
     const report = await this.withContext(group);
     const versions = await store.versionCounts(group.repo, group.signature);
+    // Hotfix clock (issue 11): opening or reopening the issue is a stage, shown in the body that write carries.
+    const openedAt = this.deps.now();
+    const clock = await store.clock.clockOf(group.id);
+    const shownStages = group.issueNumber === null || group.regressedIn !== null ? withStage(clock.stages, "issue-opened", openedAt.toISOString()) : clock.stages;
     const rendered = renderIssue({
       report,
       signature: group.signature,
@@ -97,6 +106,7 @@ export class IssueSync {
       repo: group.repo,
       links: config.links,
       regressedIn: group.regressedIn ?? undefined,
+      clock: renderClock(shownStages),
     });
 
     let issueNumber = group.issueNumber;
@@ -105,6 +115,7 @@ export class IssueSync {
       const existing = await this.findByMarker(octokit, group, config, job.attempts > 1);
       if (!existing) {
         await this.open(octokit, group, report, config, rendered);
+        await this.clockWritten(group.id, clock, shownStages, openedAt);
         return;
       }
       issueNumber = existing.number;
@@ -125,12 +136,22 @@ export class IssueSync {
 
     if (regressedIn) {
       await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn);
-    } else if (group.issueNumber !== null && group.events === group.renderedEvents) {
+    } else if (group.issueNumber !== null && group.events === group.renderedEvents && clock.lastStageId <= clock.renderedStageId) {
       return;
     } else {
       await octokit.rest.issues.update({ ...ref, body: rendered.body });
     }
     await store.markRendered(group.id, group.events, this.deps.now());
+    await this.clockWritten(group.id, clock, shownStages, openedAt);
+  }
+
+  /** The body now shows `shown`: records the (re)opening it showed, and how far the clock was read. */
+  private async clockWritten(groupId: number, read: ClockOf, shown: StageTime[], openedAt: Date): Promise<void> {
+    const { clock } = this.deps.store;
+    if (shown.length > read.stages.length) await clock.recordStage(groupId, "issue-opened", openedAt);
+    const after = await clock.clockOf(groupId);
+    // A stage that arrived meanwhile is not in the body: leave it for the next refresh.
+    await clock.markClockRendered(groupId, after.stages.length === shown.length ? after.lastStageId : read.lastStageId);
   }
 
   private async open(octokit: Octokit, group: CrashGroup, report: CrashReport, config: HotfixConfig, rendered: { title: string; body: string }) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { neutralize } from "./render.js";
 
 /**
  * The hotfix clock: when each stage of the loop (detected → issue → fix PR → check passed →
@@ -103,14 +104,8 @@ export function formatTime(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** Webhook text shown in a table cell: one line, no Markdown, HTML or mentions can come through. */
-function plain(text: string): string {
-  return text
-    .replace(/[\r\n|`<>\\*_[\]#@!~]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 80);
-}
+/** Webhook text in a table cell: short, and neutralised (no mentions, links, HTML or Markdown). */
+const plain = (text: string) => neutralize(text.trim().slice(0, 80));
 
 function describeDetail(detail: StageDetail): string {
   const parts: string[] = [];
@@ -176,4 +171,18 @@ export function renderClock(stages: readonly StageTime[]): string {
   }
   if (rounds.length > shown.length) lines.push(`_${rounds.length - shown.length} earlier rounds not shown._`, "");
   return lines.join("\n").trimEnd();
+}
+
+/** The stages with `stage` added to the current round at `at`, unless that round has it already (a write about to happen, shown in the body it writes). */
+export function withStage(stages: readonly StageTime[], stage: StageName, at: string): StageTime[] {
+  const round = Math.max(1, ...stages.map((s) => s.round));
+  if (stages.some((s) => s.round === round && s.stage === stage)) return [...stages];
+  return [...stages, { round, stage, at, detail: {} }];
+}
+
+/** A successful deployment at `at` ships the fix of this group's current round when that fix is merged by then and not yet deployed. */
+export function awaitsDeployment(stages: readonly StageTime[], at: string): boolean {
+  const round = clockRounds(stages).at(-1);
+  const merged = round?.steps.find((s) => s.stage === "merged");
+  return merged !== undefined && ms(merged.at) <= ms(at) && !round?.steps.some((s) => s.stage === "deployed");
 }

@@ -181,8 +181,8 @@ export class SqlStore implements Store {
           await tx.run("UPDATE crash_groups SET state = 'open', regressed_in = ? WHERE id = ?", [version, group.id]);
           group.regressedIn = version;
         }
-        // The hotfix clock starts when the reporter first saw the crash (for a regression: this event), never after its arrival.
-        if (regressed || group.events === 1) await startRound(tx, group.id, occurredAt(regressed ? input.report.lastSeen : input.report.firstSeen, now));
+        // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
+        if (regressed || group.events === 1) await startRound(tx, group.id, regressed ? now : occurredAt(input.report.firstSeen, now));
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds);
         // events is 1 only on the insert: every later alert adds one.
         return { status: "stored", groupId: group.id, created: group.events === 1, regressed };

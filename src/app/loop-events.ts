@@ -1,0 +1,162 @@
+import type { Logger, Probot } from "probot";
+import { z } from "zod";
+import { CHECK_NAME } from "../core/check-report.js";
+import { awaitsDeployment, type StageDetail, type StageName } from "../core/clock.js";
+import { DEFAULT_CONFIG } from "../core/config.js";
+import { deploymentVersion } from "../core/deployment.js";
+import { parseIssueLinks } from "../core/policy.js";
+import { parseVerificationMarker } from "../core/verify-report.js";
+import { syncDueAt } from "../store/outbox.js";
+import type { Store } from "../store/store.js";
+import { splitRepo } from "./github.js";
+import { isTrustedComment } from "./issue-sync.js";
+import { repoKey, type RepoRouter } from "./routing.js";
+
+/**
+ * The hotfix clock's ears: GitHub's webhooks for the rest of the loop (a fix PR opened and
+ * merged, the hotfix check passing, a deployment, the verification comment) become stage
+ * times in the store, and the hotfix issue is refreshed within its refresh interval.
+ * Payloads are parsed here, once; one that does not fit is logged and left alone.
+ */
+
+export interface LoopEventsDeps {
+  store: Store;
+  router: RepoRouter;
+  now: () => Date;
+  log: Logger;
+}
+
+const Repository = z.object({ full_name: z.string().min(3) });
+const Timestamp = z.iso.datetime({ offset: true });
+
+const PullRequestEvent = z.object({
+  action: z.string(),
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    body: z.string().nullish(),
+    created_at: Timestamp,
+    merged_at: Timestamp.nullish(),
+  }),
+  repository: Repository,
+});
+
+const CheckRunEvent = z.object({
+  action: z.string(),
+  check_run: z.object({
+    name: z.string(),
+    status: z.string(),
+    conclusion: z.string().nullish(),
+    completed_at: Timestamp.nullish(),
+    pull_requests: z.array(z.object({ number: z.number().int().positive() })).default([]),
+  }),
+  repository: Repository,
+});
+
+const DeploymentStatusEvent = z.object({
+  deployment_status: z.object({ state: z.string(), created_at: Timestamp }),
+  deployment: z.object({
+    ref: z.string(),
+    environment: z.string(),
+    payload: z.unknown(),
+    transient_environment: z.boolean().nullish(),
+  }),
+  repository: Repository,
+});
+
+const IssueCommentEvent = z.object({
+  action: z.string(),
+  issue: z.object({ number: z.number().int().positive(), pull_request: z.unknown().optional() }),
+  comment: z.object({
+    body: z.string().nullish(),
+    created_at: Timestamp,
+    updated_at: Timestamp.nullish(),
+    author_association: z.string(),
+    user: z.object({ type: z.string() }).nullish(),
+  }),
+  repository: Repository,
+});
+
+export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
+  const { store, log } = deps;
+
+  /** Parses a payload at the edge; a payload that does not fit is somebody else's business, not an error for GitHub to retry. */
+  function parse<T>(schema: z.ZodType<T>, event: string, payload: unknown): T | null {
+    const parsed = schema.safeParse(payload);
+    if (parsed.success) return parsed.data;
+    log.warn({ event, problems: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) }, "a webhook the hotfix clock could not read");
+    return null;
+  }
+
+  /** Records the stage for each group, then lets each changed issue refresh no sooner than its refresh interval allows. */
+  async function record(repo: string, groupIds: readonly number[], stage: StageName, at: string, detail: StageDetail = {}): Promise<void> {
+    for (const groupId of new Set(groupIds)) {
+      if (!(await store.clock.recordStage(groupId, stage, new Date(at), detail))) continue;
+      const group = await store.getGroup(groupId);
+      if (!group) continue;
+      const config = (await deps.router.configOf(repo)) ?? DEFAULT_CONFIG;
+      const now = deps.now().toISOString();
+      await store.scheduleSync(groupId, new Date(syncDueAt(group, now, config.issues.refreshIntervalSeconds)));
+      log.info({ repo, issue: group.issueNumber, stage }, "hotfix clock: stage reached");
+    }
+  }
+
+  /** Hotfix issues of this repository that a PR body links with a closing keyword. */
+  async function linkedGroups(repo: string, body: string | null | undefined): Promise<number[]> {
+    const here = splitRepo(repo);
+    const ids: number[] = [];
+    for (const link of parseIssueLinks(body ?? "", here)) {
+      if (repoKey(`${link.owner}/${link.repo}`) !== repo) continue;
+      const group = await store.findGroupByIssue(repo, link.number);
+      if (group) ids.push(group.id);
+    }
+    return ids;
+  }
+
+  app.on("pull_request", async (context) => {
+    const event = parse(PullRequestEvent, "pull_request", context.payload);
+    if (!event) return;
+    const repo = repoKey(event.repository.full_name);
+    const pr = event.pull_request;
+    const linked = await linkedGroups(repo, pr.body);
+    for (const groupId of linked) await store.clock.linkPullRequest(repo, pr.number, groupId);
+    const groups = [...linked, ...(await store.clock.groupsOfPullRequest(repo, pr.number))];
+    if (groups.length === 0) return;
+    await record(repo, groups, "fix-pr-opened", pr.created_at, { pr: pr.number });
+    if (event.action === "closed" && pr.merged_at) await record(repo, groups, "merged", pr.merged_at, { pr: pr.number });
+  });
+
+  app.on("check_run", async (context) => {
+    const event = parse(CheckRunEvent, "check_run", context.payload);
+    if (!event) return;
+    const run = event.check_run;
+    if (run.name !== CHECK_NAME || run.status !== "completed" || run.conclusion !== "success" || !run.completed_at) return;
+    const repo = repoKey(event.repository.full_name);
+    for (const { number } of run.pull_requests) {
+      await record(repo, await store.clock.groupsOfPullRequest(repo, number), "check-passed", run.completed_at, { pr: number });
+    }
+  });
+
+  app.on("deployment_status", async (context) => {
+    const event = parse(DeploymentStatusEvent, "deployment_status", context.payload);
+    if (!event || event.deployment_status.state !== "success" || event.deployment.transient_environment === true) return;
+    const repo = repoKey(event.repository.full_name);
+    const at = event.deployment_status.created_at;
+    const shipped = (await store.clock.clockGroups(repo)).filter((g) => awaitsDeployment(g.stages, at)).map((g) => g.groupId);
+    const version = deploymentVersion(event.deployment.payload, event.deployment.ref);
+    await record(repo, shipped, "deployed", at, { environment: event.deployment.environment, ...(version ? { version } : {}) });
+  });
+
+  app.on(["issue_comment.created", "issue_comment.edited"], async (context) => {
+    const event = parse(IssueCommentEvent, "issue_comment", context.payload);
+    if (!event || !isTrustedComment(event.comment)) return;
+    const marker = parseVerificationMarker(event.comment.body ?? "");
+    if (!marker || marker.verdict === "not-enough-data") return;
+    const repo = repoKey(event.repository.full_name);
+    // The Action writes its verdict on the hotfix issue and on the fix PR alike.
+    const byIssue = await store.findGroupByIssue(repo, event.issue.number);
+    const byPullRequest = await Promise.all((await store.clock.groupsOfPullRequest(repo, event.issue.number)).map((id) => store.getGroup(id)));
+    const groups = [byIssue, ...byPullRequest].filter((g) => g !== null && g.signature === marker.signature).map((g) => g!.id);
+    const at = event.comment.updated_at ?? event.comment.created_at;
+    await record(repo, groups, marker.verdict, at, { version: marker.version });
+  });
+}
