@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mermaidBlock } from "./charts.js";
 import { neutralize } from "./render.js";
 
 /**
@@ -164,7 +165,7 @@ export function renderClock(stages: readonly StageTime[]): string {
     const earlier = rounds.slice(0, -1).map((r) => `round ${r.round}: ${r.total === null ? "not verified" : formatDuration(r.total)}`);
     lines.push("", `Round ${latest.round}: this crash regressed after a fix (${earlier.join("; ")}).`);
   }
-  lines.push("", "```mermaid", clockGantt(shown), "```", "");
+  lines.push("", mermaidBlock(clockGantt(shown)), "");
   for (const round of [...shown].reverse()) {
     if (shown.length > 1) lines.push(`**Round ${round.round}**`, "");
     lines.push(...roundTable(round), "");
