@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Probot } from "probot";
 import type { Store } from "../store/store.js";
+import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { fixedInFromComments, IssueSync } from "./issue-sync.js";
@@ -50,7 +51,11 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const github: GitHubAccess = { asApp: () => app.auth(), asInstallation: (id) => app.auth(id) };
     const router = new RepoRouter(store, github, now, app.log);
     const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log });
-    const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
+    const board = new BoardSync({ store, github, router, now, log: app.log });
+    const running = new OutboxWorker(store, async (job) => {
+      await sync.sync(job);
+      await board.afterSync(job.groupId);
+    }, { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
     worker = running;
 
     registerLoopEvents(app, { store, router, now, log: app.log });

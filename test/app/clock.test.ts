@@ -197,3 +197,38 @@ describe("the hotfix clock", () => {
     expect(github.writes().filter((c) => c.route === "PATCH /repos/{owner}/{repo}/issues/{number}")).toHaveLength(1);
   });
 });
+
+describe("the hotfix board", () => {
+  it("opts in with board.enabled: one board issue, refreshed at most once a minute as the loop moves", async () => {
+    let now = Date.parse("2026-03-01T12:00:00.000Z");
+    await app.close();
+    await github.close();
+    const config = "sources:\n  - provider: sentry\nissues:\n  refreshIntervalSeconds: 0\nboard:\n  enabled: true\n";
+    github = await startGitHubStandin({ repos: { [REPO]: { installationId: INSTALLATION, files: { ".github/hotfix.yml": config } } } });
+    app = await testApp(store, github.url, { now: () => new Date(now) });
+    const boardEdits = () => github.writes().filter((c) => c.route === "PATCH /repos/{owner}/{repo}/issues/{number}" && c.path.endsWith("/issues/2")).length;
+
+    const first = sentryAlert("com.example.shop@4.12.1");
+    const signed = sentryHeaders(first, { "sentry-hook-timestamp": String(Math.floor(now / 1000)) });
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, first, signed)).status).toBe(202);
+    const board = await until(() => github.issues.get(REPO)?.find((i) => i.title === "Hotfix board"));
+    expect(board.number).toBe(2);
+    expect(board.body).toContain("| #1 | Issue opened | ");
+    expect(board.body).toContain("| Hotfixes verified | 0 | 0 |");
+
+    // Ten seconds later a fix PR: the hotfix issue shows it at once, the board at the end of its minute.
+    now += 10_000;
+    await deliver("pull_request", pullRequest("opened", 7, "Fixes #1", { created: new Date(now).toISOString() }));
+    const issue = github.issues.get(REPO)![0]!;
+    await until(() => issue.body.includes("| Fix PR opened |"));
+    await until(async () => (await store.stats()).pendingJobs === 1 && (await app.worker.runOnce()) === 0);
+    expect(board.body).toContain("| #1 | Issue opened | ");
+    expect(boardEdits()).toBe(0);
+
+    now += 50_000;
+    await until(() => board.body.includes("| #1 | Fix PR opened | 1 min |"));
+    expect(boardEdits()).toBe(1);
+    expect(github.issues.get(REPO)!.filter((i) => i.title === "Hotfix board")).toHaveLength(1);
+    expect(mermaidBlocks(board.body)).toEqual([]);
+  });
+});
