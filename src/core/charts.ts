@@ -17,7 +17,9 @@ function label(text: string, limit = 40): string {
   const clean = text
     .replace(/["`\\[\]{}<>\r\n\t]/g, " ")
     .replace(/\s+/g, " ")
-    .trim();
+    .trim()
+    // As in neutralize(): a zero-width joiner keeps "@team" and "#12" readable but not live.
+    .replace(/([@#])(?=[A-Za-z0-9])/g, "$1\u200d");
   return clean.length > limit ? `${clean.slice(0, limit - 1)}…` : clean || "–";
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { neutralize } from "./render.js";
+import { verificationChart } from "./verify-chart.js";
 import { formatNumber, formatProbability, rateScale, unitWords, type Verdict } from "./verify.js";
 
 /**
@@ -83,6 +84,8 @@ export function renderVerification(v: Verdict, context: ReportContext = {}): str
     `| Rate ${perUnit} | ${rate(v.rateBefore)} | ${rate(v.rateNow)} |`,
     "",
   ];
+  const chart = verificationChart(v);
+  if (chart) lines.push(chart, "");
   const facts: string[] = [];
   if (v.expected !== null) facts.push(`expected at the old rate: ${formatNumber(v.expected)}`);
   if (v.probability !== null) facts.push(`P(≤ ${counts.occurrences} | unfixed) ${formatProbability(v.probability)}`);
