@@ -8,7 +8,7 @@ import { parseIssueLinks } from "../core/policy.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
 import { syncDueAt } from "../store/outbox.js";
 import type { Store } from "../store/store.js";
-import { splitRepo } from "./github.js";
+import { splitRepo, type Octokit } from "./github.js";
 import { isTrustedComment } from "./issue-sync.js";
 import { repoKey, type RepoRouter } from "./routing.js";
 
@@ -112,6 +112,18 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     return ids;
   }
 
+  async function linkFromGitHub(octokit: Octokit, repo: string, number: number): Promise<number[]> {
+    try {
+      const { data } = await octokit.rest.pulls.get({ ...splitRepo(repo), pull_number: number });
+      const linked = await linkedGroups(repo, data.body);
+      for (const groupId of linked) await store.clock.linkPullRequest(repo, number, groupId);
+      return linked;
+    } catch (error) {
+      log.warn({ err: error, repo, pr: number }, "hotfix clock: the pull request could not be read");
+      return [];
+    }
+  }
+
   app.on("pull_request", async (context) => {
     const event = parse(PullRequestEvent, "pull_request", context.payload);
     if (!event) return;
@@ -132,7 +144,10 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     if (run.name !== CHECK_NAME || run.status !== "completed" || run.conclusion !== "success" || !run.completed_at) return;
     const repo = repoKey(event.repository.full_name);
     for (const { number } of run.pull_requests) {
-      await record(repo, await store.clock.groupsOfPullRequest(repo, number), "check-passed", run.completed_at, { pr: number });
+      const known = await store.clock.groupsOfPullRequest(repo, number);
+      // GitHub does not keep webhooks in order: a check may come before its PR's "opened", so the PR is asked once.
+      const groups = known.length > 0 ? known : await linkFromGitHub(context.octokit, repo, number);
+      await record(repo, groups, "check-passed", run.completed_at, { pr: number });
     }
   });
 

@@ -38,12 +38,12 @@ function printText(repo: string, figures: BoardFigures): void {
   console.log(`  Open hotfixes: ${figures.open.length}`);
   for (const h of figures.open) {
     const name = h.issueNumber === null ? h.signature : `#${h.issueNumber}`;
-    console.log(`    ${name}${h.round > 1 ? ` round ${h.round}` : ""}: ${STAGE_LABELS[h.stage].toLowerCase()}, running ${formatDuration(h.runningMs)}`);
+    console.log(`    ${name}${h.round > 1 ? ` round ${h.round}` : ""}: ${STAGE_LABELS[h.stage]}, running ${formatDuration(h.runningMs)}`);
   }
   for (const w of figures.windows) {
     console.log(`  ${windowName(w.days)}: ${w.verified} verified; not verified the first time ${w.notVerifiedFirstTime}; regressions ${w.regressions}`);
     console.log(`    detection → verified: ${spreadText(w.detectionToVerified)}`);
-    for (const s of w.stages) console.log(`    ${STAGE_LABELS[s.from].toLowerCase()} → ${STAGE_LABELS[s.to].toLowerCase()}: ${spreadText(s)}`);
+    for (const s of w.stages) console.log(`    ${STAGE_LABELS[s.from]} → ${STAGE_LABELS[s.to]}: ${spreadText(s)}`);
   }
 }
 

@@ -188,7 +188,7 @@ export function renderBoard(figures: BoardFigures): string {
       const s = w.stages[i]!;
       return s.count === 0 ? "–" : `${duration(s.median)} (p90 ${duration(s.p90)})`;
     });
-    lines.push(row(`${STAGE_LABELS[step.from]} → ${STAGE_LABELS[step.to].toLowerCase()}`, cells));
+    lines.push(row(`${STAGE_LABELS[step.from]} → ${STAGE_LABELS[step.to]}`, cells));
   });
   lines.push(row("Fixes not verified the first time", figures.windows.map((w) => String(w.notVerifiedFirstTime))));
   lines.push(row("Regressions", figures.windows.map((w) => String(w.regressions))), "");

@@ -151,7 +151,7 @@ function headline(round: ClockRound): string {
   if (round.total !== null) return `**Detection → verified: ${formatDuration(round.total)}**`;
   const start = round.steps.find((s) => s.stage === "first-occurrence");
   const since = start ? ` since ${formatTime(start.at)}` : "";
-  return `**Not verified yet**: the clock is running${since}; last stage: ${STAGE_LABELS[round.current].toLowerCase()}.`;
+  return `**Not verified yet**: the clock is running${since}; last stage: ${STAGE_LABELS[round.current]}.`;
 }
 
 /** The "Hotfix clock" section of a hotfix issue, or "" before any stage is known. Safe Markdown. */

@@ -49,6 +49,12 @@ export interface StandinComment {
   author_association: string;
 }
 
+export interface StandinPullRequest {
+  number: number;
+  body: string;
+  state: "open" | "closed";
+}
+
 export interface StandinCall {
   method: string;
   /** Route template, e.g. "POST /repos/{owner}/{repo}/issues". */
@@ -61,6 +67,8 @@ export interface GitHubStandin {
   url: string;
   /** Issues per "owner/repo". */
   issues: Map<string, StandinIssue[]>;
+  /** Pull requests per "owner/repo", as a test or the demo puts them there (GET only). */
+  pulls: Map<string, StandinPullRequest[]>;
   calls: StandinCall[];
   /** Successful (2xx) calls that changed something. */
   writes(): StandinCall[];
@@ -102,6 +110,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
   const rand = seededRandom(options.seed ?? 1);
   const issues = new Map<string, StandinIssue[]>();
+  const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
   let nextCommentId = 1;
   const now = () => Date.now();
@@ -227,6 +236,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       issue.assignees = [...new Set([...issue.assignees, ...((body as { assignees?: string[] })?.assignees ?? [])])];
       return { status: 201, body: render(repoOf(m), issue) };
     }],
+    ["GET /repos/{owner}/{repo}/pulls/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/, (m) => {
+      const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
+      return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
+    }],
     ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m) => {
       const issue = findIssue(m);
       return issue ? { status: 200, body: issue.comments } : notFound;
@@ -285,6 +298,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   return {
     url: `http://127.0.0.1:${port}`,
     issues,
+    pulls,
     calls,
     writes: () => calls.filter((c) => c.method !== "GET" && !c.route.endsWith("/access_tokens") && c.status < 300),
     close: () =>

@@ -103,6 +103,11 @@ async function deliver(event: string, payload: unknown): Promise<void> {
   expect(await deliverWebhook(app, event, payload)).toBe(200);
 }
 
+/** Probot acknowledges a webhook before its handler ends, and GitHub keeps no order either: wait for the stage. */
+async function stageRecorded(groupId: number, stage: string, round = 1): Promise<void> {
+  await until(async () => (await store.clock.clockOf(groupId)).stages.some((s) => s.stage === stage && s.round === round));
+}
+
 describe("the hotfix clock", () => {
   it("follows a crash from detection to verified, then starts a second round on a regression", async () => {
     const first = sentryAlert("com.example.shop@4.12.1");
@@ -119,14 +124,19 @@ describe("the hotfix clock", () => {
     // A PR linking the issue; another PR that links nothing, and a check of another name, change nothing.
     await deliver("pull_request", pullRequest("opened", 7, "Null check in the checkout.\n\nFixes #1", { created: iso(60) }));
     await deliver("pull_request", pullRequest("opened", 8, "Unrelated refactor", { created: iso(61) }));
+    await stageRecorded(group.id, "fix-pr-opened");
     await deliver("check_run", checkRun("lint", "success", 7, iso(100)));
     await deliver("check_run", checkRun(CHECK_NAME, "failure", 7, iso(110)));
     await deliver("check_run", checkRun(CHECK_NAME, "success", 7, iso(120)));
+    await stageRecorded(group.id, "check-passed");
     await deliver("pull_request", pullRequest("closed", 7, "Null check in the checkout.\n\nFixes #1", { created: iso(60), merged: iso(600) }));
+    await stageRecorded(group.id, "merged");
     await deliver("deployment_status", deploymentStatus("com.example.shop@4.12.2", iso(1800)));
+    await stageRecorded(group.id, "deployed");
     const verdict = `### ✅ Verified\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`;
     // A passer-by's forged verdict is not the Action's.
     await deliver("issue_comment", comment(1, verdict, { type: "User", association: "NONE" }, iso(3000)));
+    await deliver("issue_comment", comment(1, verdict.replace("verified\"", "not-enough-data\""), { type: "Bot", association: "NONE" }, iso(3100)));
     issue.comments.push({ id: 900, body: verdict, user: { login: "github-actions[bot]", type: "Bot" }, author_association: "NONE" });
     await deliver("issue_comment", comment(1, verdict, { type: "Bot", association: "NONE" }, iso(3600)));
 
@@ -230,5 +240,26 @@ describe("the hotfix board", () => {
     expect(boardEdits()).toBe(1);
     expect(github.issues.get(REPO)!.filter((i) => i.title === "Hotfix board")).toHaveLength(1);
     expect(mermaidBlocks(board.body)).toEqual([]);
+  });
+});
+
+describe("webhooks out of order", () => {
+  it("a check that arrives before its PR's opened event reads the PR once to find the issue it fixes", async () => {
+    const first = sentryAlert("com.example.shop@4.12.1");
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
+    const group = await until(async () => {
+      const g = await store.findGroup(REPO, accepted.signature);
+      return g?.issueNumber !== null && g;
+    });
+    github.pulls.set(REPO, [{ number: 9, body: "Closes acme/shop-android#1", state: "open" }]);
+    await deliver("check_run", checkRun(CHECK_NAME, "success", 9, iso(30)));
+    await stageRecorded(group.id, "check-passed");
+    expect(await store.clock.groupsOfPullRequest(REPO, 9)).toEqual([group.id]);
+    expect(github.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/pulls/{number}")).toHaveLength(1);
+
+    // A check of a PR that links nothing, or that GitHub no longer has, records nothing.
+    await deliver("check_run", checkRun(CHECK_NAME, "success", 10, iso(40)));
+    await until(() => github.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/pulls/{number}").length === 2);
+    expect(await store.clock.groupsOfPullRequest(REPO, 10)).toEqual([]);
   });
 });

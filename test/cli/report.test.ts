@@ -75,7 +75,7 @@ describe("hotfix-loop report", () => {
     const text = out.join("\n");
     expect(text).toContain("acme/admin (as of 2026-03-31 12:00 UTC)");
     expect(text).toContain("acme/shop (as of 2026-03-31 12:00 UTC)");
-    expect(text).toContain("    #2: issue opened, running 2 d");
+    expect(text).toContain("    #2: Issue opened, running 2 d");
     expect(text).toContain("  Last 90 days: 1 verified; not verified the first time 0; regressions 0\n    detection → verified: median 5 h, p90 5 h (1)");
     expect(text).not.toContain("Last 30 days");
   });

@@ -69,7 +69,7 @@ describe("renderClock", () => {
 
   it("shows a running clock before verification and a new round after a regression", () => {
     const running = renderClock(LOOP.slice(0, 3));
-    expect(running).toContain("**Not verified yet**: the clock is running since 2026-03-01 10:00 UTC; last stage: fix pr opened.");
+    expect(running).toContain("**Not verified yet**: the clock is running since 2026-03-01 10:00 UTC; last stage: Fix PR opened.");
     const regressed = renderClock([...LOOP, stage(2, "first-occurrence", 3000)]);
     expect(regressed).toContain("Round 2: this crash regressed after a fix (round 1: 1 d 2 h).");
     expect(regressed.indexOf("**Round 2**")).toBeLessThan(regressed.indexOf("**Round 1**"));
