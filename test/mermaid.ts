@@ -3,6 +3,7 @@ import DOMPurify from "dompurify";
 /**
  * Mermaid's own parser in Node. mermaid.parse needs DOMPurify's hooks, which exist only
  * with a DOM; parsing never sanitises anything, so hooks that do nothing stand in for them.
+ * dompurify is a dev dependency at mermaid's own version, so both import the one instance patched here.
  * A gantt's parser takes almost any task line (a bad end time becomes the start time), so its
  * tasks are also compiled (getTasks) and returned: tests compare them with the times meant.
  */
