@@ -13,12 +13,15 @@ export const STAGES = ["first-occurrence", "issue-opened", "fix-pr-opened", "che
 export const StageName = z.enum(STAGES);
 export type StageName = z.infer<typeof StageName>;
 
+/** Webhook text kept with a stage: cut, not refused, so an odd deployment still stops the clock. */
+const DetailText = z.string().transform((text) => text.slice(0, 200));
+
 /** What a stage row says beyond its time; every field is optional, and all of it came from a webhook (untrusted). */
 export const StageDetail = z
   .object({
     pr: z.number().int().positive(),
-    environment: z.string().max(200),
-    version: z.string().max(200),
+    environment: DetailText,
+    version: DetailText,
   })
   .partial();
 export type StageDetail = z.infer<typeof StageDetail>;

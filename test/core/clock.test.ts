@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { barChart } from "../../src/core/charts.js";
-import { awaitsDeployment, clockGantt, clockRounds, formatDuration, renderClock, withStage, type StageTime } from "../../src/core/clock.js";
+import { awaitsDeployment, clockGantt, clockRounds, formatDuration, renderClock, StageDetail, withStage, type StageTime } from "../../src/core/clock.js";
 import { mermaidBlocks, parseMermaid } from "../mermaid.js";
 
 const T0 = Date.parse("2026-03-01T10:00:00.000Z");
@@ -132,5 +132,11 @@ describe("Mermaid's parser", () => {
     expect(chart).toContain("bar [0.000123, 1235000, 0, 0]");
     expect((await parseMermaid(chart)).type).toBe("xychart");
     await expect(parseMermaid(chart.replace("bar [", "bar [x, "))).rejects.toThrow();
+  });
+});
+
+describe("StageDetail", () => {
+  it("cuts long webhook text instead of refusing the stage", () => {
+    expect(StageDetail.parse({ environment: "e".repeat(500), version: "1.0" })).toEqual({ environment: "e".repeat(200), version: "1.0" });
   });
 });
