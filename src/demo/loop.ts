@@ -32,6 +32,23 @@ export interface LoopDemo {
 const MINUTE = 60_000;
 const FIXED_IN = "com.example.shop@4.12.2";
 
+/** Delivers a GitHub webhook to the App signed as GitHub signs it; returns the HTTP status. */
+export async function deliverSigned(app: RunningApp, secret: string, event: string, payload: unknown): Promise<number> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${app.url}${app.webhookPath}`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+  });
+  await res.text();
+  return res.status;
+}
+
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -53,19 +70,8 @@ export async function continueLoop(demo: LoopDemo): Promise<void> {
 
   /** Delivers one webhook, then waits for the issue to show the stage (GitHub does not keep webhooks in order either). */
   async function deliver(event: string, what: string, payload: Record<string, unknown>, shows: string): Promise<void> {
-    const body = JSON.stringify({ ...payload, ...envelope });
-    const res = await fetch(`${app.url}${app.webhookPath}`, {
-      method: "POST",
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": event,
-        "x-github-delivery": randomUUID(),
-        "x-hub-signature-256": `sha256=${createHmac("sha256", demo.webhookSecret).update(body).digest("hex")}`,
-      },
-    });
-    await res.text();
-    console.log(`${demo.now().toISOString().slice(11, 16)}  ${event} (${what}) -> ${res.status}`);
+    const status = await deliverSigned(app, demo.webhookSecret, event, { ...payload, ...envelope });
+    console.log(`${demo.now().toISOString().slice(11, 16)}  ${event} (${what}) -> ${status}`);
     await waitFor(`"${shows}" in the hotfix clock`, () => issue.body.includes(`| ${shows} |`));
     // The App's sync job ends after the edit lands: only then does the clock move on, as hours would.
     await waitFor("the App's sync job to end", async () => (await demo.store.stats()).pendingJobs === 0);

@@ -92,6 +92,7 @@ function toSettings(row: SqlRow): RepoSettings {
   };
 }
 
+/** The reporter's time of the crash, unless missing, unreadable or later than the alert's arrival (a skewed clock). */
 function occurredAt(reported: string | undefined, received: string): string {
   const at = reported ? Date.parse(reported) : NaN;
   return Number.isNaN(at) || at > Date.parse(received) ? received : new Date(at).toISOString();

@@ -108,14 +108,20 @@ async function stageRecorded(groupId: number, stage: string, round = 1): Promise
   await until(async () => (await store.clock.clockOf(groupId)).stages.some((s) => s.stage === stage && s.round === round));
 }
 
+/** A Sentry alert of 4.12.1, once the App has opened its issue. */
+async function crashWithIssue() {
+  const first = sentryAlert("com.example.shop@4.12.1");
+  const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
+  const group = await until(async () => {
+    const g = await store.findGroup(REPO, accepted.signature);
+    return g?.issueNumber !== null && g;
+  });
+  return { group, accepted };
+}
+
 describe("the hotfix clock", () => {
   it("follows a crash from detection to verified, then starts a second round on a regression", async () => {
-    const first = sentryAlert("com.example.shop@4.12.1");
-    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
-    const group = await until(async () => {
-      const g = await store.findGroup(REPO, accepted.signature);
-      return g?.issueNumber !== null && g;
-    });
+    const { group, accepted } = await crashWithIssue();
     const issue = await until(() => github.issues.get(REPO)?.[0]);
     // The issue is opened with its clock: no edit just to add the "issue opened" time.
     expect(clockRows(issue).map((r) => r[0])).toEqual(["First occurrence", "Issue opened"]);
@@ -245,12 +251,7 @@ describe("the hotfix board", () => {
 
 describe("webhooks out of order", () => {
   it("a check that arrives before its PR's opened event reads the PR once to find the issue it fixes", async () => {
-    const first = sentryAlert("com.example.shop@4.12.1");
-    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
-    const group = await until(async () => {
-      const g = await store.findGroup(REPO, accepted.signature);
-      return g?.issueNumber !== null && g;
-    });
+    const { group, accepted } = await crashWithIssue();
     github.pulls.set(REPO, [{ number: 9, body: "Closes acme/shop-android#1", state: "open" }]);
     await deliver("check_run", checkRun(CHECK_NAME, "success", 9, iso(30)));
     await stageRecorded(group.id, "check-passed");
