@@ -76,6 +76,29 @@ const IssueCommentEvent = z.object({
   repository: Repository,
 });
 
+/** Actions after which a PR's closing references may have changed, or its merge is to be counted. */
+const ASKING_ACTIONS = new Set(["opened", "reopened", "edited", "ready_for_review", "closed"]);
+
+const CLOSING_REFERENCES = `query ($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) { closingIssuesReferences(first: 10) { nodes { number repository { nameWithOwner } } } }
+  }
+}`;
+
+const ClosingReferences = z.object({
+  repository: z
+    .object({
+      pullRequest: z
+        .object({
+          closingIssuesReferences: z.object({
+            nodes: z.array(z.object({ number: z.number().int().positive(), repository: z.object({ nameWithOwner: z.string() }) })),
+          }),
+        })
+        .nullable(),
+    })
+    .nullable(),
+});
+
 export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
   const { store, log } = deps;
 
@@ -100,24 +123,43 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     }
   }
 
-  /** Hotfix issues of this repository that a PR body links with a closing keyword. */
-  async function linkedGroups(repo: string, body: string | null | undefined): Promise<number[]> {
-    const here = splitRepo(repo);
+  /** Issues of this repository a PR body closes (`Fixes #N`, `Closes owner/repo#N`…). */
+  function bodyIssues(repo: string, body: string | null | undefined): number[] {
+    return parseIssueLinks(body ?? "", splitRepo(repo))
+      .filter((link) => repoKey(`${link.owner}/${link.repo}`) === repo)
+      .map((link) => link.number);
+  }
+
+  /** The issues GitHub itself says a PR closes (its "Development" links, which no webhook carries): one GraphQL query. */
+  async function closingReferences(octokit: Octokit, repo: string, number: number): Promise<number[]> {
+    try {
+      const data = ClosingReferences.parse(await octokit.graphql(CLOSING_REFERENCES, { ...splitRepo(repo), number }));
+      const nodes = data.repository?.pullRequest?.closingIssuesReferences.nodes ?? [];
+      return nodes.filter((n) => repoKey(n.repository.nameWithOwner) === repo).map((n) => n.number);
+    } catch (error) {
+      log.warn({ err: error, repo, pr: number }, "hotfix clock: the pull request's closing references could not be read");
+      return [];
+    }
+  }
+
+  /** Links the PR to the crash groups of those issues; returns the groups. */
+  async function link(repo: string, number: number, issues: number[]): Promise<number[]> {
     const ids: number[] = [];
-    for (const link of parseIssueLinks(body ?? "", here)) {
-      if (repoKey(`${link.owner}/${link.repo}`) !== repo) continue;
-      const group = await store.findGroupByIssue(repo, link.number);
-      if (group) ids.push(group.id);
+    for (const issue of new Set(issues)) {
+      const group = await store.findGroupByIssue(repo, issue);
+      if (!group) continue;
+      await store.clock.linkPullRequest(repo, number, group.id);
+      ids.push(group.id);
     }
     return ids;
   }
 
+  /** A check may come before its PR's "opened" (GitHub keeps no order): the PR is read once. */
   async function linkFromGitHub(octokit: Octokit, repo: string, number: number): Promise<number[]> {
     try {
       const { data } = await octokit.rest.pulls.get({ ...splitRepo(repo), pull_number: number });
-      const linked = await linkedGroups(repo, data.body);
-      for (const groupId of linked) await store.clock.linkPullRequest(repo, number, groupId);
-      return linked;
+      const issues = bodyIssues(repo, data.body);
+      return link(repo, number, issues.length > 0 ? issues : await closingReferences(octokit, repo, number));
     } catch (error) {
       log.warn({ err: error, repo, pr: number }, "hotfix clock: the pull request could not be read");
       return [];
@@ -129,9 +171,11 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     if (!event) return;
     const repo = repoKey(event.repository.full_name);
     const pr = event.pull_request;
-    const linked = await linkedGroups(repo, pr.body);
-    for (const groupId of linked) await store.clock.linkPullRequest(repo, pr.number, groupId);
-    const groups = [...linked, ...(await store.clock.groupsOfPullRequest(repo, pr.number))];
+    const known = await store.clock.groupsOfPullRequest(repo, pr.number);
+    let issues = bodyIssues(repo, pr.body);
+    // GitHub's own closing references cost a query: asked only when the body names no issue, for a PR not yet linked.
+    if (issues.length === 0 && known.length === 0 && ASKING_ACTIONS.has(event.action)) issues = await closingReferences(context.octokit, repo, pr.number);
+    const groups = [...known, ...(await link(repo, pr.number, issues))];
     if (groups.length === 0) return;
     await record(repo, groups, "fix-pr-opened", pr.created_at, { pr: pr.number });
     if (event.action === "closed" && pr.merged_at) await record(repo, groups, "merged", pr.merged_at, { pr: pr.number });
@@ -145,7 +189,6 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     const repo = repoKey(event.repository.full_name);
     for (const { number } of run.pull_requests) {
       const known = await store.clock.groupsOfPullRequest(repo, number);
-      // GitHub does not keep webhooks in order: a check may come before its PR's "opened", so the PR is asked once.
       const groups = known.length > 0 ? known : await linkFromGitHub(context.octokit, repo, number);
       await record(repo, groups, "check-passed", run.completed_at, { pr: number });
     }

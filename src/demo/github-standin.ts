@@ -53,6 +53,8 @@ export interface StandinPullRequest {
   number: number;
   body: string;
   state: "open" | "closed";
+  /** Issue numbers GitHub's GraphQL gives as the PR's closingIssuesReferences (the "Development" links). */
+  closes?: number[];
 }
 
 export interface StandinCall {
@@ -239,6 +241,14 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     ["GET /repos/{owner}/{repo}/pulls/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/, (m) => {
       const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
       return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
+    }],
+    ["POST /graphql", /^\/graphql$/, (_m, _req, body) => {
+      // Only the query the App sends: a pull request's closing references.
+      const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
+      const repo = `${v.owner}/${v.repo}`;
+      const pr = pulls.get(repo)?.find((p) => p.number === v.number);
+      const nodes = (pr?.closes ?? []).map((number) => ({ number, repository: { nameWithOwner: repo } }));
+      return { status: 200, body: { data: { repository: known(repo) ? { pullRequest: pr ? { closingIssuesReferences: { nodes } } : null } : null } } };
     }],
     ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m) => {
       const issue = findIssue(m);

@@ -258,9 +258,16 @@ describe("webhooks out of order", () => {
     expect(await store.clock.groupsOfPullRequest(REPO, 9)).toEqual([group.id]);
     expect(github.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/pulls/{number}")).toHaveLength(1);
 
+    // A PR whose body names no issue, linked in GitHub's "Development" sidebar instead: its closing references tell.
+    github.pulls.get(REPO)!.push({ number: 11, body: "Null check", state: "open", closes: [1] });
+    await deliver("pull_request", pullRequest("opened", 11, "Null check", { created: iso(50) }));
+    await until(async () => (await store.clock.groupsOfPullRequest(REPO, 11)).length === 1);
+
     // A check of a PR that links nothing, or that GitHub no longer has, records nothing.
     await deliver("check_run", checkRun(CHECK_NAME, "success", 10, iso(40)));
     await until(() => github.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/pulls/{number}").length === 2);
     expect(await store.clock.groupsOfPullRequest(REPO, 10)).toEqual([]);
+    // GraphQL was asked only for the PR whose body named no issue.
+    expect(github.calls.filter((c) => c.route === "POST /graphql")).toHaveLength(1);
   });
 });
