@@ -296,9 +296,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       }
       break;
     }
+    // Recorded when the change is made (an issue is visible from then on), not when the slow answer leaves.
+    calls.push({ method, route, path, status: answer.status });
     const latency = options.latencyMs;
     if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
-    calls.push({ method, route, path, status: answer.status });
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
     res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
   });
