@@ -6,6 +6,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: (ar
   config: { summary: "config check [file]   validate .github/hotfix.yml (default path) and print the errors", load: () => import("./cli/config.js") },
   check: { summary: "check --base main   the Action's narrow-diff rules on the local branch", load: () => import("./cli/check.js") },
   verify: { summary: "verify --provider sentry --signature S --version V   post-deploy verdict", load: () => import("./cli/verify.js") },
+  report: { summary: "report [--repo o/r] [--since 30d] [--json]   the hotfix board's figures from the App's store", load: () => import("./cli/report.js") },
   demo: { summary: "demo   run the App against a loopback GitHub stand-in and open an issue from a Sentry alert", load: () => import("./cli/demo.js") },
 };
 

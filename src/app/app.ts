@@ -1,10 +1,12 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { DEFAULT_CONFIG } from "../core/config.js";
 import type { Store } from "../store/store.js";
+import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
 import { createHealth, type Health } from "./health.js";
+import { registerLoopEvents } from "./loop-events.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
 import { fixedInFromComments, trustedAuthors } from "./trust.js";
@@ -72,9 +74,20 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const router = new RepoRouter(store, github, now, app.log);
     const appLogin = ownLogin(github);
     const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin, onRolledUp: options.onRolledUp });
-    const running = new OutboxWorker(store, (job) => sync.sync(job), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, app.log, now);
+    const board = new BoardSync({ store, github, router, now, log: app.log });
+    const running = new OutboxWorker(
+      store,
+      async (job) => {
+        await sync.sync(job);
+        await board.afterSync(job.groupId);
+      },
+      { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
+      app.log,
+      now,
+    );
     worker = running;
 
+    registerLoopEvents(app, { store, router, now, log: app.log, appLogin });
     addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
     health = createHealth({ store, env, now, log: app.log });
     addHandler(health.routes);

@@ -1,10 +1,12 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
+import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { isSameOrNewer } from "../core/version.js";
 import { providers } from "../providers/index.js";
+import type { ClockOf } from "../store/clock-store.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
 import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
@@ -86,6 +88,10 @@ export class IssueSync {
     const octokit = await github.asInstallation(installationId);
     const report = await this.withContext(group);
     const versions = await store.versionCounts(group.repo, group.signature);
+    // Hotfix clock (issue 11): opening or reopening the issue is a stage, shown in the body that write carries.
+    const openedAt = this.deps.now();
+    const clock = await store.clock.clockOf(group.id);
+    const shownStages = group.issueNumber === null || group.regressedIn !== null ? withStage(clock.stages, "issue-opened", openedAt.toISOString()) : clock.stages;
     const rendered = renderIssue({
       report,
       signature: group.signature,
@@ -99,6 +105,7 @@ export class IssueSync {
       repo: group.repo,
       links: config.links,
       regressedIn: group.regressedIn ?? undefined,
+      clock: renderClock(shownStages),
     });
 
     let issueNumber = group.issueNumber;
@@ -106,7 +113,7 @@ export class IssueSync {
     if (issueNumber === null) {
       const existing = await this.findByMarker(octokit, group.repo, group.signature, config, job.attempts > 1);
       if (!existing) {
-        await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1);
+        if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1)) await this.clockWritten(group.id, clock, shownStages, openedAt);
         return;
       }
       issueNumber = existing.number;
@@ -133,22 +140,39 @@ export class IssueSync {
     if (regressedIn) {
       await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn, await this.deps.appLogin());
       metrics.issueWritten("reopened");
-    } else if (group.issueNumber !== null && group.events === group.renderedEvents) {
+    } else if (group.issueNumber !== null && group.events === group.renderedEvents && clock.lastStageId <= clock.renderedStageId) {
       return;
     } else {
       await octokit.rest.issues.update({ ...ref, body: rendered.body });
       metrics.issueWritten("updated");
     }
     await store.markRendered(group.id, group.events, this.deps.now());
+    await this.clockWritten(group.id, clock, shownStages, openedAt);
+  }
+
+  /** The body now shows `shown`: records the (re)opening it showed, and how far the clock was read. */
+  private async clockWritten(groupId: number, read: ClockOf, shown: StageTime[], openedAt: Date): Promise<void> {
+    const { clock } = this.deps.store;
+    if (shown.length > read.stages.length) await clock.recordStage(groupId, "issue-opened", openedAt);
+    const after = await clock.clockOf(groupId);
+    // A stage that arrived meanwhile is not in the body: leave it for the next refresh.
+    await clock.markClockRendered(groupId, after.stages.length === shown.length ? after.lastStageId : read.lastStageId);
   }
 
   /**
-   * Opens the crash's issue while the repository's budget of new issues this hour lasts, else
+   * Opens the crash's issue (true) while the repository's budget of new issues this hour lasts, else
    * counts the crash in the repository's one roll-up issue. Issues being opened by this process
    * count against the budget too; replicas each see only the store's count, so they may together
    * go past it by the jobs they run at once.
    */
-  private async openWithinBudget(octokit: Octokit, group: CrashGroup, report: CrashReport, config: HotfixConfig, rendered: { title: string; body: string }, retry: boolean) {
+  private async openWithinBudget(
+    octokit: Octokit,
+    group: CrashGroup,
+    report: CrashReport,
+    config: HotfixConfig,
+    rendered: { title: string; body: string },
+    retry: boolean,
+  ): Promise<boolean> {
     const { store, now } = this.deps;
     const budget = config.issues.maxNewPerHour;
     const inFlight = this.opening.get(group.repo) ?? 0;
@@ -156,7 +180,7 @@ export class IssueSync {
     try {
       if (inFlight + (await store.issuesOpenedSince(group.repo, new Date(now().getTime() - HOUR_MS))) < budget) {
         await this.open(octokit, group, report, config, rendered);
-        return;
+        return true;
       }
     } finally {
       const left = (this.opening.get(group.repo) ?? 1) - 1;
@@ -169,6 +193,7 @@ export class IssueSync {
     this.rollUpTurns.set(group.repo, settled);
     void settled.then(() => this.rollUpTurns.get(group.repo) === settled && this.rollUpTurns.delete(group.repo));
     await turn;
+    return false;
   }
 
   private async rollUpBody(group: CrashGroup, config: HotfixConfig): Promise<string> {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startApp } from "../app/server.js";
 import { startGitHubStandin } from "../demo/github-standin.js";
+import { continueLoop } from "../demo/loop.js";
 import { SqliteStore } from "../store/sqlite.js";
 
 /**
@@ -20,6 +21,8 @@ sources:
     projects: [shop-android]
 links:
   root: app/src/main/java
+board:
+  enabled: true
 `;
 const CODEOWNERS = "* @acme/mobile\n**/checkout/ @dana-dev\n";
 
@@ -60,11 +63,18 @@ export async function run(args: string[]): Promise<number> {
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
   const sentrySecret = randomBytes(16).toString("hex");
+  // The rest of the loop happens hours apart: the App's clock is moved forward instead of waiting.
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  const webhookSecret = randomBytes(16).toString("hex");
   const app = await startApp({
     store,
     appId: 1,
     privateKey,
-    webhookSecret: randomBytes(16).toString("hex"),
+    webhookSecret,
+    now,
+    // The stand-in has no rate limits to respect; octokit's spacing of issue writes (3 s) would only slow the loop down.
+    github: { throttle: false },
     githubBaseUrl: github.url,
     secrets: { sentry: sentrySecret },
     logLevel: "warn",
@@ -98,6 +108,9 @@ export async function run(args: string[]): Promise<number> {
     console.log(issue.body);
     console.log(`\nGitHub API calls: ${github.calls.length}`);
     for (const call of github.calls) console.log(`  ${call.status} ${call.route}`);
+
+    console.log("\nThe rest of the loop, as GitHub's webhooks:");
+    await continueLoop({ app, github, store, repo: REPO, installationId: 4242, webhookSecret, issue, now, advance: (ms) => (ahead += ms) });
     return 0;
   } finally {
     await app.close();

@@ -205,6 +205,13 @@ export const HotfixConfig = z
       })
       .strict()
       .prefault({}),
+    board: z
+      .object({
+        /** Keep one issue titled "Hotfix board": open hotfixes by stage, and how fast fixes went from detection to verified. */
+        enabled: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type HotfixConfig = z.infer<typeof HotfixConfig>;

@@ -30,6 +30,8 @@ export interface RenderInput {
   links: HotfixConfig["links"];
   /** Version the crash came back in after it was marked fixed; shown as a banner. */
   regressedIn?: string;
+  /** The "Hotfix clock" section, safe Markdown from core/clock.ts renderClock. */
+  clock?: string;
 }
 
 /** GitHub rejects issue bodies longer than this many characters. */
@@ -494,6 +496,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
     : "";
   const heading = `## ${codeSpan(clean(report.exception.type, CAP.type))}${report.exception.handled === false ? " (unhandled)" : ""}`;
   const summary = renderSummary(input, report);
+  const clock = input.clock ?? "";
   const device = renderDevice(report);
   const gaps = renderGaps(report.gaps);
   const footer = [
@@ -506,7 +509,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const crumbRows = report.breadcrumbs.slice(-MAX_CRUMBS).map(renderCrumb);
   const message = clean(report.exception.message, CAP.message);
 
-  const fixed = banner.length + heading.length + summary.length + device.length + gaps.length + footer.length + NOTE_RESERVE + 400; /* headings and blank lines */
+  const fixed = banner.length + heading.length + summary.length + clock.length + device.length + gaps.length + footer.length + NOTE_RESERVE + 400; /* headings and blank lines */
   let frameCount = frameLines.length;
   let crumbCount = crumbRows.length;
   const fullMessageLength = report.exception.message.length;
@@ -543,6 +546,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
     parts.push("_The message was too long to show._", "");
   }
   parts.push(summary, "");
+  if (clock) parts.push(clock, "");
   parts.push("### Stack trace", "");
   if (frameLines.length === 0) {
     parts.push("_The report had no stack frames._", "");

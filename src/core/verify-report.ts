@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { neutralize } from "./render.js";
 import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";
+import { verificationChart } from "./verify-chart.js";
 
 /**
  * The verification comment on the hotfix issue and its PR. It is sticky: the hidden
@@ -83,6 +84,8 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
     `| Rate ${perUnit} | ${rate(v.rateBefore)} | ${rate(v.rateNow)} |`,
     "",
   ];
+  const chart = verificationChart(v);
+  if (chart) lines.push(chart, "");
   const facts: string[] = [];
   if (v.expected !== null) facts.push(`expected if nothing had changed: ${formatNumber(v.expected)}`);
   if (v.test !== null) facts.push(`P(≤ ${counts.occurrences} | rate unchanged) ${formatProbability(v.test.pValue)}`);

@@ -78,6 +78,14 @@ export type StandinComment = Pick<Schemas["issue-comment"], "id" | "body" | "aut
   user: Pick<Schemas["simple-user"], "login"> & { type: "Bot" | "User" };
 };
 
+export interface StandinPullRequest {
+  number: number;
+  body: string;
+  state: "open" | "closed";
+  /** Issue numbers GitHub's GraphQL gives as the PR's closingIssuesReferences (the "Development" links). */
+  closes?: number[];
+}
+
 export interface StandinCall {
   method: string;
   /** Route template, e.g. "POST /repos/{owner}/{repo}/issues". */
@@ -103,6 +111,8 @@ export interface GitHubStandin {
   inject(route: string, fault: InjectedFault): void;
   /** Issues per "owner/repo". */
   issues: Map<string, StandinIssue[]>;
+  /** Pull requests per "owner/repo", as a test or the demo puts them there (GET only). */
+  pulls: Map<string, StandinPullRequest[]>;
   calls: StandinCall[];
   /** Successful (2xx) calls that changed something. */
   writes(): StandinCall[];
@@ -144,6 +154,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
   const rand = seededRandom(options.seed ?? 1);
   const issues = new Map<string, StandinIssue[]>();
+  const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
   let nextCommentId = 1;
   const now = () => Date.now();
@@ -278,6 +289,18 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       issue.assignees = [...new Set([...issue.assignees, ...((body as { assignees?: string[] })?.assignees ?? [])])];
       return { status: 201, body: render(repoOf(m), issue) };
     }],
+    ["GET /repos/{owner}/{repo}/pulls/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/, (m) => {
+      const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
+      return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
+    }],
+    ["POST /graphql", /^\/graphql$/, (_m, _req, body) => {
+      // Only the query the App sends: a pull request's closing references.
+      const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
+      const repo = `${v.owner}/${v.repo}`;
+      const pr = pulls.get(repo)?.find((p) => p.number === v.number);
+      const nodes = (pr?.closes ?? []).map((number) => ({ number, repository: { nameWithOwner: repo } }));
+      return { status: 200, body: { data: { repository: known(repo) ? { pullRequest: pr ? { closingIssuesReferences: { nodes } } : null } : null } } };
+    }],
     ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, _body, url) => {
       const issue = findIssue(m);
       return issue ? paged(issue.comments, url) : notFound;
@@ -366,9 +389,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       }
       break;
     }
+    // Recorded when the change is made (an issue is visible from then on), not when the slow answer leaves.
+    calls.push({ method, route, path, status: answer.status });
     const latency = options.latencyMs;
     if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
-    calls.push({ method, route, path, status: answer.status });
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
     res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
   };
@@ -384,6 +408,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   return {
     url: `http://127.0.0.1:${port}`,
     issues,
+    pulls,
     calls,
     inject(route, fault) {
       const times = fault.times ?? 1;

@@ -1,5 +1,6 @@
 import { userInfo } from "node:os";
 import pg from "pg";
+import { clockMigration } from "./clock-store.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
@@ -71,6 +72,8 @@ const MIGRATIONS = [
    ALTER TABLE crash_groups ADD COLUMN rolled_up boolean NOT NULL DEFAULT FALSE;
    CREATE INDEX crash_groups_opened ON crash_groups (repo, issue_opened_at);
    ALTER TABLE sync_jobs ADD COLUMN parked_at timestamptz;`,
+  // The hotfix clock (issue 11).
+  clockMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { formatIssues, Source } from "../core/config.js";
 import { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
+import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
@@ -141,6 +142,12 @@ const isoOrNull = (value: unknown): string | null => (value === null || value ==
 // eslint-disable-next-line @typescript-eslint/no-base-to-string
 const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
+/** The reporter's time of the crash, unless missing, unreadable or later than the alert's arrival (a skewed clock). */
+function occurredAt(reported: string | undefined, received: string): string {
+  const at = reported ? Date.parse(reported) : NaN;
+  return Number.isNaN(at) || at > Date.parse(received) ? received : new Date(at).toISOString();
+}
+
 const byVersion = (a: VersionCount, b: VersionCount) => compareVersions(a.version, b.version) || a.version.localeCompare(b.version);
 
 const ConfigSources = z.object({ sources: z.array(z.unknown()) });
@@ -159,7 +166,11 @@ function routesOf(config: unknown): { provider: string; project: string }[] {
 }
 
 export class SqlStore implements Store {
-  constructor(private readonly db: SqlDatabase) {}
+  readonly clock: ClockStore;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.clock = new SqlClockStore(db);
+  }
 
   async migrate(): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -221,6 +232,8 @@ export class SqlStore implements Store {
           await tx.run("UPDATE crash_groups SET state = 'open', regressed_in = ? WHERE id = ?", [version, group.id]);
           group.regressedIn = version;
         }
+        // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
+        if (regressed || group.events === 1) await startRound(tx, group.id, regressed ? now : occurredAt(input.report.firstSeen, now));
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds);
         // events is 1 only on the insert: every later alert adds one.
         return { status: "stored", groupId: group.id, created: group.events === 1, regressed };
@@ -299,6 +312,10 @@ export class SqlStore implements Store {
         [dueAt, job.id],
       );
     });
+  }
+
+  async scheduleSync(groupId: number, dueAt: Date, refreshSeconds: number): Promise<void> {
+    await this.db.transaction((tx) => this.ensureJob(tx, groupId, dueAt.toISOString(), refreshSeconds));
   }
 
   async retryJob(job: Job, workerId: string, dueAt: Date, error: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { clockMigration } from "./clock-store.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /**
@@ -76,6 +77,8 @@ const MIGRATIONS = [
    ALTER TABLE crash_groups ADD COLUMN rolled_up INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX crash_groups_opened ON crash_groups (repo, issue_opened_at);
    ALTER TABLE sync_jobs ADD COLUMN parked_at TEXT;`,
+  // The hotfix clock (issue 11).
+  clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
 ];
 
 class SqliteDatabase implements SqlDatabase {

@@ -1,4 +1,5 @@
 import type { CrashReport } from "../core/crash.js";
+import type { ClockStore } from "./clock-store.js";
 
 /**
  * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
@@ -128,6 +129,8 @@ export interface Store {
   completeJob(job: Job, workerId: string): Promise<void>;
   /** Releases the lease and schedules the next attempt. */
   retryJob(job: Job, workerId: string, dueAt: Date, error: string): Promise<void>;
+  /** Schedules a sync job for the group (no duplicate if one is pending): a stage of the hotfix clock or the board moved. */
+  scheduleSync(groupId: number, dueAt: Date, refreshSeconds: number): Promise<void>;
   /**
    * Takes the job out of the queue for good, with the reason (a poison job: it failed its
    * maximum number of attempts). Later alerts of its group are still counted; they leave it parked.
@@ -178,4 +181,7 @@ export interface Store {
 
   /** Counts for tests and benchmarks. */
   stats(): Promise<{ groups: number; pendingJobs: number; parkedJobs: number; deliveries: number }>;
+
+  /** The hotfix clock: stage times per group and round (a new group and a regression start a round in `ingest`), fix PRs, boards. */
+  readonly clock: ClockStore;
 }

@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { startApp, type RunningApp, type StartAppOptions } from "../../src/app/server.js";
+import { deliverSigned } from "../../src/demo/loop.js";
 import type { Store } from "../../src/store/store.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 
@@ -72,20 +73,8 @@ export async function post(app: RunningApp, path: string, body: Buffer | string,
 }
 
 /** Delivers a GitHub webhook signed as GitHub signs it. */
-export async function deliverWebhook(app: RunningApp, event: string, payload: unknown): Promise<number> {
-  const body = JSON.stringify(payload);
-  const res = await fetch(`${app.url}${app.webhookPath}`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": event,
-      "x-github-delivery": randomUUID(),
-      "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`,
-    },
-  });
-  await res.text();
-  return res.status;
+export function deliverWebhook(app: RunningApp, event: string, payload: unknown): Promise<number> {
+  return deliverSigned(app, WEBHOOK_SECRET, event, payload);
 }
 
 /** Waits for the worker to reach a state; the test's own timeout bounds it. */

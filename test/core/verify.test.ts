@@ -218,8 +218,8 @@ describe("verification comment", () => {
     });
     expect(parseVerificationMarker(body)).toEqual({ signature: "0123456789abcdef", version: "1.4.2 --> <b>@team</b>", verdict: "verified" });
     expect(body.startsWith(verificationMarkerKey({ signature: "0123456789abcdef", version: hostile.version }))).toBe(true);
-    // The marker is the only HTML comment, and the untrusted version never reaches the Markdown raw.
-    expect(body.match(/-->/g)).toHaveLength(1);
+    // The marker is the only HTML comment (the chart's axis range "0 --> n" is inside its code fence), and the untrusted version never reaches the Markdown raw.
+    expect(body.replace(/^```mermaid\n[\s\S]*?\n```$/gm, "").match(/-->/g)).toHaveLength(1);
     const visible = body.slice(body.indexOf(" -->") + 4);
     expect(visible).not.toContain("<b>");
     expect(visible).not.toMatch(/@team/);

@@ -477,6 +477,67 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.getRepoSettings("acme/missing")).toBeNull();
     });
 
+    // ---- the hotfix clock (issue 11) ----
+    it("keeps the hotfix clock: one round per new crash and per regression, the first time of each stage wins", async () => {
+      const store = await target.open();
+      const first = await store.ingest({ ...alert(), report: report({ release: "1.0.0", firstSeen: at(-3600).toISOString() }) }, T0);
+      if (first.status !== "stored") throw new Error("not stored");
+      const id = first.groupId;
+      expect((await store.clock.clockOf(id)).stages).toEqual([{ round: 1, stage: "first-occurrence", at: at(-3600).toISOString(), detail: {} }]);
+      // A reporter's clock ahead of ours cannot start the clock after the alert arrived.
+      const ahead = await store.ingest({ ...alert({ signature: "feedfacefeedface" }), report: report({ firstSeen: at(999).toISOString() }) }, T0);
+      expect((await store.clock.clockOf(ahead.groupId)).stages[0]?.at).toBe(T0.toISOString());
+
+      expect(await store.clock.recordStage(id, "issue-opened", at(10))).toBe(true);
+      expect(await store.clock.recordStage(id, "fix-pr-opened", at(20), { pr: 12 })).toBe(true);
+      expect(await store.clock.recordStage(id, "fix-pr-opened", at(30), { pr: 13 })).toBe(false);
+      await store.clock.linkPullRequest("acme/shop", 12, id);
+      await store.clock.linkPullRequest("acme/shop", 12, id);
+      expect(await store.clock.groupsOfPullRequest("acme/shop", 12)).toEqual([id]);
+      expect(await store.clock.groupsOfPullRequest("acme/other", 12)).toEqual([]);
+      expect(await store.clock.recordStage(id, "deployed", at(40), { environment: "production", version: "1.0.1" })).toBe(true);
+
+      const before = await store.clock.clockOf(id);
+      expect(before.renderedStageId).toBe(0);
+      await store.clock.markClockRendered(id, before.lastStageId);
+      await store.clock.markClockRendered(id, 1);
+      expect((await store.clock.clockOf(id)).renderedStageId).toBe(before.lastStageId);
+
+      // The fixed version crashing again is a regression: round 2 starts at its arrival.
+      await store.resolve(id, "1.0.1");
+      expect(await store.ingest(alert({ release: "1.0.1" }), at(100))).toMatchObject({ regressed: true });
+      await store.ingest(alert({ release: "1.0.1" }), at(110));
+      expect(await store.clock.recordStage(id, "issue-opened", at(120))).toBe(true);
+      const after = await store.clock.clockOf(id);
+      expect(after.stages).toEqual([
+        { round: 1, stage: "first-occurrence", at: at(-3600).toISOString(), detail: {} },
+        { round: 1, stage: "issue-opened", at: at(10).toISOString(), detail: {} },
+        { round: 1, stage: "fix-pr-opened", at: at(20).toISOString(), detail: { pr: 12 } },
+        { round: 1, stage: "deployed", at: at(40).toISOString(), detail: { environment: "production", version: "1.0.1" } },
+        { round: 2, stage: "first-occurrence", at: at(100).toISOString(), detail: {} },
+        { round: 2, stage: "issue-opened", at: at(120).toISOString(), detail: {} },
+      ]);
+      expect(after.lastStageId).toBeGreaterThan(before.lastStageId);
+
+      const groups = await store.clock.clockGroups("acme/shop");
+      expect(groups.map((g) => [g.groupId, g.signature, g.state, g.stages.length])).toEqual([
+        [id, "0123456789abcdef", "open", 6],
+        [ahead.groupId, "feedfacefeedface", "open", 1],
+      ]);
+      expect(await store.clock.clockGroups("acme/none")).toEqual([]);
+      expect((await store.clock.clockGroups(null)).length).toBe(2);
+
+      expect(await store.clock.boardOf("acme/shop")).toEqual({ repo: "acme/shop", issueNumber: null, renderedAt: null, renderedStageId: 0, lastStageId: after.lastStageId });
+      await store.clock.markBoardRendered("acme/shop", 9, at(130), after.lastStageId);
+      expect(await store.clock.boardOf("acme/shop")).toEqual({
+        repo: "acme/shop",
+        issueNumber: 9,
+        renderedAt: at(130).toISOString(),
+        renderedStageId: after.lastStageId,
+        lastStageId: after.lastStageId,
+      });
+    });
+
     it("takes 200 concurrent alerts of one signature as one group with 200 events and one job", async () => {
       const store = await target.open();
       const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.ingest(alert({ release: `1.0.${i % 3}` }), at(i / 1000))));

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { BOARD_MARKER, boardFigures, quantile, renderBoard, type BoardHotfix } from "../../src/core/board.js";
+import type { StageTime } from "../../src/core/clock.js";
+import { mermaidBlocks, parseMermaid } from "../mermaid.js";
+
+const AS_OF = "2026-03-31T12:00:00.000Z";
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const ago = (days: number, hours = 0) => new Date(Date.parse(AS_OF) - days * DAY + hours * HOUR).toISOString();
+const st = (round: number, stage: StageTime["stage"], at: string): StageTime => ({ round, stage, at, detail: {} });
+
+/** A round verified `hours` after detection, detected `days` ago. */
+function verifiedRound(round: number, days: number, hours: number, extra: StageTime[] = []): StageTime[] {
+  return [st(round, "first-occurrence", ago(days)), st(round, "issue-opened", ago(days, 0.5)), st(round, "merged", ago(days, hours / 2)), ...extra, st(round, "verified", ago(days, hours))];
+}
+
+const hotfix = (issueNumber: number, stages: StageTime[], state: "open" | "resolved" = "resolved"): BoardHotfix => ({ repo: "acme/shop", issueNumber, signature: `sig${issueNumber}`, state, stages });
+
+const HOTFIXES: BoardHotfix[] = [
+  hotfix(1, verifiedRound(1, 2, 4)),
+  hotfix(2, verifiedRound(1, 10, 8, [st(1, "not-verified", ago(10, 6))])),
+  hotfix(3, verifiedRound(1, 20, 12)),
+  // Verified 60 days ago: in the 90-day figures only.
+  hotfix(4, verifiedRound(1, 60, 48)),
+  // Regressed 5 days ago and still open: its first round counts, the second runs.
+  hotfix(5, [...verifiedRound(1, 50, 10), st(2, "first-occurrence", ago(5)), st(2, "issue-opened", ago(5, 1))], "open"),
+  hotfix(6, [st(1, "first-occurrence", ago(1)), st(1, "issue-opened", ago(1, 0.1))], "open"),
+  // Closed by a person before any verification: not an open hotfix.
+  hotfix(7, [st(1, "first-occurrence", ago(3))]),
+];
+
+describe("quantile", () => {
+  it("interpolates between ranks", () => {
+    expect(quantile([], 0.5)).toBeNull();
+    expect(quantile([5], 0.9)).toBe(5);
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBeCloseTo(9.1);
+  });
+});
+
+describe("boardFigures", () => {
+  const figures = boardFigures(HOTFIXES, AS_OF);
+
+  it("lists open hotfixes by how long their clock has run, with their stage", () => {
+    expect(figures.open.map((h) => [h.issueNumber, h.round, h.stage, h.runningMs / DAY])).toEqual([
+      [5, 2, "issue-opened", 5],
+      [6, 1, "issue-opened", 1],
+    ]);
+  });
+
+  it("counts the last 30 and 90 days apart", () => {
+    const [d30, d90] = figures.windows;
+    expect(d30).toMatchObject({ days: 30, verified: 3, notVerifiedFirstTime: 1, regressions: 1 });
+    expect(d30?.detectionToVerified).toEqual({ count: 3, median: 8 * HOUR, p90: expect.closeTo(11.2 * HOUR, 0) });
+    expect(d90).toMatchObject({ days: 90, verified: 5, notVerifiedFirstTime: 1, regressions: 1 });
+    expect(d90?.detectionToVerified.median).toBe(10 * HOUR);
+    const opened = d30?.stages.find((s) => s.to === "issue-opened");
+    // Four issues opened in the window (three verified rounds and hotfix 6, and the regression's reopening): half an hour, six minutes, an hour.
+    expect(opened).toMatchObject({ count: 5, median: 0.5 * HOUR });
+    expect(d30?.stages.find((s) => s.to === "check-passed")).toEqual({ from: "fix-pr-opened", to: "check-passed", count: 0, median: null, p90: null });
+  });
+
+  it("gives each of the last 13 weeks its median time to verified", () => {
+    expect(figures.weekly).toHaveLength(13);
+    expect(figures.weekly.at(-1)?.week).toBe("2026-03-30");
+    const withData = figures.weekly.filter((w) => w.verified > 0);
+    expect(withData.map((w) => [w.week, w.median! / HOUR])).toEqual([
+      ["2026-01-26", 48],
+      ["2026-02-09", 10],
+      ["2026-03-09", 12],
+      ["2026-03-16", 8],
+      ["2026-03-23", 4],
+    ]);
+  });
+});
+
+describe("renderBoard", () => {
+  it("writes the tables, a chart Mermaid reads, and the marker", async () => {
+    const body = renderBoard(boardFigures(HOTFIXES, AS_OF));
+    expect(body).toContain("| #5 (round 2) | Issue opened | 5 d | 2026-03-26 12:00 UTC |");
+    expect(body).toContain("| Hotfixes verified | 3 | 5 |");
+    expect(body).toContain("| Detection → verified, median | 8 h | 10 h |");
+    expect(body).toContain("| Fixes not verified the first time | 1 | 1 |");
+    expect(body).toContain("| Regressions | 1 | 1 |");
+    expect(body.endsWith(BOARD_MARKER)).toBe(true);
+    const blocks = mermaidBlocks(body);
+    expect(blocks).toHaveLength(1);
+    expect((await parseMermaid(blocks[0]!)).type).toBe("xychart");
+    expect(blocks[0]).toContain("bar [0, 0, 0, 48, 0, 10, 0, 0, 0, 12, 8, 4, 0]");
+  });
+
+  it("says so when nothing is open and nothing was verified", () => {
+    const body = renderBoard(boardFigures([], AS_OF));
+    expect(body).toContain("None: every hotfix is verified.");
+    expect(body).toContain("No hotfix verified in the last 13 weeks yet.");
+    expect(mermaidBlocks(body)).toEqual([]);
+  });
+});
