@@ -1,6 +1,7 @@
 import type { Logger } from "probot";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
+import { encodeMarker } from "../core/marker.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { compareVersions } from "../core/version.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
@@ -40,8 +41,7 @@ function displayVersion(version: string): string {
 }
 
 function regressionMarker(version: string): string {
-  const json = JSON.stringify({ version }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- hotfix-loop:regression ${json} -->`;
+  return encodeMarker("regression", { version });
 }
 
 /** The version the fix shipped in, from the latest verification comment for this signature (one comments read). */

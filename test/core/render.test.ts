@@ -54,7 +54,7 @@ describe("renderIssue", () => {
     device: { name: "web-1", arch: "x86_64" },
     os: { name: "Linux", version: "5.15" },
     runtime: { name: "CPython", version: "3.11.4" },
-    gaps: ["breadcrumbs: SENTRY_AUTH_TOKEN is not set"],
+    gaps: [{ kind: "missing", part: "breadcrumbs", source: "Sentry's issue webhook", fetch: { outcome: "failed", reason: "SENTRY_AUTH_TOKEN is not set" } }],
   };
   const rendered = renderIssue(input(report, { repo: "mozilla-services/tecken", links: { ...links, stripPrefixes: ["/app/"] } }));
 
@@ -81,7 +81,7 @@ describe("renderIssue", () => {
     expect(body.indexOf("GET /symbolicate/v5 (status=200)")).toBeLessThan(body.indexOf("SELECT 1"));
     expect(body).toContain("| **OS** | Linux 5.15 |");
     expect(body).toContain("### Missing context");
-    expect(body).toContain("- breadcrumbs: SENTRY\\_AUTH\\_TOKEN is not set");
+    expect(body).toContain("- breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY\\_AUTH\\_TOKEN is not set");
     expect(body).not.toContain("Regression");
   });
 

@@ -1,3 +1,4 @@
+import { describeGap } from "../../src/core/render.js";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CrashReport } from "../../src/core/crash.js";
@@ -37,7 +38,7 @@ describe("sentry.parse: issue alert (event_alert), documented payload", () => {
   it("takes the delivery id from Request-ID and records no gaps (the event is whole)", () => {
     expect(deliveryId).toBe("d7c1a2b3-request");
     expect(report.breadcrumbs).toEqual([]);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 });
 
@@ -91,7 +92,7 @@ describe("sentry.parse: issue webhook", () => {
     expect(report.project).toBe("front-end");
     expect(report.reporterGroupId).toBe("1170820242");
     expect(report.url).toBe("https://sentry.io/organizations/test-org/issues/1170820242/");
-    expect(report.gaps).toEqual([
+    expect(report.gaps.map(describeGap)).toEqual([
       "stack trace: not in Sentry's issue webhook",
       "breadcrumbs: not in Sentry's issue webhook",
       "device: not in Sentry's issue webhook",
@@ -212,7 +213,7 @@ describe("sentry.completeContext", () => {
     expect(report.release).toBe("b65bc521378269d3eaefdc964f8ef56621414943");
     expect(report.environment).toBe("prod");
     expect(report.exception).toEqual(issueReport.exception);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
   it("uses SENTRY_URL for a self-hosted Sentry", async () => {
@@ -226,15 +227,15 @@ describe("sentry.completeContext", () => {
     nock("https://sentry.io").get(latestPath).reply(401, { detail: "Invalid token" });
     const report = await sentry.completeContext(issueReport, env);
     expect(report.frames).toEqual([]);
-    expect(report.gaps).toHaveLength(3);
-    expect(report.gaps[0]).toMatch(
+    expect(report.gaps.map(describeGap)).toHaveLength(3);
+    expect(describeGap(report.gaps[0]!)).toMatch(
       /^stack trace: not in Sentry's issue webhook, and fetching the latest event failed: Sentry API: GET \/api\/0\/organizations\/test-org\/issues\/1170820242\/events\/latest\/ answered 401 \(check the auth token/,
     );
   });
 
   it("without SENTRY_AUTH_TOKEN asks nothing and says why", async () => {
     const report = await sentry.completeContext(issueReport, {});
-    expect(report.gaps[1]).toBe("breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY_AUTH_TOKEN is not set");
+    expect(describeGap(report.gaps[1]!)).toBe("breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY_AUTH_TOKEN is not set");
   });
 
   it("retries a 429 and then fills the report", async () => {
@@ -246,7 +247,7 @@ describe("sentry.completeContext", () => {
     const report = await sentry.completeContext(issueReport, env);
     expect(scope.isDone()).toBe(true);
     expect(report.breadcrumbs).toHaveLength(3);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
   it("asks nothing for an issue alert, which carries the whole event", async () => {
