@@ -117,12 +117,19 @@ describe("sentry.parse: issue webhook", () => {
 });
 
 describe("sentry.parse: bad payloads name the field", () => {
-  it("a wrongly typed exception type", () => {
+  it("a wrongly typed exception type is skipped and said, the rest is used", () => {
     const body = fixtureJson("sentry/event_alert.json") as { data: { event: { exception: { values: { type: unknown }[] } } } };
     body.data.event.exception.values[0]!.type = 42;
     const result = sentry.parse(body, delivery(Buffer.from("")));
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^data\.event\.exception\.values\.0\.type: .*expected string.*found number 42/);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.report.exception).toMatchObject({ type: "Error", message: "heck is not defined" });
+    expect(result.report.frames).toHaveLength(3);
+    expect(result.report.gaps.map(describeGap)).toEqual(["exception.values[0].type: skipped, expected string, got number 42"]);
+  });
+
+  it("an event with neither exception nor message is refused with the reason", () => {
+    const result = sentry.parse({ action: "triggered", data: { event: { exception: { values: [null] }, platform: "python" } } }, delivery(Buffer.from("")));
+    expect(result).toEqual({ ok: false, error: "data.event: neither an exception (exception.values) nor a message (logentry, message) to report" });
   });
 
   it("neither event nor issue", () => {
