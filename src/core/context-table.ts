@@ -21,7 +21,7 @@ export function renderContext(report: CrashReport): string {
   const d = report.device;
   if (d) {
     const model = join(d.manufacturer, d.model ?? d.family);
-    add("Device", d.name && d.name !== model ? `${model ? `${model}, ` : ""}named ${d.name}` : model);
+    add("Device", d.name && d.name !== model && d.name !== d.model ? `${model ? `${model}, ` : ""}named ${d.name}` : model);
     add("Architecture", d.arch);
     add("Memory", d.memory);
     add("Orientation", d.orientation);

@@ -175,3 +175,20 @@ export const CrashReport = z.object({
 });
 export type CrashReport = z.infer<typeof CrashReport>;
 export type CrashReportInput = z.input<typeof CrashReport>;
+
+/** Names native reporters give a frame they could not symbolicate: no name at all. */
+const NO_NAME = /^(?:<redacted>|<unknown>|unknown|\?+|0x[0-9a-f]+|\d+)$/i;
+
+export function isUnnamed(name: string | undefined): boolean {
+  return name === undefined || NO_NAME.test(name.trim());
+}
+
+/**
+ * The stack that shows where the crash happened: the crash's own frames, else (a wrapper
+ * raised without frames, like Rails' ActionView::Template::Error) those of its nearest
+ * cause that has some.
+ */
+export function crashingStack(report: Pick<CrashReport, "frames" | "causes">): Frame[] {
+  if (report.frames.length > 0) return report.frames;
+  return report.causes.find((c) => c.frames.length > 0)?.frames ?? [];
+}

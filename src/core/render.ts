@@ -1,5 +1,5 @@
 import type { HotfixConfig } from "./config.js";
-import { type Breadcrumb, type CrashReport, type Frame, type Gap, ProviderName } from "./crash.js";
+import { type Breadcrumb, type CrashReport, type Frame, type Gap, ProviderName, crashingStack, isUnnamed } from "./crash.js";
 import { BODY_LIMIT, type FrameLine, planBody } from "./budget.js";
 import { renderContext } from "./context-table.js";
 import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPath } from "./links.js";
@@ -83,13 +83,12 @@ function firstLineOf(text: string): string {
 
 /** The name a frame is shown by: its function, else what native reporters know of it. */
 function frameName(frame: Frame): string | undefined {
-  const fn = frame.function && !/^<redacted>$/.test(frame.function) ? frame.function : undefined;
-  return fn ?? frame.raw_function ?? frame.symbol ?? frame.function;
+  return [frame.function, frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
 }
 
 function renderTitle(report: CrashReport): string {
   const type = clean(report.exception.type.trim(), 60);
-  const frame = crashingFrame(report.frames);
+  const frame = crashingFrame(crashingStack(report));
   const fn = clean(frame && frameName(frame)?.trim(), 40);
   const file = frame?.file ? clean(basename(frame.file), 40) : frame?.package ? clean(basename(frame.package), 40) : "";
   const where = fn && file ? ` in ${fn} (${file})` : fn ? ` in ${fn}` : file ? ` in ${file}` : "";
@@ -268,6 +267,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const target = linkTarget(input.repo, linkRef(input.ref, report.commit, report.release, input.links));
   const frames = listed(report.frames);
   const paths = frames.map((f) => safeRepoPath(f, input.links));
+  const markerPaths = frames.length > 0 ? paths : listed(crashingStack(report)).map((f) => safeRepoPath(f, input.links));
   const causes = report.causes.slice(0, MAX_CAUSES);
   const frameLines = (list: Frame[], pathsOf: (string | null)[]): FrameLine[] =>
     list.map((frame, i) => ({ text: renderFrame(frame, i, pathsOf[i] ?? null, target), inApp: frame.in_app }));
@@ -288,7 +288,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const footer = [
     "---",
     `<sub>Opened by hotfix-loop from an alert of ${PROVIDER_NAMES[report.provider]}. Repeats of this crash update this issue; do not edit below this line.</sub>`,
-    renderMarker(input, paths),
+    renderMarker(input, markerPaths),
   ].join("\n");
   const crumbRows = report.breadcrumbs.slice(-MAX_CRUMBS).map(renderCrumb);
   const message = clean(report.exception.message, CAP.message);
@@ -325,7 +325,8 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   parts.push("### Stack trace", "");
   const stackLines = plan.blocks[0] ?? [];
   if (frames.length === 0) {
-    parts.push("_The report had no stack frames, neither on the exception nor on a thread._", "");
+    const inCause = causeFrames.some((c) => c.length > 0);
+    parts.push(inCause ? "_The crash was raised without a stack of its own: its causes below show where it happened._" : "_The report had no stack frames, neither on the exception nor on a thread._", "");
   } else {
     const linked = target ? ` Links point at ${codeSpan(target.ref)}.` : "";
     parts.push(`Most recent call first; ★ marks the project's own code.${linked}${STACK_FROM[report.stackFrom ?? "exception"]}`, "");

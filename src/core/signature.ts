@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { CrashReport, Frame } from "./crash.js";
+import { type CrashReport, type Frame, isUnnamed } from "./crash.js";
 import { remembered } from "./scrub.js";
 
 /**
@@ -170,9 +170,6 @@ interface FrameKey {
   weak: boolean;
 }
 
-/** Names native reporters give a frame they could not symbolicate. */
-const NO_SYMBOL = /^(?:<redacted>|<unknown>|unknown|\?+|0x[0-9a-f]+)$/i;
-
 function imageName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).toLowerCase();
 }
@@ -202,8 +199,7 @@ function frameKey(frame: Frame, cleaned: string, root: string, version: number, 
   let where = module && file ? `${module}:${file}` : module || file;
   let name = frame.function;
   if (version >= 2) {
-    if (name !== undefined && NO_SYMBOL.test(name)) name = undefined;
-    name ??= frame.symbol ?? frame.raw_function;
+    if (isUnnamed(name)) name = [frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
     const image = frame.package ? imageName(frame.package) : "";
     // Unsymbolicated native code: the image and the offset into it name the instruction on every device.
     if (!name && !where && image && frame.image_offset) return { key: `${image}+${frame.image_offset.toLowerCase()}`, weak: false };
