@@ -1,8 +1,9 @@
 import type { Logger } from "probot";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
-import type { CrashReport } from "../core/crash.js";
+import { CrashReport } from "../core/crash.js";
 import { encodeMarker } from "../core/marker.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
+import { signatureAliases } from "../core/signature.js";
 import { compareVersions } from "../core/version.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
 import { providers } from "../providers/index.js";
@@ -58,6 +59,11 @@ export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signa
 }
 
 const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
+
+/** The group's latest report; rows written before a field existed lack it, and the schema's defaults fill it in. */
+function latestOf(group: CrashGroup): CrashReport {
+  return CrashReport.safeParse(group.latest).data ?? group.latest;
+}
 
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
@@ -180,7 +186,10 @@ export class IssueSync {
       this.markers.set(group.repo, index);
       index.catch(() => this.markers.delete(group.repo));
     }
-    return (await index).get(group.signature) ?? null;
+    // An issue opened under an earlier signature version carries the old key: the group's aliases find it.
+    const known = await index;
+    for (const key of [group.signature, ...signatureAliases(latestOf(group))]) if (known.has(key)) return known.get(key)!;
+    return null;
   }
 
   private async listMarkers(octokit: Octokit, repo: string, config: HotfixConfig): Promise<Map<string, { number: number; state: string }>> {
@@ -237,7 +246,7 @@ export class IssueSync {
 
   /** The latest report with what its payload lacked fetched from the reporter, once per event. */
   private async withContext(group: CrashGroup): Promise<CrashReport> {
-    const report = group.latest;
+    const report = latestOf(group);
     if (report.gaps.length === 0) return report;
     const key = `${group.id}:${report.reporterEventId ?? group.lastSeen}`;
     const known = this.contexts.get(key);

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { run as render } from "../../src/cli/render.js";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { type CrashReport, crashingStack } from "../../src/core/crash.js";
@@ -108,7 +108,7 @@ describe("the fixture corpus", () => {
 });
 
 describe("hotfix-loop render on the corpus", () => {
-  let log: ReturnType<typeof vi.spyOn>;
+  let log: MockInstance;
   beforeEach(() => {
     log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     vi.spyOn(console, "error").mockImplementation(() => undefined);
