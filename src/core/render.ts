@@ -58,8 +58,8 @@ const MAX_CAUSES = 10;
 const MARKER_FRAMES = 20;
 const MARKER_VERSIONS = 50;
 const DATA_KEYS_LIMIT = 50;
-/** Frames (nearest the crash) per stack and breadcrumbs (newest) an issue shows at most: more is noise. */
-const MAX_FRAMES = 1_000;
+/** Frames (nearest the crash) per stack and breadcrumbs (newest) an issue lists at most; the budget then collapses library runs. */
+const MAX_FRAMES = 10_000;
 const MAX_CRUMBS = 1_000;
 /** Room for the notes that say what was cut. */
 const NOTE_RESERVE = 600;
