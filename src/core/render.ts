@@ -1,11 +1,12 @@
 import type { HotfixConfig } from "./config.js";
-import { type Breadcrumb, type CrashReport, type Frame, type Gap, ProviderName, crashingStack, isUnnamed } from "./crash.js";
+import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, isUnnamed } from "./crash.js";
 import { BODY_LIMIT, type FrameLine, planBody } from "./budget.js";
+import { renderCrumb } from "./breadcrumbs-table.js";
 import { renderContext } from "./context-table.js";
 import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPath } from "./links.js";
-import { bounded, cap, cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands, titleSafe } from "./markdown.js";
+import { cap, cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands, titleSafe } from "./markdown.js";
 import { type IssueMarker, issueMarker } from "./marker.js";
-import { remembered, scrubData } from "./scrub.js";
+import { remembered } from "./scrub.js";
 import { signaturesByVersion } from "./signature.js";
 
 /**
@@ -43,21 +44,18 @@ export interface RenderInput {
   links: HotfixConfig["links"];
   /** Version the crash came back in after it was marked fixed; shown as a banner. */
   regressedIn?: string;
-  /** Who last changed the crashing line, as one Markdown line already made safe (see app's suspect look-up). */
-  suspect?: string;
 }
 
 const TITLE_LIMIT = 120;
 const PROVIDER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the crash reporter" };
 
 /** Per-item caps keep one absurd field from crowding out everything else. */
-const CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8_000, marker: 200, version: 64, url: 2_000 };
+const CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, gap: 500, message: 8_000, marker: 200, version: 64, url: 2_000 };
 const MAX_VERSIONS_SHOWN = 10;
 const MAX_GAPS = 20;
 const MAX_CAUSES = 10;
 const MARKER_FRAMES = 20;
 const MARKER_VERSIONS = 50;
-const DATA_KEYS_LIMIT = 50;
 /** Frames (nearest the crash) per stack and breadcrumbs (newest) an issue lists at most; the budget then collapses library runs. */
 const MAX_FRAMES = 10_000;
 const MAX_CRUMBS = 1_000;
@@ -173,47 +171,6 @@ function listed(frames: Frame[]): Frame[] {
   return out;
 }
 
-/** A breadcrumb data value as text: scalars directly, anything else as JSON. */
-function dataText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return String(value);
-  return JSON.stringify(value) ?? "";
-}
-
-function crumbData(data: Record<string, unknown> | undefined): string {
-  if (!data) return "";
-  let pairs = "";
-  let count = 0;
-  let length = 0;
-  for (const key in data) {
-    if (count >= DATA_KEYS_LIMIT || length > CAP.crumb) break;
-    const raw = data[key];
-    const safe = scrubData(typeof raw === "string" ? bounded(raw, CAP.crumb) : raw, key);
-    const pair = `${clean(key, CAP.cell)}=${cap(clean(dataText(safe), CAP.crumb), CAP.crumb)}`;
-    pairs = count === 0 ? pair : `${pairs}, ${pair}`;
-    count++;
-    length += pair.length;
-  }
-  return count > 0 ? ` (${pairs})` : "";
-}
-
-/** An ISO-8601 timestamp holds nothing to scrub or neutralise; breadcrumbs carry one each. */
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
-
-/** Untrusted text repeats across crumbs and alerts ("GET /cart [200]" after scrubbing): it is neutralised once. */
-const neutralizedOf = remembered(neutralize);
-
-/** Most breadcrumbs are a message alone, and their messages repeat: one look-up gives the cell. */
-const crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CAP.crumb), CAP.crumb)));
-
-function renderCrumb(crumb: Breadcrumb): string {
-  const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
-  const data = crumbData(crumb.data);
-  const message =
-    data === "" ? (crumb.message ? crumbMessageOf(crumb.message) : "") : neutralizedOf(cap(clean(crumb.message, CAP.crumb) + data, CAP.crumb));
-  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${message} |`;
-}
-
 /** A gap as a sentence for people. */
 export function describeGap(gap: Gap): string {
   if (gap.kind === "skipped") return `${gap.field}: skipped, ${gap.reason}`;
@@ -292,10 +249,9 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   ].join("\n");
   const crumbRows = report.breadcrumbs.slice(-MAX_CRUMBS).map(renderCrumb);
   const message = clean(report.exception.message, CAP.message);
-  const suspect = input.suspect ?? "";
 
   const fixed =
-    banner.length + heading.length + summary.length + context.length + gaps.length + footer.length + suspect.length + NOTE_RESERVE + 400 /* headings and blank lines */ +
+    banner.length + heading.length + summary.length + context.length + gaps.length + footer.length + NOTE_RESERVE + 400 /* headings and blank lines */ +
     causeHeadings.reduce((n, h) => n + h.length + 40, 0);
   const plan = planBody({ fixed: fixed + longestBacktickRun(message), blocks, crumbs: crumbRows, messageLength: message.length });
   const fullMessageLength = report.exception.message.length;
@@ -321,7 +277,6 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
     parts.push("_The message was too long to show._", "");
   }
   parts.push(summary, "");
-  if (suspect) parts.push(suspect, "");
   parts.push("### Stack trace", "");
   const stackLines = plan.blocks[0] ?? [];
   if (frames.length === 0) {

@@ -9,6 +9,9 @@ import { Skipped } from "./lenient.js";
  * as `{values: [...]}` or bare lists, tags as pairs, objects or `{key, value}`, frames in
  * snake_case or the API's camelCase, native frames with only an address. Every section is
  * read on its own, so one malformed part is skipped (and said) instead of refusing the alert.
+ *
+ * Over 300 lines on purpose: this is one event schema and its reading, section by section;
+ * split apart, the sections' schemas would sit away from the code that reads them.
  */
 
 const text = z.string().nullish();
