@@ -14,6 +14,8 @@ const REPO = /^[\w.-]+\/[\w.-]+$/;
 const SAFE_REF = /^[\w./@+-]{1,200}$/;
 /** Longest repository path kept in a link or the marker. */
 const MAX_PATH = 200;
+/** Longest frame file a repository path is made from (prefixes and virtual schemes included). */
+const MAX_FILE = 1_000;
 
 /** The version part of a release as git tags name it: no Sentry-style package ("app@"), no semver build metadata ("+305"). */
 export function releaseTagVersion(release: string): string {
@@ -42,7 +44,8 @@ const JVM_SOURCE = /\.(?:java|kt|kts|scala|groovy)$/;
  * deployed asset.
  */
 export function repoPath(frame: Frame, links: Links): string | null {
-  if (!frame.in_app || !frame.file) return null;
+  // A path longer than any link can hold names no file worth linking; it is not even looked at.
+  if (!frame.in_app || !frame.file || frame.file.length > MAX_FILE) return null;
   // Each rewrite runs only when there is something for it to do: this runs for every in-app frame.
   let path = slashes(frame.file);
   let prefix: string | undefined;
