@@ -4,12 +4,14 @@ import { CrashReport } from "../core/crash.js";
 import { encodeMarker } from "../core/marker.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { signatureAliases } from "../core/signature.js";
+import { renderSuspect } from "../core/suspect.js";
 import { compareVersions } from "../core/version.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
 import { providers } from "../providers/index.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
 import { readRepoFile, splitRepo, statusOf, type GitHubAccess, type Octokit } from "./github.js";
+import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
 
 /**
@@ -143,7 +145,9 @@ export class IssueSync {
     const { store, log } = this.deps;
     const severity = report.exception.handled === true ? config.issues.severityLabels.handled : config.issues.severityLabels.unhandled;
     const labels = [...new Set([...config.issues.labels, severity].filter((l) => l !== ""))];
-    const assignees = await this.assigneesFor(octokit, group.repo, report, config);
+    const found = config.issues.suspect === "off" ? null : await this.suspectOf(octokit, group.repo, report, config);
+    const suspectLogin = config.issues.suspect === "assign" ? found?.suspect.login : undefined;
+    const assignees = [...new Set([...(await this.assigneesFor(octokit, group.repo, report, config)), ...(suspectLogin ? [suspectLogin] : [])])].slice(0, MAX_ASSIGNEES);
     const issue = { ...splitRepo(group.repo), title: rendered.title, body: rendered.body, labels };
     let created;
     try {
@@ -157,6 +161,7 @@ export class IssueSync {
     await store.setIssue(group.id, created.data.number);
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
+    if (found) await octokit.rest.issues.createComment({ ...splitRepo(group.repo), issue_number: created.data.number, body: renderSuspect(found.suspect, found) });
   }
 
   private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null) {
@@ -211,6 +216,14 @@ export class IssueSync {
       }
     }
     return bySignature;
+  }
+
+  /** A courtesy: a failed look-up opens the issue without a suspect. */
+  private suspectOf(octokit: Octokit, repo: string, report: CrashReport, config: HotfixConfig) {
+    return findSuspect(octokit, repo, report, config).catch((error: unknown) => {
+      this.deps.log.warn({ repo, err: error }, "no suspect commit: the blame look-up failed");
+      return null;
+    });
   }
 
   private async assigneesFor(octokit: Octokit, repo: string, report: CrashReport, config: HotfixConfig): Promise<string[]> {
