@@ -106,6 +106,8 @@ function parseEventAlert(event: SentryEvent, deliveryId: string | null): ParseRe
     return { ok: false, error: "data.event: neither an exception (exception.values) nor a message (logentry, message) to report" };
   }
   const issueId = event.issue_id ?? event.groupID;
+  // No stack on the exception, its causes or any thread: the issue says so, and the App asks for the latest event.
+  const stackless = rest.frames?.length === 0 && rest.causes.every((c) => c.frames.length === 0);
   const report: CrashReportInput = {
     provider: "sentry",
     ...rest,
@@ -113,7 +115,7 @@ function parseEventAlert(event: SentryEvent, deliveryId: string | null): ParseRe
     exception: { type, message, ...(handled === undefined ? {} : { handled }) },
     url: event.web_url ?? undefined,
     reporterGroupId: issueId == null ? undefined : String(issueId),
-    gaps,
+    gaps: stackless ? [payloadGap("stack trace", "Sentry's issue alert"), ...gaps] : gaps,
   };
   return finishReport(report, deliveryId);
 }

@@ -263,3 +263,59 @@ describe("sentry.completeContext", () => {
     expect(await sentry.completeContext(result.report, env)).toBe(result.report);
   });
 });
+
+describe("sentry.parse: events as SDKs send them", () => {
+  const sample = (name: string) => {
+    const result = sentry.parse(fixtureJson(`sentry/samples/${name}.json`), delivery(Buffer.from("")));
+    if (!result.ok) throw new Error(result.error);
+    return result.report;
+  };
+
+  it("takes the crashed thread's stack when the exception has none, and says so", () => {
+    const report = sample("rails-crashed-thread");
+    expect(report.stackFrom).toBe("crashed thread");
+    expect(report.frames.at(-1)).toMatchObject({ file: "app/views/welcome/view_error.html.erb", line: 1, in_app: true });
+    expect(report.browser).toEqual({ name: "Safari", version: "14.0.3" });
+    expect(report.transaction).toBe("WelcomeController#view_error");
+    expect(report.requestUrl).toBe("http://localhost:3000/view_error");
+    expect(report.occurredAt).toBe("2021-02-14T14:09:35.000Z");
+  });
+
+  it("keeps the chain crash first, each cause with its own frames", () => {
+    const report = sample("exceptions-and-no-threads");
+    expect(report.exception.type).toBe("ActionView::Template::Error");
+    expect(report.frames).toEqual([]);
+    expect(report.causes).toHaveLength(1);
+    expect(report.causes[0]).toMatchObject({ type: "NameError", frames: [{ line: 135 }, { line: 334 }, { file: "app/views/welcome/view_error.html.erb", in_app: true }] });
+  });
+
+  it("follows mechanism parent links when an SDK sends them", () => {
+    const body = fixtureJson("sentry/event_alert.json") as { data: { event: { exception: { values: Record<string, unknown>[] } } } };
+    const [crash] = body.data.event.exception.values;
+    body.data.event.exception.values = [
+      { ...crash, type: "Outer", mechanism: { type: "chained", exception_id: 0 } },
+      { type: "Inner", value: "root cause", mechanism: { type: "chained", exception_id: 1, parent_id: 0 } },
+    ];
+    const result = sentry.parse(body, delivery(Buffer.from("")));
+    expect(result.ok && [result.report.exception.type, ...result.report.causes.map((c) => c.type)]).toEqual(["Outer", "Inner"]);
+  });
+
+  it("keeps native addresses, images and offsets from debug_meta", () => {
+    const report = sample("android-ndk");
+    expect(report.frames).toHaveLength(36);
+    expect(report.frames.at(-1)).toEqual({ instruction_addr: "0xbcc196b4", in_app: false });
+    expect(report.frames.at(-2)).toEqual({ instruction_addr: "0xe5ed9f68", package: "/apex/com.android.runtime/lib/libart.so", image_offset: "0x144f68", in_app: false });
+  });
+
+  it("records a missing stack when neither the exception, its causes nor a thread has one", () => {
+    const report = sample("invalid-interfaces");
+    expect(report.gaps.map(describeGap)).toContain("stack trace: not in Sentry's issue alert");
+    expect(report.gaps.map(describeGap)).toContain('breadcrumbs.values[2].data: skipped, expected record, got the text "must be a mapping"');
+    expect(report.breadcrumbs).toHaveLength(3);
+  });
+
+  it("reads a runtime context under any key whose type is runtime", () => {
+    expect(sample("native-rust").runtime).toEqual({ name: "rustc", version: "1.25.0" });
+    expect(sample("aspnetcore").runtime).toEqual({ name: ".NET Core", version: "2.1.5" });
+  });
+});
