@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "probot";
-import { computeSignature } from "../core/signature.js";
+import { computeSignature, signatureAliases } from "../core/signature.js";
 import type { AlertProvider, InboundRequest } from "../providers/alert.js";
 import type { Store } from "../store/store.js";
 import type { RepoRouter } from "./routing.js";
@@ -48,6 +48,17 @@ function tooDeep(value: unknown, max: number): string | null {
   return null;
 }
 
+/**
+ * The signature a repository already groups this crash under: the current one, or an alias
+ * (the same crash's signature under an earlier version) whose group predates the change, so
+ * that group keeps counting instead of a second issue opening.
+ */
+async function groupKey(store: Store, repo: string, signature: string, aliases: string[]): Promise<string> {
+  if (aliases.length === 0 || (await store.findGroup(repo, signature))) return signature;
+  for (const alias of aliases) if (await store.findGroup(repo, alias)) return alias;
+  return signature;
+}
+
 export async function receiveAlert(
   intake: AlertIntake,
   provider: AlertProvider,
@@ -73,6 +84,7 @@ export async function receiveAlert(
   if (!parsed.ok) return refuse(400, parsed.error);
   const { report } = parsed;
   const signature = computeSignature(report);
+  const aliases = signatureAliases(report);
 
   try {
     const route = explicitRepo
@@ -88,7 +100,7 @@ export async function receiveAlert(
         {
           repo: target.repo,
           installationId: target.installationId,
-          signature,
+          signature: await groupKey(intake.store, target.repo, signature, aliases),
           report,
           deliveryId: `${provider.name}:${delivery}`,
           refreshIntervalSeconds: target.config.issues.refreshIntervalSeconds,

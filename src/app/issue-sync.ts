@@ -2,8 +2,11 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
 import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
-import type { CrashReport } from "../core/crash.js";
+import { CrashReport } from "../core/crash.js";
+import { encodeMarker } from "../core/marker.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
+import { signatureAliases } from "../core/signature.js";
+import { renderSuspect } from "../core/suspect.js";
 import { isSameOrNewer } from "../core/version.js";
 import { providers } from "../providers/index.js";
 import type { ClockOf } from "../store/clock-store.js";
@@ -12,6 +15,7 @@ import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } 
 import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
+import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
 
@@ -55,8 +59,12 @@ function displayVersion(version: string): string {
 }
 
 function regressionMarker(version: string): string {
-  const json = JSON.stringify({ version }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- hotfix-loop:regression ${json} -->`;
+  return encodeMarker("regression", { version });
+}
+
+/** The group's latest report; rows written before a field existed lack it, and the schema's defaults fill it in. */
+function latestOf(group: CrashGroup): CrashReport {
+  return CrashReport.safeParse(group.latest).data ?? group.latest;
 }
 
 export class IssueSync {
@@ -111,7 +119,7 @@ export class IssueSync {
     let issueNumber = group.issueNumber;
     let closedOnGitHub = false;
     if (issueNumber === null) {
-      const existing = await this.findByMarker(octokit, group.repo, group.signature, config, job.attempts > 1);
+      const existing = await this.findByMarker(octokit, group.repo, [group.signature, ...signatureAliases(latestOf(group))], config, job.attempts > 1);
       if (!existing) {
         if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1)) await this.clockWritten(group.id, clock, shownStages, openedAt);
         return;
@@ -204,7 +212,7 @@ export class IssueSync {
   private async rollUp(octokit: Octokit, group: CrashGroup, config: HotfixConfig, retry: boolean) {
     const { store, log, now } = this.deps;
     const known = (await store.rolledUpGroups(group.repo)).find((g) => g.issueNumber !== null)?.issueNumber;
-    let number = known ?? (await this.findByMarker(octokit, group.repo, ROLLUP_KEY, config, retry))?.number ?? null;
+    let number = known ?? (await this.findByMarker(octokit, group.repo, [ROLLUP_KEY], config, retry))?.number ?? null;
     const body = await this.rollUpBody(group, config);
     if (number === null) {
       const labels = config.issues.labels.filter((l) => l !== "");
@@ -226,7 +234,9 @@ export class IssueSync {
     const { store, log } = this.deps;
     const severity = report.exception.handled === true ? config.issues.severityLabels.handled : config.issues.severityLabels.unhandled;
     const labels = [...new Set([...config.issues.labels, severity].filter((l) => l !== ""))];
-    const assignees = await this.assigneesFor(octokit, group.repo, report, config);
+    const found = config.issues.suspect === "off" ? null : await this.suspectOf(octokit, group.repo, report, config);
+    const suspectLogin = config.issues.suspect === "assign" ? found?.suspect.login : undefined;
+    const assignees = [...new Set([...(await this.assigneesFor(octokit, group.repo, report, config)), ...(suspectLogin ? [suspectLogin] : [])])].slice(0, MAX_ASSIGNEES);
     const issue = { ...splitRepo(group.repo), title: rendered.title, body: rendered.body, labels };
     // Never retried inside the request: GitHub may have stored the issue and still answered 5xx.
     // The job's own retry lists the repository's issues by marker first (findByMarker), then creates.
@@ -244,6 +254,7 @@ export class IssueSync {
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
     metrics.issueOpened(group.firstSeen, this.deps.now());
+    if (found) await octokit.rest.issues.createComment({ ...splitRepo(group.repo), issue_number: created.data.number, body: renderSuspect(found.suspect, found) });
   }
 
   private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null, appLogin: string) {
@@ -270,14 +281,17 @@ export class IssueSync {
    * the repository's hotfix issues per process serves every new crash after it; a retry lists
    * again, as its own issue may be the one that went unrecorded.
    */
-  private async findByMarker(octokit: Octokit, repo: string, signature: string, config: HotfixConfig, retry: boolean) {
+  private async findByMarker(octokit: Octokit, repo: string, keys: string[], config: HotfixConfig, retry: boolean) {
     let index = retry ? undefined : this.markers.get(repo);
     if (!index) {
       index = this.listMarkers(octokit, repo, config);
       this.markers.set(repo, index);
       index.catch(() => this.markers.delete(repo));
     }
-    return (await index).get(signature) ?? null;
+    // An issue opened under an earlier signature version carries the old key: the group's aliases find it.
+    const known = await index;
+    for (const key of keys) if (known.has(key)) return known.get(key)!;
+    return null;
   }
 
   private async listMarkers(octokit: Octokit, repo: string, config: HotfixConfig): Promise<Map<string, { number: number; state: string }>> {
@@ -300,6 +314,14 @@ export class IssueSync {
       }
     }
     return bySignature;
+  }
+
+  /** A courtesy: a failed look-up opens the issue without a suspect. */
+  private suspectOf(octokit: Octokit, repo: string, report: CrashReport, config: HotfixConfig) {
+    return findSuspect(octokit, repo, report, config).catch((error: unknown) => {
+      this.deps.log.warn({ repo, err: error }, "no suspect commit: the blame look-up failed");
+      return null;
+    });
   }
 
   private async assigneesFor(octokit: Octokit, repo: string, report: CrashReport, config: HotfixConfig): Promise<string[]> {
@@ -335,7 +357,7 @@ export class IssueSync {
 
   /** The latest report with what its payload lacked fetched from the reporter, once per event. */
   private async withContext(group: CrashGroup): Promise<CrashReport> {
-    const report = group.latest;
+    const report = latestOf(group);
     if (report.gaps.length === 0) return report;
     const key = `${group.id}:${report.reporterEventId ?? group.lastSeen}`;
     const known = this.contexts.get(key);

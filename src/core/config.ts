@@ -128,6 +128,8 @@ export const HotfixConfig = z
         assignees: z.array(z.string().min(1)).default([]),
         /** Also assign the CODEOWNERS of the crashing in-app frame's file. */
         codeowners: z.boolean().default(true),
+        /** On a new issue, name who last changed the crashing line at the crashing release (one GraphQL blame); "assign" also assigns them. */
+        suspect: z.enum(["off", "show", "assign"]).default("off"),
         /** At most one issue edit per signature per this many seconds; repeats only update the store in between. */
         refreshIntervalSeconds: z.number().int().min(0).default(60),
         reopenOnRegression: z.boolean().default(true),

@@ -18,8 +18,66 @@ export const Frame = z.object({
   in_app: z.boolean().default(false),
   /** Source line text when the reporter sends it. */
   context_line: z.string().optional(),
+  /** Native frames: the return address as hex ("0xbcc196b4"), kept for frames no symbol names. */
+  instruction_addr: z.string().optional(),
+  /** Native frames: the image (library or executable) the address lies in, as its path. */
+  package: z.string().optional(),
+  /** Native frames: the address's offset from its image's load address, as hex; stable across launches and devices. */
+  image_offset: z.string().optional(),
+  /** The mangled symbol, when the reporter sends it beside the demangled function. */
+  symbol: z.string().optional(),
+  /** The function as the platform printed it, before the reporter trimmed it. */
+  raw_function: z.string().optional(),
 });
 export type Frame = z.infer<typeof Frame>;
+
+/** An exception the crash wrapped (its cause, the cause's cause...), with the frames it was raised from. */
+export const CausedBy = z.object({
+  type: z.string().min(1),
+  message: z.string().default(""),
+  /** Module or package of the exception class (Python module, Java package), when sent apart from the type. */
+  module: z.string().optional(),
+  /** Sentry's order: outermost call first. Empty when the reporter sent no stack for this one. */
+  frames: z.array(Frame).default([]),
+});
+export type CausedBy = z.infer<typeof CausedBy>;
+
+/**
+ * What a report lacks, as a record rather than a sentence, so the App can tell which parts
+ * to fetch and the issue can say what is missing and why.
+ */
+export const ContextPart = z.enum(["stack trace", "breadcrumbs", "device"]);
+export type ContextPart = z.infer<typeof ContextPart>;
+
+const GapRecord = z.discriminatedUnion("kind", [
+  /** A part of the context the payload did not carry; `fetch` says how asking the reporter for it went, when it was asked. */
+  z.object({
+    kind: z.literal("missing"),
+    part: ContextPart,
+    /** What was read, e.g. "Sentry's issue webhook". */
+    source: z.string(),
+    fetch: z.discriminatedUnion("outcome", [z.object({ outcome: z.literal("failed"), reason: z.string() }), z.object({ outcome: z.literal("not-in-latest-event") })]).optional(),
+  }),
+  /** A malformed part of the payload that was left out so the rest could be used. */
+  z.object({
+    kind: z.literal("skipped"),
+    /** Where in the payload, e.g. "exception.values[1]". */
+    field: z.string(),
+    /** What was wrong with it. */
+    reason: z.string(),
+  }),
+]);
+
+/** Reports stored before gaps were records held sentences such as "stack trace: not in the alert". */
+function gapFromSentence(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const part = ContextPart.options.find((p) => value.startsWith(`${p}: not in `));
+  if (part) return { kind: "missing", part, source: value.slice(part.length + ": not in ".length) };
+  return { kind: "skipped", field: "report", reason: value };
+}
+
+export const Gap = z.preprocess(gapFromSentence, GapRecord);
+export type Gap = z.infer<typeof GapRecord>;
 
 export const Breadcrumb = z.object({
   /** ISO-8601 timestamp. */
@@ -90,8 +148,47 @@ export const CrashReport = z.object({
   reporterGroupId: z.string().optional(),
   /** The reporter's id of this single event, used to fetch full context later. */
   reporterEventId: z.string().optional(),
-  /** Parts of the context the payload lacked and could not be fetched, with why. */
-  gaps: z.array(z.string()).default([]),
+  /**
+   * The exceptions the crash wrapped, nearest cause first (Java's "Caused by", Python's
+   * __cause__, .NET inner exceptions, Sentry's earlier exception values).
+   */
+  causes: z.array(CausedBy).default([]),
+  /** Where `frames` came from: the exception itself, or (when it carried no stack) the crashed or current thread. */
+  stackFrom: z.enum(["exception", "crashed thread", "current thread"]).optional(),
+  /** When the event itself happened, as the reporter stamped it (ISO-8601). */
+  occurredAt: z.string().optional(),
+  /** Severity as the reporter names it (Sentry level, Bugsnag severity). */
+  severity: z.string().optional(),
+  browser: z.object({ name: z.string().optional(), version: z.string().optional() }).optional(),
+  /** The app as it describes itself: display name, version string and build number. */
+  app: z.object({ name: z.string().optional(), version: z.string().optional(), build: z.string().optional() }).optional(),
+  /** The URL of the request being served (Sentry request.url, Bugsnag requestUrl). */
+  requestUrl: z.string().optional(),
+  /** Sentry's transaction: the route or task the crash happened in. */
+  transaction: z.string().optional(),
+  /** Bugsnag's context: where in the app the crash happened (a route, a screen). */
+  context: z.string().optional(),
+  /** The reporter's tags, as sent (scrubbed when shown). */
+  tags: z.record(z.string(), z.string()).optional(),
+  /** Parts of the context the payload lacked or that were skipped as malformed, and why. */
+  gaps: z.array(Gap).default([]),
 });
 export type CrashReport = z.infer<typeof CrashReport>;
 export type CrashReportInput = z.input<typeof CrashReport>;
+
+/** Names native reporters give a frame they could not symbolicate: no name at all. */
+const NO_NAME = /^(?:<redacted>|<unknown>|unknown|\?+|0x[0-9a-f]+|\d+)$/i;
+
+export function isUnnamed(name: string | undefined): boolean {
+  return name === undefined || NO_NAME.test(name.trim());
+}
+
+/**
+ * The stack that shows where the crash happened: the crash's own frames, else (a wrapper
+ * raised without frames, like Rails' ActionView::Template::Error) those of its nearest
+ * cause that has some.
+ */
+export function crashingStack(report: Pick<CrashReport, "frames" | "causes">): Frame[] {
+  if (report.frames.length > 0) return report.frames;
+  return report.causes.find((c) => c.frames.length > 0)?.frames ?? [];
+}

@@ -253,6 +253,6 @@ export function scrubReport(report: CrashReport): CrashReport {
     url: scrub(report.url),
     reporterGroupId: scrub(report.reporterGroupId),
     reporterEventId: scrub(report.reporterEventId),
-    gaps: report.gaps.map(scrubText),
+    gaps: report.gaps.map((g) => (g.kind === "skipped" ? { ...g, reason: scrubText(g.reason) } : g)),
   };
 }

@@ -1,17 +1,31 @@
 import { hash } from "node:crypto";
-import type { CrashReport, Frame } from "./crash.js";
+import { type CrashReport, type Frame, isUnnamed } from "./crash.js";
 import { remembered } from "./scrub.js";
 
 /**
  * The signature groups occurrences of one crash across releases: the same bug seen in
  * 1.4.1 and 1.4.2 (shifted lines, another deploy path, a new bundle hash, other
  * addresses) gets the same key, so a repeat updates one hotfix issue instead of opening
- * another. It hashes the exception type and the top frames' file and function, both
+ * another. It hashes the exception types of the chain and their top frames' file and
+ * function (native frames without a symbol: image and offset from the image's base), all
  * stripped of everything that changes from build to build.
+ *
+ * The signature is a key stored in users' issues: changing how it is computed is a
+ * migration. Each way of computing it has a version; the current one names new issues,
+ * and the earlier ones are kept as aliases, so an issue opened under an earlier version is
+ * still found for the same crash instead of duplicated. test/core/signature-golden.test.ts
+ * catches an accidental change.
  */
+
+/** The version computeSignature produces; the marker of every new issue records it. */
+export const SIGNATURE_VERSION = 2;
 
 /** Frames nearest the crash that take part in the key; deeper callers vary with call paths. */
 const SIGNATURE_FRAMES = 5;
+/** Frames looked at for those keys at most: a stack overflow repeats one frame thousands of times. */
+const FRAMES_LOOKED_AT = 200;
+/** Exceptions of a chain that take part (v2): the crash and its nearest causes. */
+const SIGNATURE_CHAIN = 5;
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const ADDRESS = /\b0x[0-9a-f]+\b/gi;
@@ -156,44 +170,115 @@ interface FrameKey {
   weak: boolean;
 }
 
-const cleanedFile = (frame: Frame): string => (frame.file ? cleanPathOf(frame.file) : "");
+function imageName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).toLowerCase();
+}
 
-/** `cleaned`: the frame's cleanedFile. */
-function frameKey(frame: Frame, cleaned: string, root: string): FrameKey | null {
-  const file = pathKeyOf(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
+/** Normalisers for one signature computation. */
+interface KeyMakers {
+  functionKey: (name: string) => string;
+  pathKey: (path: string) => string;
+  minified: (file: string) => boolean;
+}
+
+/** `compute` with its answers kept for one call's lifetime, whatever the strings' length. */
+function once<T>(compute: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    let out = known.get(text);
+    if (out === undefined) known.set(text, (out = compute(text)));
+    return out;
+  };
+}
+
+/** `cleaned`: the frame's cleaned path. `version` 1 knew nothing of native images. */
+function frameKey(frame: Frame, cleaned: string, root: string, version: number, { functionKey, pathKey, minified: isMinified }: KeyMakers): FrameKey | null {
+  const file = pathKey(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
   // JVM frames name only a file ("SourceFile" once obfuscated); their class is in the module.
-  const module = frame.module && !file.includes("/") ? functionKeyOf(frame.module) : "";
-  const where = module && file ? `${module}:${file}` : module || file;
-  let fn = frame.function ? functionKeyOf(frame.function) : "";
-  const minified = frame.file !== undefined && isMinifiedBundle(frame.file);
+  const module = frame.module && !file.includes("/") ? functionKey(frame.module) : "";
+  let where = module && file ? `${module}:${file}` : module || file;
+  let name = frame.function;
+  if (version >= 2) {
+    if (isUnnamed(name)) name = [frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
+    const image = frame.package ? imageName(frame.package) : "";
+    // Unsymbolicated native code: the image and the offset into it name the instruction on every device.
+    if (!name && !where && image && frame.image_offset) return { key: `${image}+${frame.image_offset.toLowerCase()}`, weak: false };
+    if (!where && image) where = image;
+  }
+  let fn = name ? functionKey(name) : "";
+  const minified = frame.file !== undefined && isMinified(frame.file);
   if (minified) fn = fn.replace(/(?<![\w$])[\w$]{1,2}(?![\w$])/g, "?");
   if (!where && !fn) return null;
   return { key: `${where}|${fn}`, weak: minified && !/[\w$]{3}/.test(fn) };
 }
 
 /** The frames the key is made of: in-app frames when there are any, nearest the crash first, recursion collapsed. */
-function signatureFrames(frames: Frame[]): FrameKey[] {
+function signatureFrames(frames: Frame[], version: number): FrameKey[] {
   const inApp = frames.filter((f) => f.in_app);
-  // In-app files are cleaned once, for the root and for their keys.
-  const cleaned = inApp.map(cleanedFile);
-  const root = projectRoot(cleaned.filter((_, i) => inApp[i]?.file));
+  // In-app files are cleaned once, for the root and for their keys; a stack names few distinct files.
+  const clean = once(cleanPathOf);
+  const cleaned = inApp.map((f) => (f.file ? clean(f.file) : ""));
+  const root = projectRoot([...new Set(cleaned.filter((_, i) => inApp[i]?.file))]);
   const chosen = inApp.length > 0 ? inApp : frames;
   const keys: FrameKey[] = [];
-  for (let i = chosen.length - 1; i >= 0 && keys.length < SIGNATURE_FRAMES; i--) {
+  // Strings too long for the shared memory repeat within one stack (recursion): each is normalised once per call.
+  const makers: KeyMakers = { functionKey: once(functionKeyOf), pathKey: once(pathKeyOf), minified: once(isMinifiedBundle) };
+  const last = Math.max(0, chosen.length - FRAMES_LOOKED_AT);
+  for (let i = chosen.length - 1; i >= last && keys.length < SIGNATURE_FRAMES; i--) {
     const frame = chosen[i];
-    const key = frame ? frameKey(frame, cleaned[i] ?? cleanedFile(frame), root) : null;
+    const key = frame ? frameKey(frame, inApp.length > 0 ? (cleaned[i] ?? "") : frame.file ? clean(frame.file) : "", root, version, makers) : null;
     if (key !== null && key.key !== keys[keys.length - 1]?.key) keys.push(key);
   }
   return keys;
 }
 
-/** Stable grouping key: 16 lowercase hex digits. */
-export function computeSignature(report: CrashReport): string {
-  const type = functionKeyOf(report.exception.type);
-  const frames = signatureFrames(report.frames);
-  let material = `type\n${type}`;
-  if (frames.length > 0) material += `\nframes\n${frames.map((f) => f.key).join("\n")}`;
+/** One exception's part of the key: its type, its frames, and its message when the frames say too little. */
+function exceptionMaterial(type: string, message: string, frames: Frame[], version: number): string {
+  const keys = signatureFrames(frames, version);
+  let material = `type\n${functionKeyOf(type)}`;
+  if (keys.length > 0) material += `\nframes\n${keys.map((f) => f.key).join("\n")}`;
   // Without a stack, or with only minified names in it, the message is what tells crashes apart.
-  if (frames.every((f) => f.weak)) material += `\nmessage\n${normalizeMessage(report.exception.message)}`;
-  return hash("sha256", material, "hex").slice(0, 16);
+  if (keys.every((f) => f.weak)) material += `\nmessage\n${normalizeMessage(message)}`;
+  return material;
+}
+
+const digest = (material: string): string => hash("sha256", material, "hex").slice(0, 16);
+
+/**
+ * Version 1: the crashing exception's type and top frames only. A wrapper exception
+ * without frames reduced to type + message, and native frames without symbols counted for
+ * nothing: kept only to find issues opened under it.
+ */
+function signatureV1(report: CrashReport): string {
+  return digest(exceptionMaterial(report.exception.type, report.exception.message, report.frames, 1));
+}
+
+/**
+ * Version 2: the whole chain, crash first, each exception with its own frames, the way
+ * Sentry's grouping reads chained exceptions; unsymbolicated native frames by image + offset.
+ */
+function signatureV2(report: CrashReport): string {
+  const chain = [{ type: report.exception.type, message: report.exception.message, frames: report.frames }, ...report.causes].slice(0, SIGNATURE_CHAIN);
+  return digest(`v2\n${chain.map((e) => exceptionMaterial(e.type, e.message, e.frames, 2)).join("\n---\n")}`);
+}
+
+const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: signatureV2 };
+
+/** Stable grouping key of the current version: 16 lowercase hex digits. */
+export function computeSignature(report: CrashReport): string {
+  return signatureV2(report);
+}
+
+/** The report's signature under every version, newest first. */
+export function signaturesByVersion(report: CrashReport): { version: number; signature: string }[] {
+  return Object.keys(VERSIONS)
+    .map(Number)
+    .sort((a, b) => b - a)
+    .map((version) => ({ version, signature: VERSIONS[version]!(report) }));
+}
+
+/** Signatures of earlier versions that differ from the current one: the keys an older issue of this crash may carry. */
+export function signatureAliases(report: CrashReport): string[] {
+  const current = computeSignature(report);
+  return [...new Set(signaturesByVersion(report).map((s) => s.signature))].filter((s) => s !== current);
 }

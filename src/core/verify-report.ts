@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { neutralize } from "./render.js";
+import { neutralize } from "./markdown.js";
+import { decodeMarker, encodeMarker, markerPrefix } from "./marker.js";
 import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";
 import { verificationChart } from "./verify-chart.js";
 
@@ -16,34 +17,20 @@ export const VerificationMarker = z.object({
 });
 export type VerificationMarker = z.infer<typeof VerificationMarker>;
 
-const MARKER_PREFIX = "<!-- hotfix-loop:verification ";
-
-// `<` and `>` only occur inside JSON strings, where \u escapes keep "-->" from ending the comment.
-const safeJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-
 /**
  * The start of the marker for one signature and version, up to the verdict: the sticky
  * comment is found by it whatever verdict it showed last time.
  */
 export function verificationMarkerKey(key: { signature: string; version: string }): string {
-  return `${MARKER_PREFIX}{"signature":${safeJson(key.signature)},"version":${safeJson(key.version)},`;
+  return markerPrefix("verification", { signature: key.signature, version: key.version });
 }
 
 export function verificationMarker(marker: VerificationMarker): string {
-  return `${verificationMarkerKey(marker)}"verdict":${safeJson(marker.verdict)}} -->`;
+  return encodeMarker("verification", { signature: marker.signature, version: marker.version, verdict: marker.verdict });
 }
 
 export function parseVerificationMarker(body: string): VerificationMarker | null {
-  const start = body.indexOf(MARKER_PREFIX);
-  if (start < 0) return null;
-  const end = body.indexOf(" -->", start);
-  if (end < 0) return null;
-  try {
-    const parsed = VerificationMarker.safeParse(JSON.parse(body.slice(start + MARKER_PREFIX.length, end)));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return decodeMarker("verification", body, VerificationMarker, "first");
 }
 
 const HEADINGS: Record<VerificationVerdict["verdict"], (version: string) => string> = {

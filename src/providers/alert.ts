@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import { formatIssues } from "../core/config.js";
-import { CrashReport, type ProviderName } from "../core/crash.js";
+import { ContextPart, CrashReport, type CrashReportInput, type Gap, type ProviderName } from "../core/crash.js";
 
 /**
  * What every crash reporter's webhook side provides: authentication of the raw request,
@@ -121,58 +121,63 @@ export function present<T extends Record<string, unknown>>(record: T): { [K in k
 
 // --- context the payload lacked -------------------------------------------------------
 
-/** Parts of a crash's context a reporter's webhook may leave out. */
-export type ContextPart = "stack trace" | "breadcrumbs" | "device";
-
 /** The gap a parser records for a part its reporter's payload does not carry. */
-export function payloadGap(part: ContextPart, source: string): string {
-  return `${part}: not in ${source}`;
+export function payloadGap(part: ContextPart, source: string): Gap {
+  return { kind: "missing", part, source };
 }
 
-const PARTS: ContextPart[] = ["stack trace", "breadcrumbs", "device"];
-
-function gapPart(gap: string): ContextPart | undefined {
-  return PARTS.find((part) => gap.startsWith(`${part}: `));
+/** The gaps for the parts of `report` that are empty, each as not in `source`. */
+export function missingParts(report: Pick<CrashReportInput, "frames" | "breadcrumbs" | "device" | "os">, source: string): Gap[] {
+  return ContextPart.options.filter((part) => !hasPart(report, part)).map((part) => payloadGap(part, source));
 }
 
-function hasPart(report: CrashReport, part: ContextPart): boolean {
-  if (part === "stack trace") return report.frames.length > 0;
-  if (part === "breadcrumbs") return report.breadcrumbs.length > 0;
+function hasPart(report: Pick<CrashReportInput, "frames" | "breadcrumbs" | "device" | "os">, part: ContextPart): boolean {
+  if (part === "stack trace") return (report.frames?.length ?? 0) > 0;
+  if (part === "breadcrumbs") return (report.breadcrumbs?.length ?? 0) > 0;
   return report.device !== undefined || report.os !== undefined;
 }
 
 /** What a reporter's latest event adds to a report; fields the alert already had win. */
-export type LatestContext = Partial<Pick<CrashReport, "frames" | "breadcrumbs" | "device" | "os" | "runtime" | "release" | "environment" | "reporterEventId" | "platform">>;
+export type LatestContext = Partial<
+  Pick<
+    CrashReport,
+    "frames" | "causes" | "stackFrom" | "breadcrumbs" | "device" | "os" | "runtime" | "browser" | "app" | "release" | "environment" | "reporterEventId" | "platform"
+  >
+>;
 
 /**
- * Fetches the latest event only when the parser recorded a gap for a part of the context,
- * and rewrites those gaps to say how it went. Never throws: a failure is a gap with its reason.
+ * Fetches the latest event only when the parser recorded a missing part of the context,
+ * and records on those gaps how asking went. Never throws: a failure is a gap with its reason.
  */
 export async function fillGapsFromLatestEvent(report: CrashReport, fetchLatest: () => Promise<LatestContext>): Promise<CrashReport> {
-  if (!report.gaps.some((gap) => gapPart(gap) !== undefined)) return report;
+  if (!report.gaps.some((gap) => gap.kind === "missing" && !gap.fetch)) return report;
   let latest: LatestContext;
   try {
     latest = await fetchLatest();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return { ...report, gaps: report.gaps.map((gap) => (gapPart(gap) ? `${gap}, and fetching the latest event failed: ${why}` : gap)) };
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ...report, gaps: report.gaps.map((gap) => (gap.kind === "missing" && !gap.fetch ? { ...gap, fetch: { outcome: "failed", reason } } : gap)) };
   }
+  const useLatestStack = report.frames.length === 0 && (latest.frames?.length ?? 0) > 0;
   const filled: CrashReport = {
     ...report,
-    frames: report.frames.length ? report.frames : (latest.frames ?? []),
+    frames: useLatestStack ? (latest.frames ?? []) : report.frames,
+    causes: report.causes.length ? report.causes : (latest.causes ?? []),
+    stackFrom: useLatestStack ? latest.stackFrom : report.stackFrom,
     breadcrumbs: report.breadcrumbs.length ? report.breadcrumbs : (latest.breadcrumbs ?? []),
     device: report.device ?? latest.device,
     os: report.os ?? latest.os,
     runtime: report.runtime ?? latest.runtime,
+    browser: report.browser ?? latest.browser,
+    app: report.app ?? latest.app,
     release: report.release ?? latest.release,
     environment: report.environment ?? latest.environment,
     platform: report.platform ?? latest.platform,
     reporterEventId: report.reporterEventId ?? latest.reporterEventId,
   };
-  const gaps = report.gaps.flatMap((gap) => {
-    const part = gapPart(gap);
-    if (!part) return [gap];
-    return hasPart(filled, part) ? [] : [`${gap}, nor in the latest event`];
+  const gaps = report.gaps.flatMap((gap): Gap[] => {
+    if (gap.kind !== "missing" || gap.fetch) return [gap];
+    return hasPart(filled, gap.part) ? [] : [{ ...gap, fetch: { outcome: "not-in-latest-event" } }];
   });
   return { ...filled, gaps };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Breadcrumb, CrashReport, CrashReportInput, Frame } from "../core/crash.js";
+import type { Breadcrumb, CausedBy, CrashReport, CrashReportInput, Frame } from "../core/crash.js";
 import {
   type AlertProvider,
   type AuthResult,
@@ -11,7 +11,7 @@ import {
   formatMemory,
   isoTimestamp,
   missingSecret,
-  payloadGap,
+  missingParts,
   present,
   refuse,
   sameSecret,
@@ -67,9 +67,11 @@ const BugsnagDevice = z.looseObject({
   orientation: text,
   totalMemory: z.number().nullish(),
   runtimeVersions: z.record(z.string(), z.unknown()).nullish(),
+  browserName: text,
+  browserVersion: text,
 });
 
-const BugsnagApp = z.looseObject({ version: text, releaseStage: text, release_stage: text, type: text });
+const BugsnagApp = z.looseObject({ version: text, releaseStage: text, release_stage: text, type: text, versionCode: z.union([z.string(), z.number()]).nullish(), bundleVersion: text });
 
 /** The parts shared by the webhook's `error` and the API's event. */
 const eventFields = {
@@ -78,6 +80,9 @@ const eventFields = {
   device: BugsnagDevice.nullish(),
   app: BugsnagApp.nullish(),
   unhandled: z.boolean().nullish(),
+  context: text,
+  severity: text,
+  request: z.looseObject({ url: text }).nullish(),
 };
 
 const BugsnagEvent = z.looseObject({ id: text, ...eventFields });
@@ -95,6 +100,7 @@ const BugsnagWebhook = z.looseObject({
       message: text,
       appVersion: text,
       releaseStage: text,
+      requestUrl: text,
       firstReceived: text,
       receivedAt: text,
       url: text,
@@ -139,19 +145,34 @@ function breadcrumbFrom(crumb: z.infer<typeof BugsnagBreadcrumb>): Breadcrumb {
   };
 }
 
-function eventContext(event: BugsnagEvent): LatestContext {
+/** Bugsnag lists the error first and then what caused it: the first is the crash, the rest its causes. */
+function causesOf(event: BugsnagEvent): CausedBy[] {
+  return (event.exceptions ?? []).slice(1).flatMap((e) => {
+    const type = e.errorClass ?? e.error_class;
+    return type ? [{ type, message: e.message ?? "", frames: framesInSentryOrder(e.stacktrace) }] : [];
+  });
+}
+
+function eventContext(event: BugsnagEvent): LatestContext & Pick<CrashReportInput, "context" | "severity" | "requestUrl"> {
   const device = event.device;
   const runtime = device?.runtimeVersions ? Object.entries(device.runtimeVersions).find(([, v]) => typeof v === "string") : undefined;
+  const build = event.app?.versionCode ?? event.app?.bundleVersion;
   return {
     frames: framesInSentryOrder(event.exceptions?.[0]?.stacktrace),
+    causes: causesOf(event),
     breadcrumbs: (event.breadcrumbs ?? []).map(breadcrumbFrom),
     device: device ? present({ model: device.model, manufacturer: device.manufacturer, locale: device.locale, orientation: device.orientation, memory: formatMemory(device.totalMemory) }) : undefined,
     os: device ? present({ name: device.osName, version: device.osVersion }) : undefined,
     runtime: runtime ? { name: runtime[0], version: String(runtime[1]) } : undefined,
+    browser: device ? present({ name: device.browserName, version: device.browserVersion }) : undefined,
+    app: event.app ? present({ version: event.app.version, build: build == null ? undefined : String(build) }) : undefined,
     platform: event.app?.type ?? undefined,
     release: event.app?.version ?? undefined,
     environment: event.app?.releaseStage ?? event.app?.release_stage ?? undefined,
     reporterEventId: event.id ?? undefined,
+    context: event.context ?? undefined,
+    severity: event.severity ?? undefined,
+    requestUrl: event.request?.url ?? undefined,
   };
 }
 
@@ -180,23 +201,21 @@ export const bugsnag: AlertProvider = {
     if (!type) return { ok: false, error: "error.exceptionClass: missing (and no error.exceptions[0].errorClass)" };
     const context = eventContext(error);
     const frames = first ? context.frames ?? [] : framesInSentryOrder(error.stackTrace ?? error.stacktrace);
-    const gaps = [
-      ...(frames.length ? [] : [payloadGap("stack trace", WEBHOOK_SOURCE)]),
-      ...(context.breadcrumbs?.length ? [] : [payloadGap("breadcrumbs", WEBHOOK_SOURCE)]),
-      ...(context.device || context.os ? [] : [payloadGap("device", WEBHOOK_SOURCE)]),
-    ];
+    const gaps = missingParts({ frames, breadcrumbs: context.breadcrumbs, device: context.device, os: context.os }, WEBHOOK_SOURCE);
     const report: CrashReportInput = {
       provider: "bugsnag",
       ...context,
       project: project?.id ?? undefined,
       exception: { type, message: first?.message ?? error.message ?? "", ...(error.unhandled == null ? {} : { handled: !error.unhandled }) },
       frames,
+      requestUrl: context.requestUrl ?? error.requestUrl ?? undefined,
       release: context.release ?? error.appVersion ?? undefined,
       environment: context.environment ?? error.releaseStage ?? undefined,
       events: error.occurrences ?? undefined,
       users: error.usersAffected ?? undefined,
       firstSeen: error.firstReceived ?? undefined,
       lastSeen: error.receivedAt ?? undefined,
+      occurredAt: error.receivedAt ?? undefined,
       url: error.url ?? undefined,
       reporterGroupId: error.errorId ?? undefined,
       gaps,
@@ -222,7 +241,8 @@ export const bugsnag: AlertProvider = {
       });
       const path = `projects/${encodeURIComponent(report.project)}/errors/${encodeURIComponent(report.reporterGroupId)}/events/latest`;
       const { body } = await client.get(path, BugsnagEvent);
-      return eventContext(body);
+      const { context: _context, severity: _severity, requestUrl: _requestUrl, ...latest } = eventContext(body);
+      return latest;
     });
   },
 };

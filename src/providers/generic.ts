@@ -9,7 +9,7 @@ import {
   hmacSha256Hex,
   isoTimestamp,
   missingSecret,
-  payloadGap,
+  missingParts,
   refuse,
   replayRefusal,
   sameSecret,
@@ -145,11 +145,7 @@ export const generic: AlertProvider = {
       url: alert.url,
       reporterGroupId: Array.isArray(alert.fingerprint) ? alert.fingerprint.join(":") : alert.fingerprint,
       reporterEventId: alert.eventId,
-      gaps: [
-        ...(frames.length ? [] : [payloadGap("stack trace", SOURCE)]),
-        ...(breadcrumbs.length ? [] : [payloadGap("breadcrumbs", SOURCE)]),
-        ...(alert.device || alert.os ? [] : [payloadGap("device", SOURCE)]),
-      ],
+      gaps: missingParts({ frames, breadcrumbs, device: alert.device, os: alert.os }, SOURCE),
     };
     return finishReport(report, alert.eventId ?? null);
   },

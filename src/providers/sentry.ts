@@ -1,25 +1,22 @@
 import { z } from "zod";
-import type { Breadcrumb, CrashReport, CrashReportInput, Frame } from "../core/crash.js";
+import type { CrashReport, CrashReportInput } from "../core/crash.js";
 import {
   type AlertProvider,
   type AuthResult,
   type InboundRequest,
-  type LatestContext,
   type ParseResult,
   fillGapsFromLatestEvent,
   finishReport,
-  formatMemory,
   hmacSha256Hex,
-  isoTimestamp,
   missingSecret,
   payloadGap,
-  present,
   refuse,
   replayRefusal,
   sameSecret,
   validate,
 } from "./alert.js";
 import { ApiClient } from "./http.js";
+import { readSentryEvent } from "./sentry-event.js";
 
 /**
  * Sentry's integration-platform webhooks: issue alerts (`event_alert`, the whole event)
@@ -31,83 +28,6 @@ import { ApiClient } from "./http.js";
 const text = z.string().nullish();
 const count = z.number().nullish();
 
-const SentryFrame = z.looseObject({
-  filename: text,
-  abs_path: text,
-  absPath: text,
-  function: text,
-  module: text,
-  lineno: count,
-  lineNo: count,
-  colno: count,
-  colNo: count,
-  in_app: z.boolean().nullish(),
-  inApp: z.boolean().nullish(),
-  context_line: text,
-  /** API form: [[line number, source line], ...]. */
-  context: z.array(z.array(z.unknown())).nullish(),
-});
-type SentryFrame = z.infer<typeof SentryFrame>;
-
-const ExceptionValue = z.looseObject({
-  type: text,
-  value: text,
-  module: text,
-  mechanism: z.looseObject({ handled: z.boolean().nullish() }).nullish(),
-  stacktrace: z.looseObject({ frames: z.array(SentryFrame).nullish() }).nullish(),
-});
-
-const SentryBreadcrumb = z.looseObject({
-  timestamp: z.union([z.number(), z.string()]).nullish(),
-  type: text,
-  category: text,
-  level: text,
-  message: text,
-  data: z.record(z.string(), z.unknown()).nullish(),
-});
-
-const SentryContexts = z.looseObject({
-  device: z
-    .looseObject({
-      name: text,
-      model: text,
-      model_id: text,
-      manufacturer: text,
-      brand: text,
-      family: text,
-      arch: text,
-      memory_size: count,
-      orientation: text,
-      locale: text,
-    })
-    .nullish(),
-  os: z.looseObject({ name: text, version: text, build: text }).nullish(),
-  runtime: z.looseObject({ name: text, version: text }).nullish(),
-});
-
-/** Webhook events send tags as pairs, the API as {key, value} objects. */
-const SentryTags = z.array(z.union([z.tuple([z.string(), z.string().nullable()]), z.looseObject({ key: z.string(), value: z.string().nullable() })]));
-
-const SentryEventShape = z.looseObject({
-  event_id: text,
-  eventID: text,
-  issue_id: z.union([z.string(), z.number()]).nullish(),
-  groupID: text,
-  project: z.union([z.string(), z.number()]).nullish(),
-  platform: text,
-  release: z.union([z.string(), z.looseObject({ version: z.string() })]).nullish(),
-  environment: text,
-  title: text,
-  metadata: z.looseObject({ type: text, value: text }).nullish(),
-  exception: z.looseObject({ values: z.array(ExceptionValue).nullish() }).nullish(),
-  breadcrumbs: z.looseObject({ values: z.array(SentryBreadcrumb).nullish() }).nullish(),
-  contexts: SentryContexts.nullish(),
-  tags: SentryTags.nullish(),
-  url: text,
-  web_url: text,
-  issue_url: text,
-});
-
 /** The API nests exception and breadcrumbs in `entries`; lift them where the webhook has them. */
 function liftEntries(raw: unknown): unknown {
   if (raw === null || typeof raw !== "object" || !Array.isArray((raw as { entries?: unknown }).entries)) return raw;
@@ -115,10 +35,22 @@ function liftEntries(raw: unknown): unknown {
   for (const entry of event.entries as unknown[]) {
     if (entry === null || typeof entry !== "object") continue;
     const { type, data } = entry as { type?: unknown; data?: unknown };
-    if ((type === "exception" || type === "breadcrumbs") && event[type] == null) event[type] = data;
+    if ((type === "exception" || type === "breadcrumbs" || type === "threads" || type === "request") && event[type] == null) event[type] = data;
   }
   return event;
 }
+
+/** Only the event's ids and links are read here; sections are read one by one in sentry-event.ts. */
+const SentryEventShape = z.looseObject({
+  // Read leniently: a malformed id only loses deduplication by id (the body's hash stands in), never the alert.
+  event_id: z.string().min(1).nullish().catch(null),
+  eventID: text,
+  issue_id: z.union([z.string(), z.number()]).nullish(),
+  groupID: text,
+  project: z.union([z.string(), z.number()]).nullish(),
+  url: text,
+  web_url: text,
+});
 
 const SentryEvent = z.preprocess(liftEntries, SentryEventShape);
 type SentryEvent = z.infer<typeof SentryEventShape>;
@@ -150,82 +82,6 @@ const SentryWebhook = z.looseObject({
 
 const ISSUE_ACTIONS_THAT_ARE_CRASHES = new Set(["created", "unresolved"]);
 
-function frameFrom(frame: SentryFrame): Frame {
-  const line = frame.lineno ?? frame.lineNo ?? undefined;
-  const sourceLine =
-    frame.context_line ?? (frame.context ?? []).find((pair) => pair[0] === line && typeof pair[1] === "string")?.[1];
-  return {
-    ...present({
-      file: frame.filename ?? frame.abs_path ?? frame.absPath,
-      function: frame.function,
-      module: frame.module,
-      line: line === undefined ? undefined : Math.trunc(line),
-      column: frame.colno ?? frame.colNo ?? undefined,
-      context_line: typeof sourceLine === "string" ? sourceLine : undefined,
-    }),
-    in_app: frame.in_app ?? frame.inApp ?? false,
-  };
-}
-
-function breadcrumbFrom(crumb: z.infer<typeof SentryBreadcrumb>): Breadcrumb {
-  return {
-    ...present({
-      timestamp: isoTimestamp(crumb.timestamp),
-      category: crumb.category ?? crumb.type,
-      level: crumb.level,
-      message: crumb.message,
-    }),
-    ...(crumb.data && Object.keys(crumb.data).length ? { data: crumb.data } : {}),
-  };
-}
-
-function tag(event: SentryEvent, key: string): string | undefined {
-  for (const entry of event.tags ?? []) {
-    const [k, v] = Array.isArray(entry) ? entry : [entry.key, entry.value];
-    if (k === key && v) return v;
-  }
-  return undefined;
-}
-
-/** The exception Sentry shows: the last value (earlier values are its causes) that has a type. */
-function mainException(event: SentryEvent) {
-  const values = event.exception?.values ?? [];
-  for (let i = values.length - 1; i >= 0; i--) if (values[i]?.type) return values[i];
-  return values.at(-1);
-}
-
-/** The context of one event, from the webhook's `data.event` or the API's latest event. */
-function eventContext(event: SentryEvent): LatestContext & { type?: string; message?: string; handled?: boolean } {
-  const exception = mainException(event);
-  const device = event.contexts?.device;
-  const release = typeof event.release === "string" ? event.release : (event.release?.version ?? tag(event, "release"));
-  return {
-    type: exception?.type ?? event.metadata?.type ?? undefined,
-    message: exception?.value ?? event.metadata?.value ?? "",
-    handled: exception?.mechanism?.handled ?? undefined,
-    frames: (exception?.stacktrace?.frames ?? []).map(frameFrom),
-    breadcrumbs: (event.breadcrumbs?.values ?? []).map(breadcrumbFrom),
-    device: device
-      ? present({
-          name: device.name,
-          model: device.model ?? device.model_id,
-          manufacturer: device.manufacturer ?? device.brand,
-          family: device.family,
-          arch: device.arch,
-          memory: formatMemory(device.memory_size),
-          orientation: device.orientation,
-          locale: device.locale,
-        })
-      : undefined,
-    os: event.contexts?.os ? present({ name: event.contexts.os.name, version: event.contexts.os.version, build: event.contexts.os.build }) : undefined,
-    runtime: event.contexts?.runtime ? present({ name: event.contexts.runtime.name, version: event.contexts.runtime.version }) : undefined,
-    platform: event.platform ?? undefined,
-    release: release ?? undefined,
-    environment: event.environment ?? tag(event, "environment"),
-    reporterEventId: event.event_id ?? event.eventID ?? undefined,
-  };
-}
-
 /** The organization slug in any Sentry URL: /organizations/<org>/, /api/0/projects/<org>/, or <org>.sentry.io. */
 function sentryOrganization(...urls: (string | null | undefined)[]): string | undefined {
   for (const url of urls) {
@@ -247,19 +103,21 @@ function projectSlugFromApiUrl(url: string | null | undefined): string | undefin
 }
 
 function parseEventAlert(event: SentryEvent, deliveryId: string | null): ParseResult {
-  const context = eventContext(event);
-  if (!context.type) {
-    return { ok: false, error: "data.event.exception.values: no exception with a type (an issue alert on a message, not a crash)" };
+  const { type, message, handled, gaps, ...rest } = readSentryEvent(event);
+  if (!type) {
+    return { ok: false, error: "data.event: neither an exception (exception.values) nor a message (logentry, message) to report" };
   }
-  const { type, message, handled, ...rest } = context;
   const issueId = event.issue_id ?? event.groupID;
+  // No stack on the exception, its causes or any thread: the issue says so, and the App asks for the latest event.
+  const stackless = rest.frames?.length === 0 && rest.causes.every((c) => c.frames.length === 0);
   const report: CrashReportInput = {
     provider: "sentry",
     ...rest,
     project: projectSlugFromApiUrl(event.url) ?? (event.project == null ? undefined : String(event.project)),
-    exception: { type, message: message ?? "", ...(handled === undefined ? {} : { handled }) },
+    exception: { type, message, ...(handled === undefined ? {} : { handled }) },
     url: event.web_url ?? undefined,
     reporterGroupId: issueId == null ? undefined : String(issueId),
+    gaps: stackless ? [payloadGap("stack trace", "Sentry's issue alert"), ...gaps] : gaps,
   };
   return finishReport(report, deliveryId);
 }
@@ -315,7 +173,7 @@ export const sentry: AlertProvider = {
     if (!parsed.ok) return parsed;
     const { action, data } = parsed.data;
     // Sentry signs the body, not the Request-ID header: the event id inside it (or, for issue webhooks, the body's hash) is what a replay cannot change.
-    const deliveryId = data.event?.event_id || null;
+    const deliveryId = data.event?.event_id ?? null;
     if (data.event && resource !== "issue") return parseEventAlert(data.event, deliveryId);
     if (data.issue) {
       if (!ISSUE_ACTIONS_THAT_ARE_CRASHES.has(action)) {
@@ -341,7 +199,7 @@ export const sentry: AlertProvider = {
       });
       const path = `api/0/organizations/${encodeURIComponent(org)}/issues/${encodeURIComponent(report.reporterGroupId)}/events/latest/`;
       const { body } = await client.get(path, SentryEvent);
-      const { type: _type, message: _message, handled: _handled, ...context } = eventContext(body);
+      const { type: _type, message: _message, handled: _handled, gaps: _gaps, tags: _tags, ...context } = readSentryEvent(body);
       return context;
     });
   },

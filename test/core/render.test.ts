@@ -54,7 +54,7 @@ describe("renderIssue", () => {
     device: { name: "web-1", arch: "x86_64" },
     os: { name: "Linux", version: "5.15" },
     runtime: { name: "CPython", version: "3.11.4" },
-    gaps: ["breadcrumbs: SENTRY_AUTH_TOKEN is not set"],
+    gaps: [{ kind: "missing", part: "breadcrumbs", source: "Sentry's issue webhook", fetch: { outcome: "failed", reason: "SENTRY_AUTH_TOKEN is not set" } }],
   };
   const rendered = renderIssue(input(report, { repo: "mozilla-services/tecken", links: { ...links, stripPrefixes: ["/app/"] } }));
 
@@ -81,7 +81,7 @@ describe("renderIssue", () => {
     expect(body.indexOf("GET /symbolicate/v5 (status=200)")).toBeLessThan(body.indexOf("SELECT 1"));
     expect(body).toContain("| **OS** | Linux 5.15 |");
     expect(body).toContain("### Missing context");
-    expect(body).toContain("- breadcrumbs: SENTRY\\_AUTH\\_TOKEN is not set");
+    expect(body).toContain("- breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY\\_AUTH\\_TOKEN is not set");
     expect(body).not.toContain("Regression");
   });
 
@@ -301,5 +301,72 @@ describe("parseIssueMarker", () => {
     expect(parseIssueMarker("just an issue")).toBeNull();
     expect(parseIssueMarker("<!-- hotfix-loop:crash {not json} -->")).toBeNull();
     expect(parseIssueMarker('<!-- hotfix-loop:crash {"v":2} -->')).toBeNull();
+  });
+});
+
+describe("titles and bodies cannot be spoofed or cut to nothing", () => {
+  it("cuts a long identifier with a visible prefix, never to a bare ellipsis", () => {
+    const out = renderIssue(
+      input({
+        provider: "sentry",
+        exception: { type: "Exception", message: "This is an example of a PlayStation exception" },
+        frames: [{ function: "USentryTowerCheatManager::ActivateGodModeAndEverythingElseThatAGameMightNeedToDo", file: "SentryTowerCheatManager.cpp", in_app: true }],
+      }),
+    );
+    expect(out.title).toMatch(/ in USentryTowerCheatManager::Activat[\w:]*… \(SentryTowerCheatManager\.cpp\)$/);
+    expect(out.title).not.toMatch(/(^|\s)…/);
+  });
+
+  it("shows bidi controls and zero-width characters as code points in the title and the body", () => {
+    const spoof = "Invoice\u202Efdp.exe\u200B paid";
+    const out = renderIssue(input({ provider: "generic", exception: { type: "Error", message: spoof }, frames: [{ function: `pay\u2066Now`, in_app: true }] }));
+    for (const text of [out.title, out.body]) {
+      expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B\u200C\u200E\u200F\uFEFF]/);
+      expect(text).toContain("<U+202E>");
+    }
+    expect(out.body).toContain("pay<U+2066>Now");
+  });
+});
+
+describe("the size budget", () => {
+  it("collapses runs of library frames before it drops a single breadcrumb", () => {
+    const frames = [
+      ...Array.from({ length: 3_000 }, (_, i) => ({ file: `/usr/lib/vendor/lib${i}.js`, function: `vendorFunction${i}WithALongName`, line: i, in_app: false })),
+      { file: "src/cart/checkout.js", function: "checkout", line: 42, in_app: true },
+      ...Array.from({ length: 2_000 }, (_, i) => ({ file: `/usr/lib/vendor/inner${i}.js`, function: `inner${i}`, line: i, in_app: false })),
+    ];
+    const breadcrumbs = Array.from({ length: 300 }, (_, i) => ({ timestamp: "2024-06-11T10:00:00Z", category: "ui", message: `step ${i}` }));
+    const out = renderIssue(input({ provider: "sentry", exception: { type: "E", message: "m" }, frames, breadcrumbs }));
+    expect(out.body.length).toBeLessThanOrEqual(BODY_LIMIT);
+    expect(out.body).toContain("| step 0 |");
+    expect(out.body).toContain("| step 299 |");
+    expect(out.body).toMatch(/_… 1,999 library frames …_/);
+    expect(out.body).toContain("★ `checkout` at `src/cart/checkout.js:42`");
+    expect(out.body).toMatch(/Cut to stay readable and within GitHub's 65,536-character limit: 4,9\d\d library frames collapsed\./);
+  });
+});
+
+describe("native frames and what was skipped", () => {
+  it("shows an unsymbolicated frame by its address and image, and says what the payload lacked or had malformed", () => {
+    const out = renderIssue(
+      input({
+        provider: "sentry",
+        exception: { type: "SIGSEGV", message: "Segfault" },
+        frames: [{ instruction_addr: "0xbcc196b4", package: "/apex/com.android.runtime/lib/libart.so", image_offset: "0x144f68", in_app: false }],
+        gaps: [{ kind: "skipped", field: "breadcrumbs.values[2].data", reason: 'expected record, got the text "must be a mapping"' }],
+      }),
+    );
+    expect(out.body).toContain("1. `0xbcc196b4 in libart.so`");
+    expect(out.body).not.toContain("_unknown function_");
+    expect(out.body).toContain('- breadcrumbs.values\\[2\\].data: skipped, expected record, got the text "must be a mapping"');
+  });
+
+  it("leaves out rows whose value is unknown, and takes first seen from the event's own time", () => {
+    const out = renderIssue({
+      ...input({ provider: "sentry", exception: { type: "E", message: "m" }, occurredAt: "2024-06-09T08:00:00.000Z" }),
+      stats: { events: 3, users: 0, versions: [], firstSeen: "2024-06-10T09:00:00Z", lastSeen: "2024-06-11T10:00:00Z" },
+    });
+    expect(out.body).not.toContain("**Users**");
+    expect(out.body).toContain("| **First seen** | 2024-06-09T08:00:00.000Z |");
   });
 });

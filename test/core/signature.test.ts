@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { CrashReport } from "../../src/core/crash.js";
-import { computeSignature, normalizeFunction, normalizeMessage, normalizePath } from "../../src/core/signature.js";
+import {
+  SIGNATURE_VERSION,
+  computeSignature,
+  normalizeFunction,
+  normalizeMessage,
+  normalizePath,
+  signatureAliases,
+  signaturesByVersion,
+} from "../../src/core/signature.js";
+import { sentry } from "../../src/providers/sentry.js";
 import { loadStacks } from "./stacks.js";
 
 const stacks = loadStacks();
@@ -123,5 +133,107 @@ describe("bundle file names", () => {
     ["es2015-polyfills.js", "es2015-polyfills.js"],
   ])("%s keeps %s", (file, kept) => {
     expect(normalizePath(`/static/js/${file}`)).toBe(`static/js/${kept}`);
+  });
+});
+
+describe("the signature as a stored key", () => {
+  // v2 (current) and v1 of every stack fixture: a change here changes keys stored in users' issues.
+  const GOLDEN: Record<string, [v2: string, v1: string]> = {
+    "android-anonymous-class": ["587974caba4c5b6a", "6ad6bc5401889efc"],
+    "android-npe-proguard": ["9eb2e95e3d2c5fcd", "957e513684407d67"],
+    "c-nginx-gdb": ["f752db7e8b7e87ea", "b01d04825f6dca6e"],
+    "cpp-abort-libsegfault": ["a0a7c96585c1ffae", "40fd1359f3516440"],
+    "js-browser-cra-chunks": ["fddaf5fc6d9499ea", "b1906799aa5594da"],
+    "js-browser-nextjs-chunks": ["bb6bd66a05ffb517", "791d3c0a23a81c70"],
+    "kotlin-coroutine-lateinit": ["dcec006c428b0829", "1e4247393fac7e71"],
+    "node-unhandled-rejection": ["f08383f627f4e3b9", "51ff35d5110ee535"],
+    "python-django-keyerror": ["664adb3165ad10e1", "743e917c7d48ff47"],
+    "python-library-only": ["79d97502efb3b748", "717eaab390602906"],
+    "rust-panic-local": ["e5d8631cc074781d", "1d73bec5a026b635"],
+    "rust-panic-registry": ["021fc655638bcf71", "eb310af00a93d00a"],
+    "ts-react-source-mapped": ["92a098aa428f3f4d", "2429659bb0892346"],
+    "unity-generic-nre": ["880370d779058b33", "7b96bf4772db01a4"],
+    "unity-player-il-offsets": ["f5674c3fbf6ebc3e", "793906f9f7fde0f8"],
+  };
+
+  it.each(stacks.map((s) => [s.name, s] as const))("%s has its golden signature in every version", (name, s) => {
+    expect(signaturesByVersion(s.report)).toEqual([
+      { version: SIGNATURE_VERSION, signature: GOLDEN[name]?.[0] },
+      { version: 1, signature: GOLDEN[name]?.[1] },
+    ]);
+    expect(computeSignature(s.report)).toBe(GOLDEN[name]?.[0]);
+    // Issues opened before versions were found by the version-1 key: it stays an alias.
+    expect(signatureAliases(s.report)).toEqual([GOLDEN[name]?.[1]]);
+  });
+});
+
+/** A corpus payload as its provider reads it. */
+function sample(name: string, change: (event: Record<string, any>) => void = () => undefined): CrashReport {
+  const body = JSON.parse(readFileSync(new URL(`../fixtures/sentry/samples/${name}.json`, import.meta.url), "utf8"));
+  change(body.data.event);
+  const result = sentry.parse(body, { rawBody: Buffer.from(""), headers: {}, query: new URLSearchParams() });
+  if (!result.ok) throw new Error(result.error);
+  return result.report;
+}
+
+const shift = (hex: string, by: bigint) => `0x${(BigInt(hex) + by).toString(16)}`;
+
+describe("the same crash in another release keeps its signature", () => {
+  it("native: the library loaded elsewhere (every address moved), another release", () => {
+    const later = sample("android-ndk", (event) => {
+      event.release = "2.0.0";
+      for (const frame of event.exception.values[0].stacktrace.frames) if (BigInt(frame.instruction_addr) >= 0xe5d95000n) frame.instruction_addr = shift(frame.instruction_addr, 0x1000000n);
+      event.debug_meta.images[0].image_addr = shift(event.debug_meta.images[0].image_addr, 0x1000000n);
+    });
+    expect(computeSignature(later)).toBe(computeSignature(sample("android-ndk")));
+  });
+
+  it("iOS: another install path (a new bundle UUID), other load addresses", () => {
+    const later = sample("cocoa", (event) => {
+      event.release = "io.sentry.sentry-ios-cocoapods-1.1";
+      for (const frame of event.exception.values[0].stacktrace.frames) {
+        frame.package = frame.package.replace("575F9D39-D486-4728-B035-84923A0BE206", "0D3C7B1E-2F4A-4E0B-9C1D-7A6B5C4D3E2F");
+        frame.instruction_addr = shift(frame.instruction_addr, 0x4000n);
+        frame.image_addr = shift(frame.image_addr, 0x4000n);
+      }
+    });
+    expect(computeSignature(later)).toBe(computeSignature(sample("cocoa")));
+  });
+
+  it("JVM: other line numbers; Rails: another build's template path prefix", () => {
+    const java = sample("java", (event) => {
+      for (const frame of event["sentry.interfaces.Exception"].values[0].stacktrace.frames) if (frame.lineno) frame.lineno += 7;
+    });
+    expect(computeSignature(java)).toBe(computeSignature(sample("java")));
+    const rails = sample("exceptions-and-no-threads", (event) => {
+      const frames = event.exception.values[0].stacktrace.frames;
+      frames[2].lineno = 3;
+      frames[0].filename = frames[0].abs_path = "puma (3.12.7) lib/puma/thread_pool.rb";
+    });
+    expect(computeSignature(rails)).toBe(computeSignature(sample("exceptions-and-no-threads")));
+  });
+});
+
+describe("what tells crashes apart", () => {
+  it("two crashes that differ only below a frameless wrapper get different signatures", () => {
+    const other = sample("exceptions-and-no-threads", (event) => {
+      event.exception.values[0].stacktrace.frames[2].filename = "app/views/orders/show.html.erb";
+      event.exception.values[0].stacktrace.frames[2].abs_path = "app/views/orders/show.html.erb";
+    });
+    const wrapper = sample("exceptions-and-no-threads");
+    expect(computeSignature(other)).not.toBe(computeSignature(wrapper));
+    // Version 1 saw only the wrapper's type and message, and merged them: the reason for version 2.
+    expect(signatureAliases(other)).toEqual(signatureAliases(wrapper));
+  });
+
+  it("unsymbolicated native crashes group by image and offset, not by the signal", () => {
+    const elsewhere = sample("android-ndk", (event) => {
+      const frames = event.exception.values[0].stacktrace.frames;
+      frames[frames.length - 2].instruction_addr = "0xe5ee0000";
+      frames[frames.length - 3].instruction_addr = "0xe5ee1000";
+    });
+    expect(elsewhere.exception).toEqual(sample("android-ndk").exception);
+    expect(computeSignature(elsewhere)).not.toBe(computeSignature(sample("android-ndk")));
+    expect(sample("android-ndk").frames.at(-2)).toMatchObject({ package: "/apex/com.android.runtime/lib/libart.so", image_offset: "0x144f68" });
   });
 });

@@ -1,3 +1,5 @@
+import { payloadGap } from "../../src/providers/alert.js";
+import { describeGap } from "../../src/core/render.js";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CrashReport } from "../../src/core/crash.js";
@@ -45,7 +47,7 @@ describe("bugsnag.parse: captured exception webhook", () => {
   it("names one delivery by error and event, and the missing breadcrumbs as a gap", () => {
     expect(deliveryId).toBe("530c3522e694aae2f4000035:54d535b2776562445f002e4f");
     expect(report.breadcrumbs).toEqual([]);
-    expect(report.gaps).toEqual(["breadcrumbs: not in Bugsnag's webhook"]);
+    expect(report.gaps.map(describeGap)).toEqual(["breadcrumbs: not in Bugsnag's webhook"]);
   });
 });
 
@@ -56,7 +58,7 @@ describe("bugsnag.parse: firstException with breadcrumbs", () => {
     expect(report.breadcrumbs).toHaveLength(4);
     expect(report.breadcrumbs[0]).toEqual({ timestamp: "2022-02-14T08:37:08.068Z", category: "state", message: "Bugsnag loaded" });
     expect(report.breadcrumbs.map((b) => b.message)).toEqual(["Bugsnag loaded", "DOMContentLoaded", "Page loaded", "Page shown"]);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
   it("reads string line and column numbers and the handled flag", () => {
@@ -76,7 +78,7 @@ describe("bugsnag.parse: other spellings", () => {
     expect(report.release).toBe("1.0.0");
     expect(report.project).toBeUndefined();
     expect(deliveryId).toBeNull();
-    expect(report.gaps).toEqual(["breadcrumbs: not in Bugsnag's webhook", "device: not in Bugsnag's webhook"]);
+    expect(report.gaps.map(describeGap)).toEqual(["breadcrumbs: not in Bugsnag's webhook", "device: not in Bugsnag's webhook"]);
   });
 
   it("an error carrying exceptions[] with errorClass", () => {
@@ -168,17 +170,17 @@ describe("bugsnag.completeContext", () => {
     expect(filled.frames).toEqual(report.frames);
     expect(filled.device).toEqual(report.device);
     expect(filled.release).toBe("App version");
-    expect(filled.gaps).toEqual([]);
+    expect(filled.gaps.map(describeGap)).toEqual([]);
   });
 
   it("fills the stack (reversed) and device when the webhook had neither", async () => {
-    const bare: CrashReport = { ...report, frames: [], device: undefined, os: undefined, gaps: ["stack trace: not in Bugsnag's webhook", "device: not in Bugsnag's webhook"] };
+    const bare: CrashReport = { ...report, frames: [], device: undefined, os: undefined, gaps: [payloadGap("stack trace", "Bugsnag's webhook"), payloadGap("device", "Bugsnag's webhook")] };
     nock("https://api.bugsnag.com").get(latestPath).reply(200, fixtureJson("bugsnag/event-latest.json"));
     const filled = await bugsnag.completeContext(bare, env);
     expect(filled.frames.at(-1)).toEqual({ file: "app/controllers/home_controller.rb", function: "example", line: 123, in_app: true, context_line: '    raise ExampleException, "Something really bad happened"' });
     expect(filled.os).toEqual({ name: "linux", version: "5.15.0" });
     expect(filled.runtime).toEqual({ name: "ruby", version: "3.2.2" });
-    expect(filled.gaps).toEqual([]);
+    expect(filled.gaps.map(describeGap)).toEqual([]);
   });
 
   it("uses BUGSNAG_API_URL when set", async () => {
@@ -191,21 +193,21 @@ describe("bugsnag.completeContext", () => {
     nock("https://api.bugsnag.com").get(latestPath).reply(401, { errors: ["Invalid authentication token"] });
     const filled = await bugsnag.completeContext(report, env);
     expect(filled.breadcrumbs).toEqual([]);
-    expect(filled.gaps).toHaveLength(1);
-    expect(filled.gaps[0]).toMatch(
+    expect(filled.gaps.map(describeGap)).toHaveLength(1);
+    expect(describeGap(filled.gaps[0]!)).toMatch(
       /^breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: Bugsnag API: GET \/projects\/559bc00a94a804b02a96dd81\/errors\/530c3522e694aae2f4000035\/events\/latest answered 401 \(check the auth token/,
     );
   });
 
   it("without BUGSNAG_AUTH_TOKEN asks nothing and says why", async () => {
     const filled = await bugsnag.completeContext(report, {});
-    expect(filled.gaps).toEqual(["breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: BUGSNAG_AUTH_TOKEN is not set"]);
+    expect(filled.gaps.map(describeGap)).toEqual(["breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: BUGSNAG_AUTH_TOKEN is not set"]);
   });
 
   it("without a project id says so", async () => {
     const example = parsed(fixtureJson("bugsnag/webhook-example-event.json")).report;
     const filled = await bugsnag.completeContext(example, env);
-    expect(filled.gaps[0]).toBe("breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: the alert has no Bugsnag project id");
+    expect(describeGap(filled.gaps[0]!)).toBe("breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: the alert has no Bugsnag project id");
   });
 
   it("retries a 429 and then fills the breadcrumbs", async () => {
@@ -224,6 +226,6 @@ describe("bugsnag.completeContext", () => {
     event.breadcrumbs = [];
     nock("https://api.bugsnag.com").get(latestPath).reply(200, event);
     const filled = await bugsnag.completeContext(report, env);
-    expect(filled.gaps).toEqual(["breadcrumbs: not in Bugsnag's webhook, nor in the latest event"]);
+    expect(filled.gaps.map(describeGap)).toEqual(["breadcrumbs: not in Bugsnag's webhook, nor in the latest event"]);
   });
 });

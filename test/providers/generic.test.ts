@@ -1,3 +1,4 @@
+import { describeGap } from "../../src/core/render.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../src/providers/alert.js";
@@ -31,7 +32,7 @@ describe("generic.parse", () => {
     expect(report.reporterGroupId).toBe("NullReferenceException:WheelPicker.ApplySelection");
     expect(report.reporterEventId).toBe("evt-2024-06-18-000731");
     expect(deliveryId).toBe("evt-2024-06-18-000731");
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
   it("keeps a crashing-last stack as sent (the default order)", () => {
@@ -47,7 +48,7 @@ describe("generic.parse", () => {
     expect(result.report.exception).toEqual({ type: "PlayerReport", message: "Game froze after planting the third crop" });
     expect(result.report.frames).toEqual([]);
     expect(result.report.release).toBe("0.14.2");
-    expect(result.report.gaps).toEqual(["stack trace: not in the alert", "breadcrumbs: not in the alert"]);
+    expect(result.report.gaps.map(describeGap)).toEqual(["stack trace: not in the alert", "breadcrumbs: not in the alert"]);
   });
 
   it("names the field of a bad payload", () => {

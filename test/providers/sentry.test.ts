@@ -1,3 +1,4 @@
+import { describeGap } from "../../src/core/render.js";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CrashReport } from "../../src/core/crash.js";
@@ -38,7 +39,7 @@ describe("sentry.parse: issue alert (event_alert), documented payload", () => {
     // The signed body's event id, not the unsigned Request-ID header.
     expect(deliveryId).toBe("e4874d664c3540c1a32eab185f12c5ab");
     expect(report.breadcrumbs).toEqual([]);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 });
 
@@ -92,7 +93,7 @@ describe("sentry.parse: issue webhook", () => {
     expect(report.project).toBe("front-end");
     expect(report.reporterGroupId).toBe("1170820242");
     expect(report.url).toBe("https://sentry.io/organizations/test-org/issues/1170820242/");
-    expect(report.gaps).toEqual([
+    expect(report.gaps.map(describeGap)).toEqual([
       "stack trace: not in Sentry's issue webhook",
       "breadcrumbs: not in Sentry's issue webhook",
       "device: not in Sentry's issue webhook",
@@ -117,12 +118,19 @@ describe("sentry.parse: issue webhook", () => {
 });
 
 describe("sentry.parse: bad payloads name the field", () => {
-  it("a wrongly typed exception type", () => {
+  it("a wrongly typed exception type is skipped and said, the rest is used", () => {
     const body = fixtureJson("sentry/event_alert.json") as { data: { event: { exception: { values: { type: unknown }[] } } } };
     body.data.event.exception.values[0]!.type = 42;
     const result = sentry.parse(body, delivery(Buffer.from("")));
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^data\.event\.exception\.values\.0\.type: .*expected string.*found number 42/);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.report.exception).toMatchObject({ type: "Error", message: "heck is not defined" });
+    expect(result.report.frames).toHaveLength(3);
+    expect(result.report.gaps.map(describeGap)).toEqual(["exception.values[0].type: skipped, expected string, got number 42"]);
+  });
+
+  it("an event with neither exception nor message is refused with the reason", () => {
+    const result = sentry.parse({ action: "triggered", data: { event: { exception: { values: [null] }, platform: "python" } } }, delivery(Buffer.from("")));
+    expect(result).toEqual({ ok: false, error: "data.event: neither an exception (exception.values) nor a message (logentry, message) to report" });
   });
 
   it("neither event nor issue", () => {
@@ -213,7 +221,7 @@ describe("sentry.completeContext", () => {
     expect(report.release).toBe("b65bc521378269d3eaefdc964f8ef56621414943");
     expect(report.environment).toBe("prod");
     expect(report.exception).toEqual(issueReport.exception);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
   it("uses SENTRY_URL for a self-hosted Sentry", async () => {
@@ -227,15 +235,15 @@ describe("sentry.completeContext", () => {
     nock("https://sentry.io").get(latestPath).reply(401, { detail: "Invalid token" });
     const report = await sentry.completeContext(issueReport, env);
     expect(report.frames).toEqual([]);
-    expect(report.gaps).toHaveLength(3);
-    expect(report.gaps[0]).toMatch(
+    expect(report.gaps.map(describeGap)).toHaveLength(3);
+    expect(describeGap(report.gaps[0]!)).toMatch(
       /^stack trace: not in Sentry's issue webhook, and fetching the latest event failed: Sentry API: GET \/api\/0\/organizations\/test-org\/issues\/1170820242\/events\/latest\/ answered 401 \(check the auth token/,
     );
   });
 
   it("without SENTRY_AUTH_TOKEN asks nothing and says why", async () => {
     const report = await sentry.completeContext(issueReport, {});
-    expect(report.gaps[1]).toBe("breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY_AUTH_TOKEN is not set");
+    expect(describeGap(report.gaps[1]!)).toBe("breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY_AUTH_TOKEN is not set");
   });
 
   it("retries a 429 and then fills the report", async () => {
@@ -247,12 +255,68 @@ describe("sentry.completeContext", () => {
     const report = await sentry.completeContext(issueReport, env);
     expect(scope.isDone()).toBe(true);
     expect(report.breadcrumbs).toHaveLength(3);
-    expect(report.gaps).toEqual([]);
+    expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
   it("asks nothing for an issue alert, which carries the whole event", async () => {
     const result = sentry.parse(fixtureJson("sentry/event_alert.json"), delivery(Buffer.from("")));
     if (!result.ok) throw new Error(result.error);
     expect(await sentry.completeContext(result.report, env)).toBe(result.report);
+  });
+});
+
+describe("sentry.parse: events as SDKs send them", () => {
+  const sample = (name: string) => {
+    const result = sentry.parse(fixtureJson(`sentry/samples/${name}.json`), delivery(Buffer.from("")));
+    if (!result.ok) throw new Error(result.error);
+    return result.report;
+  };
+
+  it("takes the crashed thread's stack when the exception has none, and says so", () => {
+    const report = sample("rails-crashed-thread");
+    expect(report.stackFrom).toBe("crashed thread");
+    expect(report.frames.at(-1)).toMatchObject({ file: "app/views/welcome/view_error.html.erb", line: 1, in_app: true });
+    expect(report.browser).toEqual({ name: "Safari", version: "14.0.3" });
+    expect(report.transaction).toBe("WelcomeController#view_error");
+    expect(report.requestUrl).toBe("http://localhost:3000/view_error");
+    expect(report.occurredAt).toBe("2021-02-14T14:09:35.000Z");
+  });
+
+  it("keeps the chain crash first, each cause with its own frames", () => {
+    const report = sample("exceptions-and-no-threads");
+    expect(report.exception.type).toBe("ActionView::Template::Error");
+    expect(report.frames).toEqual([]);
+    expect(report.causes).toHaveLength(1);
+    expect(report.causes[0]).toMatchObject({ type: "NameError", frames: [{ line: 135 }, { line: 334 }, { file: "app/views/welcome/view_error.html.erb", in_app: true }] });
+  });
+
+  it("follows mechanism parent links when an SDK sends them", () => {
+    const body = fixtureJson("sentry/event_alert.json") as { data: { event: { exception: { values: Record<string, unknown>[] } } } };
+    const [crash] = body.data.event.exception.values;
+    body.data.event.exception.values = [
+      { ...crash, type: "Outer", mechanism: { type: "chained", exception_id: 0 } },
+      { type: "Inner", value: "root cause", mechanism: { type: "chained", exception_id: 1, parent_id: 0 } },
+    ];
+    const result = sentry.parse(body, delivery(Buffer.from("")));
+    expect(result.ok && [result.report.exception.type, ...result.report.causes.map((c) => c.type)]).toEqual(["Outer", "Inner"]);
+  });
+
+  it("keeps native addresses, images and offsets from debug_meta", () => {
+    const report = sample("android-ndk");
+    expect(report.frames).toHaveLength(36);
+    expect(report.frames.at(-1)).toEqual({ instruction_addr: "0xbcc196b4", in_app: false });
+    expect(report.frames.at(-2)).toEqual({ instruction_addr: "0xe5ed9f68", package: "/apex/com.android.runtime/lib/libart.so", image_offset: "0x144f68", in_app: false });
+  });
+
+  it("records a missing stack when neither the exception, its causes nor a thread has one", () => {
+    const report = sample("invalid-interfaces");
+    expect(report.gaps.map(describeGap)).toContain("stack trace: not in Sentry's issue alert");
+    expect(report.gaps.map(describeGap)).toContain('breadcrumbs.values[2].data: skipped, expected record, got the text "must be a mapping"');
+    expect(report.breadcrumbs).toHaveLength(3);
+  });
+
+  it("reads a runtime context under any key whose type is runtime", () => {
+    expect(sample("native-rust").runtime).toEqual({ name: "rustc", version: "1.25.0" });
+    expect(sample("aspnetcore").runtime).toEqual({ name: ".NET Core", version: "2.1.5" });
   });
 });

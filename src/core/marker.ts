@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { ProviderName } from "./crash.js";
+
+/**
+ * The hidden `<!-- hotfix-loop:<kind> {json} -->` comments the App and the Action leave in
+ * issues and comments to find their own writing again: the crash marker at the end of a
+ * hotfix issue, the verification marker of a verdict comment, the regression marker of a
+ * reopen comment. This is the only place one is written or read.
+ */
+
+export type MarkerKind = "crash" | "verification" | "regression";
+
+const CLOSE = " -->";
+
+const opening = (kind: MarkerKind) => `<!-- hotfix-loop:${kind} `;
+
+/** JSON whose `<`, `>` and `&` are \u escapes, so nothing inside can end the comment early. */
+function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
+
+/** The marker for `value`; its fields appear in the order of the object's keys. */
+export function encodeMarker(kind: MarkerKind, value: Record<string, unknown>): string {
+  return `${opening(kind)}${safeJson(value)}${CLOSE}`;
+}
+
+/**
+ * The start of every marker of `kind` whose first fields are `leading` (in that order): a
+ * sticky comment is found by it whatever its later fields say.
+ */
+export function markerPrefix(kind: MarkerKind, leading: Record<string, unknown>): string {
+  return `${opening(kind)}${safeJson(leading).slice(0, -1)},`;
+}
+
+/**
+ * Reads a marker of `kind` back, checked with `schema`; null when there is none or it does
+ * not parse. `which` says whether the first or the last in the text counts.
+ */
+export function decodeMarker<S extends z.ZodType>(kind: MarkerKind, text: string, schema: S, which: "first" | "last"): z.infer<S> | null {
+  const open = opening(kind);
+  const start = which === "last" ? text.lastIndexOf(open) : text.indexOf(open);
+  if (start < 0) return null;
+  const end = text.indexOf(CLOSE, start + open.length);
+  if (end < 0) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text.slice(start + open.length, end)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export const IssueMarker = z.object({
+  v: z.literal(1),
+  signature: z.string().min(1),
+  /** How the signature was computed (core/signature.ts SIGNATURE_VERSION); absent on issues opened before versions. */
+  sv: z.number().int().positive().optional(),
+  /** The same crash's signatures under other versions, so an issue is found whichever version looks for it. */
+  aliases: z.array(z.string().min(1)).optional(),
+  provider: ProviderName,
+  project: z.string().optional(),
+  /** Repository paths of the in-app frames, crashing frame first. */
+  frames: z.array(z.string()),
+  versions: z.array(z.string()),
+  release: z.string().optional(),
+  reporterGroupId: z.string().optional(),
+});
+export type IssueMarker = z.infer<typeof IssueMarker>;
+
+/** The hidden comment that ends every hotfix issue body; parseIssueMarker reads it back. */
+export function issueMarker(marker: IssueMarker): string {
+  return encodeMarker("crash", marker);
+}
+
+/** Reads the marker the App writes at the end of every hotfix issue; the last one wins, as ours is always last. */
+export function parseIssueMarker(body: string): IssueMarker | null {
+  return decodeMarker("crash", body, IssueMarker, "last");
+}
