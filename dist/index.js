@@ -2522,7 +2522,7 @@ var require_connect = __commonJS({
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop3() {
+    function noop4() {
     }
     var tls;
     var SessionCache;
@@ -2647,7 +2647,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       let s2 = null;
@@ -2663,7 +2663,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -4860,8 +4860,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list2) {
-      const value = list2.get(name, true);
+    function getDecodeSplit(name, list) {
+      const value = list.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5320,12 +5320,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input2[check2] === 42) {
+              let check3 = position.position + filenameBuffer.length;
+              if (input2[check3] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check3 += 1;
               }
-              if (input2[check2] !== 61 || input2[check2 + 1] !== 34) {
+              if (input2[check3] !== 61 || input2[check3 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -5454,7 +5454,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder = new TextEncoder();
-    function noop3() {
+    function noop4() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -5462,7 +5462,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream = weakRef.deref();
         if (stream && !stream.locked && !isDisturbed(stream) && !isErrored(stream)) {
-          stream.cancel("Response object has been garbage collected").catch(noop3);
+          stream.cancel("Response object has been garbage collected").catch(noop4);
         }
       });
     }
@@ -7684,7 +7684,7 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
@@ -7976,14 +7976,14 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util.destroy(socket.on("error", noop3), new ClientDestroyedError());
+          util.destroy(socket.on("error", noop4), new ClientDestroyedError());
           return;
         }
         assert2(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
         } catch (err) {
-          socket.destroy().on("error", noop3);
+          socket.destroy().on("error", noop4);
           throw err;
         }
         client[kConnecting] = false;
@@ -8727,7 +8727,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -8844,7 +8844,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop3).destroy();
+                socket.on("error", noop4).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -9460,7 +9460,7 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     var BodyReadable = class extends Readable {
       constructor({
@@ -9592,7 +9592,7 @@ var require_readable = __commonJS({
             } else {
               resolve(null);
             }
-          }).on("error", noop3).on("data", function(chunk) {
+          }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -9670,26 +9670,26 @@ var require_readable = __commonJS({
       while (consume2.stream.read() != null) {
       }
     }
-    function chunksDecode(chunks, length) {
-      if (chunks.length === 0 || length === 0) {
+    function chunksDecode(chunks2, length) {
+      if (chunks2.length === 0 || length === 0) {
         return "";
       }
-      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+      const buffer = chunks2.length === 1 ? chunks2[0] : Buffer.concat(chunks2, length);
       const bufferLength = buffer.length;
       const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       return buffer.utf8Slice(start, bufferLength);
     }
-    function chunksConcat(chunks, length) {
-      if (chunks.length === 0 || length === 0) {
+    function chunksConcat(chunks2, length) {
+      if (chunks2.length === 0 || length === 0) {
         return new Uint8Array(0);
       }
-      if (chunks.length === 1) {
-        return new Uint8Array(chunks[0]);
+      if (chunks2.length === 1) {
+        return new Uint8Array(chunks2[0]);
       }
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
-      for (let i = 0; i < chunks.length; ++i) {
-        const chunk = chunks[i];
+      for (let i = 0; i < chunks2.length; ++i) {
+        const chunk = chunks2[i];
         buffer.set(chunk, offset);
         offset += chunk.length;
       }
@@ -9749,20 +9749,20 @@ var require_util3 = __commonJS({
     var CHUNK_LIMIT = 128 * 1024;
     async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
       assert2(body);
-      let chunks = [];
+      let chunks2 = [];
       let length = 0;
       try {
         for await (const chunk of body) {
-          chunks.push(chunk);
+          chunks2.push(chunk);
           length += chunk.length;
           if (length > CHUNK_LIMIT) {
-            chunks = [];
+            chunks2 = [];
             length = 0;
             break;
           }
         }
       } catch {
-        chunks = [];
+        chunks2 = [];
         length = 0;
       }
       const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
@@ -9775,9 +9775,9 @@ var require_util3 = __commonJS({
       let payload;
       try {
         if (isContentTypeApplicationJson(contentType)) {
-          payload = JSON.parse(chunksDecode(chunks, length));
+          payload = JSON.parse(chunksDecode(chunks2, length));
         } else if (isContentTypeText(contentType)) {
-          payload = chunksDecode(chunks, length);
+          payload = chunksDecode(chunks2, length);
         }
       } catch {
       } finally {
@@ -10921,7 +10921,7 @@ var require_mock_utils = __commonJS({
       const url2 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher2) => matchValue(matcher2, url2.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
         return true;
       }
       return false;
@@ -11351,14 +11351,14 @@ var require_mock_agent = __commonJS({
       activate() {
         this[kIsMockActive] = true;
       }
-      enableNetConnect(matcher2) {
-        if (typeof matcher2 === "string" || typeof matcher2 === "function" || matcher2 instanceof RegExp) {
+      enableNetConnect(matcher) {
+        if (typeof matcher === "string" || typeof matcher === "function" || matcher instanceof RegExp) {
           if (Array.isArray(this[kNetConnect])) {
-            this[kNetConnect].push(matcher2);
+            this[kNetConnect].push(matcher);
           } else {
-            this[kNetConnect] = [matcher2];
+            this[kNetConnect] = [matcher];
           }
-        } else if (typeof matcher2 === "undefined") {
+        } else if (typeof matcher === "undefined") {
           this[kNetConnect] = true;
         } else {
           throw new InvalidArgumentError("Unsupported matcher. Must be one of String|Function|RegExp.");
@@ -12273,9 +12273,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list2 = this.#headersList.cookies;
-        if (list2) {
-          return [...list2];
+        const list = this.#headersList.cookies;
+        if (list) {
+          return [...list];
         }
         return [];
       }
@@ -12315,8 +12315,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list2) {
-        o.#headersList = list2;
+      static setHeadersList(o, list) {
+        o.#headersList = list;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13284,13 +13284,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list2 = dependentControllerMap.get(this.signal);
-          if (list2 === void 0) {
-            list2 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list2);
+          let list = dependentControllerMap.get(this.signal);
+          if (list === void 0) {
+            list = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list);
           }
           const acRef = new WeakRef(ac);
-          list2.add(acRef);
+          list.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -14662,11 +14662,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -15763,8 +15763,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15791,9 +15791,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15823,11 +15823,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16001,13 +16001,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -16037,12 +16037,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -18638,7 +18638,7 @@ ${value}`;
         if (this.lineChunkIndex === this.chunkIndex) {
           return this.chunks[this.chunkIndex].subarray(this.linePos, this.pos);
         }
-        const chunks = [];
+        const chunks2 = [];
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
@@ -18646,9 +18646,9 @@ ${value}`;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
           const slice = chunk.subarray(start, end);
           length += slice.length;
-          chunks.push(slice);
+          chunks2.push(slice);
         }
-        return Buffer.concat(chunks, length);
+        return Buffer.concat(chunks2, length);
       }
       peekBufferedByte(offset) {
         let chunkIndex = this.lineChunkIndex;
@@ -20011,7 +20011,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse5 = (input2, options) => {
+    var parse6 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -20181,7 +20181,7 @@ var require_parse2 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse5(rest, { ...options, fastpaths: false }).output;
+            const expression = parse6(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -20704,7 +20704,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse5.fastpaths = (input2, options) => {
+    parse6.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -20769,7 +20769,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -20778,13 +20778,13 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var utils = require_utils2();
     var constants3 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch2(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -20800,17 +20800,17 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
+      const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
-      const matcher2 = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input: input2, output: output2, match, isMatch };
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch4.test(input2, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -20831,11 +20831,11 @@ var require_picomatch = __commonJS({
         return returnObject ? result : true;
       };
       if (returnState) {
-        matcher2.state = state;
+        matcher.state = state;
       }
-      return matcher2;
+      return matcher;
     };
-    picomatch2.test = (input2, regex, options, { glob, posix } = {}) => {
+    picomatch4.test = (input2, regex2, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -20852,24 +20852,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex, options, posix);
+          match = picomatch4.matchBase(input2, regex2, options, posix);
         } else {
-          match = regex.exec(output2);
+          match = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix }));
+    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex2.test(utils.basename(input2, { windows: posix }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse5(pattern, { ...options, fastpaths: false });
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
+      return parse6(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input2, options) => scan(input2, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input2, options) => scan(input2, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -20880,26 +20880,26 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex2 = picomatch4.toRegex(source, options);
       if (returnState === true) {
-        regex.state = state;
+        regex2.state = state;
       }
-      return regex;
+      return regex2;
     };
-    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse5.fastpaths(input2, options);
+        parsed.output = parse6.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse5(input2, options);
+        parsed = parse6(input2, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -20908,8 +20908,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
-    module.exports = picomatch2;
+    picomatch4.constants = constants3;
+    module.exports = picomatch4;
   }
 });
 
@@ -20919,14 +20919,117 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
+  }
+});
+
+// node_modules/deepmerge/dist/cjs.js
+var require_cjs = __commonJS({
+  "node_modules/deepmerge/dist/cjs.js"(exports, module) {
+    "use strict";
+    var isMergeableObject = function isMergeableObject2(value) {
+      return isNonNullObject(value) && !isSpecial(value);
+    };
+    function isNonNullObject(value) {
+      return !!value && typeof value === "object";
+    }
+    function isSpecial(value) {
+      var stringValue = Object.prototype.toString.call(value);
+      return stringValue === "[object RegExp]" || stringValue === "[object Date]" || isReactElement(value);
+    }
+    var canUseSymbol = typeof Symbol === "function" && Symbol.for;
+    var REACT_ELEMENT_TYPE = canUseSymbol ? /* @__PURE__ */ Symbol.for("react.element") : 60103;
+    function isReactElement(value) {
+      return value.$$typeof === REACT_ELEMENT_TYPE;
+    }
+    function emptyTarget(val) {
+      return Array.isArray(val) ? [] : {};
+    }
+    function cloneUnlessOtherwiseSpecified(value, options) {
+      return options.clone !== false && options.isMergeableObject(value) ? deepmerge2(emptyTarget(value), value, options) : value;
+    }
+    function defaultArrayMerge(target, source, options) {
+      return target.concat(source).map(function(element) {
+        return cloneUnlessOtherwiseSpecified(element, options);
+      });
+    }
+    function getMergeFunction(key, options) {
+      if (!options.customMerge) {
+        return deepmerge2;
+      }
+      var customMerge = options.customMerge(key);
+      return typeof customMerge === "function" ? customMerge : deepmerge2;
+    }
+    function getEnumerableOwnPropertySymbols(target) {
+      return Object.getOwnPropertySymbols ? Object.getOwnPropertySymbols(target).filter(function(symbol2) {
+        return Object.propertyIsEnumerable.call(target, symbol2);
+      }) : [];
+    }
+    function getKeys(target) {
+      return Object.keys(target).concat(getEnumerableOwnPropertySymbols(target));
+    }
+    function propertyIsOnObject(object2, property) {
+      try {
+        return property in object2;
+      } catch (_) {
+        return false;
+      }
+    }
+    function propertyIsUnsafe(target, key) {
+      return propertyIsOnObject(target, key) && !(Object.hasOwnProperty.call(target, key) && Object.propertyIsEnumerable.call(target, key));
+    }
+    function mergeObject(target, source, options) {
+      var destination = {};
+      if (options.isMergeableObject(target)) {
+        getKeys(target).forEach(function(key) {
+          destination[key] = cloneUnlessOtherwiseSpecified(target[key], options);
+        });
+      }
+      getKeys(source).forEach(function(key) {
+        if (propertyIsUnsafe(target, key)) {
+          return;
+        }
+        if (propertyIsOnObject(target, key) && options.isMergeableObject(source[key])) {
+          destination[key] = getMergeFunction(key, options)(target[key], source[key], options);
+        } else {
+          destination[key] = cloneUnlessOtherwiseSpecified(source[key], options);
+        }
+      });
+      return destination;
+    }
+    function deepmerge2(target, source, options) {
+      options = options || {};
+      options.arrayMerge = options.arrayMerge || defaultArrayMerge;
+      options.isMergeableObject = options.isMergeableObject || isMergeableObject;
+      options.cloneUnlessOtherwiseSpecified = cloneUnlessOtherwiseSpecified;
+      var sourceIsArray = Array.isArray(source);
+      var targetIsArray = Array.isArray(target);
+      var sourceAndTargetTypesMatch = sourceIsArray === targetIsArray;
+      if (!sourceAndTargetTypesMatch) {
+        return cloneUnlessOtherwiseSpecified(source, options);
+      } else if (sourceIsArray) {
+        return options.arrayMerge(target, source, options);
+      } else {
+        return mergeObject(target, source, options);
+      }
+    }
+    deepmerge2.all = function deepmergeAll(array2, options) {
+      if (!Array.isArray(array2)) {
+        throw new Error("first argument should be an array");
+      }
+      return array2.reduce(function(prev, next) {
+        return deepmerge2(prev, next, options);
+      }, {});
+    };
+    var deepmerge_1 = deepmerge2;
+    module.exports = deepmerge_1;
   }
 });
 
@@ -20943,10 +21046,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -20967,7 +21070,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20979,11 +21082,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -21914,7 +22017,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split2 = void 0;
+      let split = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -21947,18 +22050,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
-          split2 = void 0;
+          split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split2 = i;
+              split = i;
           }
           if (i >= end) {
-            if (split2) {
-              folds.push(split2);
-              end = split2 + endStep;
-              split2 = void 0;
+            if (split) {
+              folds.push(split);
+              end = split + endStep;
+              split = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -21971,7 +22074,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split2 = void 0;
+              split = void 0;
             } else {
               overflow = true;
             }
@@ -25091,9 +25194,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -25129,7 +25232,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -25169,7 +25272,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
+        if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -25192,7 +25295,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -25224,7 +25327,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25240,7 +25343,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -25505,13 +25608,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      const split2 = source.split(/\n( *)/);
-      const first = split2[0];
+      const split = source.split(/\n( *)/);
+      const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split2.length; i += 2)
-        lines.push([split2[i], split2[i + 1]]);
+      for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -26527,7 +26630,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -26611,7 +26714,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -27210,7 +27313,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -27233,7 +27336,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -27244,15 +27347,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list, type) {
+      for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list) {
+      for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -28160,7 +28263,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28201,7 +28304,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -28505,12 +28608,12 @@ var require_lib = __commonJS({
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
           return new Promise((resolve) => __awaiter3(this, void 0, void 0, function* () {
-            const chunks = [];
+            const chunks2 = [];
             this.message.on("data", (chunk) => {
-              chunks.push(chunk);
+              chunks2.push(chunk);
             });
             this.message.on("end", () => {
-              resolve(Buffer.concat(chunks));
+              resolve(Buffer.concat(chunks2));
             });
           }));
         });
@@ -29275,16 +29378,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list2) {
-            return list2.forEachShift(fn);
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list2;
+          var j, len, list;
           for (j = 0, len = arr.length; j < len; j++) {
-            list2 = arr[j];
-            if (list2.length > 0) {
-              return list2;
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
             }
           }
           return [];
@@ -29925,7 +30028,7 @@ var require_light = __commonJS({
       var Batcher_1 = Batcher;
       var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
       var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
       NUM_PRIORITIES$1 = 10;
       DEFAULT_PRIORITY$1 = 5;
       parser$5 = parser;
@@ -29936,8 +30039,8 @@ var require_light = __commonJS({
       Events$4 = Events_1;
       States$1 = States_1;
       Sync$1 = Sync_1;
-      Bottleneck2 = (function() {
-        class Bottleneck3 {
+      Bottleneck3 = (function() {
+        class Bottleneck4 {
           constructor(options = {}, ...invalid) {
             var storeInstanceOptions, storeOptions;
             this._addToQueue = this._addToQueue.bind(this);
@@ -29959,7 +30062,7 @@ var require_light = __commonJS({
                 storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
                 return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
               } else {
-                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
               }
             }).call(this);
             this._queues.on("leftzero", () => {
@@ -29973,7 +30076,7 @@ var require_light = __commonJS({
           }
           _validateOptions(options, invalid) {
             if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
             }
           }
           ready() {
@@ -30170,10 +30273,10 @@ var require_light = __commonJS({
               return waitForExecuting(1);
             });
             this._receive = function(job) {
-              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+              return job._reject(new Bottleneck4.prototype.BottleneckError(options.enqueueErrorMessage));
             };
             this.stop = () => {
-              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
             };
             return done;
           }
@@ -30192,11 +30295,11 @@ var require_light = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
               if (shifted != null) {
                 shifted.doDrop();
               }
-              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
                 if (shifted == null) {
                   job.doDrop();
                 }
@@ -30210,7 +30313,7 @@ var require_light = __commonJS({
           }
           _receive(job) {
             if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
               return false;
             } else {
               job.doReceive();
@@ -30280,31 +30383,31 @@ var require_light = __commonJS({
             return this._store.__incrementReservoir__(incr);
           }
         }
-        Bottleneck3.default = Bottleneck3;
-        Bottleneck3.Events = Events$4;
-        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
-        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+        Bottleneck4.default = Bottleneck4;
+        Bottleneck4.Events = Events$4;
+        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
+        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
           LEAK: 1,
           OVERFLOW: 2,
           OVERFLOW_PRIORITY: 4,
           BLOCK: 3
         };
-        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
-        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
-        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
-        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
-        Bottleneck3.prototype.jobDefaults = {
+        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
+        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
+        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
+        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
+        Bottleneck4.prototype.jobDefaults = {
           priority: DEFAULT_PRIORITY$1,
           weight: 1,
           expiration: null,
           id: "<no-id>"
         };
-        Bottleneck3.prototype.storeDefaults = {
+        Bottleneck4.prototype.storeDefaults = {
           maxConcurrent: null,
           minTime: 0,
           highWater: null,
-          strategy: Bottleneck3.prototype.strategy.LEAK,
+          strategy: Bottleneck4.prototype.strategy.LEAK,
           penalty: null,
           reservoir: null,
           reservoirRefreshInterval: null,
@@ -30313,12 +30416,12 @@ var require_light = __commonJS({
           reservoirIncreaseAmount: null,
           reservoirIncreaseMaximum: null
         };
-        Bottleneck3.prototype.localStoreDefaults = {
+        Bottleneck4.prototype.localStoreDefaults = {
           Promise,
           timeout: null,
           heartbeatInterval: 250
         };
-        Bottleneck3.prototype.redisStoreDefaults = {
+        Bottleneck4.prototype.redisStoreDefaults = {
           Promise,
           timeout: null,
           heartbeatInterval: 5e3,
@@ -30329,7 +30432,7 @@ var require_light = __commonJS({
           clearDatastore: false,
           connection: null
         };
-        Bottleneck3.prototype.instanceDefaults = {
+        Bottleneck4.prototype.instanceDefaults = {
           datastore: "local",
           connection: null,
           id: "<no-id>",
@@ -30337,17 +30440,2522 @@ var require_light = __commonJS({
           trackDoneStatus: false,
           Promise
         };
-        Bottleneck3.prototype.stopDefaults = {
+        Bottleneck4.prototype.stopDefaults = {
           enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
           dropWaitingJobs: true,
           dropErrorMessage: "This limiter has been stopped."
         };
-        return Bottleneck3;
+        return Bottleneck4;
       }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck2;
+      var Bottleneck_1 = Bottleneck3;
       var lib = Bottleneck_1;
       return lib;
     }));
+  }
+});
+
+// node_modules/http-link-header/lib/link.js
+var require_link = __commonJS({
+  "node_modules/http-link-header/lib/link.js"(exports, module) {
+    "use strict";
+    var COMPATIBLE_ENCODING_PATTERN = /^utf-?8|ascii|utf-?16-?le|ucs-?2|base-?64|latin-?1$/i;
+    var WS_TRIM_PATTERN = /^[\s\uFEFF\xA0]+|[\s\uFEFF\xA0]+$/g;
+    var WS_CHAR_PATTERN = /\s|\uFEFF|\xA0/;
+    var WS_FOLD_PATTERN = /\r?\n[\x20\x09]+/g;
+    var DELIMITER_PATTERN = /[;,"]/;
+    var WS_DELIMITER_PATTERN = /[;,"]|\s/;
+    var TOKEN_PATTERN = /^[!#$%&'*+\-\.^_`|~\da-zA-Z]+$/;
+    var STATE2 = {
+      IDLE: 1 << 0,
+      URI: 1 << 1,
+      ATTR: 1 << 2
+    };
+    function trim(value) {
+      return value.replace(WS_TRIM_PATTERN, "");
+    }
+    function hasWhitespace(value) {
+      return WS_CHAR_PATTERN.test(value);
+    }
+    function skipWhitespace(value, offset) {
+      while (hasWhitespace(value[offset])) {
+        offset++;
+      }
+      return offset;
+    }
+    function needsQuotes(value) {
+      return WS_DELIMITER_PATTERN.test(value) || !TOKEN_PATTERN.test(value);
+    }
+    function shallowCompareObjects(object1, object2) {
+      return Object.keys(object1).length === Object.keys(object2).length && Object.keys(object1).every(
+        (key) => key in object2 && object1[key] === object2[key]
+      );
+    }
+    var Link = class _Link {
+      /**
+       * Link
+       * @constructor
+       * @param {String} [value]
+       * @returns {Link}
+       */
+      constructor(value) {
+        this.refs = [];
+        if (value) {
+          this.parse(value);
+        }
+      }
+      /**
+       * Get refs with given relation type
+       * @param {String} value
+       * @returns {Array<Object>}
+       */
+      rel(value) {
+        var links = [];
+        var type = value.toLowerCase();
+        for (var i = 0; i < this.refs.length; i++) {
+          if (typeof this.refs[i].rel === "string" && this.refs[i].rel.toLowerCase() === type) {
+            links.push(this.refs[i]);
+          }
+        }
+        return links;
+      }
+      /**
+       * Get refs where given attribute has a given value
+       * @param {String} attr
+       * @param {String} value
+       * @returns {Array<Object>}
+       */
+      get(attr, value) {
+        attr = attr.toLowerCase();
+        value = value.toLowerCase();
+        var links = [];
+        for (var i = 0; i < this.refs.length; i++) {
+          if (typeof this.refs[i][attr] === "string" && this.refs[i][attr].toLowerCase() === value) {
+            links.push(this.refs[i]);
+          }
+        }
+        return links;
+      }
+      /** Sets a reference. */
+      set(link) {
+        this.refs.push(link);
+        return this;
+      }
+      /**
+       * Sets a reference if a reference with similar properties isn’t already set.
+       */
+      setUnique(link) {
+        if (!this.refs.some((ref) => shallowCompareObjects(ref, link))) {
+          this.refs.push(link);
+        }
+        return this;
+      }
+      has(attr, value) {
+        attr = attr.toLowerCase();
+        value = value.toLowerCase();
+        for (var i = 0; i < this.refs.length; i++) {
+          if (typeof this.refs[i][attr] === "string" && this.refs[i][attr].toLowerCase() === value) {
+            return true;
+          }
+        }
+        return false;
+      }
+      parse(value, offset) {
+        offset = offset || 0;
+        value = offset ? value.slice(offset) : value;
+        value = trim(value).replace(WS_FOLD_PATTERN, "");
+        var state = STATE2.IDLE;
+        var length = value.length;
+        var offset = 0;
+        var ref = null;
+        while (offset < length) {
+          if (state === STATE2.IDLE) {
+            if (hasWhitespace(value[offset])) {
+              offset++;
+              continue;
+            } else if (value[offset] === "<") {
+              if (ref != null) {
+                ref.rel != null ? this.refs.push(..._Link.expandRelations(ref)) : this.refs.push(ref);
+              }
+              var end = value.indexOf(">", offset);
+              if (end === -1) throw new Error("Expected end of URI delimiter at offset " + offset);
+              ref = { uri: value.slice(offset + 1, end) };
+              offset = end;
+              state = STATE2.URI;
+            } else {
+              throw new Error('Unexpected character "' + value[offset] + '" at offset ' + offset);
+            }
+            offset++;
+          } else if (state === STATE2.URI) {
+            if (hasWhitespace(value[offset])) {
+              offset++;
+              continue;
+            } else if (value[offset] === ";") {
+              state = STATE2.ATTR;
+              offset++;
+            } else if (value[offset] === ",") {
+              state = STATE2.IDLE;
+              offset++;
+            } else {
+              throw new Error('Unexpected character "' + value[offset] + '" at offset ' + offset);
+            }
+          } else if (state === STATE2.ATTR) {
+            if (value[offset] === ";" || hasWhitespace(value[offset])) {
+              offset++;
+              continue;
+            }
+            var end = value.indexOf("=", offset);
+            if (end === -1) end = value.indexOf(";", offset);
+            if (end === -1) end = value.length;
+            var attr = trim(value.slice(offset, end)).toLowerCase();
+            var attrValue = "";
+            offset = end + 1;
+            offset = skipWhitespace(value, offset);
+            if (value[offset] === '"') {
+              offset++;
+              while (offset < length) {
+                if (value[offset] === '"') {
+                  offset++;
+                  break;
+                }
+                if (value[offset] === "\\") {
+                  offset++;
+                }
+                attrValue += value[offset];
+                offset++;
+              }
+            } else {
+              var end = offset + 1;
+              while (!DELIMITER_PATTERN.test(value[end]) && end < length) {
+                end++;
+              }
+              attrValue = value.slice(offset, end);
+              offset = end;
+            }
+            if (ref[attr] && _Link.isSingleOccurenceAttr(attr)) {
+            } else if (attr[attr.length - 1] === "*") {
+              ref[attr] = _Link.parseExtendedValue(attrValue);
+            } else {
+              attrValue = attr === "type" ? attrValue.toLowerCase() : attrValue;
+              if (ref[attr] != null) {
+                if (Array.isArray(ref[attr])) {
+                  ref[attr].push(attrValue);
+                } else {
+                  ref[attr] = [ref[attr], attrValue];
+                }
+              } else {
+                ref[attr] = attrValue;
+              }
+            }
+            switch (value[offset]) {
+              case ",":
+                state = STATE2.IDLE;
+                break;
+              case ";":
+                state = STATE2.ATTR;
+                break;
+            }
+            offset++;
+          } else {
+            throw new Error('Unknown parser state "' + state + '"');
+          }
+        }
+        if (ref != null) {
+          ref.rel != null ? this.refs.push(..._Link.expandRelations(ref)) : this.refs.push(ref);
+        }
+        ref = null;
+        return this;
+      }
+      toString() {
+        var refs = [];
+        var link = "";
+        var ref = null;
+        for (var i = 0; i < this.refs.length; i++) {
+          ref = this.refs[i];
+          link = Object.keys(this.refs[i]).reduce(function(link2, attr) {
+            if (attr === "uri") return link2;
+            return link2 + "; " + _Link.formatAttribute(attr, ref[attr]);
+          }, "<" + ref.uri + ">");
+          refs.push(link);
+        }
+        return refs.join(", ");
+      }
+    };
+    Link.isCompatibleEncoding = function(value) {
+      return COMPATIBLE_ENCODING_PATTERN.test(value);
+    };
+    Link.parse = function(value, offset) {
+      return new Link().parse(value, offset);
+    };
+    Link.isSingleOccurenceAttr = function(attr) {
+      return attr === "rel" || attr === "type" || attr === "media" || attr === "title" || attr === "title*";
+    };
+    Link.isTokenAttr = function(attr) {
+      return attr === "rel" || attr === "type" || attr === "anchor";
+    };
+    Link.escapeQuotes = function(value) {
+      return value.replace(/"/g, '\\"');
+    };
+    Link.expandRelations = function(ref) {
+      var rels = ref.rel.split(" ");
+      return rels.map(function(rel) {
+        var value = Object.assign({}, ref);
+        value.rel = rel;
+        return value;
+      });
+    };
+    Link.parseExtendedValue = function(value) {
+      var parts = /([^']+)?(?:'([^']*)')?(.+)/.exec(value);
+      return {
+        language: parts[2].toLowerCase(),
+        encoding: Link.isCompatibleEncoding(parts[1]) ? null : parts[1].toLowerCase(),
+        value: Link.isCompatibleEncoding(parts[1]) ? decodeURIComponent(parts[3]) : parts[3]
+      };
+    };
+    Link.formatExtendedAttribute = function(attr, data) {
+      var encoding = (data.encoding || "utf-8").toUpperCase();
+      var language = data.language || "en";
+      var encodedValue = "";
+      if (typeof Buffer !== "undefined" && Buffer.isBuffer(data.value) && Link.isCompatibleEncoding(encoding)) {
+        encodedValue = data.value.toString(encoding);
+      } else if (typeof Buffer !== "undefined" && Buffer.isBuffer(data.value)) {
+        encodedValue = data.value.toString("hex").replace(/[0-9a-f]{2}/gi, "%$1");
+      } else {
+        encodedValue = encodeURIComponent(data.value);
+      }
+      return attr + "=" + encoding + "'" + language + "'" + encodedValue;
+    };
+    Link.formatAttribute = function(attr, value) {
+      if (Array.isArray(value)) {
+        return value.map((item) => {
+          return Link.formatAttribute(attr, item);
+        }).join("; ");
+      }
+      if (attr[attr.length - 1] === "*" || typeof value !== "string") {
+        return Link.formatExtendedAttribute(attr, value);
+      }
+      if (Link.isTokenAttr(attr)) {
+        value = needsQuotes(value) ? '"' + Link.escapeQuotes(value) + '"' : Link.escapeQuotes(value);
+      } else if (needsQuotes(value)) {
+        value = encodeURIComponent(value);
+        value = value.replace(/%20/g, " ").replace(/%2C/g, ",").replace(/%3B/g, ";");
+        value = '"' + value + '"';
+      }
+      return attr + "=" + value;
+    };
+    module.exports = Link;
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants7();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug2("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug2("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse6 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse6;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse6 = require_parse3();
+    var valid = (version2, options) => {
+      const v = parse6(version2, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse6 = require_parse3();
+    var clean2 = (version2, options) => {
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse6 = require_parse3();
+    var diff = (version1, version2) => {
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse6 = require_parse3();
+    var prerelease = (version2, options) => {
+      const parsed = parse6(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse6 = require_parse3();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse6 = require_parse3();
+    var constants3 = require_constants7();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse6(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants7();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache2.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache2.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache2 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i = 0; i < set2.length; i++) {
+        if (!set2[i].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set2.length; i++) {
+          debug2(set2[i].semver);
+          if (set2[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i].semver.prerelease.length > 0) {
+            const allowed = set2[i].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set2 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set2.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants3 = require_constants7();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse6 = require_parse3();
+    var valid = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse6,
+      valid,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
   }
 });
 
@@ -30691,11 +33299,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell3) => {
+        if (typeof cell3 === "string") {
+          return this.wrap("td", cell3);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell3;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -30713,8 +33321,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32714,18 +35322,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -32888,8 +35496,8 @@ function anchor(source) {
 var date = /* @__PURE__ */ anchor(dateSource);
 function timeSource(args) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-  const regex = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-  return regex;
+  const regex2 = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+  return regex2;
 }
 function time(args) {
   return new RegExp(`^${timeSource(args)}$`);
@@ -32904,8 +35512,8 @@ function datetime(args) {
 }
 var anyString = /^[\s\S]{0,}$/;
 var string = (params) => {
-  const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-  return new RegExp(`^${regex}$`);
+  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+  return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
 var integer = /^-?\d+$/;
@@ -34220,7 +36828,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap2 = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap2 && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -34234,7 +36842,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -35931,7 +38539,7 @@ function isRecursive(inst, stack, resolve) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
+  const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
       const answer = isRecursive(child, stack, resolve);
       if (answer > result)
@@ -35960,32 +38568,32 @@ function isRecursive(inst, stack, resolve) {
     case "object": {
       const raw = rawShape(def);
       merge3(raw ? shape(raw, true) : ASSUMED);
-      check2(def.catchall);
+      check3(def.catchall);
       break;
     }
     case "array":
-      check2(def.element);
+      check3(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check2(el);
-      check2(def.rest);
+        check3(el);
+      check3(def.rest);
       break;
     case "record":
     case "map":
-      check2(def.keyType);
-      check2(def.valueType);
+      check3(def.keyType);
+      check3(def.valueType);
       break;
     case "set":
-      check2(def.valueType);
+      check3(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check2(el);
+        check3(el);
       break;
     case "intersection":
-      check2(def.left);
-      check2(def.right);
+      check3(def.left);
+      check3(def.right);
       break;
     case "optional":
     case "nullable":
@@ -35996,15 +38604,15 @@ function isRecursive(inst, stack, resolve) {
     case "nonoptional":
     case "promise":
     case "success":
-      check2(def.innerType);
+      check3(def.innerType);
       break;
     case "pipe":
-      check2(def.in);
-      check2(def.out);
+      check3(def.in);
+      check3(def.out);
       break;
     case "function":
-      check2(def.input);
-      check2(def.output);
+      check3(def.input);
+      check3(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -36045,10 +38653,10 @@ function isRecursive(inst, stack, resolve) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check2(value);
+          check3(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check2(el);
+            check3(el);
       }
     }
   }
@@ -40209,8 +42817,8 @@ function ko_default() {
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
-function getUnitTypeFromNumber(number4) {
-  const abs = Math.abs(number4);
+function getUnitTypeFromNumber(number5) {
+  const abs = Math.abs(number5);
   const last = abs % 10;
   const last2 = abs % 100;
   if (last2 >= 11 && last2 <= 19 || last === 0)
@@ -43994,8 +46602,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check2 of schemaChecks) {
-    const def = check2._zod.def;
+  for (const check3 of schemaChecks) {
+    const def = check3._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -44043,7 +46651,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -44059,7 +46667,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -44077,9 +46685,9 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
+function numericOperand(value, label2) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`${label2} bound of type ${typeof value}`);
   }
   return `${value}`;
 }
@@ -44182,8 +46790,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
-  const tx = check2._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
+  const tx = check3._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -44199,8 +46807,8 @@ function throwAsync() {
 function pushIssue(issue3) {
   this.issues.push(issue3);
 }
-function generateCustomRefineCheck(doc, ctx, check2, accessor) {
-  const def = check2._zod.def;
+function generateCustomRefineCheck(doc, ctx, check3, accessor) {
+  const def = check3._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -44213,11 +46821,11 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check2._zod.check) {
-    if (isAsyncFunction(check2._zod.check)) {
+  if (check3._zod.check) {
+    if (isAsyncFunction(check3._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check2._zod.check;
+    const checkFn = check3._zod.check;
     const helperFn = (value) => {
       const fakePayload = { value, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -44839,8 +47447,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -47061,8 +49669,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list2)
+  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -47123,9 +49731,9 @@ var stringProcessor = (schema, ctx, _json, _params) => {
       json2.pattern = patternList[0].source;
     else if (patternList.length > 1) {
       json2.allOf = [
-        ...patternList.map((regex) => ({
+        ...patternList.map((regex2) => ({
           ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
-          pattern: regex.source
+          pattern: regex2.source
         }))
       ];
     }
@@ -48140,8 +50748,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check3, params) {
+    return this.check(refine(check3, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -48640,10 +51248,10 @@ function currencyCode2(_params) {
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
-  const regex = regexes_exports[format];
-  if (!regex)
+  const regex2 = regexes_exports[format];
+  if (!regex2)
     throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex, params);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -50153,7 +52761,7 @@ function convertBaseSchema(schema, ctx) {
             for (const key of Object.keys(payload.value)) {
               if (propertyKeys.includes(key))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns.some((regex2) => regex2.test(key)))
                 continue;
               unrecognized.push(key);
             }
@@ -50358,21 +52966,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -50573,6 +53181,208 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/policy.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+
+// src/core/pull-request.ts
+var PR_FILES_CAP = 3e3;
+var MAX_LINKS = 10;
+var CLOSING_LINK = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:([\w.-]+)\/([\w.-]+)#(\d+)|#(\d+)|https?:\/\/[^\s/]+\/([\w.-]+)\/([\w.-]+)\/issues\/(\d+))/gi;
+function parseIssueLinks(body, repo) {
+  const refs = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const m of body.matchAll(CLOSING_LINK)) {
+    const owner = m[1] ?? m[5] ?? repo.owner;
+    const name = m[2] ?? m[6] ?? repo.repo;
+    const number5 = Number(m[3] ?? m[4] ?? m[7]);
+    const key = `${owner}/${name}#${number5}`.toLowerCase();
+    if (!Number.isSafeInteger(number5) || number5 < 1 || seen.has(key)) continue;
+    seen.add(key);
+    refs.push({ owner, repo: name, number: number5 });
+    if (refs.length === MAX_LINKS) break;
+  }
+  return refs;
+}
+function formatIssueRef(ref, repo) {
+  const same = ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase();
+  return same ? `#${ref.number}` : `${ref.owner}/${ref.repo}#${ref.number}`;
+}
+var isHotfixIssue = (link) => link.issue?.state === "open" && link.issue.marker !== null;
+var pathsOf = (file2) => file2.previousPath ? [file2.path, file2.previousPath] : [file2.path];
+function firstChangedLine(patch) {
+  let newLine;
+  for (const text of patch.split("\n")) {
+    const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
+    if (header) {
+      newLine = Number(header[1]) + (header[2] === "0" ? 1 : 0);
+      continue;
+    }
+    if (newLine === void 0) continue;
+    if (text.startsWith("+") || text.startsWith("-")) return Math.max(newLine, 1);
+    if (text.startsWith(" ")) newLine++;
+  }
+  return newLine === void 0 ? void 0 : Math.max(newLine, 1);
+}
+
+// src/core/rules/base-branch.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/core/rules/finding.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var placeOf = (file2) => ({ file: file2.path, ...file2.firstChangedLine ? { line: file2.firstChangedLine } : {} });
+var globMatcher = (globs2) => globs2.length ? (0, import_picomatch.default)(globs2, { dot: true }) : () => false;
+var codeList = (items, max = 5) => items.slice(0, max).map((i) => `\`${i}\``).join(", ") + (items.length > max ? ` and ${items.length - max} more` : "");
+
+// src/core/rules/base-branch.ts
+var baseBranch = (change, config2) => {
+  const rule2 = config2.rules.baseBranch;
+  if (!rule2.enabled || rule2.branches.some((glob) => (0, import_picomatch2.default)(glob)(change.baseRef))) return [];
+  return [{ level: rule2.level, message: `base branch \`${change.baseRef}\` is not one a hotfix may target (${codeList(rule2.branches)})` }];
+};
+
+// src/core/rules/dependencies.ts
+var dependencies = (change, config2) => {
+  const rule2 = config2.rules.dependencies;
+  if (!rule2.enabled) return [];
+  const manifest = globMatcher(rule2.manifests);
+  return change.files.flatMap(
+    (file2) => pathsOf(file2).some((p) => manifest(p)) ? [{ level: rule2.level, message: `dependency manifest or lockfile \`${file2.path}\` ${file2.status}; ship dependency changes outside the hotfix`, ...placeOf(file2) }] : []
+  );
+};
+
+// src/core/rules/forbidden-paths.ts
+var forbiddenPaths = (change, config2) => {
+  const rule2 = config2.rules.forbiddenPaths;
+  if (!rule2.enabled) return [];
+  const forbidden = globMatcher(rule2.paths);
+  return change.files.flatMap((file2) => {
+    const hit = pathsOf(file2).find((p) => forbidden(p));
+    return hit ? [{ level: rule2.level, message: `\`${hit}\` is a path a hotfix must not change`, ...placeOf(file2) }] : [];
+  });
+};
+
+// src/core/rules/linked-issue.ts
+var linkedIssue = (change, config2) => {
+  const rule2 = config2.rules.linkedIssue;
+  if (!rule2.enabled || change.links.some(isHotfixIssue)) return [];
+  const ref = (l) => formatIssueRef(l.ref, change.repo);
+  const unchecked = change.links.filter((l) => l.issue === void 0);
+  if (unchecked.length > 0) return [{ level: "message", message: `links ${unchecked.map(ref).join(", ")}; not checked against GitHub here` }];
+  if (change.links.length === 0) {
+    return [{ level: rule2.level, message: "links no hotfix issue: add `Fixes #N` naming the crash's issue to the PR description" }];
+  }
+  const why = change.links.map((l) => {
+    if (!l.issue) return `${ref(l)} is not an issue here`;
+    if (l.issue.state === "closed") return `${ref(l)} is closed`;
+    return `${ref(l)} is not a hotfix issue (no hotfix-loop marker)`;
+  });
+  return [{ level: rule2.level, message: `links no open hotfix issue: ${why.join("; ")}` }];
+};
+
+// src/core/rules/size.ts
+function changeSize(change, config2) {
+  const ignored = globMatcher(config2.rules.ignore);
+  const counted = change.files.filter((f) => !pathsOf(f).every((p) => ignored(p)));
+  const listedAll = change.files.length >= change.changedFiles;
+  const files = counted.length + (listedAll ? 0 : change.changedFiles - change.files.length);
+  const lines = counted.reduce((sum, f) => sum + f.additions + f.deletions, 0);
+  return { files, lines, listedAll };
+}
+
+// src/core/rules/max-files.ts
+var maxFiles = (change, config2) => {
+  const rule2 = config2.rules.maxFiles;
+  const { files, listedAll } = changeSize(change, config2);
+  if (!rule2.enabled || files <= rule2.limit) return [];
+  const beyond = listedAll ? "" : ` (GitHub lists only the first ${PR_FILES_CAP.toLocaleString("en-US")})`;
+  return [{ level: rule2.level, message: `${files} files changed${beyond}; a hotfix changes at most ${rule2.limit}` }];
+};
+
+// src/core/rules/max-lines.ts
+var maxLines = (change, config2) => {
+  const rule2 = config2.rules.maxLines;
+  const { lines, listedAll } = changeSize(change, config2);
+  if (!rule2.enabled || lines <= rule2.limit) return [];
+  const atLeast = listedAll ? "" : "at least ";
+  return [{ level: rule2.level, message: `${atLeast}${lines} lines changed; a hotfix changes at most ${rule2.limit}` }];
+};
+
+// src/core/rules/regression-test.ts
+var regressionTest = (change, config2) => {
+  const rule2 = config2.rules.regressionTest;
+  if (!rule2.enabled) return [];
+  const isTest = globMatcher(rule2.paths);
+  if (change.files.some((f) => f.status !== "removed" && isTest(f.path))) return [];
+  return [{ level: rule2.level, message: "no regression test added or changed: add a test that reproduces the crash" }];
+};
+
+// src/core/rules/test-command.ts
+var testCommand = (change) => {
+  const run2 = change.testRun;
+  if (!run2) return [];
+  if (run2.refused) return [{ level: "fail", message: `\`${run2.command}\` was not run: ${run2.refused}` }];
+  if (run2.timedOut) return [{ level: "fail", message: `\`${run2.command}\` did not finish in time` }];
+  if (run2.exitCode !== 0) return [{ level: "fail", message: `\`${run2.command}\` failed with exit code ${run2.exitCode ?? "(killed)"}` }];
+  return [];
+};
+
+// src/core/rules/touches-stack.ts
+var repoRelative = (path) => path.replace(/^(?:\.\/|\/)+/, "");
+var touchesStack = (change, config2) => {
+  const rule2 = config2.rules.touchesStack;
+  const issues = change.links.filter(isHotfixIssue);
+  if (!rule2.enabled || issues.length === 0) return [];
+  const frames = [...new Set(issues.flatMap((l) => l.issue?.marker?.frames ?? []).map(repoRelative))];
+  if (frames.length === 0) return [{ level: "message", message: "the hotfix issue names no in-app stack frames to compare with" }];
+  const changed = new Set(change.files.flatMap(pathsOf));
+  if (frames.some((f) => changed.has(f))) return [];
+  return [{ level: rule2.level, message: `the fix may miss the crash: it changes none of the crash's in-app stack files (${codeList(frames)})` }];
+};
+
+// src/core/policy.ts
+var NARROW_DIFF_RULES = {
+  maxFiles: { title: "max files", check: maxFiles },
+  maxLines: { title: "max changed lines", check: maxLines },
+  forbiddenPaths: { title: "forbidden paths", check: forbiddenPaths },
+  dependencies: { title: "dependency changes", check: dependencies },
+  regressionTest: { title: "regression test", check: regressionTest },
+  linkedIssue: { title: "linked hotfix issue", check: linkedIssue },
+  touchesStack: { title: "touches the stack trace", check: touchesStack },
+  baseBranch: { title: "base branch", check: baseBranch },
+  testCommand: { title: "test command", check: testCommand }
+};
+var ruleTitle = (rule2) => NARROW_DIFF_RULES[rule2].title;
+function evaluatePolicy(change, config2) {
+  const findings = Object.keys(NARROW_DIFF_RULES).flatMap(
+    (rule2) => NARROW_DIFF_RULES[rule2].check(change, config2).map((finding) => ({ rule: rule2, ...finding }))
+  );
+  const verdict = findings.some((f) => f.level === "fail") ? "fail" : findings.some((f) => f.level === "warn") ? "warn" : "pass";
+  const { files, lines } = changeSize(change, config2);
+  return { verdict, findings, files, lines };
+}
+function hotfixReasons(pr, hotfix) {
+  const reasons = [];
+  const branchGlob = hotfix.branches.find((glob) => (0, import_picomatch3.default)(glob)(pr.headRef));
+  if (branchGlob) reasons.push(`branch \`${pr.headRef}\` matches \`${branchGlob}\``);
+  const wanted = new Set(hotfix.labels.map((l) => l.toLowerCase()));
+  const label2 = pr.labels.find((l) => wanted.has(l.toLowerCase()));
+  if (label2) reasons.push(`label \`${label2}\``);
+  const issue3 = hotfix.linkedIssue ? pr.links.find(isHotfixIssue) : void 0;
+  if (issue3) reasons.push(`links hotfix issue ${formatIssueRef(issue3.ref, pr.repo)}`);
+  return reasons;
+}
+function withLimits(config2, limits) {
+  const rules = config2.rules;
+  return {
+    ...config2,
+    rules: {
+      ...rules,
+      maxFiles: limits.maxFiles === void 0 ? rules.maxFiles : { ...rules.maxFiles, limit: limits.maxFiles },
+      maxLines: limits.maxLines === void 0 ? rules.maxLines : { ...rules.maxLines, limit: limits.maxLines }
+    }
+  };
+}
+
 // src/core/crash.ts
 var Frame = external_exports.object({
   /** Path as reported (may be absolute, a URL, or a minified chunk name). */
@@ -50585,8 +53395,52 @@ var Frame = external_exports.object({
   /** True when the frame is the project's own code rather than a library or the runtime. */
   in_app: external_exports.boolean().default(false),
   /** Source line text when the reporter sends it. */
-  context_line: external_exports.string().optional()
+  context_line: external_exports.string().optional(),
+  /** Native frames: the return address as hex ("0xbcc196b4"), kept for frames no symbol names. */
+  instruction_addr: external_exports.string().optional(),
+  /** Native frames: the image (library or executable) the address lies in, as its path. */
+  package: external_exports.string().optional(),
+  /** Native frames: the address's offset from its image's load address, as hex; stable across launches and devices. */
+  image_offset: external_exports.string().optional(),
+  /** The mangled symbol, when the reporter sends it beside the demangled function. */
+  symbol: external_exports.string().optional(),
+  /** The function as the platform printed it, before the reporter trimmed it. */
+  raw_function: external_exports.string().optional()
 });
+var CausedBy = external_exports.object({
+  type: external_exports.string().min(1),
+  message: external_exports.string().default(""),
+  /** Module or package of the exception class (Python module, Java package), when sent apart from the type. */
+  module: external_exports.string().optional(),
+  /** Sentry's order: outermost call first. Empty when the reporter sent no stack for this one. */
+  frames: external_exports.array(Frame).default([])
+});
+var ContextPart = external_exports.enum(["stack trace", "breadcrumbs", "device"]);
+var GapRecord = external_exports.discriminatedUnion("kind", [
+  /** A part of the context the payload did not carry; `fetch` says how asking the reporter for it went, when it was asked. */
+  external_exports.object({
+    kind: external_exports.literal("missing"),
+    part: ContextPart,
+    /** What was read, e.g. "Sentry's issue webhook". */
+    source: external_exports.string(),
+    fetch: external_exports.discriminatedUnion("outcome", [external_exports.object({ outcome: external_exports.literal("failed"), reason: external_exports.string() }), external_exports.object({ outcome: external_exports.literal("not-in-latest-event") })]).optional()
+  }),
+  /** A malformed part of the payload that was left out so the rest could be used. */
+  external_exports.object({
+    kind: external_exports.literal("skipped"),
+    /** Where in the payload, e.g. "exception.values[1]". */
+    field: external_exports.string(),
+    /** What was wrong with it. */
+    reason: external_exports.string()
+  })
+]);
+function gapFromSentence(value) {
+  if (typeof value !== "string") return value;
+  const part = ContextPart.options.find((p) => value.startsWith(`${p}: not in `));
+  if (part) return { kind: "missing", part, source: value.slice(part.length + ": not in ".length) };
+  return { kind: "skipped", field: "report", reason: value };
+}
+var Gap = external_exports.preprocess(gapFromSentence, GapRecord);
 var Breadcrumb = external_exports.object({
   /** ISO-8601 timestamp. */
   timestamp: external_exports.string().optional(),
@@ -50648,8 +53502,30 @@ var CrashReport = external_exports.object({
   reporterGroupId: external_exports.string().optional(),
   /** The reporter's id of this single event, used to fetch full context later. */
   reporterEventId: external_exports.string().optional(),
-  /** Parts of the context the payload lacked and could not be fetched, with why. */
-  gaps: external_exports.array(external_exports.string()).default([])
+  /**
+   * The exceptions the crash wrapped, nearest cause first (Java's "Caused by", Python's
+   * __cause__, .NET inner exceptions, Sentry's earlier exception values).
+   */
+  causes: external_exports.array(CausedBy).default([]),
+  /** Where `frames` came from: the exception itself, or (when it carried no stack) the crashed or current thread. */
+  stackFrom: external_exports.enum(["exception", "crashed thread", "current thread"]).optional(),
+  /** When the event itself happened, as the reporter stamped it (ISO-8601). */
+  occurredAt: external_exports.string().optional(),
+  /** Severity as the reporter names it (Sentry level, Bugsnag severity). */
+  severity: external_exports.string().optional(),
+  browser: external_exports.object({ name: external_exports.string().optional(), version: external_exports.string().optional() }).optional(),
+  /** The app as it describes itself: display name, version string and build number. */
+  app: external_exports.object({ name: external_exports.string().optional(), version: external_exports.string().optional(), build: external_exports.string().optional() }).optional(),
+  /** The URL of the request being served (Sentry request.url, Bugsnag requestUrl). */
+  requestUrl: external_exports.string().optional(),
+  /** Sentry's transaction: the route or task the crash happened in. */
+  transaction: external_exports.string().optional(),
+  /** Bugsnag's context: where in the app the crash happened (a route, a screen). */
+  context: external_exports.string().optional(),
+  /** The reporter's tags, as sent (scrubbed when shown). */
+  tags: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+  /** Parts of the context the payload lacked or that were skipped as malformed, and why. */
+  gaps: external_exports.array(Gap).default([])
 });
 
 // src/core/scrub.ts
@@ -50678,10 +53554,10 @@ function card(match) {
 function ipv63(match) {
   const halves = match.split("::");
   if (halves.length > 2) return match;
-  const groups = halves.flatMap((h) => h === "" ? [] : h.split(":"));
-  if (!groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return match;
-  if (halves.length === 1) return groups.length === 8 ? "[ip]" : match;
-  if (match === "::1" || groups.length >= 2 && /\d/.test(match) && match.length >= 6) return "[ip]";
+  const groups2 = halves.flatMap((h) => h === "" ? [] : h.split(":"));
+  if (!groups2.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return match;
+  if (halves.length === 1) return groups2.length === 8 ? "[ip]" : match;
+  if (match === "::1" || groups2.length >= 2 && /\d/.test(match) && match.length >= 6) return "[ip]";
   return match;
 }
 function bearer(match, scheme, space, value) {
@@ -50693,20 +53569,28 @@ function parameter(match, name) {
 function quotedValue(match, key, value) {
   return value.length > 2 ? `${key}${value[0]}[redacted]${value[0]}` : match;
 }
+function assignedValue(match, key, value) {
+  if (value === "[redacted]") return match;
+  if (value.startsWith('"') || value.startsWith("'")) return quotedValue(match, key, value);
+  return `${key}[redacted]`;
+}
 var PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 var JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g;
-var URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi;
+var URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#@]+@/gi;
 var SLACK_WEBHOOK = /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[\w/-]+/gi;
 var AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)(\s+)([\w\-.~+/]{8,}=*)/gi;
 var GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
 var AWS_KEY_PREFIX = /A(?:KI|SI|GP|ID|RO)A/;
 var AWS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g;
 var AWS_SECRET = /\b(aws_secret_access_key|aws_session_token|secret_?access_?key)(["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{16,}/gi;
-var STRIPE_KEY = /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g;
-var SLACK_TOKEN = /\bxox[abprs]-[A-Za-z0-9-]{10,}/g;
+var STRIPE_KEY = /\b(?:(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}|whsec_[0-9A-Za-z]{16,})\b/g;
+var SLACK_TOKEN = /\b(?:xox[abeoprs](?:\.xox[abeoprs])?|xapp)-[A-Za-z0-9-]{10,}/g;
+var PREFIXED_TOKEN = /\b(?:glpat-[\w-]{20,}|npm_[A-Za-z0-9]{36}|pypi-[\w-]{40,}|AIza[\w-]{35}|sk-(?:ant-|proj-)?[\w-]{20,}|SG\.[\w-]{16,}\.[\w-]{16,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|SK[0-9a-f]{32}|xkeysib-[a-f0-9-]{20,}|hf_[A-Za-z0-9]{30,})\b/g;
 var PARAMETER = /(?<![\w.\-[\]%])([\w.\-[\]%]+)=[^&\s"'#;,]+/g;
 var QUOTED_SECRET = new RegExp(`(["']?(?<![\\w-])(?:${SECRET_KEYS}|${SECRET_HEADERS})["']?\\s*:\\s*)("[^"]*"|'[^']*')`, "gi");
-var HEADER_SECRET = /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|secret|api[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi;
+var HEADER_SECRET = /(?<![\w-])((?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|private[_-]?key)\s*:\s*)([^\s"',}][^\n"',}]*)/gi;
+var ASSIGNED_SECRET = new RegExp(`((?<![\\w-])(?:${SECRET_KEYS})\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s"'&;,}]+)`, "gi");
+var ENCODED_EMAIL = /(?<=^|[^A-Za-z0-9._%+-]|%3D|%26|%3F|%2F|%3A)(?:[A-Za-z0-9._+-]|%2B)+%40[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/gi;
 var EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
 var IPV4 = /(?<![\w.]|version\s?[=:]?\s?)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gi;
 var IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi;
@@ -50751,14 +53635,17 @@ function applyRules(text) {
   if (underscore && text.length >= 24 && (text.includes("gh") || text.includes("github_pat_"))) out = out.replace(GITHUB_TOKEN, "[token]");
   if (text.length >= 20 && AWS_KEY_PREFIX.test(text)) out = out.replace(AWS_KEY_ID, "[token]");
   if ((equals || colons > 0) && (lower.includes("secret") || lower.includes("aws_session"))) out = out.replace(AWS_SECRET, "$1$2[redacted]");
-  if (underscore && (text.includes("_live_") || text.includes("_test_"))) out = out.replace(STRIPE_KEY, "[token]");
-  if (longestDashRun > 0 && text.includes("xox")) out = out.replace(SLACK_TOKEN, "[token]");
+  if (underscore && (text.includes("_live_") || text.includes("_test_") || text.includes("whsec_"))) out = out.replace(STRIPE_KEY, "[token]");
+  if (longestDashRun > 0 && (text.includes("xox") || text.includes("xapp-"))) out = out.replace(SLACK_TOKEN, "[token]");
+  if (text.length >= 20) out = out.replace(PREFIXED_TOKEN, "[token]");
   if (equals) out = out.replace(PARAMETER, parameter);
+  if (equals && SECRET_PARAMETER.test(lower)) out = out.replace(ASSIGNED_SECRET, assignedValue);
   if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie"))) out = out.replace(QUOTED_SECRET, quotedValue);
-  if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("password") || lower.includes("secret") || lower.includes("key"))) {
+  if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("key") || SECRET_PARAMETER.test(lower))) {
     out = out.replace(HEADER_SECRET, "$1[redacted]");
   }
   if (at) out = out.replace(EMAIL, "[email]");
+  if (text.includes("%40")) out = out.replace(ENCODED_EMAIL, "[email]");
   if (dots >= 3 && digits >= 4) out = out.replace(IPV4, "[ip]");
   if (colons >= 7 || colons >= 2 && text.includes("::")) out = out.replace(IPV6, ipv63);
   if (digits >= 13) out = out.replace(CARD, card);
@@ -50789,21 +53676,14 @@ function scrubText(text) {
 var SECRET_KEY_NAME = new RegExp(`^(?:${SECRET_KEYS}|${SECRET_HEADERS})$`, "i");
 var isSecretKey = remembered((key) => SECRET_KEY_NAME.test(key));
 
-// src/core/render.ts
-var IssueMarker = external_exports.object({
-  v: external_exports.literal(1),
-  signature: external_exports.string().min(1),
-  provider: ProviderName,
-  project: external_exports.string().optional(),
-  /** Repository paths of the in-app frames, crashing frame first. */
-  frames: external_exports.array(external_exports.string()),
-  versions: external_exports.array(external_exports.string()),
-  release: external_exports.string().optional(),
-  reporterGroupId: external_exports.string().optional()
-});
-var MARKER_OPEN = "<!-- hotfix-loop:crash ";
-var MARKER_CLOSE = " -->";
+// src/core/markdown.ts
 var ZWJ = "\u200D";
+var INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+var HAS_INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/;
+function revealInvisible(text) {
+  if (!HAS_INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`);
+}
 var SPECIAL = new Uint8Array(128);
 for (const c of "&<>\\`*_[]~|\n\r@#") SPECIAL[c.charCodeAt(0)] = 1;
 var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\r\n": " ", "@": `@${ZWJ}`, "#": `#${ZWJ}` };
@@ -50848,242 +53728,197 @@ function codeSpan(text, inTable = false) {
   return `${ticks}${pad}${body}${pad}${ticks}`;
 }
 function cap(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+  if (text.length <= max) return text;
+  return max <= 1 ? text.slice(0, max) : `${text.slice(0, max - 1)}\u2026`;
 }
+var WORD_SLACK = 2e3;
 function bounded(text, max) {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   const lastSpace = cut.search(/\s\S*$/);
-  return `${lastSpace > 0 ? cut.slice(0, lastSpace) : ""}\u2026`;
+  if (lastSpace > 0) return `${cut.slice(0, lastSpace)}\u2026`;
+  return text.length <= max + WORD_SLACK ? text : `${text.slice(0, max + WORD_SLACK)}\u2026`;
 }
 function clean(text, max) {
   if (!text) return "";
-  const out = cap(scrubText(bounded(text, max)), max);
+  const out = cap(revealInvisible(scrubText(bounded(text, max))), max);
   return out.includes("<!--") ? out.replace(/<!--/g, `<!${ZWJ}--`) : out;
 }
+var CELL = 300;
+var cellOf = remembered((text) => neutralize(clean(text, CELL)));
+
+// src/core/breadcrumbs-table.ts
+var CRUMB = 500;
+var neutralizedOf = remembered(neutralize);
+var crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CRUMB), CRUMB)));
+
+// src/core/links.ts
 var encodePath = remembered(
   (path) => path.split("/").map((s) => encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/")
 );
-function parseIssueMarker(body) {
-  const start = body.lastIndexOf(MARKER_OPEN);
+
+// src/core/marker.ts
+var CLOSE = " -->";
+var opening = (kind) => `<!-- hotfix-loop:${kind} `;
+function safeJson(value) {
+  return JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
+function encodeMarker(kind, value) {
+  return `${opening(kind)}${safeJson(value)}${CLOSE}`;
+}
+function markerPrefix(kind, leading) {
+  return `${opening(kind)}${safeJson(leading).slice(0, -1)},`;
+}
+function decodeMarker(kind, text, schema, which2) {
+  const open3 = opening(kind);
+  const start = which2 === "last" ? text.lastIndexOf(open3) : text.indexOf(open3);
   if (start < 0) return null;
-  const end = body.indexOf(MARKER_CLOSE, start + MARKER_OPEN.length);
+  const end = text.indexOf(CLOSE, start + open3.length);
   if (end < 0) return null;
   try {
-    const parsed = IssueMarker.safeParse(JSON.parse(body.slice(start + MARKER_OPEN.length, end)));
+    const parsed = schema.safeParse(JSON.parse(text.slice(start + open3.length, end)));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
-var CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, crumb: 500, gap: 500, message: 8e3, marker: 200, version: 64, url: 2e3 };
-var cellOf = remembered((text) => neutralize(clean(text, CAP.cell)));
+var IssueMarker = external_exports.object({
+  v: external_exports.literal(1),
+  signature: external_exports.string().min(1),
+  /** How the signature was computed (core/signature.ts SIGNATURE_VERSION); absent on issues opened before versions. */
+  sv: external_exports.number().int().positive().optional(),
+  /** The same crash's signatures under other versions, so an issue is found whichever version looks for it. */
+  aliases: external_exports.array(external_exports.string().min(1)).optional(),
+  provider: ProviderName,
+  project: external_exports.string().optional(),
+  /** Repository paths of the in-app frames, crashing frame first. */
+  frames: external_exports.array(external_exports.string()),
+  versions: external_exports.array(external_exports.string()),
+  release: external_exports.string().optional(),
+  reporterGroupId: external_exports.string().optional()
+});
+function parseIssueMarker(body) {
+  return decodeMarker("crash", body, IssueMarker, "last");
+}
+
+// src/core/signature.ts
+var ADDRESS = /\b0x[0-9a-f]+\b/gi;
+var PACKAGE_ROOTS = /^.*\/(?:node_modules|site-packages|dist-packages|vendor\/bundle\/ruby\/[^/]+\/gems|\.cargo\/registry\/src\/[^/]+|\.cargo\/git\/checkouts)\//;
+var VOLATILE_SEGMENT = /^(?:v?\d+(?:[._-]\d+)*(?:[-+][\w.]+)?|[0-9a-f]{7,40}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{8,}[\w-]*|[\w.-]*-\d+(?:\.\d+)+)$/i;
+var HASH_PIECE = /^(?:\d+|(?=[a-f]*\d)[0-9a-f]{6,}|(?=[A-F]*\d)[0-9A-F]{6,}|(?=\w*\d)(?=\w*[A-Z])\w{6,})$/;
+function stripFileNameHashes(name) {
+  const pieces = name.split(/([.-])/);
+  const kept = [];
+  for (let i = 0; i < pieces.length; i += 2) {
+    const piece = pieces[i] ?? "";
+    const isExtension = i === pieces.length - 1 && i > 0;
+    if (!isExtension && HASH_PIECE.test(piece)) continue;
+    if (kept.length > 0) kept.push(pieces[i - 1] ?? ".");
+    kept.push(piece);
+  }
+  const joined = kept.join("").replace(/^[.-]+/, "");
+  return joined === "" ? name : joined;
+}
+function cleanPath(file2) {
+  return file2.replace(/\\/g, "/").replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/, "").replace(/^~(?=\/)/, "").replace(/^[a-z]:(?=\/)/i, "");
+}
+function pathKey(path) {
+  const segments = path.replace(PACKAGE_ROOTS, "").split("/").map((s) => s.replace(/(?<=.)@[^/]*$/, "")).filter((s) => s !== "" && s !== "." && s !== ".." && !VOLATILE_SEGMENT.test(s));
+  const last = segments.length - 1;
+  if (last >= 0) segments[last] = stripFileNameHashes(segments[last] ?? "");
+  return segments.slice(-3).join("/").toLowerCase();
+}
+function normalizeFunction(name) {
+  let out = name;
+  if (out.includes("+")) out = out.replace(/\s*\+\s*(?:0x[0-9a-f]+|\d+)\s*$/i, "");
+  if (out.includes("::")) out = out.replace(/::h[0-9a-f]{16}$/, "").replace(/__rustc\[[0-9a-f]+\]::/g, "");
+  if (out.includes("$")) {
+    out = out.replace(/\$\$Lambda\$[^.\s]*/g, "$$$$Lambda").replace(/\$lambda[-$]\d+/g, "$$lambda").replace(/\$\d+/g, "$$");
+  }
+  if (out.includes("__")) out = out.replace(/(<[\w$]*>[a-z]__)\w*/g, "$1");
+  if (out.includes("`")) out = out.replace(/`\d+(?:\[[^\]]*(?:\[[^\]]*\][^\]]*)*\])?/g, "");
+  if (out.includes("[")) {
+    out = out.replace(/\s*\[0x[0-9a-f]+\]/gi, "").replace(/\[[0-9a-f]{6,}\]/gi, "");
+  }
+  if (out.includes("<")) out = out.replace(/\s*\(?\b(?:in|at)\s+<[0-9a-f]{16,}>(?::\d+)?\)?/gi, "");
+  if (out.includes("0x")) out = out.replace(ADDRESS, "");
+  if (out.includes("(")) out = out.replace(/\s*\((?!anonymous\b)[^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:const)?\s*$/, "");
+  return /\s/.test(out) ? out.replace(/\s+/g, " ").trim() : out;
+}
+var isMinifiedBundle = remembered((file2) => {
+  const name = file2.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? "";
+  return /\.min\./i.test(name) || /\.m?js$/i.test(name) && stripFileNameHashes(name) !== name;
+});
+var cleanPathOf = remembered(cleanPath);
+var pathKeyOf = remembered(pathKey);
+var functionKeyOf = remembered(normalizeFunction);
+
+// src/core/render.ts
+var CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, gap: 500, message: 8e3, marker: 200, version: 64, url: 2e3 };
 var functionSpanOf = remembered((name) => codeSpan(clean(name, CAP.functionName)));
-var neutralizedOf = remembered(neutralize);
-var crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CAP.crumb), CAP.crumb)));
 
 // src/core/check-report.ts
 var CHECK_NAME = "hotfix / narrow diff";
 var CHECK_COMMENT_MARKER = "<!-- hotfix-loop:check -->";
-var RULE_TITLES = {
-  hotfix: "hotfix PR",
-  maxFiles: "max files",
-  maxLines: "max changed lines",
-  forbiddenPaths: "forbidden paths",
-  dependencies: "dependency changes",
-  regressionTest: "regression test",
-  linkedIssue: "linked hotfix issue",
-  touchesStack: "touches the stack trace",
-  baseBranch: "base branch",
-  testCommand: "test command"
-};
-var ruleTitle = (rule2) => RULE_TITLES[rule2];
+function checkConclusion(outcome) {
+  if (outcome.kind === "not-hotfix") return "neutral";
+  if (outcome.kind === "invalid-config") return "failure";
+  return outcome.result.verdict === "fail" ? "failure" : "success";
+}
+function checkVerdictOutput(outcome) {
+  if (outcome.kind === "not-hotfix") return "skipped";
+  return outcome.kind === "invalid-config" ? "fail" : outcome.result.verdict;
+}
 var LEVEL_LABELS = { fail: "\u274C fail", warn: "\u26A0\uFE0F warn", message: "\u2139\uFE0F note" };
 var MAX_ROWS = 100;
-var cell = (text) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-var place = (m) => m.file ? `\`${m.file}${m.line ? `:${m.line}` : ""}\``.replace(/\|/g, "\\|") : "";
-function table(messages) {
+var cell2 = (text) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+var place = (f) => f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\``.replace(/\|/g, "\\|") : "";
+function table(findings) {
   const order = { fail: 0, warn: 1, message: 2 };
-  const sorted = [...messages].sort((a, b) => order[a.level] - order[b.level]);
-  const rows = sorted.slice(0, MAX_ROWS).map((m) => `| ${LEVEL_LABELS[m.level]} | ${ruleTitle(m.rule)} | ${cell(m.reason)} | ${place(m)} |`);
+  const sorted = [...findings].sort((a, b) => order[a.level] - order[b.level]);
+  const rows = sorted.slice(0, MAX_ROWS).map((m) => `| ${LEVEL_LABELS[m.level]} | ${ruleTitle(m.rule)} | ${cell2(m.message)} | ${place(m)} |`);
   const more = sorted.length > MAX_ROWS ? [`
 \u2026and ${sorted.length - MAX_ROWS} more findings.`] : [];
   return ["| Level | Rule | Finding | Where |", "| --- | --- | --- | --- |", ...rows, ...more].join("\n");
 }
 var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function configTable(invalid) {
+  const where = (p) => [p.file ? `\`${p.file}\`` : "", p.line === void 0 ? "" : `line ${p.line}, column ${p.column ?? 1}`].filter(Boolean).join(" ");
+  const rows = invalid.problems.slice(0, MAX_ROWS).map((p) => `| \`${cell2(p.key)}\` | ${cell2(p.message)} | ${where(p)} |`);
+  return [`\`${invalid.path}\` is not valid:`, "", "| Key | Problem | Where |", "| --- | --- | --- |", ...rows].join("\n");
+}
+var withMarker = (summary2, extra = []) => [CHECK_COMMENT_MARKER, `### ${CHECK_NAME}`, "", summary2, ...extra, ""].join("\n");
 function renderCheckReport(outcome) {
-  if (!outcome.hotfix) {
-    const summary3 = "Not a hotfix PR: no hotfix branch, label or linked hotfix issue, so the narrow-diff rules do not apply.";
-    return { title: "Not a hotfix PR", summary: summary3, text: "", comment: `${CHECK_COMMENT_MARKER}
-### ${CHECK_NAME}
-
-${summary3}
-` };
+  if (outcome.kind === "not-hotfix") {
+    const why = "no hotfix branch, label or linked hotfix issue, so the narrow-diff rules do not apply";
+    const title2 = outcome.wasHotfix ? "No longer a hotfix PR" : "Not a hotfix PR";
+    const lines2 = [outcome.wasHotfix ? `No longer a hotfix PR: ${why}; the earlier verdict no longer holds.` : `Not a hotfix PR: ${why}.`];
+    if (outcome.invalidConfig) lines2.push("", configTable(outcome.invalidConfig), "", "Hotfix PRs fail until it is fixed.");
+    const summary3 = lines2.join("\n");
+    return { title: title2, summary: summary3, text: "", comment: withMarker(summary3) };
+  }
+  if (outcome.kind === "invalid-config") {
+    const title2 = `${outcome.invalidConfig.path} is not valid`;
+    const summary3 = [`Hotfix PR: ${outcome.because.join("; ")}.`, "", `**${title2}**: the narrow-diff rules cannot be read, so the check fails until it is fixed.`, "", configTable(outcome.invalidConfig)].join("\n");
+    return { title: title2, summary: summary3, text: "", comment: withMarker(summary3) };
   }
   const { result, because, testRun } = outcome;
-  const fails = result.messages.filter((m) => m.level === "fail").length;
-  const warns = result.messages.filter((m) => m.level === "warn").length;
+  const fails = result.findings.filter((m) => m.level === "fail").length;
+  const warns = result.findings.filter((m) => m.level === "warn").length;
   const size = `${plural2(result.files, "file")}, ${plural2(result.lines, "line")} changed`;
   const title = result.verdict === "pass" ? `Narrow hotfix: ${size}` : [fails ? plural2(fails, "failure") : "", warns ? plural2(warns, "warning") : ""].filter(Boolean).join(", ") + ` (${size})`;
   const lines = [`Hotfix PR: ${because.join("; ")}.`, "", `**${title}**`];
-  if (result.messages.length > 0) lines.push("", table(result.messages));
+  if (result.findings.length > 0) lines.push("", table(result.findings));
   else lines.push("", "Every narrow-diff rule passed.");
   const summary2 = lines.join("\n");
   const text = testRun ? `Output of \`${testRun.command.replace(/`/g, "'")}\` (last lines):
 
 ${codeBlock(testRun.outputTail)}` : "";
-  const comment = [CHECK_COMMENT_MARKER, `### ${CHECK_NAME}`, "", summary2, ...text ? ["", "<details><summary>Test output</summary>", "", text, "", "</details>"] : [], ""].join("\n");
+  const comment = withMarker(summary2, text ? ["", "<details><summary>Test output</summary>", "", text, "", "</details>"] : []);
   return { title, summary: summary2, text, comment };
 }
 
-// src/core/policy.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var PR_FILES_CAP = 3e3;
-var MAX_LINKS = 10;
-var CLOSING_LINK = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:([\w.-]+)\/([\w.-]+)#(\d+)|#(\d+)|https?:\/\/[^\s/]+\/([\w.-]+)\/([\w.-]+)\/issues\/(\d+))/gi;
-function parseIssueLinks(body, repo) {
-  const refs = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const m of body.matchAll(CLOSING_LINK)) {
-    const owner = m[1] ?? m[5] ?? repo.owner;
-    const name = m[2] ?? m[6] ?? repo.repo;
-    const number4 = Number(m[3] ?? m[4] ?? m[7]);
-    const key = `${owner}/${name}#${number4}`.toLowerCase();
-    if (!Number.isSafeInteger(number4) || number4 < 1 || seen.has(key)) continue;
-    seen.add(key);
-    refs.push({ owner, repo: name, number: number4 });
-    if (refs.length === MAX_LINKS) break;
-  }
-  return refs;
-}
-function formatIssueRef(ref, repo) {
-  const same = ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase();
-  return same ? `#${ref.number}` : `${ref.owner}/${ref.repo}#${ref.number}`;
-}
-var isHotfixIssue = (link) => link.issue?.state === "open" && link.issue.marker !== null;
-function hotfixReasons(pr, hotfix) {
-  const reasons = [];
-  const branchGlob = hotfix.branches.find((glob) => (0, import_picomatch.default)(glob)(pr.headRef));
-  if (branchGlob) reasons.push(`branch \`${pr.headRef}\` matches \`${branchGlob}\``);
-  const wanted = new Set(hotfix.labels.map((l) => l.toLowerCase()));
-  const label = pr.labels.find((l) => wanted.has(l.toLowerCase()));
-  if (label) reasons.push(`label \`${label}\``);
-  const issue3 = hotfix.linkedIssue ? pr.links.find(isHotfixIssue) : void 0;
-  if (issue3) reasons.push(`links hotfix issue ${formatIssueRef(issue3.ref, pr.repo)}`);
-  return reasons;
-}
-function firstChangedLine(patch) {
-  let newLine;
-  for (const text of patch.split("\n")) {
-    const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
-    if (header) {
-      newLine = Number(header[1]) + (header[2] === "0" ? 1 : 0);
-      continue;
-    }
-    if (newLine === void 0) continue;
-    if (text.startsWith("+") || text.startsWith("-")) return Math.max(newLine, 1);
-    if (text.startsWith(" ")) newLine++;
-  }
-  return newLine === void 0 ? void 0 : Math.max(newLine, 1);
-}
-var matcher = (globs2) => globs2.length ? (0, import_picomatch.default)(globs2, { dot: true }) : () => false;
-var paths = (file2) => file2.previousPath ? [file2.path, file2.previousPath] : [file2.path];
-var list = (items, max = 5) => items.slice(0, max).map((i) => `\`${i}\``).join(", ") + (items.length > max ? ` and ${items.length - max} more` : "");
-var repoRelative = (path) => path.replace(/^(?:\.\/|\/)+/, "");
-function evaluatePolicy(pr, config2) {
-  const rules = config2.rules;
-  const messages = [];
-  const add = (message) => messages.push(message);
-  const place2 = (file2) => ({ file: file2.path, ...file2.firstChangedLine ? { line: file2.firstChangedLine } : {} });
-  const ignored = matcher(rules.ignore);
-  const counted = pr.files.filter((f) => !paths(f).every((p) => ignored(p)));
-  const listedAll = pr.files.length >= pr.changedFiles;
-  const files = counted.length + (listedAll ? 0 : pr.changedFiles - pr.files.length);
-  const lines = counted.reduce((sum, f) => sum + f.additions + f.deletions, 0);
-  if (rules.maxFiles.enabled && files > rules.maxFiles.limit) {
-    const beyond = listedAll ? "" : ` (GitHub lists only the first ${PR_FILES_CAP.toLocaleString("en-US")})`;
-    add({ level: rules.maxFiles.level, rule: "maxFiles", reason: `${files} files changed${beyond}; a hotfix changes at most ${rules.maxFiles.limit}` });
-  }
-  if (rules.maxLines.enabled && lines > rules.maxLines.limit) {
-    const atLeast = listedAll ? "" : "at least ";
-    add({ level: rules.maxLines.level, rule: "maxLines", reason: `${atLeast}${lines} lines changed; a hotfix changes at most ${rules.maxLines.limit}` });
-  }
-  if (rules.forbiddenPaths.enabled) {
-    const forbidden = (0, import_picomatch.default)(rules.forbiddenPaths.paths, { dot: true });
-    for (const file2 of pr.files) {
-      const hit = paths(file2).find((p) => forbidden(p));
-      if (hit) add({ level: rules.forbiddenPaths.level, rule: "forbiddenPaths", reason: `\`${hit}\` is a path a hotfix must not change`, ...place2(file2) });
-    }
-  }
-  if (rules.dependencies.enabled) {
-    const manifest = matcher(rules.dependencies.manifests);
-    for (const file2 of pr.files) {
-      if (paths(file2).some((p) => manifest(p))) {
-        add({ level: rules.dependencies.level, rule: "dependencies", reason: `dependency manifest or lockfile \`${file2.path}\` ${file2.status}; ship dependency changes outside the hotfix`, ...place2(file2) });
-      }
-    }
-  }
-  if (rules.regressionTest.enabled) {
-    const isTest = matcher(rules.regressionTest.paths);
-    if (!pr.files.some((f) => f.status !== "removed" && isTest(f.path))) {
-      add({ level: rules.regressionTest.level, rule: "regressionTest", reason: "no regression test added or changed: add a test that reproduces the crash" });
-    }
-  }
-  const hotfixIssues = pr.links.filter(isHotfixIssue);
-  if (rules.linkedIssue.enabled && hotfixIssues.length === 0) {
-    const unchecked = pr.links.filter((l) => l.issue === void 0);
-    if (unchecked.length > 0) {
-      add({ level: "message", rule: "linkedIssue", reason: `links ${unchecked.map((l) => formatIssueRef(l.ref, pr.repo)).join(", ")}; not checked against GitHub here` });
-    } else if (pr.links.length === 0) {
-      add({ level: rules.linkedIssue.level, rule: "linkedIssue", reason: "links no hotfix issue: add `Fixes #N` naming the crash's issue to the PR description" });
-    } else {
-      const why = pr.links.map((l) => {
-        const ref = formatIssueRef(l.ref, pr.repo);
-        if (!l.issue) return `${ref} is not an issue here`;
-        if (l.issue.state === "closed") return `${ref} is closed`;
-        return `${ref} is not a hotfix issue (no hotfix-loop marker)`;
-      });
-      add({ level: rules.linkedIssue.level, rule: "linkedIssue", reason: `links no open hotfix issue: ${why.join("; ")}` });
-    }
-  }
-  if (rules.touchesStack.enabled && hotfixIssues.length > 0) {
-    const frames = [...new Set(hotfixIssues.flatMap((l) => l.issue?.marker?.frames ?? []).map(repoRelative))];
-    const changed = new Set(pr.files.flatMap(paths));
-    if (frames.length === 0) {
-      add({ level: "message", rule: "touchesStack", reason: "the hotfix issue names no in-app stack frames to compare with" });
-    } else if (!frames.some((f) => changed.has(f))) {
-      add({ level: rules.touchesStack.level, rule: "touchesStack", reason: `the fix may miss the crash: it changes none of the crash's in-app stack files (${list(frames)})` });
-    }
-  }
-  if (rules.baseBranch.enabled && !rules.baseBranch.branches.some((glob) => (0, import_picomatch.default)(glob)(pr.baseRef))) {
-    add({ level: rules.baseBranch.level, rule: "baseBranch", reason: `base branch \`${pr.baseRef}\` is not one a hotfix may target (${list(rules.baseBranch.branches)})` });
-  }
-  if (pr.testRun) {
-    const run2 = pr.testRun;
-    if (run2.timedOut) add({ level: "fail", rule: "testCommand", reason: `\`${run2.command}\` did not finish in time` });
-    else if (run2.exitCode !== 0) add({ level: "fail", rule: "testCommand", reason: `\`${run2.command}\` failed with exit code ${run2.exitCode ?? "(killed)"}` });
-  }
-  const verdict = messages.some((m) => m.level === "fail") ? "fail" : messages.some((m) => m.level === "warn") ? "warn" : "pass";
-  return { verdict, messages, files, lines };
-}
-function withLimits(config2, limits) {
-  const rules = config2.rules;
-  return {
-    ...config2,
-    rules: {
-      ...rules,
-      maxFiles: limits.maxFiles === void 0 ? rules.maxFiles : { ...rules.maxFiles, limit: limits.maxFiles },
-      maxLines: limits.maxLines === void 0 ? rules.maxLines : { ...rules.maxLines, limit: limits.maxLines }
-    }
-  };
-}
-
-// src/action/config.ts
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-
 // src/core/config.ts
-var import_yaml = __toESM(require_dist(), 1);
 var Level = external_exports.enum(["fail", "warn"]);
 var globs = (defaults2) => external_exports.array(external_exports.string().min(1)).default(defaults2);
 var rule = (level, shape) => external_exports.object({ enabled: external_exports.boolean().default(true), level: Level.default(level), ...shape }).strict().prefault({});
@@ -51184,9 +54019,16 @@ var HotfixConfig = external_exports.object({
     assignees: external_exports.array(external_exports.string().min(1)).default([]),
     /** Also assign the CODEOWNERS of the crashing in-app frame's file. */
     codeowners: external_exports.boolean().default(true),
+    /** On a new issue, name who last changed the crashing line at the crashing release (one GraphQL blame); "assign" also assigns them. */
+    suspect: external_exports.enum(["off", "show", "assign"]).default("off"),
     /** At most one issue edit per signature per this many seconds; repeats only update the store in between. */
     refreshIntervalSeconds: external_exports.number().int().min(0).default(60),
-    reopenOnRegression: external_exports.boolean().default(true)
+    reopenOnRegression: external_exports.boolean().default(true),
+    /**
+     * New hotfix issues the App opens in this repository per hour; crashes past it are counted
+     * in one roll-up issue instead, so a flood of distinct crashes cannot flood the tracker.
+     */
+    maxNewPerHour: external_exports.number().int().min(1).default(20)
   }).strict().prefault({}),
   /** How stack frame paths map onto files of this repository, for links to the exact line. */
   links: external_exports.object({
@@ -51227,10 +54069,21 @@ var HotfixConfig = external_exports.object({
     confidence: external_exports.number().gt(0.5).lt(1).default(0.99),
     /** Minimum time since the deployment before any verdict other than "not enough data yet". */
     minWindowMinutes: external_exports.number().int().min(0).default(30),
+    /** Crashes and exposure are counted only up to this many minutes ago: mobile apps send crash reports at their next launch. */
+    reportLagMinutes: external_exports.number().int().min(0).default(180),
     /** What counts as exposure of a version: sessions when the reporter tracks them, else all events. */
     exposure: external_exports.enum(["sessions", "events"]).default("sessions"),
     closeOnVerified: external_exports.boolean().default(false),
+    /**
+     * Logins whose verification comments the App believes, besides its own: the identity the
+     * verify Action posts as (the default GITHUB_TOKEN posts as github-actions[bot]).
+     */
+    trustedAuthors: external_exports.array(external_exports.string().min(1)).default(["github-actions[bot]"]),
     labels: external_exports.object({ verified: external_exports.string().default("hotfix:verified"), notVerified: external_exports.string().default("hotfix:not-verified") }).strict().prefault({})
+  }).strict().prefault({}),
+  board: external_exports.object({
+    /** Keep one issue titled "Hotfix board": open hotfixes by stage, and how fast fixes went from detection to verified. */
+    enabled: external_exports.boolean().default(false)
   }).strict().prefault({})
 }).strict();
 var DEFAULT_CONFIG = HotfixConfig.parse({});
@@ -51249,27 +54102,252 @@ function valueAt(root, path) {
   }
   return node2;
 }
-function formatIssues(issues, input2, prefix = "") {
+function issueProblems(issues, input2) {
   return issues.flatMap((issue3) => {
-    const key = prefix + (issue3.path.length ? issue3.path.map(String).join(".") : "(top level)");
     if (issue3.code === "unrecognized_keys") {
-      return issue3.keys.map((k) => `${prefix}${[...issue3.path.map(String), k].join(".")}: unknown key (check its spelling)`);
+      return issue3.keys.map((k) => ({ path: [...issue3.path, k], key: [...issue3.path.map(String), k].join("."), message: "unknown key (check its spelling)" }));
     }
-    const found = describe3(valueAt(input2, issue3.path));
-    return [`${key}: ${issue3.message}; found ${found}`];
+    const key = issue3.path.length ? issue3.path.map(String).join(".") : "(top level)";
+    return [{ path: issue3.path, key, message: `${issue3.message}; found ${describe3(valueAt(input2, issue3.path))}` }];
   });
 }
-function parseConfig(raw) {
+function formatIssues(issues, input2, prefix = "") {
+  return issueProblems(issues, input2).map((p) => `${prefix}${p.key}: ${p.message}`);
+}
+function formatProblem(p) {
+  const where = p.line === void 0 ? p.file ? ` (${p.file})` : "" : ` (${p.file ? `${p.file} ` : ""}line ${p.line}, column ${p.column ?? 1})`;
+  return `${p.key}: ${p.message}${where}`;
+}
+var invalidConfig = (problems) => ({ ok: false, problems, errors: problems.map(formatProblem) });
+
+// src/local/test-command.ts
+import { spawn } from "node:child_process";
+var KEEP_BYTES = 256 * 1024;
+var TAIL_LINES = 60;
+var TAIL_CHARS = 6e3;
+function tail(text) {
+  const lines = text.replace(/\s+$/, "").split(/\r?\n/).slice(-TAIL_LINES).join("\n");
+  return lines.length > TAIL_CHARS ? `\u2026${lines.slice(-TAIL_CHARS)}` : lines;
+}
+function runTestCommand(command, cwd, timeoutMs) {
+  return new Promise((resolve) => {
+    let output2 = Buffer.alloc(0);
+    const keep = (chunk) => {
+      output2 = Buffer.concat([output2, chunk]);
+      if (output2.length > KEEP_BYTES) output2 = output2.subarray(output2.length - KEEP_BYTES);
+    };
+    const child = spawn(command, { cwd, shell: true, detached: process.platform !== "win32", stdio: ["ignore", "pipe", "pipe"] });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== void 0) process.kill(process.platform === "win32" ? child.pid : -child.pid, "SIGKILL");
+      } catch {
+      }
+    }, timeoutMs);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const finish = (exitCode, note = "") => {
+      clearTimeout(timer);
+      resolve({ command, exitCode, timedOut, outputTail: tail(output2.toString("utf8") + note) });
+    };
+    child.on("error", (error63) => finish(null, `
+${error63.message}`));
+    child.on("close", (code) => finish(code));
+  });
+}
+
+// src/action/config.ts
+import { join } from "node:path";
+
+// src/core/config-yaml.ts
+var import_deepmerge = __toESM(require_cjs(), 1);
+var import_yaml = __toESM(require_dist(), 1);
+function offsetOf(doc, path) {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    const key = String(path[depth - 1]);
+    if ((0, import_yaml.isMap)(parent)) {
+      const pair = parent.items.find((item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === key);
+      if (pair && (0, import_yaml.isScalar)(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+    if ((0, import_yaml.isSeq)(parent)) {
+      const item = parent.items[Number(key)];
+      if (item?.range) return item.range[0];
+    }
+  }
+  return doc.contents?.range?.[0];
+}
+var EXTENDS_KEY = "_extends";
+function extendsOf(text) {
+  const doc = (0, import_yaml.parseDocument)(text);
+  const value = doc.errors.length ? void 0 : doc.get(EXTENDS_KEY);
+  return typeof value === "string" ? value : null;
+}
+var isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+function mergeValues2(values) {
+  const plain = values.map((value) => {
+    if (!isMapping(value)) return value;
+    const { [EXTENDS_KEY]: _, ...rest } = value;
+    return rest;
+  });
+  return plain.every(isMapping) ? import_deepmerge.default.all([...plain].reverse()) : plain[0];
+}
+function storedConfigValue(sources) {
+  const docs = sources.map((source) => ({ source, doc: (0, import_yaml.parseDocument)(source.text) }));
+  const broken = docs.find(({ doc }) => doc.errors.length > 0);
+  return broken ? broken.source.text : mergeValues2(docs.map(({ doc }) => doc.toJS() ?? {}));
+}
+function parseConfigSources(sources) {
+  const named = sources.length > 1;
+  const docs = sources.map((source) => {
+    const lineCounter = new import_yaml.LineCounter();
+    return { source, lineCounter, doc: (0, import_yaml.parseDocument)(source.text, { lineCounter, prettyErrors: true }) };
+  });
+  const yamlProblems = docs.flatMap(
+    ({ source, doc }) => doc.errors.map((e) => ({
+      key: "YAML",
+      message: (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
+      ...named ? { file: source.name } : {},
+      ...e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}
+    }))
+  );
+  if (yamlProblems.length > 0) return invalidConfig(yamlProblems);
+  const raw = mergeValues2(docs.map(({ doc }) => doc.toJS() ?? {}));
   const result = HotfixConfig.safeParse(raw ?? {});
   if (result.success) return { ok: true, config: result.data };
-  return { ok: false, errors: formatIssues(result.error.issues, raw) };
+  return invalidConfig(
+    issueProblems(result.error.issues, raw).map(({ path, ...problem }) => {
+      const found = docs.find(({ doc }) => doc.hasIn(path)) ?? docs[0];
+      const offset = found ? offsetOf(found.doc, path) : void 0;
+      const pos = found && offset !== void 0 ? found.lineCounter.linePos(offset) : void 0;
+      return { ...problem, ...named && found ? { file: found.source.name } : {}, ...pos ? { line: pos.line, column: pos.col } : {} };
+    })
+  );
 }
-function parseConfigText(text) {
-  const doc = (0, import_yaml.parseDocument)(text);
-  if (doc.errors.length > 0) {
-    return { ok: false, errors: doc.errors.map((e) => `YAML: ${e.message.split("\n")[0]}`) };
+
+// src/github/repo-config.ts
+var ORG_CONFIG_REPO = ".github";
+var EXTENDS = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w]+)(?::([-_./\w]+\.ya?ml))?$/i;
+var MAX_EXTENDS = 5;
+var nameOf = (at) => `${at.owner}/${at.repo}:${at.path}`;
+async function configSources(read, at, known = {}) {
+  const own2 = known.own !== void 0 ? known.own : await read(at);
+  let current = at;
+  let text = own2;
+  if (text === null && at.repo !== ORG_CONFIG_REPO) {
+    current = { owner: at.owner, repo: ORG_CONFIG_REPO, path: at.path };
+    text = known.org !== void 0 ? known.org : await read(current);
   }
-  return parseConfig(doc.toJS());
+  const sources = [];
+  const seen = /* @__PURE__ */ new Set();
+  while (text !== null) {
+    sources.push({ name: nameOf(current), text });
+    seen.add(nameOf(current).toLowerCase());
+    const target = extendsOf(text);
+    if (target === null) break;
+    const m = EXTENDS.exec(target);
+    if (!m) return { sources, extendsProblem: `_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}` };
+    const next = { owner: m[1] ?? at.owner, repo: m[2] ?? "", path: m[3] ?? at.path };
+    if (seen.has(nameOf(next).toLowerCase()) || sources.length > MAX_EXTENDS) {
+      const why = seen.has(nameOf(next).toLowerCase()) ? "was already read (a loop)" : `is more than ${MAX_EXTENDS} files deep`;
+      return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} ${why}` };
+    }
+    const extended2 = await read(next);
+    if (extended2 === null) return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token` };
+    current = next;
+    text = extended2;
+  }
+  return { sources };
+}
+
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
+// src/github/repo-file.ts
+var isNotFound = (error63) => error63 instanceof RequestError && error63.status === 404;
+var FileContents = external_exports.object({ type: external_exports.literal("file"), content: external_exports.string(), encoding: external_exports.literal("base64") });
+async function readRepoFile(github, at) {
+  try {
+    const { data } = await github.rest.repos.getContent({ owner: at.owner, repo: at.repo, path: at.path, ...at.ref ? { ref: at.ref } : {} });
+    const file2 = FileContents.safeParse(data);
+    return file2.success ? Buffer.from(file2.data.content, "base64").toString("utf8") : null;
+  } catch (error63) {
+    if (isNotFound(error63)) return null;
+    throw error63;
+  }
+}
+
+// src/local/config-file.ts
+import { readFile } from "node:fs/promises";
+var ConfigError = class extends Error {
+};
+async function readLocalFile(path) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error63) {
+    if (error63 && typeof error63 === "object" && "code" in error63 && error63.code === "ENOENT") return null;
+    throw error63;
+  }
+}
+function configOrThrow(result, path) {
+  if (!result.ok) throw new ConfigError(`${path} is not valid:
+${result.errors.map((e) => `  - ${e}`).join("\n")}`);
+  return result.config;
+}
+var configFromSources = (sources, path) => sources.length === 0 ? DEFAULT_CONFIG : configOrThrow(parseConfigSources(sources), path);
+
+// src/action/config.ts
+async function loadCheckConfig(github, at, known) {
+  const found = await configSources((file2) => readRepoFile(github, file2), at, known);
+  const result = found.extendsProblem ? invalidConfig([{ key: "_extends", message: found.extendsProblem }]) : parseConfigSources(found.sources);
+  if (result.ok) return { result, hotfix: result.config.hotfix };
+  const value = storedConfigValue(found.sources);
+  const section = value && typeof value === "object" ? HotfixConfig.shape.hotfix.safeParse(value.hotfix) : null;
+  return { result, hotfix: section?.success ? section.data : DEFAULT_CONFIG.hotfix };
+}
+async function loadConfig(github, args) {
+  const local = args.workspace ? await readLocalFile(join(args.workspace, args.path)) : null;
+  const at = { ...args.repo, path: args.path, ...args.ref ? { ref: args.ref } : {} };
+  const found = await configSources((file2) => readRepoFile(github, file2), at, local === null ? {} : { own: local });
+  if (found.extendsProblem) throw new ConfigError(`${args.path} is not valid: ${found.extendsProblem}`);
+  return configFromSources(found.sources, args.path);
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -52061,7 +55139,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   if (isRootPrimitive || isRootNativeRawJSON) {
     return originalStringify(rootProcessed);
   }
-  const chunks = [];
+  const chunks2 = [];
   let level = 0;
   const stack = [
     {
@@ -52078,18 +55156,18 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   while (stack.length > 0) {
     const node2 = stack[stack.length - 1];
     if (node2.index === 0) {
-      chunks.push(node2.isArray ? "[" : "{");
+      chunks2.push(node2.isArray ? "[" : "{");
       level++;
     }
     let isDone = false;
     if (node2.isArray) {
       if (node2.index < node2.val.length) {
-        if (!node2.first) chunks.push(",");
-        if (space) chunks.push("\n" + space.repeat(level));
+        if (!node2.first) chunks2.push(",");
+        if (space) chunks2.push("\n" + space.repeat(level));
         const childRaw = node2.val[node2.index];
         const childVal = prepareVal(node2.val, String(node2.index), childRaw);
         if (isUnstringifiable(childVal)) {
-          chunks.push("null");
+          chunks2.push("null");
           node2.first = false;
           node2.index++;
         } else {
@@ -52112,7 +55190,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
             node2.first = false;
             node2.index++;
           } else {
-            chunks.push(originalStringify(childVal));
+            chunks2.push(originalStringify(childVal));
             node2.first = false;
             node2.index++;
           }
@@ -52128,11 +55206,11 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
         const childRaw = node2.val[k];
         const childVal = prepareVal(node2.val, k, childRaw);
         if (isUnstringifiable(childVal)) continue;
-        if (!node2.first) chunks.push(",");
+        if (!node2.first) chunks2.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+          chunks2.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
         } else {
-          chunks.push(originalStringify(k) + ":");
+          chunks2.push(originalStringify(k) + ":");
         }
         const isComplexObject = childVal !== null && typeof childVal === "object";
         const isNativeRaw = isRawJSON(childVal);
@@ -52153,7 +55231,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
           node2.first = false;
           break;
         } else {
-          chunks.push(originalStringify(childVal));
+          chunks2.push(originalStringify(childVal));
           node2.first = false;
         }
       }
@@ -52164,13 +55242,13 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     }
     if (isDone) {
       level--;
-      if (!node2.first && space) chunks.push("\n" + space.repeat(level));
-      chunks.push(node2.isArray ? "]" : "}");
+      if (!node2.first && space) chunks2.push("\n" + space.repeat(level));
+      chunks2.push(node2.isArray ? "]" : "}");
       visited.delete(node2.val);
       stack.pop();
     }
   }
-  return chunks.join("");
+  return chunks2.join("");
 };
 var JSONStringify = (value, replacer, space) => {
   try {
@@ -52339,45 +55417,6 @@ var JSONParse = (text, reviver) => {
       return applyReviverIteratively(parsed, reviver);
     }
     throw error63;
-  }
-};
-
-// node_modules/@octokit/request-error/dist-src/index.js
-var RequestError = class extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
   }
 };
 
@@ -55201,9 +58240,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -55211,7 +58250,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -55219,9 +58258,9 @@ var handler = {
         decorations
       );
     } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -55437,9 +58476,239 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION7 = "0.0.0-development";
+var noop3 = () => Promise.resolve();
+function wrapRequest(state, request2, options) {
+  return state.retryLimiter.schedule(doRequest, state, request2, options);
+}
+async function doRequest(state, request2, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop3);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error63) => error63.type === "RATE_LIMITED")) {
+      const error63 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error63;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck3, common) {
+  groups.global = new Bottleneck3.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck3.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck3.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck3.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck3.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck3 = import_light.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck3, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck3();
+    const events = {};
+    const emitter = new Bottleneck3.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
+      if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error63.message)) {
+          const retryAfter2 = Number(error63.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error63.response.headers != null && error63.response.headers["x-ratelimit-remaining"] === "0" || (error63.response.data?.errors ?? []).some(
+          (error210) => error210.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error63.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options) => {
+    initializeBottleneck();
+    return wrapRequest(state, request2, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION7;
+throttling.triggersNotification = triggersNotification;
+
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION8 = "0.0.0-development";
 function isRequestError(error63) {
   return error63.request !== void 0;
 }
@@ -55454,8 +58723,8 @@ async function errorRequest(state, octokit, error63, options) {
   }
   throw error63;
 }
-async function wrapRequest(state, octokit, request2, options) {
-  const limiter = new import_light.default();
+async function wrapRequest2(state, octokit, request2, options) {
+  const limiter = new import_light2.default();
   limiter.on("failed", function(error63, info2) {
     const maxRetries = ~~error63.request.request?.retries;
     const after = ~~error63.request.request?.retryAfter;
@@ -55505,16 +58774,63 @@ function retry(octokit, octokitOptions) {
   };
   if (state.enabled) {
     octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest2.bind(null, state, retryPlugin));
   }
   return retryPlugin;
 }
-retry.VERSION = VERSION7;
+retry.VERSION = VERSION8;
 
 // src/action/github.ts
+var import_light3 = __toESM(require_light(), 1);
+var RATE_LIMIT_RETRIES = 4;
+var RATE_LIMIT_BUDGET_SECONDS = 15 * 60;
+var waits = /* @__PURE__ */ new WeakMap();
+function rateLimitWaits(github) {
+  return waits.get(github) ?? { count: 0, seconds: 0 };
+}
 function createGitHub(token) {
   const baseUrl2 = process.env.GITHUB_API_URL || "https://api.github.com";
-  return getOctokit(token, { baseUrl: baseUrl2, retry: { retries: 2 } }, retry);
+  const onLimit = (kind) => (retryAfter, options, octokit, retryCount) => {
+    const spent = rateLimitWaits(octokit);
+    const request2 = `${options.method ?? "GET"} ${options.url ?? ""}`;
+    if (retryCount >= RATE_LIMIT_RETRIES || spent.seconds + retryAfter > RATE_LIMIT_BUDGET_SECONDS) {
+      warning(`GitHub rate limited ${request2} (${kind}) and asks to wait ${retryAfter} s more; giving up after waiting ${spent.seconds} s in all.`);
+      return false;
+    }
+    waits.set(octokit, { count: spent.count + 1, seconds: spent.seconds + retryAfter });
+    warning(`GitHub rate limited ${request2} (${kind}): waiting ${retryAfter} s as it asks, then retrying.`);
+    return true;
+  };
+  return getOctokit(
+    token,
+    {
+      baseUrl: baseUrl2,
+      retry: { retries: 2 },
+      throttle: {
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        onRateLimit: onLimit("rate limit exhausted"),
+        // One run writes a handful of times (a check run, a comment, a label): GitHub's advice to space writes 1-3 s
+        // apart is for many writes, and following it here would only delay the verdict by seconds. Writes still go
+        // one at a time, and the limits GitHub answers with are waited out as above.
+        write: new import_light3.default.Group({ maxConcurrent: 1, minTime: 0 }),
+        notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: 0 })
+      }
+    },
+    throttling,
+    retry
+  );
+}
+function isRateLimit(error63) {
+  if (!(error63 instanceof RequestError) || error63.status !== 403 && error63.status !== 429) return false;
+  return /rate limit/i.test(error63.message) || error63.response?.headers["x-ratelimit-remaining"] === "0";
+}
+function describeGitHubError(github, error63) {
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  if (isRateLimit(error63)) {
+    const spent = rateLimitWaits(github);
+    return `GitHub rate limited this run (HTTP ${error63.status}: ${message}); it waited ${spent.seconds} s over ${spent.count} retries and GitHub still refused`;
+  }
+  return error63 instanceof RequestError ? `GitHub answered HTTP ${error63.status}: ${message}` : message;
 }
 var PullRequestFile = external_exports.object({
   filename: external_exports.string(),
@@ -55550,8 +58866,13 @@ async function listPullRequestFiles(github, repo, pullNumber) {
 var Blob2 = external_exports.object({ text: external_exports.string().nullable() }).nullable();
 var Issue = external_exports.object({ state: external_exports.enum(["OPEN", "CLOSED"]), body: external_exports.string() }).nullable();
 async function readConfigAndIssues(github, args) {
-  const vars = { owner: args.repo.owner, name: args.repo.repo, expression: `${args.baseSha}:${args.configPath}` };
-  const decls = ["$owner: String!", "$name: String!", "$expression: String!"];
+  const vars = {
+    owner: args.repo.owner,
+    name: args.repo.repo,
+    expression: `${args.baseSha}:${args.configPath}`,
+    orgExpression: `HEAD:${args.configPath}`
+  };
+  const decls = ["$owner: String!", "$name: String!", "$expression: String!", "$orgExpression: String!"];
   const fields = args.links.map((ref, i) => {
     vars[`o${i}`] = ref.owner;
     vars[`n${i}`] = ref.repo;
@@ -55561,6 +58882,7 @@ async function readConfigAndIssues(github, args) {
   });
   const query = `query(${decls.join(", ")}) {
   base: repository(owner: $owner, name: $name) { config: object(expression: $expression) { ... on Blob { text } } }
+  org: repository(owner: $owner, name: ".github") { config: object(expression: $orgExpression) { ... on Blob { text } } }
   ${fields.join("\n  ")}
 }`;
   let data;
@@ -55571,12 +58893,12 @@ async function readConfigAndIssues(github, args) {
     else throw error63;
   }
   const answer = external_exports.record(external_exports.string(), external_exports.unknown().nullable()).parse(data);
-  const base = external_exports.object({ config: Blob2.optional() }).nullable().parse(answer.base ?? null);
+  const configOf = (key) => external_exports.object({ config: Blob2.optional() }).nullable().parse(answer[key] ?? null)?.config?.text ?? null;
   const issues = args.links.map((ref, i) => {
     const found = external_exports.object({ issue: Issue.optional() }).nullable().parse(answer[`r${i}`] ?? null)?.issue;
     return found ? { ref, state: found.state === "OPEN" ? "open" : "closed", body: found.body } : null;
   });
-  return { configText: base?.config?.text ?? null, issues };
+  return { configText: configOf("base"), orgConfigText: configOf("org"), issues };
 }
 var ANNOTATIONS_PER_REQUEST = 50;
 async function createCheckRun(github, args) {
@@ -55596,51 +58918,30 @@ async function createCheckRun(github, args) {
   }
   return data.id;
 }
+var sameLogin = (a, b) => a.replace(/\[bot\]$/i, "").toLowerCase() === b.replace(/\[bot\]$/i, "").toLowerCase();
+var ACTIONS_LOGIN = "github-actions[bot]";
+var whoAmI = /* @__PURE__ */ new WeakMap();
+function ownLogin(github) {
+  let login = whoAmI.get(github);
+  if (!login) {
+    login = github.graphql("query { viewer { login } }").then((data) => external_exports.object({ viewer: external_exports.object({ login: external_exports.string().min(1) }) }).parse(data).viewer.login).catch(() => ACTIONS_LOGIN);
+    whoAmI.set(github, login);
+  }
+  return login;
+}
 async function upsertComment(github, args) {
   const pages = github.paginate.iterator(github.rest.issues.listComments, { ...args.repo, issue_number: args.issueNumber, per_page: 100 });
   for await (const page of pages) {
-    const existing = page.data.find((c) => c.body?.includes(args.marker));
-    if (existing) {
-      await github.rest.issues.updateComment({ ...args.repo, comment_id: existing.id, body: args.body });
-      return { id: existing.id, created: false };
+    for (const comment of page.data) {
+      if (!comment.body?.includes(args.marker) || !comment.user || !sameLogin(comment.user.login, await ownLogin(github))) continue;
+      if (comment.body === args.body) return { id: comment.id, created: false };
+      await github.rest.issues.updateComment({ ...args.repo, comment_id: comment.id, body: args.body });
+      return { id: comment.id, created: false };
     }
   }
+  if (args.createIfMissing === false) return null;
   const { data } = await github.rest.issues.createComment({ ...args.repo, issue_number: args.issueNumber, body: args.body });
   return { id: data.id, created: true };
-}
-var Contents = external_exports.object({ type: external_exports.literal("file"), content: external_exports.string(), encoding: external_exports.literal("base64") });
-async function readRepoFile(github, args) {
-  try {
-    const { data } = await github.rest.repos.getContent({ ...args.repo, path: args.path, ...args.ref ? { ref: args.ref } : {} });
-    return Buffer.from(Contents.parse(data).content, "base64").toString("utf8");
-  } catch (error63) {
-    if (error63 && typeof error63 === "object" && "status" in error63 && error63.status === 404) return null;
-    throw error63;
-  }
-}
-
-// src/action/config.ts
-var ConfigError = class extends Error {
-};
-function configFromText(text, path) {
-  if (text === null) return DEFAULT_CONFIG;
-  const result = parseConfigText(text);
-  if (!result.ok) throw new ConfigError(`${path} is not valid:
-${result.errors.map((e) => `  - ${e}`).join("\n")}`);
-  return result.config;
-}
-async function readWorkspaceFile(workspace, path) {
-  try {
-    return await readFile(join(workspace, path), "utf8");
-  } catch (error63) {
-    if (error63 && typeof error63 === "object" && "code" in error63 && error63.code === "ENOENT") return null;
-    throw error63;
-  }
-}
-async function loadConfig(github, args) {
-  const local = args.workspace ? await readWorkspaceFile(args.workspace, args.path) : null;
-  const text = local ?? await readRepoFile(github, { repo: args.repo, path: args.path, ...args.ref ? { ref: args.ref } : {} });
-  return configFromText(text, args.path);
 }
 
 // src/action/inputs.ts
@@ -55685,52 +58986,18 @@ function readCheckInputs() {
   };
 }
 
-// src/action/test-command.ts
-import { spawn } from "node:child_process";
-var KEEP_BYTES = 256 * 1024;
-var TAIL_LINES = 60;
-var TAIL_CHARS = 6e3;
-function tail(text) {
-  const lines = text.replace(/\s+$/, "").split(/\r?\n/).slice(-TAIL_LINES).join("\n");
-  return lines.length > TAIL_CHARS ? `\u2026${lines.slice(-TAIL_CHARS)}` : lines;
-}
-function runTestCommand(command, cwd, timeoutMs) {
-  return new Promise((resolve) => {
-    let output2 = Buffer.alloc(0);
-    const keep = (chunk) => {
-      output2 = Buffer.concat([output2, chunk]);
-      if (output2.length > KEEP_BYTES) output2 = output2.subarray(output2.length - KEEP_BYTES);
-    };
-    const child = spawn(command, { cwd, shell: true, detached: process.platform !== "win32", stdio: ["ignore", "pipe", "pipe"] });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== void 0) process.kill(process.platform === "win32" ? child.pid : -child.pid, "SIGKILL");
-      } catch {
-      }
-    }, timeoutMs);
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const finish = (exitCode, note = "") => {
-      clearTimeout(timer);
-      resolve({ command, exitCode, timedOut, outputTail: tail(output2.toString("utf8") + note) });
-    };
-    child.on("error", (error63) => finish(null, `
-${error63.message}`));
-    child.on("close", (code) => finish(code));
-  });
-}
-
 // src/action/check.ts
+var Repository = external_exports.object({ full_name: external_exports.string() });
 var PullRequestEvent = external_exports.object({
+  action: external_exports.string().optional(),
   pull_request: external_exports.object({
     number: external_exports.number().int(),
     body: external_exports.string().nullable().default(null),
     changed_files: external_exports.number().int().optional(),
     labels: external_exports.array(external_exports.object({ name: external_exports.string() })).default([]),
-    head: external_exports.object({ ref: external_exports.string(), sha: external_exports.string() }),
-    base: external_exports.object({ ref: external_exports.string(), sha: external_exports.string() })
+    // A fork deleted after the PR was opened leaves `head.repo` null.
+    head: external_exports.object({ ref: external_exports.string(), sha: external_exports.string(), repo: Repository.nullable().optional() }),
+    base: external_exports.object({ ref: external_exports.string(), sha: external_exports.string(), repo: Repository.optional() })
   }),
   repository: external_exports.object({ name: external_exports.string(), owner: external_exports.object({ login: external_exports.string() }) })
 });
@@ -55741,6 +59008,13 @@ function readEvent() {
   if (!path) throw new Error("GITHUB_EVENT_PATH is not set: the Action must run in a GitHub Actions workflow");
   return { name, payload: JSON.parse(readFileSync2(path, "utf8")) };
 }
+function foreignHead(event, repo) {
+  const base = event.pull_request.base.repo?.full_name ?? `${repo.owner}/${repo.repo}`;
+  const head = event.pull_request.head.repo;
+  if (head === void 0) return null;
+  if (head === null) return "a deleted repository";
+  return head.full_name.toLowerCase() === base.toLowerCase() ? null : head.full_name;
+}
 function setOutputs(values) {
   setOutput("is-hotfix", values.isHotfix);
   setOutput("verdict", values.verdict);
@@ -55749,46 +59023,117 @@ function setOutputs(values) {
   setOutput("violations", JSON.stringify(values.violations));
 }
 var ANNOTATION_LEVEL = { fail: "failure", warn: "warning", message: "notice" };
-function annotations(messages) {
-  return messages.flatMap(
-    (m) => m.file ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.reason }] : []
+function annotations(findings) {
+  return findings.flatMap(
+    (m) => m.file ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.message }] : []
   );
 }
-async function bestEffort(what, write) {
-  try {
-    await write();
-  } catch (error63) {
-    const status = error63 && typeof error63 === "object" && "status" in error63 ? ` (HTTP ${String(error63.status)})` : "";
-    warning(`Could not ${what}${status}: ${error63 instanceof Error ? error63.message : String(error63)}. The token needs checks: write and pull-requests: write.`);
+async function report(run2, outcome) {
+  const { github, repo, event, inputs } = run2;
+  const failures = [];
+  let readOnly = false;
+  const write = async (what, request2) => {
+    try {
+      return await request2();
+    } catch (error63) {
+      const status = error63 && typeof error63 === "object" && "status" in error63 ? error63.status : void 0;
+      if (status === 403 && !isRateLimit(error63) && run2.foreign && run2.eventName === "pull_request") {
+        readOnly = true;
+        return null;
+      }
+      const permissions = status === 403 && !isRateLimit(error63) ? " The token needs `checks: write` and `pull-requests: write` (`permissions:` in the workflow)." : "";
+      failures.push(`Could not ${what}: ${describeGitHubError(github, error63)}.${permissions}`);
+      return null;
+    }
+  };
+  let shown = outcome;
+  if (outcome.kind === "not-hotfix" && inputs.comment && event.action !== "opened") {
+    const stale = renderCheckReport({ ...outcome, wasHotfix: true });
+    const edited = await write(
+      "edit the PR comment",
+      () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: stale.comment, createIfMissing: false })
+    );
+    if (edited) shown = { ...outcome, wasHotfix: true };
   }
-}
-async function report(github, repo, event, outcome, comment) {
-  const rendered = renderCheckReport(outcome);
-  const conclusion = !outcome.hotfix ? "neutral" : outcome.result.verdict === "fail" ? "failure" : "success";
-  await bestEffort(
+  const rendered = renderCheckReport(shown);
+  await write(
     "create the check run",
     () => createCheckRun(github, {
       repo,
       name: CHECK_NAME,
       headSha: event.pull_request.head.sha,
-      conclusion,
+      conclusion: checkConclusion(shown),
       output: { title: rendered.title, summary: rendered.summary, text: rendered.text },
-      annotations: outcome.hotfix ? annotations(outcome.result.messages) : []
+      annotations: shown.kind === "checked" ? annotations(shown.result.findings) : []
     })
   );
-  if (comment && outcome.hotfix) {
-    await bestEffort(
-      "write the PR comment",
-      () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment })
-    );
+  if (inputs.comment && shown.kind !== "not-hotfix") {
+    await write("write the PR comment", () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }));
   }
+  const readOnlyNote = readOnly ? `This PR comes from ${run2.foreign}: GitHub gives a fork's \`pull_request\` workflow a read-only token, so there is no check run or comment; the verdict is here and in the step's status.` : "";
+  if (readOnly) notice(readOnlyNote);
+  info(`${CHECK_NAME}: ${checkVerdictOutput(shown)}: ${rendered.title}`);
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await summary.addRaw(`## ${CHECK_NAME}
-
-${rendered.summary}
-${rendered.text ? `
-${rendered.text}
-` : ""}`).write();
+    const parts = [`## ${CHECK_NAME}`, rendered.summary, rendered.text, readOnlyNote, ...failures.map((f) => `**${f}**`)].filter(Boolean);
+    await summary.addRaw(`${parts.join("\n\n")}
+`).write();
+  }
+  if (failures.length > 0) setFailed(failures.join("\n"));
+}
+async function testRunFor(run2) {
+  const command = run2.inputs.testCommand;
+  if (!command) return void 0;
+  if (run2.eventName === "pull_request_target" && run2.foreign) {
+    const refused = `on \`pull_request_target\` the job holds a write token and secrets, and this PR's code comes from ${run2.foreign}; run the check on \`pull_request\` to test PRs from forks`;
+    warning(`test-command was not run: ${refused}.`);
+    return { command, exitCode: null, timedOut: false, outputTail: "", refused };
+  }
+  return runTestCommand(command, process.env.GITHUB_WORKSPACE ?? process.cwd(), run2.inputs.testTimeoutMs);
+}
+async function check2(run2) {
+  const { github, repo, event, inputs } = run2;
+  const pr = event.pull_request;
+  const refs = parseIssueLinks(pr.body ?? "", repo);
+  const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
+  const { result: loaded, hotfix } = await loadCheckConfig(github, { ...repo, path: inputs.configPath, ref: pr.base.sha }, { own: read.configText, org: read.orgConfigText });
+  const config2 = withLimits(loaded.ok ? loaded.config : { ...DEFAULT_CONFIG, hotfix }, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
+  const invalidConfig2 = loaded.ok ? void 0 : { path: inputs.configPath, problems: loaded.problems };
+  const links = refs.map((ref, i) => {
+    const issue3 = read.issues[i];
+    return { ref, issue: issue3 ? { state: issue3.state, marker: parseIssueMarker(issue3.body) } : null };
+  });
+  const facts = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name), links };
+  const because = hotfixReasons(facts, config2.hotfix);
+  for (const problem of invalidConfig2?.problems ?? []) {
+    const annotate = because.length > 0 ? error : warning;
+    annotate(`${problem.key}: ${problem.message}`, {
+      title: `${problem.file ?? inputs.configPath} is not valid`,
+      ...problem.file ? {} : { file: inputs.configPath },
+      ...problem.line === void 0 ? {} : { startLine: problem.line, startColumn: problem.column ?? 1 }
+    });
+  }
+  if (because.length === 0) {
+    setOutputs({ isHotfix: false, verdict: "skipped", files: 0, lines: 0, violations: [] });
+    await report(run2, { kind: "not-hotfix", ...invalidConfig2 ? { invalidConfig: invalidConfig2 } : {} });
+    return;
+  }
+  if (invalidConfig2) {
+    setOutputs({ isHotfix: true, verdict: "fail", files: 0, lines: 0, violations: [] });
+    await report(run2, { kind: "invalid-config", because, invalidConfig: invalidConfig2 });
+    setFailed(`${inputs.configPath} is not valid, so the narrow-diff rules cannot be read:
+${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`);
+    return;
+  }
+  const files = await listPullRequestFiles(github, repo, pr.number);
+  const testRun = await testRunFor(run2);
+  const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...testRun ? { testRun } : {} }, config2);
+  const violations = result.findings.filter((m) => m.level !== "message");
+  setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
+  await report(run2, { kind: "checked", because, result, ...testRun ? { testRun } : {} });
+  if (result.verdict === "fail") {
+    const fails = violations.filter((m) => m.level === "fail");
+    setFailed(`Hotfix narrow-diff rules failed:
+${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
   }
 }
 async function runCheck() {
@@ -55801,102 +59146,194 @@ async function runCheck() {
   }
   const parsed = PullRequestEvent.safeParse(event.payload);
   if (!parsed.success) throw new Error(`The ${event.name} payload lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
-  const pr = parsed.data.pull_request;
   const repo = { owner: parsed.data.repository.owner.login, repo: parsed.data.repository.name };
   const github = createGitHub(inputs.token);
-  const refs = parseIssueLinks(pr.body ?? "", repo);
-  const { configText, issues } = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
-  const config2 = withLimits(configFromText(configText, inputs.configPath), { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
-  const links = refs.map((ref, i) => {
-    const issue3 = issues[i];
-    return { ref, issue: issue3 ? { state: issue3.state, marker: parseIssueMarker(issue3.body) } : null };
-  });
-  const facts = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name), links };
-  const because = hotfixReasons(facts, config2.hotfix);
-  if (because.length === 0) {
-    info("Not a hotfix PR: no hotfix branch, label or linked hotfix issue.");
-    setOutputs({ isHotfix: false, verdict: "skipped", files: 0, lines: 0, violations: [] });
-    await report(github, repo, parsed.data, { hotfix: false }, inputs.comment);
-    return;
-  }
-  const files = await listPullRequestFiles(github, repo, pr.number);
-  const testRun = inputs.testCommand ? await runTestCommand(inputs.testCommand, process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.testTimeoutMs) : void 0;
-  const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...testRun ? { testRun } : {} }, config2);
-  const violations = result.messages.filter((m) => m.level !== "message");
-  setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
-  await report(github, repo, parsed.data, { hotfix: true, because, result, ...testRun ? { testRun } : {} }, inputs.comment);
-  if (result.verdict === "fail") {
-    const fails = violations.filter((m) => m.level === "fail");
-    setFailed(`Hotfix narrow-diff rules failed:
-${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.reason}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
+  const run2 = { github, repo, event: parsed.data, eventName: event.name, inputs, foreign: foreignHead(parsed.data, repo) };
+  try {
+    await check2(run2);
+  } catch (error63) {
+    throw new Error(describeGitHubError(github, error63));
   }
 }
 
-// src/action/verify.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+// src/core/rate-test.ts
+function logGamma(x) {
+  const c = [
+    0.9999999999998099,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.3234287776531,
+    -176.6150291621406,
+    12.507343278686905,
+    -0.13857109526572012,
+    9984369578019572e-21,
+    15056327351493116e-23
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z2 = x - 1;
+  let sum = c[0] ?? 1;
+  for (let i = 1; i < 9; i++) sum += (c[i] ?? 0) / (z2 + i);
+  const t = z2 + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 1e4; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return h;
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return front * betaFraction(x, a, b) / a;
+  return 1 - front * betaFraction(1 - x, b, a) / b;
+}
+function wholeNumber2(value, what) {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a whole number \u2265 0, got ${value}`);
+}
+function binomialCdf(k, n, p) {
+  wholeNumber2(k, "binomialCdf: k");
+  wholeNumber2(n, "binomialCdf: n");
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`binomialCdf: p must be between 0 and 1, got ${p}`);
+  if (k >= n || p === 0) return 1;
+  if (p === 1) return 0;
+  return incompleteBeta(1 - p, n - k, k + 1);
+}
+function solve(f, target) {
+  let low = 0;
+  let high = 1;
+  for (let i = 0; i < 200 && high - low > 1e-15 * Math.max(high, 1e-300); i++) {
+    const mid = (low + high) / 2;
+    if (f(mid) < target) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+function clopperPearson(k, n, alpha) {
+  const low = k === 0 ? 0 : solve((x) => incompleteBeta(x, k, n - k + 1), alpha);
+  const high = k === n ? 1 : solve((x) => incompleteBeta(x, k + 1, n - k), 1 - alpha);
+  return { low, high };
+}
+var RATE_TEST_NAME = "exact conditional test of two Poisson rates (binomial, given the total count)";
+function checkExposures(e0, e1) {
+  if (!(e0 > 0 && e1 > 0)) throw new RangeError(`rate test: both exposures must be above 0, got ${e0} and ${e1}`);
+}
+function rateTestPValue(before, after) {
+  checkExposures(before.exposure, after.exposure);
+  const n = before.occurrences + after.occurrences;
+  return n === 0 ? 1 : binomialCdf(after.occurrences, n, after.exposure / (before.exposure + after.exposure));
+}
+function compareRates(before, after, confidence) {
+  const { occurrences: k0, exposure: e0 } = before;
+  const { occurrences: k1, exposure: e1 } = after;
+  checkExposures(e0, e1);
+  const n = k0 + k1;
+  const toRatio = (p) => p >= 1 ? Number.POSITIVE_INFINITY : p * e0 / ((1 - p) * e1);
+  const bounds = n === 0 ? { low: 0, high: 1 } : clopperPearson(k1, n, 1 - confidence);
+  return {
+    pValue: rateTestPValue(before, after),
+    shareAfter: e1 / (e0 + e1),
+    ratio: k0 === 0 ? null : k1 / e1 / (k0 / e0),
+    ratioLow: toRatio(bounds.low),
+    ratioHigh: toRatio(bounds.high)
+  };
+}
+function exposureNeeded(before, confidence) {
+  if (before.occurrences === 0) return Number.POSITIVE_INFINITY;
+  return before.exposure * (Math.exp(-Math.log(1 - confidence) / before.occurrences) - 1);
+}
 
 // src/core/verify.ts
-function poissonCdf(k, lambda) {
-  if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`poissonCdf: \u03BB must be a finite number \u2265 0, got ${lambda}`);
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`poissonCdf: k must be a whole number \u2265 0, got ${k}`);
-  if (lambda === 0) return 1;
-  const logLambda = Math.log(lambda);
-  let logTerm = -lambda;
-  let sum = Math.exp(logTerm);
-  for (let i = 1; i <= k; i++) {
-    logTerm += logLambda - Math.log(i);
-    const term = Math.exp(logTerm);
-    sum += term;
-    if (i > lambda && term < sum * 1e-17) break;
+function countingWindow(deployedAt, now, reportLagMinutes) {
+  if (Number.isNaN(deployedAt.getTime())) throw new RangeError("the deployment time is not a valid time");
+  if (deployedAt.getTime() > now.getTime()) {
+    throw new RangeError(`the deployment time ${deployedAt.toISOString()} is in the future (now ${now.toISOString()}): give the time the deployment happened`);
   }
-  return Math.min(sum, 1);
+  const until = new Date(now.getTime() - reportLagMinutes * 6e4);
+  return { deployedAt, until, minutes: Math.max(0, (until.getTime() - deployedAt.getTime()) / 6e4) };
 }
-function exposureNeeded(rateBefore, confidence) {
-  return -Math.log(1 - confidence) / rateBefore;
-}
-function minutesBetween(from, to) {
-  return Math.max(0, (to.getTime() - from.getTime()) / 6e4);
-}
-function decideVerdict(counts, policy, deployedAt, now) {
-  const { occurrences: k, exposure } = counts;
-  const alpha = 1 - policy.confidence;
-  const minutesSinceDeploy = minutesBetween(deployedAt, now);
-  const rateBefore = counts.before.occurrences > 0 && counts.before.exposure > 0 ? counts.before.occurrences / counts.before.exposure : null;
-  const rateNow = exposure > 0 ? k / exposure : null;
-  const expected = rateBefore === null ? null : rateBefore * exposure;
-  const probability = expected === null ? null : poissonCdf(k, expected);
-  const rateChange = rateBefore !== null && rateNow !== null ? rateNow / rateBefore - 1 : null;
-  const needed = rateBefore === null ? null : exposureNeeded(rateBefore, policy.confidence);
-  const decide = () => {
-    if (minutesSinceDeploy < policy.minWindowMinutes) return { verdict: "not-enough-data", reason: "window" };
-    if (k > 0) {
-      if (probability === null) return { verdict: "not-verified", reason: "occurs-without-baseline" };
-      return { verdict: "not-verified", reason: probability < alpha ? "lower-but-present" : "still-occurs" };
+function checkCounts(counts) {
+  const check3 = (value, what, whole) => {
+    if (!Number.isFinite(value) || value < 0 || whole && !Number.isInteger(value)) {
+      throw new RangeError(`${counts.provider} counts for ${counts.version}: ${what} must be a ${whole ? "whole number" : "number"} \u2265 0, got ${value}`);
     }
-    if (probability === null) return { verdict: "not-enough-data", reason: "no-baseline" };
-    return probability < alpha ? { verdict: "verified", reason: "gone" } : { verdict: "not-enough-data", reason: "too-little-exposure" };
   };
-  const { verdict, reason } = decide();
+  check3(counts.occurrences, "occurrences", true);
+  check3(counts.exposure, "exposure", false);
+  check3(counts.before.occurrences, "before.occurrences", true);
+  check3(counts.before.exposure, "before.exposure", false);
+}
+function checkPolicy(policy) {
+  if (!(policy.confidence > 0.5 && policy.confidence < 1)) throw new RangeError(`confidence must be between 0.5 and 1, got ${policy.confidence}`);
+  for (const key of ["minWindowMinutes", "reportLagMinutes"]) {
+    if (!Number.isInteger(policy[key]) || policy[key] < 0) throw new RangeError(`${key} must be a whole number \u2265 0, got ${policy[key]}`);
+  }
+}
+function assessVerification(counts, policy, deployedAt, now) {
+  checkCounts(counts);
+  checkPolicy(policy);
+  const window2 = countingWindow(deployedAt, now, policy.reportLagMinutes);
+  const k = counts.occurrences;
+  const hasBaseline = counts.before.occurrences > 0 && counts.before.exposure > 0;
+  const pValue = hasBaseline && counts.exposure > 0 ? rateTestPValue(counts.before, counts) : null;
+  const is = (verdict, reason) => ({ verdict, reason, window: window2, pValue });
+  if (window2.minutes < policy.minWindowMinutes) return is("not-enough-data", "window");
+  if (!hasBaseline) return k > 0 ? is("not-verified", "occurs-without-baseline") : is("not-enough-data", "no-baseline");
+  if (pValue === null) return k > 0 ? is("not-verified", "still-occurs") : is("not-enough-data", "no-exposure");
+  const significant = pValue < 1 - policy.confidence;
+  if (k === 0) return significant ? is("verified", "rate-fell") : is("not-enough-data", "too-little-exposure");
+  return is("not-verified", significant ? "lower-but-present" : "still-occurs");
+}
+function decideVerification(counts, policy, deployedAt, now) {
+  const { verdict, reason, window: window2 } = assessVerification(counts, policy, deployedAt, now);
+  const hasBaseline = counts.before.occurrences > 0 && counts.before.exposure > 0;
+  const rateBefore = hasBaseline ? counts.before.occurrences / counts.before.exposure : null;
+  const test = hasBaseline && counts.exposure > 0 ? { name: RATE_TEST_NAME, ...compareRates(counts.before, counts, policy.confidence) } : null;
   const result = {
     verdict,
     reason,
     counts,
     rateBefore,
-    rateNow,
-    expected,
-    probability,
-    rateChange,
-    exposureNeeded: needed,
-    minutesSinceDeploy,
-    confidence: policy.confidence
+    rateNow: counts.exposure > 0 ? counts.occurrences / counts.exposure : null,
+    expected: rateBefore === null ? null : rateBefore * counts.exposure,
+    test,
+    exposureNeeded: hasBaseline ? exposureNeeded(counts.before, policy.confidence) : null,
+    window: window2,
+    confidence: policy.confidence,
+    reportLagMinutes: policy.reportLagMinutes
   };
   return { ...result, sentence: explain(result, policy) };
 }
 var integer2 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+var twoDigits = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 });
 function formatNumber(value) {
   if (value === 0) return "0";
+  if (!Number.isFinite(value)) return "\u221E";
   if (Math.abs(value) >= 100) return integer2.format(value);
-  return new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 }).format(value);
+  return twoDigits.format(value);
 }
 function formatProbability(p) {
   if (p < 1e-16) return "< 1e-16";
@@ -55920,104 +59357,66 @@ function formatRate(rate, scale, unit) {
   const words = unitWords(unit);
   return scale === 1 ? `${formatNumber(rate)} per ${words.one}` : `${formatNumber(rate * scale)} per ${integer2.format(scale)} ${words.many}`;
 }
+function crashesIn(occurrences, exposure, unit) {
+  const words = unitWords(unit);
+  return `${plural3(occurrences, "crash", "crashes")} in ${plural3(exposure, words.one, words.many)}`;
+}
+var percent = (share) => `${formatNumber(share * 100)}%`;
 function explain(v, policy) {
-  const { counts } = v;
-  const words = unitWords(counts.exposureUnit);
-  const crashes = plural3(counts.occurrences, "crash", "crashes");
-  const amount = `${crashes} in ${plural3(counts.exposure, words.one, words.many)}`;
+  const { counts, test } = v;
+  const unit = counts.exposureUnit;
+  const words = unitWords(unit);
+  const amount = crashesIn(counts.occurrences, counts.exposure, unit);
   const seen = `${amount} of ${counts.version}`;
-  const scale = v.rateBefore === null ? 1 : rateScale(v.rateBefore);
-  const oldRate = v.rateBefore === null ? "" : formatRate(v.rateBefore, scale, counts.exposureUnit);
-  const threshold = `${formatNumber((1 - policy.confidence) * 100)}%`;
-  const p = v.probability ?? 1;
+  const scale = rateScale(v.rateBefore ?? 0);
+  const oldRate = v.rateBefore === null ? "" : formatRate(v.rateBefore, scale, unit);
+  const against = `against ${describeBefore(counts)} (${oldRate})`;
+  const threshold = percent(1 - policy.confidence);
+  const p = test === null ? "" : formatProbability(test.pValue);
   switch (v.reason) {
-    case "window":
-      return `Not enough data yet: ${counts.version} was deployed ${plural3(Math.floor(v.minutesSinceDeploy), "minute", "minutes")} ago and verification waits at least ${plural3(policy.minWindowMinutes, "minute", "minutes")} (so far ${amount}).`;
-    case "gone":
-      return `Verified: ${seen}; at the old rate of ${oldRate} we would have expected ${formatNumber(v.expected ?? 0)} (P(0) ${formatProbability(p)}).`;
+    case "window": {
+      const waits2 = policy.minWindowMinutes + policy.reportLagMinutes;
+      const lag = policy.reportLagMinutes > 0 ? ` (${plural3(policy.minWindowMinutes, "minute", "minutes")} of counting plus ${plural3(policy.reportLagMinutes, "minute", "minutes")} for late crash reports)` : "";
+      const since = Math.floor((v.window.until.getTime() - v.window.deployedAt.getTime()) / 6e4 + policy.reportLagMinutes);
+      return `Not enough data yet: ${counts.version} was deployed ${plural3(since, "minute", "minutes")} ago and verification waits at least ${plural3(waits2, "minute", "minutes")}${lag}; so far ${amount}.`;
+    }
+    case "rate-fell":
+      return `Verified: the crash rate fell. ${seen}, ${against}, where about ${formatNumber(v.expected ?? 0)} would be expected if nothing had changed (P ${p}, below ${threshold}). With ${percent(v.confidence)} confidence the rate fell by at least ${formatNumber((1 - (test?.ratioHigh ?? 1)) * 100)}%; no crash was seen, which shows a lower rate, not that the crash can never happen.`;
     case "too-little-exposure": {
       const needed = v.exposureNeeded ?? 0;
-      const more = Math.max(0, needed - counts.exposure);
-      return `Not enough data yet: ${seen}; at the old rate of ${oldRate} we would expect ${formatNumber(v.expected ?? 0)}, and 0 happens by chance with P(0) ${formatProbability(p)} (a verdict needs below ${threshold}); about ${plural3(Math.ceil(needed), words.one, words.many)} are needed, ${integer2.format(Math.ceil(more))} more.`;
+      const more = Math.max(0, Math.ceil(needed) - counts.exposure);
+      return `Not enough data yet: ${seen}, ${against}; about ${formatNumber(v.expected ?? 0)} would be expected if nothing had changed, and none happens by chance with P ${p} (a verdict needs below ${threshold}). If no crash occurs, about ${plural3(Math.ceil(needed), words.one, words.many)} of ${counts.version} are needed, ${integer2.format(more)} more.`;
     }
+    case "no-exposure":
+      return `Not enough data yet: no ${words.many} of ${counts.version} counted yet.`;
     case "no-baseline":
       return `Not enough data yet: ${seen}, but the versions before it (${describeBefore(counts)}) give no old rate to compare with.`;
     case "still-occurs": {
-      const direction = (v.rateChange ?? 0) > 0 ? "above" : "not significantly below";
-      const nowRate = v.rateNow === null ? `no ${words.many} recorded yet` : formatRate(v.rateNow, scale, counts.exposureUnit);
-      return `Not verified: ${seen} (${nowRate}), ${direction} the old rate of ${oldRate} (expected ${formatNumber(v.expected ?? 0)}; P(\u2264${counts.occurrences}) ${formatProbability(p)}).`;
+      const direction = (v.rateNow ?? 0) > (v.rateBefore ?? 0) ? "above" : "not significantly below";
+      const nowRate = v.rateNow === null ? `no ${words.many} recorded yet` : formatRate(v.rateNow, scale, unit);
+      return `Not verified: the crash still occurs, ${seen} (${nowRate}), ${direction} the old rate of ${oldRate} (${describeBefore(counts)}${test ? `; P ${p}` : ""}).`;
     }
-    case "lower-but-present":
-      return `Not verified: the rate dropped by ${formatNumber(-(v.rateChange ?? 0) * 100)}% (from ${oldRate} to ${formatRate(v.rateNow ?? 0, scale, counts.exposureUnit)}) but the crash still occurs: ${seen}.`;
+    case "lower-but-present": {
+      const drop = formatNumber((1 - (test?.ratio ?? 1)) * 100);
+      const atLeast = formatNumber((1 - (test?.ratioHigh ?? 1)) * 100);
+      const interval = `${formatNumber(test?.ratioLow ?? 0)} and ${formatNumber(test?.ratioHigh ?? 1)}`;
+      return `Not verified: the crash still occurs, though less often: ${seen}. The rate dropped by ${drop}% (from ${oldRate} to ${formatRate(v.rateNow ?? 0, scale, unit)}; with ${percent(v.confidence)} confidence by at least ${atLeast}%, new/old rate ratio between ${interval}).`;
+    }
     case "occurs-without-baseline":
       return `Not verified: the crash still occurs, ${seen}; the versions before it (${describeBefore(counts)}) give no old rate to compare with.`;
   }
 }
 function describeBefore(counts) {
-  const words = unitWords(counts.exposureUnit);
   const versions = counts.before.versions.length > 0 ? `${counts.before.versions.join(", ")}: ` : "";
-  return `${versions}${plural3(counts.before.occurrences, "crash", "crashes")} in ${plural3(counts.before.exposure, words.one, words.many)}`;
+  return `${versions}${crashesIn(counts.before.occurrences, counts.before.exposure, counts.exposureUnit)}`;
 }
 function worstVerdict(verdicts) {
   for (const name of ["not-verified", "not-enough-data", "verified"]) if (verdicts.includes(name)) return name;
   return null;
 }
 
-// src/core/verify-report.ts
-var VerificationMarker = external_exports.object({
-  signature: external_exports.string().min(1),
-  version: external_exports.string().min(1),
-  verdict: external_exports.enum(["verified", "not-verified", "not-enough-data"])
-});
-var MARKER_PREFIX = "<!-- hotfix-loop:verification ";
-var safeJson = (value) => JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-function verificationMarkerKey(key) {
-  return `${MARKER_PREFIX}{"signature":${safeJson(key.signature)},"version":${safeJson(key.version)},`;
-}
-function verificationMarker(marker) {
-  return `${verificationMarkerKey(marker)}"verdict":${safeJson(marker.verdict)}} -->`;
-}
-var HEADINGS = {
-  verified: (v) => `\u2705 Verified: the crash stopped in ${v}`,
-  "not-verified": (v) => `\u274C Not verified: the crash still occurs in ${v}`,
-  "not-enough-data": (v) => `\u23F3 Not enough data yet for ${v}`
-};
-function renderVerification(v, context3 = {}) {
-  const { counts } = v;
-  const version2 = neutralize(counts.version);
-  const words = unitWords(counts.exposureUnit);
-  const scale = rateScale(v.rateBefore ?? v.rateNow ?? 0);
-  const rate = (r) => r === null ? "\u2013" : formatNumber(r * scale);
-  const perUnit = scale === 1 ? `per ${words.one}` : `per ${formatNumber(scale)} ${words.many}`;
-  const beforeLabel = counts.before.versions.length > 0 ? `Before (${counts.before.versions.map(neutralize).join(", ")})` : "Before";
-  const where = [context3.environment ? `in ${neutralize(context3.environment)}` : "", context3.sha ? `at ${context3.sha.slice(0, 7)}` : ""].filter(Boolean).join(" ");
-  const lines = [
-    verificationMarker({ signature: counts.signature, version: counts.version, verdict: v.verdict }),
-    `### ${HEADINGS[v.verdict](version2)}`,
-    "",
-    neutralize(v.sentence),
-    "",
-    `| | ${beforeLabel} | ${version2} |`,
-    "|---|---:|---:|",
-    `| Crashes | ${formatNumber(counts.before.occurrences)} | ${formatNumber(counts.occurrences)} |`,
-    `| ${words.many[0]?.toUpperCase()}${words.many.slice(1)} | ${formatNumber(counts.before.exposure)} | ${formatNumber(counts.exposure)} |`,
-    `| Rate ${perUnit} | ${rate(v.rateBefore)} | ${rate(v.rateNow)} |`,
-    ""
-  ];
-  const facts = [];
-  if (v.expected !== null) facts.push(`expected at the old rate: ${formatNumber(v.expected)}`);
-  if (v.probability !== null) facts.push(`P(\u2264 ${counts.occurrences} | unfixed) ${formatProbability(v.probability)}`);
-  facts.push(`confidence ${formatNumber(v.confidence * 100)}%`);
-  facts.push(`${formatNumber(Math.floor(v.minutesSinceDeploy))} min since the deployment${where ? ` ${where}` : ""}`);
-  lines.push(facts.join(" \xB7 "));
-  lines.push("");
-  lines.push(
-    `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Crashes are modelled as a Poisson process over ${words.many}; a verdict needs the observation to be less likely than ${formatNumber((1 - v.confidence) * 100)}% if the crash were unfixed.</sub>`
-  );
-  return lines.join("\n");
-}
-
 // src/providers/http.ts
+var import_http_link_header = __toESM(require_link(), 1);
 var ProviderApiError = class extends Error {
   constructor(message, status) {
     super(message);
@@ -56029,13 +59428,13 @@ var ProviderApiError = class extends Error {
 var defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function nextLink(header) {
   if (!header) return null;
-  for (const part of header.split(",")) {
-    const url2 = /<([^>]+)>/.exec(part)?.[1];
-    if (!url2 || !/rel="?next"?/.test(part)) continue;
-    if (/results="false"/.test(part)) return null;
-    return url2;
+  let links;
+  try {
+    links = import_http_link_header.default.parse(header);
+  } catch {
+    return null;
   }
-  return null;
+  return links.get("rel", "next").find((link) => link.results !== "false")?.uri ?? null;
 }
 function retryDelayMs(res, attempt) {
   const retryAfter = res.headers.get("retry-after");
@@ -56065,6 +59464,8 @@ var ApiClient = class {
     }
     const { name } = this.options;
     const retries = this.options.retries ?? 3;
+    const timeoutMs = this.options.timeoutMs ?? 15e3;
+    let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       let res;
       try {
@@ -56074,23 +59475,28 @@ var ApiClient = class {
             ...this.options.authorization ? { authorization: this.options.authorization } : {},
             ...this.options.headers
           },
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 15e3)
+          signal: AbortSignal.timeout(timeoutMs)
         });
       } catch (error63) {
         if (attempt < retries) {
-          await this.sleep(Math.min(500 * 2 ** attempt, 8e3));
+          const delay = Math.min(500 * 2 ** attempt, 8e3);
+          waitedMs += delay;
+          await this.sleep(delay);
           continue;
         }
-        throw new ProviderApiError(`${name} API: GET ${url2.pathname} failed: ${error63.message}`, null);
+        const why = error63.name === "TimeoutError" ? `timed out: no answer within the per-request limit of ${timeoutMs / 1e3} s, ${retries + 1} times` : `failed ${retries + 1} times: ${error63.message}`;
+        throw new ProviderApiError(`${name} API: GET ${url2.pathname} ${why}`, null);
       }
       if ((res.status === 429 || res.status >= 500) && attempt < retries) {
         await res.arrayBuffer().catch(() => void 0);
-        await this.sleep(retryDelayMs(res, attempt));
+        const delay = retryDelayMs(res, attempt);
+        waitedMs += delay;
+        await this.sleep(delay);
         continue;
       }
       const text = await res.text();
       if (!res.ok) {
-        const hint = res.status === 401 || res.status === 403 ? " (check the auth token and its scopes)" : res.status === 404 ? " (check the organization, project and ids)" : res.status === 429 ? " (rate limited; try again later)" : "";
+        const hint = res.status === 401 || res.status === 403 ? " (check the auth token and its scopes)" : res.status === 404 ? " (check the organization, project and ids)" : res.status === 429 ? ` (rate limited: still 429 after ${retries + 1} tries and ${Math.round(waitedMs / 1e3)} s of waiting; try again later)` : "";
         throw new ProviderApiError(`${name} API: GET ${url2.pathname} answered ${res.status}${hint}: ${text.slice(0, 200)}`, res.status);
       }
       let json2;
@@ -56121,81 +59527,130 @@ var ApiClient = class {
 };
 
 // src/core/version.ts
-function strip(version2) {
-  const at = version2.lastIndexOf("@");
-  return (at > 0 ? version2.slice(at + 1) : version2).trim().replace(/^v(?=\d)/i, "");
+var import_semver = __toESM(require_semver2(), 1);
+var cache = /* @__PURE__ */ new Map();
+function parse5(text) {
+  const known = cache.get(text);
+  if (known !== void 0) return known;
+  const at = text.lastIndexOf("@");
+  let v = (at > 0 ? text.slice(at + 1) : text).trim().replace(/^v(?=\d)/i, "");
+  v = v.replace(/^(\S+)\s+\(?([\w.]+)\)?$/, "$1+$2");
+  const m = /^(\d+(?:\.\d+)*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(v);
+  let parsed = null;
+  if (m) {
+    const nums = (m[1] ?? "").split(".").map(Number);
+    const [major = 0, minor = 0, patch = 0, ...rest] = nums;
+    const build = [...rest, ...((m[3] ?? "").match(/\d+/g) ?? []).map(Number)];
+    const candidate = import_semver.default.parse(`${major}.${minor}.${patch}${m[2] ?? ""}`);
+    if (candidate && nums.every(Number.isSafeInteger)) parsed = { version: candidate, build };
+  }
+  if (cache.size > 1e4) cache.clear();
+  cache.set(text, parsed);
+  return parsed;
 }
-function split(version2) {
-  const v = strip(version2);
-  const buildMatch = /(?:\+|\s\(|\s)([\w.]+)\)?$/.exec(v);
-  const withoutBuild = buildMatch ? v.slice(0, buildMatch.index) : v;
-  const dash = withoutBuild.indexOf("-");
-  const corePart = dash >= 0 ? withoutBuild.slice(0, dash) : withoutBuild;
-  const pre = dash >= 0 ? withoutBuild.slice(dash + 1) : null;
-  const nums = (s) => (s.match(/\d+/g) ?? []).map(Number);
-  return { core: nums(corePart), pre, build: buildMatch ? nums(buildMatch[1] ?? "") : [] };
+function isVersion(name) {
+  return parse5(name) !== null;
 }
-function compareNums(a, b) {
+function compareBuilds(a, b) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return Math.sign(d);
   }
   return 0;
 }
-function comparePre(a, b) {
-  const pa = a.split(".");
-  const pb = b.split(".");
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === void 0) return -1;
-    if (y === void 0) return 1;
-    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
-    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
-    if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
-      if (nx !== ny) return Math.sign(nx - ny);
-    } else if (x !== y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
-}
 function compareVersions(a, b) {
-  const x = split(a);
-  const y = split(b);
-  if (x.core.length === 0 || y.core.length === 0) {
-    const sa = strip(a);
-    const sb = strip(b);
-    return sa === sb ? 0 : sa < sb ? -1 : 1;
-  }
-  const core = compareNums(x.core, y.core);
-  if (core !== 0) return core;
-  if (x.pre !== null && y.pre === null) return -1;
-  if (x.pre === null && y.pre !== null) return 1;
-  if (x.pre !== null && y.pre !== null) {
-    const pre = comparePre(x.pre, y.pre);
-    if (pre !== 0) return pre;
-  }
-  return compareNums(x.build, y.build);
+  const x = parse5(a);
+  const y = parse5(b);
+  if (x === null || y === null) return 0;
+  return import_semver.default.compare(x.version, y.version) || compareBuilds(x.build, y.build);
 }
 
 // src/providers/query.ts
-function versionsBefore(versions, version2) {
-  return [...new Set(versions)].filter((v) => compareVersions(v, version2) < 0).sort(compareVersions);
+var CountQueryError = class extends Error {
+};
+var UnknownReleaseError = class extends Error {
+  constructor(provider, version2, known) {
+    const suffix = (r) => r.slice(r.lastIndexOf("@") + 1);
+    const likely = known.filter((r) => r !== version2 && (suffix(r) === suffix(version2) || suffix(r).split("+")[0] === suffix(version2)));
+    const hint = likely.length > 0 ? ` Did you mean ${likely.map((r) => `"${r}"`).join(" or ")}?` : "";
+    const list = known.length === 0 ? "it knows none yet" : `it knows ${known.slice(0, 20).join(", ")}${known.length > 20 ? ` and ${known.length - 20} more` : ""}`;
+    super(`${provider} has no release "${version2}": ${list}.${hint} Give the version as the reporter names its releases.`);
+    this.provider = provider;
+    this.version = version2;
+    this.known = known;
+    this.name = "UnknownReleaseError";
+  }
+  provider;
+  version;
+  known;
+};
+function compareReleases(a, b) {
+  if (isVersion(a.version) && isVersion(b.version)) return compareVersions(a.version, b.version);
+  const byDate = (a.firstSeen ?? "").localeCompare(b.firstSeen ?? "");
+  return byDate !== 0 ? byDate : a.version.localeCompare(b.version);
 }
-function sumFor(entries, versions, version2, value) {
-  const wanted = new Set(versions);
-  return entries.reduce((sum, e) => wanted.has(version2(e)) ? sum + value(e) : sum, 0);
+function releasesBefore(provider, releases, version2, crashed, explicit) {
+  requireRelease(provider, releases, version2);
+  const current = releases.find((r) => r.version === version2) ?? { version: version2 };
+  const unique = [...new Map([...releases].sort(compareReleases).reverse().map((r) => [r.version, r])).values()];
+  const older = unique.filter((r) => r.version !== version2 && compareReleases(r, current) < 0).sort(compareReleases);
+  if (explicit && explicit.length > 0) {
+    const wanted = new Set(explicit);
+    return older.filter((r) => wanted.has(r.version)).map((r) => r.version);
+  }
+  const first = older.findIndex((r) => crashed.has(r.version));
+  return first < 0 ? [] : older.slice(first).map((r) => r.version);
+}
+function requireRelease(provider, releases, version2) {
+  if (!releases.some((r) => r.version === version2)) {
+    const newestFirst = [...releases].sort((a, b) => compareReleases(b, a)).map((r) => r.version);
+    throw new UnknownReleaseError(provider, version2, newestFirst);
+  }
+}
+function sumOver(counts, versions) {
+  return versions.reduce((sum, v) => sum + (counts.get(v) ?? 0), 0);
+}
+function countsByRelease(args) {
+  const { occurrences, exposure, before } = args;
+  return {
+    provider: args.provider,
+    signature: args.signature,
+    version: args.version,
+    occurrences: occurrences.get(args.version) ?? 0,
+    exposure: exposure.get(args.version) ?? 0,
+    exposureUnit: args.unit,
+    before: { occurrences: sumOver(occurrences, before), exposure: sumOver(exposure, before), versions: before },
+    notes: args.notes
+  };
+}
+function matchExposure(args) {
+  if (args.preferred === "events") return { unit: "events", before: args.before, notes: [] };
+  const withSessions = args.before.filter((r) => args.sessions(r) > 0);
+  if (args.sessions(args.version) <= 0) {
+    const why = withSessions.length > 0 ? "new-release-without-sessions" : "no-session-data";
+    return { unit: "events", before: args.before, notes: [{ kind: "events-instead-of-sessions", why }] };
+  }
+  const leftOut = args.before.filter((r) => args.sessions(r) <= 0 && args.occurrences(r) > 0);
+  return {
+    unit: "sessions",
+    before: withSessions,
+    notes: leftOut.length > 0 ? [{ kind: "left-out-without-sessions", versions: leftOut }] : []
+  };
 }
 
 // src/providers/bugsnag-query.ts
 var Events = external_exports.array(external_exports.object({ id: external_exports.string() }));
-var Releases = external_exports.array(external_exports.object({ app_version: external_exports.string(), total_sessions_count: external_exports.number().nullable() }));
-function versionFilter(versions) {
+var Releases = external_exports.array(external_exports.object({ app_version: external_exports.string(), release_time: external_exports.string().nullish(), total_sessions_count: external_exports.number().nullable() }));
+var MAX_RELEASES_PROBED = 30;
+function versionFilter(versions, until) {
   const params = new URLSearchParams();
   for (const version2 of versions) {
     params.append("filters[app.version][][type]", "eq");
     params.append("filters[app.version][][value]", version2);
+  }
+  if (until) {
+    params.append("filters[event.before][][type]", "eq");
+    params.append("filters[event.before][][value]", until.toISOString());
   }
   return params.toString();
 }
@@ -56208,12 +59663,12 @@ function bugsnagCountSource(options) {
     fetch: options.fetch,
     sleep: options.sleep
   });
-  async function eventCount(path, versions) {
+  async function eventCount(path, versions, until) {
     if (versions.length === 0) return 0;
-    const { headers } = await api.get(`${path}?${versionFilter(versions)}`, Events, { per_page: "1" });
+    const { headers } = await api.get(`${path}?${versionFilter(versions, until)}`, Events, { per_page: "1" });
     const total = Number(headers.get("x-total-count"));
     if (headers.get("x-total-count") === null || !Number.isInteger(total) || total < 0) {
-      throw new Error(`Bugsnag API: GET ${path} sent no usable X-Total-Count header, so the events cannot be counted`);
+      throw new ProviderApiError(`Bugsnag API: GET ${path} sent no usable X-Total-Count header, so the events cannot be counted`, 200);
     }
     return total;
   }
@@ -56221,36 +59676,53 @@ function bugsnagCountSource(options) {
     provider: "bugsnag",
     async count(query) {
       if (!query.project || !query.reporterGroupId) {
-        throw new Error(
+        throw new CountQueryError(
           `Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag ${query.project ? "error id (reporterGroupId)" : "project id (project)"} in its marker`
         );
       }
       const project = `projects/${encodeURIComponent(query.project)}`;
       const errorEvents = `${project}/errors/${encodeURIComponent(query.reporterGroupId)}/events`;
-      const releases = await api.getAll(`${project}/releases`, Releases, { per_page: "100" });
-      const known = versionsBefore(query.knownVersions, query.version);
-      const before = known.length > 0 ? known : versionsBefore(releases.map((r) => r.app_version), query.version);
-      const sessions = (versions) => sumFor(releases, versions, (r) => r.app_version, (r) => r.total_sessions_count ?? 0);
-      const useSessions = query.exposure === "sessions" && sessions([...before, query.version]) > 0;
+      const listed = await api.getAll(`${project}/releases`, Releases, { per_page: "100" });
+      const releases = listed.map((r) => ({ version: r.app_version, firstSeen: r.release_time ?? null }));
+      const sessionsOf = /* @__PURE__ */ new Map();
+      for (const r of listed) sessionsOf.set(r.app_version, (sessionsOf.get(r.app_version) ?? 0) + (r.total_sessions_count ?? 0));
+      let crashed = new Set(query.seenIn ?? []);
+      const candidates = releasesBefore("Bugsnag", releases, query.version, new Set(releases.map((r) => r.version)), query.before);
+      if (!query.before?.length && ![...crashed].some((v) => candidates.includes(v))) {
+        crashed = /* @__PURE__ */ new Set();
+        for (const version2 of candidates.slice(-MAX_RELEASES_PROBED)) if (await eventCount(errorEvents, [version2], query.until) > 0) crashed.add(version2);
+      }
+      const before = releasesBefore("Bugsnag", releases, query.version, crashed, query.before);
+      const matched = matchExposure({
+        preferred: query.exposure,
+        version: query.version,
+        before,
+        sessions: (r) => sessionsOf.get(r) ?? 0,
+        occurrences: (r) => crashed.has(r) ? 1 : 0
+      });
+      const useSessions = matched.unit === "sessions";
+      const until = useSessions ? void 0 : query.until;
+      const sum = (versions) => versions.reduce((total, v) => total + (sessionsOf.get(v) ?? 0), 0);
       return {
         provider: "bugsnag",
         signature: query.signature,
         version: query.version,
-        occurrences: await eventCount(errorEvents, [query.version]),
-        exposure: useSessions ? sessions([query.version]) : await eventCount(`${project}/events`, [query.version]),
-        exposureUnit: useSessions ? "sessions" : "events",
+        occurrences: await eventCount(errorEvents, [query.version], until),
+        exposure: useSessions ? sum([query.version]) : await eventCount(`${project}/events`, [query.version], until),
+        exposureUnit: matched.unit,
         before: {
-          occurrences: await eventCount(errorEvents, before),
-          exposure: useSessions ? sessions(before) : await eventCount(`${project}/events`, before),
-          versions: before
-        }
+          occurrences: await eventCount(errorEvents, matched.before, until),
+          exposure: useSessions ? sum(matched.before) : await eventCount(`${project}/events`, matched.before, until),
+          versions: matched.before
+        },
+        notes: [...matched.notes, ...useSessions && query.until ? [{ kind: "no-cutoff" }] : []]
       };
     }
   };
 }
 
 // src/providers/generic-query.ts
-var VersionCount = external_exports.object({ version: external_exports.string(), count: external_exports.number().int().nonnegative() });
+var VersionCount = external_exports.object({ version: external_exports.string(), count: external_exports.number().int().nonnegative(), firstSeen: external_exports.string().nullish() });
 var SignatureCounts = external_exports.object({
   signature: external_exports.string(),
   versions: external_exports.array(VersionCount),
@@ -56265,34 +59737,35 @@ function genericCountSource(options) {
     async count(query) {
       const path = `hotfix/api/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/signatures/${encodeURIComponent(query.signature)}`;
       const { body } = await api.get(path, SignatureCounts);
-      const before = versionsBefore(
-        body.versions.filter((v) => v.count > 0).map((v) => v.version),
-        query.version
-      );
-      const count = (entries, versions) => sumFor(entries, versions, (e) => e.version, (e) => e.count);
-      return {
-        provider: "generic",
-        signature: query.signature,
-        version: query.version,
-        occurrences: count(body.versions, [query.version]),
-        exposure: count(body.repoVersions, [query.version]),
-        exposureUnit: "events",
-        before: { occurrences: count(body.versions, before), exposure: count(body.repoVersions, before), versions: before }
-      };
+      const toMap = (entries) => new Map(entries.map((e) => [e.version, e.count]));
+      const occurrences = toMap(body.versions);
+      const exposure = toMap(body.repoVersions);
+      const releases = body.repoVersions.map((v) => ({ version: v.version, firstSeen: v.firstSeen ?? null }));
+      const crashed = /* @__PURE__ */ new Set([...query.seenIn ?? [], ...body.versions.filter((v) => v.count > 0).map((v) => v.version)]);
+      const before = releasesBefore("The hotfix-loop App", releases, query.version, crashed, query.before);
+      const notes = query.until ? [{ kind: "no-cutoff" }] : [];
+      return countsByRelease({ provider: "generic", signature: query.signature, version: query.version, occurrences, exposure, unit: "events", before, notes });
     }
   };
 }
 
 // src/providers/sentry-query.ts
 var Issue2 = external_exports.object({ id: external_exports.string(), project: external_exports.object({ id: external_exports.string(), slug: external_exports.string() }) });
-var TagValues = external_exports.array(external_exports.object({ value: external_exports.string().nullable(), count: external_exports.number() }));
+var Releases2 = external_exports.array(external_exports.object({ version: external_exports.string(), dateCreated: external_exports.string().nullish(), firstEvent: external_exports.string().nullish() }));
 var Sessions = external_exports.object({
   groups: external_exports.array(external_exports.object({ by: external_exports.object({ release: external_exports.string().optional() }), totals: external_exports.record(external_exports.string(), external_exports.number().nullable()) }))
 });
 var DiscoverRows = external_exports.object({ data: external_exports.array(external_exports.object({ release: external_exports.string().nullable(), "count()": external_exports.number() })) });
-var PERIOD = "90d";
+var PERIOD_DAYS = 90;
+var RELEASES_PER_QUERY = 25;
+var MAX_RELEASE_PAGES = 10;
 function releaseFilter(releases) {
   return `release:[${releases.map((r) => JSON.stringify(r)).join(",")}]`;
+}
+function chunks(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 function sentryCountSource(options) {
   const api = new ApiClient({
@@ -56303,93 +59776,124 @@ function sentryCountSource(options) {
     sleep: options.sleep
   });
   const org = encodeURIComponent(options.org);
-  async function exposureOf(projectId, releases, preferred) {
-    if (preferred === "sessions") {
-      const { body: body2 } = await api.get(`organizations/${org}/sessions/`, Sessions, {
+  const period = (until) => until ? { start: new Date(until.getTime() - PERIOD_DAYS * 864e5).toISOString(), end: until.toISOString() } : { statsPeriod: `${PERIOD_DAYS}d` };
+  async function countByRelease(projectId, query, until) {
+    const counts = /* @__PURE__ */ new Map();
+    let page = await api.get(`organizations/${org}/events/`, DiscoverRows, {
+      field: ["release", "count()"],
+      project: projectId,
+      query,
+      ...period(until),
+      per_page: "100"
+    });
+    for (let n = 1; ; n++) {
+      for (const row of page.body.data) if (row.release !== null) counts.set(row.release, (counts.get(row.release) ?? 0) + row["count()"]);
+      if (!page.next || n >= MAX_RELEASE_PAGES) break;
+      page = await api.get(page.next, DiscoverRows);
+    }
+    return counts;
+  }
+  async function sessionsByRelease(projectId, releases, until) {
+    const sessions = /* @__PURE__ */ new Map();
+    for (const part of chunks(releases, RELEASES_PER_QUERY)) {
+      const { body } = await api.get(`organizations/${org}/sessions/`, Sessions, {
         field: "sum(session)",
         groupBy: "release",
         project: projectId,
-        query: releaseFilter(releases),
-        statsPeriod: PERIOD,
-        interval: "1d"
+        query: releaseFilter(part),
+        ...period(until),
+        interval: "1d",
+        per_page: String(RELEASES_PER_QUERY)
       });
-      const perRelease2 = new Map(body2.groups.map((g) => [g.by.release ?? "", g.totals["sum(session)"] ?? 0]));
-      if ([...perRelease2.values()].some((n) => n > 0)) return { unit: "sessions", of: (r) => perRelease2.get(r) ?? 0 };
+      for (const g of body.groups) if (g.by.release !== void 0) sessions.set(g.by.release, g.totals["sum(session)"] ?? 0);
     }
-    const { body } = await api.get(`organizations/${org}/events/`, DiscoverRows, {
-      field: ["release", "count()"],
-      project: projectId,
-      query: `event.type:error ${releaseFilter(releases)}`,
-      statsPeriod: PERIOD,
-      per_page: "100"
-    });
-    const perRelease = new Map(body.data.map((row) => [row.release ?? "", row["count()"]]));
-    return { unit: "events", of: (r) => perRelease.get(r) ?? 0 };
+    return sessions;
+  }
+  async function eventsByRelease(projectId, releases, until) {
+    const events = /* @__PURE__ */ new Map();
+    for (const part of chunks(releases, RELEASES_PER_QUERY)) {
+      for (const [release, n] of await countByRelease(projectId, `event.type:error ${releaseFilter(part)}`, until)) events.set(release, n);
+    }
+    return events;
   }
   return {
     provider: "sentry",
     async count(query) {
       if (!query.reporterGroupId) {
-        throw new Error(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
+        throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
       }
-      const issueId = encodeURIComponent(query.reporterGroupId);
-      const { body: issue3 } = await api.get(`organizations/${org}/issues/${issueId}/`, Issue2);
-      const tagValues = (await api.getAll(`organizations/${org}/issues/${issueId}/tags/release/values/`, TagValues, { sort: "-count" })).flatMap(
-        (t) => t.value === null ? [] : [{ release: t.value, count: t.count }]
+      const { body: issue3 } = await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue2);
+      const releases = (await api.getAll(`organizations/${org}/releases/`, Releases2, { project: issue3.project.id, per_page: "100" }, MAX_RELEASE_PAGES)).map(
+        (r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null })
       );
-      const before = versionsBefore(
-        tagValues.map((t) => t.release),
-        query.version
-      );
-      const exposure = await exposureOf(issue3.project.id, [...before, query.version], query.exposure);
-      return {
-        provider: "sentry",
-        signature: query.signature,
+      const occurrences = await countByRelease(issue3.project.id, `issue.id:${issue3.id}`, query.until);
+      const crashed = /* @__PURE__ */ new Set([...query.seenIn ?? [], ...[...occurrences].filter(([, n]) => n > 0).map(([r]) => r)]);
+      const before = releasesBefore("Sentry", releases, query.version, crashed, query.before);
+      const all = [...before, query.version];
+      const sessions = query.exposure === "sessions" ? await sessionsByRelease(issue3.project.id, all, query.until) : /* @__PURE__ */ new Map();
+      const matched = matchExposure({
+        preferred: query.exposure,
         version: query.version,
-        occurrences: sumFor(tagValues, [query.version], (t) => t.release, (t) => t.count),
-        exposure: exposure.of(query.version),
-        exposureUnit: exposure.unit,
-        before: {
-          occurrences: sumFor(tagValues, before, (t) => t.release, (t) => t.count),
-          exposure: before.reduce((sum, r) => sum + exposure.of(r), 0),
-          versions: before
-        }
-      };
+        before,
+        sessions: (r) => sessions.get(r) ?? 0,
+        occurrences: (r) => occurrences.get(r) ?? 0
+      });
+      const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue3.project.id, all, query.until);
+      const { signature, version: version2 } = query;
+      return countsByRelease({ provider: "sentry", signature, version: version2, occurrences, exposure, unit: matched.unit, before: matched.before, notes: matched.notes });
     }
   };
 }
 
-// src/action/verify.ts
-var STATUS_CONTEXT = "hotfix / verification";
-var MAX_PREVIOUS_DEPLOYMENTS = 10;
-var MAX_PULL_PAGES = 5;
-var Duration = external_exports.string().regex(/^\s*\d+\s*[smh]?\s*$/, 'expected a duration like "30m", "2h" or "90s"').transform((text) => {
-  const unit = /[smh]/.exec(text)?.[0] ?? "m";
-  return Number.parseInt(text, 10) * { s: 1e3, m: 6e4, h: 36e5 }[unit];
-});
-var Confidence = external_exports.string().regex(/^\s*0?\.\d+\s*$/, "expected a number between 0.5 and 1, e.g. 0.99").transform(Number).pipe(external_exports.number().gt(0.5, "expected more than 0.5").lt(1, "expected less than 1"));
-var Timestamp = external_exports.iso.datetime({ offset: true, message: "expected an ISO-8601 time, e.g. 2024-05-01T10:00:00Z" }).transform((t) => new Date(t));
-function readVerifyInputs() {
-  return readInputs({
-    "github-token": external_exports.string("expected a token (the default is ${{ github.token }})").min(1),
-    "config-path": external_exports.string().default(".github/hotfix.yml"),
-    version: external_exports.string().trim().min(1).optional(),
-    environment: external_exports.string().trim().min(1).optional(),
-    issue: wholeNumber(1).optional(),
-    confidence: Confidence.optional(),
-    "min-window-minutes": wholeNumber(0).optional(),
-    "deployed-at": Timestamp.optional(),
-    wait: Duration.default(0),
-    "poll-interval": Duration.default(3e5),
-    "sentry-org": external_exports.string().trim().min(1).optional(),
-    "sentry-url": external_exports.url("expected a URL").optional(),
-    "sentry-auth-token": external_exports.string().min(1).optional(),
-    "bugsnag-auth-token": external_exports.string().min(1).optional(),
-    "bugsnag-api-url": external_exports.url("expected a URL").optional(),
-    "app-url": external_exports.url("expected a URL").optional(),
-    "hotfix-api-token": external_exports.string().min(1).optional()
-  });
+// src/providers/count-sources.ts
+var SETTING_ENV = {
+  sentryToken: "SENTRY_AUTH_TOKEN",
+  sentryOrg: "SENTRY_ORG",
+  sentryUrl: "SENTRY_URL",
+  bugsnagToken: "BUGSNAG_AUTH_TOKEN",
+  bugsnagUrl: "BUGSNAG_API_URL",
+  genericToken: "HOTFIX_API_TOKEN",
+  appUrl: "HOTFIX_APP_URL",
+  repo: null
+};
+var SECRETS = ["sentryToken", "bugsnagToken", "genericToken"];
+var CRASH_WORDS = { sentry: "a Sentry crash", bugsnag: "a Bugsnag crash", generic: "a crash reported in the generic format" };
+var MissingSettingError = class extends Error {
+};
+function countSources(explicit, env, options) {
+  const seams = { fetch: options.fetch, sleep: options.sleep };
+  const value = (setting) => {
+    const name = SETTING_ENV[setting];
+    const found = explicit[setting] ?? (name ? env[name] : void 0) ?? void 0;
+    if (found && SECRETS.includes(setting)) options.onSecret?.(found);
+    return found || void 0;
+  };
+  const need = (provider, setting) => {
+    const found = value(setting);
+    if (found) return found;
+    const name = SETTING_ENV[setting];
+    throw new MissingSettingError(`${options.label(setting)}: required to verify ${CRASH_WORDS[provider]}${name ? ` (or set ${name})` : ""}`);
+  };
+  const make = (provider) => {
+    switch (provider) {
+      case "sentry":
+        return sentryCountSource({ token: need(provider, "sentryToken"), org: need(provider, "sentryOrg"), baseUrl: value("sentryUrl"), ...seams });
+      case "bugsnag":
+        return bugsnagCountSource({ token: need(provider, "bugsnagToken"), baseUrl: value("bugsnagUrl"), ...seams });
+      case "generic":
+        return genericCountSource({ token: need(provider, "genericToken"), appUrl: need(provider, "appUrl"), repo: need(provider, "repo"), ...seams });
+    }
+  };
+  const made = /* @__PURE__ */ new Map();
+  return (provider) => {
+    const source = made.get(provider) ?? make(provider);
+    made.set(provider, source);
+    return source;
+  };
 }
+
+// src/action/verify/deployment.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 var Deployment = external_exports.object({
   id: external_exports.number().int(),
   sha: external_exports.string(),
@@ -56449,6 +59953,10 @@ function deploymentUnderTest(inputs, now) {
   if (!sha) throw new Error("GITHUB_SHA is not set: the Action must run in a GitHub Actions workflow");
   return { sha, environment: inputs.environment, version: inputs.version, deployedAt: inputs["deployed-at"] ?? now };
 }
+
+// src/action/verify/history.ts
+var MAX_PREVIOUS_DEPLOYMENTS = 10;
+var MAX_PULL_PAGES = 5;
 var DeploymentListItem = external_exports.object({ id: external_exports.number().int(), sha: external_exports.string(), created_at: external_exports.string() });
 var DeploymentStatus = external_exports.object({ state: external_exports.string() });
 var PullRequest = external_exports.object({
@@ -56458,7 +59966,6 @@ var PullRequest = external_exports.object({
   merge_commit_sha: external_exports.string().nullable(),
   updated_at: external_exports.string()
 });
-var IssueBody = external_exports.object({ number: external_exports.number().int(), body: external_exports.string().nullable(), state: external_exports.string(), pull_request: external_exports.unknown().optional() });
 async function previousDeployment(github, repo, current) {
   if (!current.environment) return null;
   const { data } = await github.rest.repos.listDeployments({ ...repo, environment: current.environment, per_page: 100 });
@@ -56494,13 +60001,17 @@ async function shippedPullRequests(github, repo, current) {
   }
   return shipped;
 }
-async function readHotfixIssue(github, repo, number4) {
+
+// src/action/verify/hotfixes.ts
+var IssueBody = external_exports.object({ number: external_exports.number().int(), body: external_exports.string().nullable(), state: external_exports.string(), pull_request: external_exports.unknown().optional() });
+var isNotFound2 = (error63) => Boolean(error63 && typeof error63 === "object" && "status" in error63 && error63.status === 404);
+async function readHotfixIssue(github, repo, number5) {
   try {
-    const { data } = await github.rest.issues.get({ ...repo, issue_number: number4 });
+    const { data } = await github.rest.issues.get({ ...repo, issue_number: number5 });
     const issue3 = IssueBody.parse(data);
     return issue3.pull_request ? null : parseIssueMarker(issue3.body ?? "");
   } catch (error63) {
-    if (error63 && typeof error63 === "object" && "status" in error63 && error63.status === 404) return null;
+    if (isNotFound2(error63)) return null;
     throw error63;
   }
 }
@@ -56513,65 +60024,189 @@ async function findHotfixes(github, repo, inputs, current) {
   const byIssue = /* @__PURE__ */ new Map();
   for (const pr of await shippedPullRequests(github, repo, current)) {
     const links = parseIssueLinks(pr.body ?? "", repo).filter((ref) => ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase());
-    for (const { number: number4 } of links) {
-      const known = byIssue.get(number4);
+    for (const { number: number5 } of links) {
+      const known = byIssue.get(number5);
       if (known) {
         known.pulls.push(pr.number);
         continue;
       }
-      const marker = await readHotfixIssue(github, repo, number4);
-      if (marker) byIssue.set(number4, { issue: number4, marker, pulls: [pr.number] });
+      const marker = await readHotfixIssue(github, repo, number5);
+      if (marker) byIssue.set(number5, { issue: number5, marker, pulls: [pr.number] });
     }
   }
   return [...byIssue.values()];
 }
-function countSources(inputs, repo, deps) {
-  const env = process.env;
-  const secret = (input2, envName) => {
-    const value = input2 ?? env[envName];
-    if (value) setSecret(value);
-    return value;
-  };
-  const seams = { fetch: deps.fetch, sleep: deps.sleep };
-  const made = /* @__PURE__ */ new Map();
-  const make = (provider) => {
-    switch (provider) {
-      case "sentry": {
-        const token = secret(inputs["sentry-auth-token"], "SENTRY_AUTH_TOKEN");
-        const org = inputs["sentry-org"] ?? env.SENTRY_ORG;
-        if (!token) throw new InputError(`Input "sentry-auth-token": required to verify a Sentry crash (or set SENTRY_AUTH_TOKEN)`);
-        if (!org) throw new InputError(`Input "sentry-org": required to verify a Sentry crash (or set SENTRY_ORG)`);
-        return sentryCountSource({ token, org, baseUrl: inputs["sentry-url"] ?? env.SENTRY_URL, ...seams });
-      }
-      case "bugsnag": {
-        const token = secret(inputs["bugsnag-auth-token"], "BUGSNAG_AUTH_TOKEN");
-        if (!token) throw new InputError(`Input "bugsnag-auth-token": required to verify a Bugsnag crash (or set BUGSNAG_AUTH_TOKEN)`);
-        return bugsnagCountSource({ token, baseUrl: inputs["bugsnag-api-url"] ?? env.BUGSNAG_API_URL, ...seams });
-      }
-      case "generic": {
-        const token = secret(inputs["hotfix-api-token"], "HOTFIX_API_TOKEN");
-        const appUrl = inputs["app-url"] ?? env.HOTFIX_APP_URL;
-        if (!token) throw new InputError(`Input "hotfix-api-token": required to verify a crash reported in the generic format (or set HOTFIX_API_TOKEN)`);
-        if (!appUrl) throw new InputError(`Input "app-url": required to verify a crash reported in the generic format (the hotfix-loop App's URL)`);
-        return genericCountSource({ token, appUrl, repo: `${repo.owner}/${repo.repo}`, ...seams });
-      }
-    }
-  };
-  return (provider) => {
-    const source = made.get(provider) ?? make(provider);
-    made.set(provider, source);
-    return source;
-  };
+
+// src/action/verify/inputs.ts
+var Duration = external_exports.string().regex(/^\s*\d+\s*[smh]?\s*$/, 'expected a duration like "30m", "2h" or "90s"').transform((text) => {
+  const unit = /[smh]/.exec(text)?.[0] ?? "m";
+  return Number.parseInt(text, 10) * { s: 1e3, m: 6e4, h: 36e5 }[unit];
+});
+var Confidence = external_exports.string().regex(/^\s*0?\.\d+\s*$/, "expected a number between 0.5 and 1, e.g. 0.99").transform(Number).pipe(external_exports.number().gt(0.5, "expected more than 0.5").lt(1, "expected less than 1"));
+var Timestamp = external_exports.iso.datetime({ offset: true, message: "expected an ISO-8601 time, e.g. 2024-05-01T10:00:00Z" }).transform((t) => new Date(t));
+function readVerifyInputs() {
+  return readInputs({
+    "github-token": external_exports.string("expected a token (the default is ${{ github.token }})").min(1),
+    "config-path": external_exports.string().default(".github/hotfix.yml"),
+    version: external_exports.string().trim().min(1).optional(),
+    environment: external_exports.string().trim().min(1).optional(),
+    issue: wholeNumber(1).optional(),
+    confidence: Confidence.optional(),
+    "min-window-minutes": wholeNumber(0).optional(),
+    "report-lag-minutes": wholeNumber(0).optional(),
+    "deployed-at": Timestamp.optional(),
+    wait: Duration.default(0),
+    "poll-interval": Duration.default(3e5),
+    "sentry-org": external_exports.string().trim().min(1).optional(),
+    "sentry-url": external_exports.url("expected a URL").optional(),
+    "sentry-auth-token": external_exports.string().min(1).optional(),
+    "bugsnag-auth-token": external_exports.string().min(1).optional(),
+    "bugsnag-api-url": external_exports.url("expected a URL").optional(),
+    "app-url": external_exports.url("expected a URL").optional(),
+    "hotfix-api-token": external_exports.string().min(1).optional()
+  });
 }
+
+// src/action/verify/poll.ts
+async function pollVerdicts(results, decideAgain, limits, clock) {
+  const pending = () => results.filter((r) => r.verdict.verdict === "not-enough-data");
+  let polls = 0;
+  while (pending().length > 0 && clock.now().getTime() + limits.intervalMs <= limits.startedAt.getTime() + limits.waitMs) {
+    info(`Not enough data yet; asking again in ${Math.round(limits.intervalMs / 1e3)} s.`);
+    await clock.sleep(limits.intervalMs);
+    polls++;
+    for (const result of pending()) result.verdict = await decideAgain(result);
+  }
+  if (pending().length > 0 && limits.waitMs > 0) {
+    const minutes = Math.round(limits.waitMs / 6e4);
+    info(`Stopped polling: the \`wait\` limit of ${plural3(minutes, "minute", "minutes")} ran out after ${plural3(polls, "poll", "polls")}; still not enough data.`);
+  }
+}
+
+// src/core/charts.ts
+function label(text, limit = 40) {
+  const clean2 = text.replace(/["`\\[\]{}<>\r\n\t]/g, " ").replace(/\s+/g, " ").trim().replace(/([@#])(?=[A-Za-z0-9])/g, "$1\u200D");
+  return clean2.length > limit ? `${clean2.slice(0, limit - 1)}\u2026` : clean2 || "\u2013";
+}
+function number4(value) {
+  if (!Number.isFinite(value) || value <= 0) return "0";
+  const rounded = Number(value.toPrecision(4));
+  if (rounded < 1e-6) return "0";
+  const text = rounded.toFixed(Math.max(0, 4 - Math.floor(Math.log10(rounded)) - 1));
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+function barChart(chart) {
+  const top = Math.max(0, ...chart.values.filter(Number.isFinite));
+  return [
+    "xychart-beta",
+    `  title "${label(chart.title, 100)}"`,
+    `  x-axis [${chart.labels.map((l) => `"${label(l)}"`).join(", ")}]`,
+    `  y-axis "${label(chart.yLabel)}" 0 --> ${number4(top > 0 ? top * 1.1 : 1)}`,
+    `  bar [${chart.values.map(number4).join(", ")}]`
+  ].join("\n");
+}
+function mermaidBlock(diagram) {
+  return ["```mermaid", diagram, "```"].join("\n");
+}
+
+// src/core/verify-chart.ts
+function verificationChart(v) {
+  if (v.rateBefore === null && v.rateNow === null) return "";
+  const { counts } = v;
+  const scale = rateScale(v.rateBefore ?? v.rateNow ?? 0);
+  const words = unitWords(counts.exposureUnit);
+  const before = counts.before.versions.length > 0 ? counts.before.versions.join(", ") : "before";
+  return mermaidBlock(
+    barChart({
+      title: "Crash rate before and after the fix",
+      labels: [before, counts.version],
+      values: [(v.rateBefore ?? 0) * scale, (v.rateNow ?? 0) * scale],
+      yLabel: scale === 1 ? `crashes per ${words.one}` : `crashes per ${formatNumber(scale)} ${words.many}`
+    })
+  );
+}
+
+// src/core/verify-report.ts
+var VerificationMarker = external_exports.object({
+  signature: external_exports.string().min(1),
+  version: external_exports.string().min(1),
+  verdict: external_exports.enum(["verified", "not-verified", "not-enough-data"])
+});
+function verificationMarkerKey(key) {
+  return markerPrefix("verification", { signature: key.signature, version: key.version });
+}
+function verificationMarker(marker) {
+  return encodeMarker("verification", { signature: marker.signature, version: marker.version, verdict: marker.verdict });
+}
+var HEADINGS = {
+  verified: (v) => `\u2705 Verified: the crash rate fell in ${v} (no crash seen)`,
+  "not-verified": (v) => `\u274C Not verified: the crash still occurs in ${v}`,
+  "not-enough-data": (v) => `\u23F3 Not enough data yet for ${v}`
+};
+function renderVerification(v, context3 = {}) {
+  const { counts } = v;
+  const version2 = neutralize(counts.version);
+  const words = unitWords(counts.exposureUnit);
+  const scale = rateScale(v.rateBefore ?? v.rateNow ?? 0);
+  const rate = (r) => r === null ? "\u2013" : formatNumber(r * scale);
+  const perUnit = scale === 1 ? `per ${words.one}` : `per ${formatNumber(scale)} ${words.many}`;
+  const beforeLabel = counts.before.versions.length > 0 ? `Before (${counts.before.versions.map(neutralize).join(", ")})` : "Before";
+  const where = [context3.environment ? `in ${neutralize(context3.environment)}` : "", context3.sha ? `at ${context3.sha.slice(0, 7)}` : ""].filter(Boolean).join(" ");
+  const lines = [
+    verificationMarker({ signature: counts.signature, version: counts.version, verdict: v.verdict }),
+    `### ${HEADINGS[v.verdict](version2)}`,
+    "",
+    neutralize(v.sentence),
+    "",
+    `| | ${beforeLabel} | ${version2} |`,
+    "|---|---:|---:|",
+    `| Crashes | ${formatNumber(counts.before.occurrences)} | ${formatNumber(counts.occurrences)} |`,
+    `| ${words.many[0]?.toUpperCase()}${words.many.slice(1)} | ${formatNumber(counts.before.exposure)} | ${formatNumber(counts.exposure)} |`,
+    `| Rate ${perUnit} | ${rate(v.rateBefore)} | ${rate(v.rateNow)} |`,
+    ""
+  ];
+  const chart = verificationChart(v);
+  if (chart) lines.push(chart, "");
+  const facts = [];
+  if (v.expected !== null) facts.push(`expected if nothing had changed: ${formatNumber(v.expected)}`);
+  if (v.test !== null) facts.push(`P(\u2264 ${counts.occurrences} | rate unchanged) ${formatProbability(v.test.pValue)}`);
+  facts.push(`confidence ${percent(v.confidence)}`);
+  facts.push(`${formatNumber(Math.floor(v.window.minutes))} min counted since the deployment${where ? ` ${where}` : ""}`);
+  lines.push(facts.join(" \xB7 "));
+  lines.push("");
+  const notes = counts.notes ?? [];
+  const window2 = notes.some((n) => n.kind === "no-cutoff") ? `Counted from ${v.window.deployedAt.toISOString()} up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.` : `Counted from ${v.window.deployedAt.toISOString()} to ${v.window.until.toISOString()}` + (v.reportLagMinutes > 0 ? `, leaving ${plural3(v.reportLagMinutes, "minute", "minutes")} for late crash reports.` : ".");
+  for (const note of [window2, ...notes.flatMap(describeNote)]) lines.push(`- ${neutralize(note)}`);
+  lines.push("");
+  lines.push(
+    `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Test: ${v.test?.name ?? "exact conditional test of two Poisson rates"}; "verified" needs no crash in the new version and P below ${percent(1 - v.confidence)}: it says the rate fell, not that the crash can never happen.</sub>`
+  );
+  return lines.join("\n");
+}
+function describeNote(note) {
+  switch (note.kind) {
+    case "left-out-without-sessions":
+      return [`Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`];
+    case "events-instead-of-sessions":
+      return [
+        note.why === "new-release-without-sessions" ? "Exposure is all reported errors, not sessions: the new version has no session data yet." : "Exposure is all reported errors, not sessions: the reporter has no session data for these versions."
+      ];
+    case "no-cutoff":
+      return [];
+  }
+}
+
+// src/action/verify/report.ts
+var STATUS_CONTEXT = "hotfix / verification";
 var STATUS_STATE = { verified: "success", "not-verified": "failure", "not-enough-data": "pending" };
 async function removeLabel(github, repo, issue3, name) {
   try {
     await github.rest.issues.removeLabel({ ...repo, issue_number: issue3, name });
   } catch (error63) {
-    if (!(error63 && typeof error63 === "object" && "status" in error63 && error63.status === 404)) throw error63;
+    if (!isNotFound2(error63)) throw error63;
   }
 }
-async function writeVerdict(github, repo, config2, hotfix, verdict, current) {
+async function writeVerdict(github, repo, config2, { hotfix, verdict }, current) {
   const marker = verificationMarkerKey({ signature: hotfix.marker.signature, version: current.version });
   const body = renderVerification(verdict, { environment: current.environment, sha: current.sha });
   for (const issueNumber of [hotfix.issue, ...hotfix.pulls]) await upsertComment(github, { repo, issueNumber, marker, body });
@@ -56589,6 +60224,88 @@ function statusDescription(results) {
   const text = results.length === 1 ? results[0]?.verdict.sentence ?? "" : results.map(({ hotfix, verdict }) => `#${hotfix.issue} ${verdict.verdict}`).join(", ");
   return text.length > 140 ? `${text.slice(0, 139)}\u2026` : text;
 }
+function verdictRecord({ hotfix, verdict }) {
+  const { counts, test } = verdict;
+  return {
+    issue: hotfix.issue,
+    pulls: hotfix.pulls,
+    signature: hotfix.marker.signature,
+    provider: hotfix.marker.provider,
+    version: counts.version,
+    verdict: verdict.verdict,
+    reason: verdict.reason,
+    occurrences: counts.occurrences,
+    exposure: counts.exposure,
+    exposureUnit: counts.exposureUnit,
+    before: counts.before,
+    notes: counts.notes ?? [],
+    expected: verdict.expected,
+    probability: test?.pValue ?? null,
+    rateRatio: test ? { estimate: test.ratio, low: test.ratioLow, high: Number.isFinite(test.ratioHigh) ? test.ratioHigh : null } : null,
+    test: test?.name ?? null,
+    confidence: verdict.confidence,
+    countedFrom: verdict.window.deployedAt.toISOString(),
+    countedUntil: verdict.window.until.toISOString(),
+    sentence: verdict.sentence
+  };
+}
+async function reportVerdicts(github, repo, config2, results, current, overall) {
+  for (const result of results) {
+    info(`#${result.hotfix.issue}: ${result.verdict.sentence}`);
+    await writeVerdict(github, repo, config2, result, current);
+  }
+  const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : void 0;
+  await github.rest.repos.createCommitStatus({
+    ...repo,
+    sha: current.sha,
+    state: STATUS_STATE[overall],
+    context: STATUS_CONTEXT,
+    description: statusDescription(results),
+    ...runUrl ? { target_url: runUrl } : {}
+  });
+  setOutput("verdict", overall);
+  setOutput("verdicts", JSON.stringify(results.map(verdictRecord)));
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await summary.addRaw(results.map((r) => renderVerification(r.verdict, { environment: current.environment, sha: current.sha })).join("\n\n---\n\n")).write();
+  }
+}
+
+// src/action/verify/sources.ts
+var INPUT = {
+  sentryToken: "sentry-auth-token",
+  sentryOrg: "sentry-org",
+  sentryUrl: "sentry-url",
+  bugsnagToken: "bugsnag-auth-token",
+  bugsnagUrl: "bugsnag-api-url",
+  genericToken: "hotfix-api-token",
+  appUrl: "app-url",
+  repo: "repository"
+};
+function actionCountSources(inputs, repo, seams) {
+  return countSources(
+    {
+      sentryToken: inputs["sentry-auth-token"],
+      sentryOrg: inputs["sentry-org"],
+      sentryUrl: inputs["sentry-url"],
+      bugsnagToken: inputs["bugsnag-auth-token"],
+      bugsnagUrl: inputs["bugsnag-api-url"],
+      genericToken: inputs["hotfix-api-token"],
+      appUrl: inputs["app-url"],
+      repo: `${repo.owner}/${repo.repo}`
+    },
+    process.env,
+    { ...seams, label: (setting) => `Input "${INPUT[setting]}"`, onSecret: (value) => setSecret(value) }
+  );
+}
+
+// src/action/verify/run.ts
+function policyOf(inputs, config2) {
+  return {
+    confidence: inputs.confidence ?? config2.verify.confidence,
+    minWindowMinutes: inputs["min-window-minutes"] ?? config2.verify.minWindowMinutes,
+    reportLagMinutes: inputs["report-lag-minutes"] ?? config2.verify.reportLagMinutes
+  };
+}
 async function runVerify(deps = {}) {
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -56600,15 +60317,15 @@ async function runVerify(deps = {}) {
     setOutput("verdicts", "[]");
     return;
   }
+  if (inputs["deployed-at"] && inputs["deployed-at"].getTime() > started.getTime()) {
+    throw new InputError(`Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`);
+  }
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !name) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
   const repo = { owner, repo: name };
   const github = createGitHub(inputs["github-token"]);
   const config2 = await loadConfig(github, { repo, path: inputs["config-path"], ref: current.sha, workspace: process.env.GITHUB_WORKSPACE });
-  const policy = {
-    confidence: inputs.confidence ?? config2.verify.confidence,
-    minWindowMinutes: inputs["min-window-minutes"] ?? config2.verify.minWindowMinutes
-  };
+  const policy = policyOf(inputs, config2);
   const hotfixes = await findHotfixes(github, repo, inputs, current);
   if (hotfixes.length === 0) {
     info(`No hotfix issue is shipped by ${current.version} (${current.sha.slice(0, 7)}): nothing to verify.`);
@@ -56617,64 +60334,32 @@ async function runVerify(deps = {}) {
     return;
   }
   info(`Verifying ${hotfixes.map((h) => `#${h.issue}`).join(", ")} in ${current.version}.`);
-  const sourceFor = countSources(inputs, repo, deps);
+  const sourceFor = actionCountSources(inputs, repo, { fetch: deps.fetch, sleep: deps.sleep });
   const decide = async (hotfix) => {
-    const counts = await sourceFor(hotfix.marker.provider).count({
-      signature: hotfix.marker.signature,
-      version: current.version,
-      project: hotfix.marker.project,
-      reporterGroupId: hotfix.marker.reporterGroupId,
-      knownVersions: hotfix.marker.versions,
-      exposure: config2.verify.exposure
-    });
-    return decideVerdict(counts, policy, current.deployedAt, now());
+    const at = now();
+    const deployedAt = current.deployedAt.getTime() > at.getTime() ? at : current.deployedAt;
+    try {
+      const counts = await sourceFor(hotfix.marker.provider).count({
+        signature: hotfix.marker.signature,
+        version: current.version,
+        project: hotfix.marker.project,
+        reporterGroupId: hotfix.marker.reporterGroupId,
+        seenIn: hotfix.marker.versions,
+        exposure: config2.verify.exposure,
+        until: new Date(at.getTime() - policy.reportLagMinutes * 6e4)
+      });
+      return decideVerification(counts, policy, deployedAt, at);
+    } catch (error63) {
+      if (error63 instanceof MissingSettingError || error63 instanceof UnknownReleaseError || error63 instanceof CountQueryError) throw new InputError(error63.message);
+      if (error63 instanceof ProviderApiError) setOutput("verdict", "error");
+      throw error63;
+    }
   };
   const results = [];
   for (const hotfix of hotfixes) results.push({ hotfix, verdict: await decide(hotfix) });
-  while (results.some((r) => r.verdict.verdict === "not-enough-data") && now().getTime() + inputs["poll-interval"] <= started.getTime() + inputs.wait) {
-    info(`Not enough data yet; asking again in ${Math.round(inputs["poll-interval"] / 1e3)} s.`);
-    await sleep(inputs["poll-interval"]);
-    for (const result of results) if (result.verdict.verdict === "not-enough-data") result.verdict = await decide(result.hotfix);
-  }
-  for (const { hotfix, verdict } of results) {
-    info(`#${hotfix.issue}: ${verdict.sentence}`);
-    await writeVerdict(github, repo, config2, hotfix, verdict, current);
-  }
+  await pollVerdicts(results, (r) => decide(r.hotfix), { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] }, { now, sleep });
   const overall = worstVerdict(results.map((r) => r.verdict.verdict)) ?? "not-enough-data";
-  const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${owner}/${name}/actions/runs/${process.env.GITHUB_RUN_ID}` : void 0;
-  await github.rest.repos.createCommitStatus({
-    ...repo,
-    sha: current.sha,
-    state: STATUS_STATE[overall],
-    context: STATUS_CONTEXT,
-    description: statusDescription(results),
-    ...runUrl ? { target_url: runUrl } : {}
-  });
-  setOutput("verdict", overall);
-  setOutput(
-    "verdicts",
-    JSON.stringify(
-      results.map(({ hotfix, verdict }) => ({
-        issue: hotfix.issue,
-        pulls: hotfix.pulls,
-        signature: hotfix.marker.signature,
-        provider: hotfix.marker.provider,
-        version: current.version,
-        verdict: verdict.verdict,
-        reason: verdict.reason,
-        occurrences: verdict.counts.occurrences,
-        exposure: verdict.counts.exposure,
-        exposureUnit: verdict.counts.exposureUnit,
-        before: verdict.counts.before,
-        expected: verdict.expected,
-        probability: verdict.probability,
-        sentence: verdict.sentence
-      }))
-    )
-  );
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await summary.addRaw(results.map((r) => renderVerification(r.verdict, { environment: current.environment, sha: current.sha })).join("\n\n---\n\n")).write();
-  }
+  await reportVerdicts(github, repo, config2, results, current, overall);
 }
 
 // src/action/main.ts

@@ -3,6 +3,7 @@ import { getOctokit } from "@actions/github";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
+import Bottleneck from "bottleneck/light.js";
 import { z } from "zod";
 import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
@@ -56,7 +57,15 @@ export function createGitHub(token: string): GitHub {
     {
       baseUrl,
       retry: { retries: 2 },
-      throttle: { onSecondaryRateLimit: onLimit("secondary rate limit"), onRateLimit: onLimit("rate limit exhausted") },
+      throttle: {
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        onRateLimit: onLimit("rate limit exhausted"),
+        // One run writes a handful of times (a check run, a comment, a label): GitHub's advice to space writes 1-3 s
+        // apart is for many writes, and following it here would only delay the verdict by seconds. Writes still go
+        // one at a time, and the limits GitHub answers with are waited out as above.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      },
     },
     throttling,
     retry,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningApp } from "../../src/app/server.js";
 import { CHECK_NAME } from "../../src/core/check-report.js";
@@ -32,6 +33,8 @@ const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 100
 function sentryAlert(release: string): Buffer {
   const payload = JSON.parse(fixture("sentry/event_alert-android.json").toString());
   payload.data.event.release = release;
+  // Sentry deliveries are deduplicated by the signed event id: each alert is its own event.
+  payload.data.event.event_id = randomUUID().replace(/-/g, "");
   return Buffer.from(JSON.stringify(payload));
 }
 
@@ -56,12 +59,13 @@ function deploymentStatus(version: string, createdAt: string) {
   return payload;
 }
 
-function comment(issue: number, body: string, author: { type: "Bot" | "User"; association: string }, createdAt: string) {
+/** Trusted verdicts come from the verify Action's identity (`verify.trustedAuthors`) or the App's own. */
+function comment(issue: number, body: string, author: { login: string; type: "Bot" | "User"; association: string }, createdAt: string) {
   const payload = inRepo(githubExample("issue_comment", "created"));
   payload.issue.number = issue;
   delete payload.issue.pull_request;
   Object.assign(payload.comment, { body, created_at: createdAt, updated_at: createdAt, author_association: author.association });
-  payload.comment.user = { ...payload.comment.user, type: author.type };
+  payload.comment.user = { ...payload.comment.user, login: author.login, type: author.type };
   return payload;
 }
 
@@ -141,10 +145,10 @@ describe("the hotfix clock", () => {
     await stageRecorded(group.id, "deployed");
     const verdict = `### ✅ Verified\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`;
     // A passer-by's forged verdict is not the Action's.
-    await deliver("issue_comment", comment(1, verdict, { type: "User", association: "NONE" }, iso(3000)));
-    await deliver("issue_comment", comment(1, verdict.replace("verified\"", "not-enough-data\""), { type: "Bot", association: "NONE" }, iso(3100)));
+    await deliver("issue_comment", comment(1, verdict, { login: "mallory", type: "User", association: "NONE" }, iso(3000)));
+    await deliver("issue_comment", comment(1, verdict.replace("verified\"", "not-enough-data\""), { login: "github-actions[bot]", type: "Bot", association: "NONE" }, iso(3100)));
     issue.comments.push({ id: 900, body: verdict, user: { login: "github-actions[bot]", type: "Bot" }, author_association: "NONE" });
-    await deliver("issue_comment", comment(1, verdict, { type: "Bot", association: "NONE" }, iso(3600)));
+    await deliver("issue_comment", comment(1, verdict, { login: "github-actions[bot]", type: "Bot", association: "NONE" }, iso(3600)));
 
     await until(() => issue.body.includes("**Detection → verified:"));
     const stages = (await store.clock.clockOf(group.id)).stages;
