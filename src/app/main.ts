@@ -2,7 +2,6 @@ import { getPrivateKey } from "@probot/get-private-key";
 import { run } from "probot";
 import { openStore } from "../store/open.js";
 import { createHotfixApp } from "./app.js";
-import type { LogLevel } from "./logger.js";
 import { startApp } from "./server.js";
 
 // `npm start`: the App from the environment, with Probot's names: APP_ID, PRIVATE_KEY (or
@@ -34,7 +33,7 @@ if (env.APP_ID) {
     port: Number(env.PORT || 3000),
     host: env.HOST || "localhost",
     env,
-    logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+    logLevel: env.LOG_LEVEL ?? "info",
   });
   console.log(`hotfix-loop listening on ${app.url}`);
   stop = () => app.close();

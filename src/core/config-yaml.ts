@@ -60,7 +60,7 @@ export function storedConfigValue(sources: ConfigSource[]): unknown {
   const docs = sources.map((source) => ({ source, doc: parseDocument(source.text) }));
   const broken = docs.find(({ doc }) => doc.errors.length > 0);
   // An empty file is a valid config with every default.
-  return broken ? broken.source.text : mergeValues(docs.map(({ doc }) => doc.toJS() ?? {}));
+  return broken ? broken.source.text : mergeValues(docs.map(({ doc }) => (doc.toJS() as unknown) ?? {}));
 }
 
 /**
@@ -83,7 +83,7 @@ export function parseConfigSources(sources: ConfigSource[]): ConfigResult {
     })),
   );
   if (yamlProblems.length > 0) return invalidConfig(yamlProblems);
-  const raw = mergeValues(docs.map(({ doc }) => doc.toJS() ?? {}));
+  const raw = mergeValues(docs.map(({ doc }) => (doc.toJS() as unknown) ?? {}));
   const result = HotfixConfig.safeParse(raw ?? {});
   if (result.success) return { ok: true, config: result.data };
   return invalidConfig(

@@ -128,7 +128,7 @@ function withInterfaceNames(event: Record<string, unknown>): Record<string, unkn
 /** A section Sentry may send as `{values: [...]}` or as the bare list. */
 function valuesOf(section: unknown): unknown {
   if (Array.isArray(section)) return section;
-  if (section !== null && typeof section === "object" && "values" in section) return (section as { values: unknown }).values;
+  if (section !== null && typeof section === "object" && "values" in section) return section.values;
   return section;
 }
 

@@ -266,7 +266,7 @@ describe("runCheck through run()", () => {
     github({ configText: "rules:\n  maxFiles:\n    limit: zero\n", issue: { state: "OPEN", body: ISSUE_BODY } });
     await run();
     expect(failed()).toContain(".github/hotfix.yml is not valid");
-    expect(failed()).toContain('rules.maxFiles.limit: Invalid input: expected number, received string; found string \"zero\" (line 3, column 5)');
+    expect(failed()).toContain('rules.maxFiles.limit: Invalid input: expected number, received string; found string "zero" (line 3, column 5)');
   });
 
   it("rejects an unknown mode by name", async () => {

@@ -255,7 +255,7 @@ describe("the hotfix board", () => {
 
 describe("webhooks out of order", () => {
   it("a check that arrives before its PR's opened event reads the PR once to find the issue it fixes", async () => {
-    const { group, accepted } = await crashWithIssue();
+    const { group } = await crashWithIssue();
     github.pulls.set(REPO, [{ number: 9, body: "Closes acme/shop-android#1", state: "open" }]);
     await deliver("check_run", checkRun(CHECK_NAME, "success", 9, iso(30)));
     await stageRecorded(group.id, "check-passed");
