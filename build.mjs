@@ -16,8 +16,14 @@ const common = {
 };
 
 const libEntries = Object.fromEntries(
-  Object.entries({ cli: "src/cli.ts", "app/main": "src/app/main.ts", bench: "bench/index.ts", "bench-storm": "bench/storm.ts", "bench-check": "bench/check.ts", "bench-verify": "bench/verify-simulation.ts" })
-    .filter(([, file]) => existsSync(file)),
+  Object.entries({
+    cli: "src/cli.ts",
+    "app/main": "src/app/main.ts",
+    bench: "bench/index.ts",
+    "bench-storm": "bench/storm.ts",
+    "bench-check": "bench/check.ts",
+    "bench-verify": "bench/verify-simulation.ts",
+  }).filter(([, file]) => existsSync(file)),
 );
 
 await build({

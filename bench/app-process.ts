@@ -33,5 +33,8 @@ const app = await startApp({
 });
 console.log(`listening ${app.url}`);
 process.once("SIGTERM", () => {
-  void app.close().then(() => store.close()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => store.close())
+    .then(() => process.exit(0));
 });

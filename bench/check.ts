@@ -17,9 +17,9 @@ if (!existsSync(DIST)) {
   process.exit(2);
 }
 
-const payload = JSON.parse(
-  readFileSync(join(process.cwd(), "test/fixtures/github/pull_request.opened.hotfix-branch.json"), "utf8"),
-) as { pull_request: { changed_files: number } };
+const payload = JSON.parse(readFileSync(join(process.cwd(), "test/fixtures/github/pull_request.opened.hotfix-branch.json"), "utf8")) as {
+  pull_request: { changed_files: number };
+};
 payload.pull_request.changed_files = FILES;
 const files = Array.from({ length: FILES }, (_, i) => ({
   filename: `src/module-${Math.floor(i / 100)}/file-${i}.ts`,
@@ -38,7 +38,12 @@ for (let run = 0; run < RUNS; run++) {
     repo: "Hello-World",
     pullNumber: 2,
     files,
-    issues: { 1: { state: "OPEN", body: issueMarker({ v: 1, signature: "0123456789abcdef", provider: "sentry", frames: ["src/module-0/file-0.ts"], versions: ["1.4.2"] }) } },
+    issues: {
+      1: {
+        state: "OPEN",
+        body: issueMarker({ v: 1, signature: "0123456789abcdef", provider: "sentry", frames: ["src/module-0/file-0.ts"], versions: ["1.4.2"] }),
+      },
+    },
   });
   const dir = mkdtempSync(join(tmpdir(), "hotfix-bench-"));
   writeFileSync(join(dir, "event.json"), JSON.stringify(payload));
@@ -72,5 +77,12 @@ for (let run = 0; run < RUNS; run++) {
 const firstWrite = calls.findIndex((c) => c.method !== "GET" && c.path !== "/graphql");
 const sorted = [...times].sort((a, b) => a - b);
 console.log(`check: ${FILES}-file hotfix PR, node dist/index.js cold start to verdict, ${RUNS} runs`);
-console.log(`  wall time   median ${sorted[Math.floor(RUNS / 2)]?.toFixed(0)} ms, min ${sorted[0]?.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`);
-console.log(`  API calls   ${firstWrite} reads to the verdict, ${calls.length} in all (${calls.map((c) => `${c.method} ${c.path.replace(/\/(?:repos\/[^/]+\/[^/]+|repositories\/\d+)/, "")}`).filter((v, i, a) => a.indexOf(v) === i).join(", ")})`);
+console.log(
+  `  wall time   median ${sorted[Math.floor(RUNS / 2)]?.toFixed(0)} ms, min ${sorted[0]?.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`,
+);
+console.log(
+  `  API calls   ${firstWrite} reads to the verdict, ${calls.length} in all (${calls
+    .map((c) => `${c.method} ${c.path.replace(/\/(?:repos\/[^/]+\/[^/]+|repositories\/\d+)/, "")}`)
+    .filter((v, i, a) => a.indexOf(v) === i)
+    .join(", ")})`,
+);

@@ -7,7 +7,17 @@ import { PostgresStore, withUser } from "../src/store/postgres.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/store.js";
 import { startReplica, type Replica } from "./replica-processes.js";
-import { measure, realisticGitHub, STORM_REPO, STORM_SECRET, stormPrivateKey, waitUntil, watchIssues, type StormFigures, type StormRun } from "./storm-scenario.js";
+import {
+  measure,
+  realisticGitHub,
+  STORM_REPO,
+  STORM_SECRET,
+  stormPrivateKey,
+  waitUntil,
+  watchIssues,
+  type StormFigures,
+  type StormRun,
+} from "./storm-scenario.js";
 import { runStorm } from "./storm-harness.js";
 
 /**
@@ -35,7 +45,12 @@ async function settle(store: Store, figuresOf: () => StormFigures, run: StormRun
 export async function crashRestart(run: StormRun & { killAfter: number }): Promise<FaultFigures> {
   const dir = mkdtempSync(join(tmpdir(), "hotfix-crash-"));
   const github = await startGitHubStandin(realisticGitHub(run.github));
-  const env = { HOTFIX_DB_PATH: join(dir, "app.sqlite"), GITHUB_URL: github.url, PRIVATE_KEY: stormPrivateKey(), HOTFIX_GENERIC_SECRET: STORM_SECRET };
+  const env = {
+    HOTFIX_DB_PATH: join(dir, "app.sqlite"),
+    GITHUB_URL: github.url,
+    PRIVATE_KEY: stormPrivateKey(),
+    HOTFIX_GENERIC_SECRET: STORM_SECRET,
+  };
   let replica: Replica = await startReplica(env);
   let url = replica.url;
   const watch = watchIssues(github, run.signatures);
@@ -75,7 +90,13 @@ export async function crashRestart(run: StormRun & { killAfter: number }): Promi
 export async function twoReplicas(run: StormRun, databaseUrl: string): Promise<FaultFigures> {
   const schema = `storm_${process.pid}_${Date.now()}`;
   const github = await startGitHubStandin(realisticGitHub(run.github));
-  const env = { DATABASE_URL: withUser(databaseUrl), PG_SCHEMA: schema, GITHUB_URL: github.url, PRIVATE_KEY: stormPrivateKey(), HOTFIX_GENERIC_SECRET: STORM_SECRET };
+  const env = {
+    DATABASE_URL: withUser(databaseUrl),
+    PG_SCHEMA: schema,
+    GITHUB_URL: github.url,
+    PRIVATE_KEY: stormPrivateKey(),
+    HOTFIX_GENERIC_SECRET: STORM_SECRET,
+  };
   const replicas = await Promise.all([startReplica(env), startReplica(env)]);
   const store = new PostgresStore(withUser(databaseUrl), { schema });
   try {

@@ -64,7 +64,11 @@ export function mutate(payload: Json, rand: () => number): string {
         break;
       case 2:
         // Up to ~3 MB, past the App's body limit now and then.
-        set(typeof current === "string" && current.length > 0 ? current.repeat(1 + Math.floor((rand() * 3_000_000) / current.length)) : "A".repeat(Math.floor(rand() * 300_000)));
+        set(
+          typeof current === "string" && current.length > 0
+            ? current.repeat(1 + Math.floor((rand() * 3_000_000) / current.length))
+            : "A".repeat(Math.floor(rand() * 300_000)),
+        );
         break;
       case 3:
         set(`${typeof current === "string" ? current : ""}${pick(rand, AWKWARD)}${pick(rand, AWKWARD)}`);

@@ -43,7 +43,11 @@ function headersFor(provider: ProviderName, body: string, file: string): Record<
     case "bugsnag":
       return { "content-type": "application/json", "x-hotfix-token": SECRETS.bugsnag };
     case "generic":
-      return { "content-type": "application/json", "x-hotfix-timestamp": timestamp, "x-hotfix-signature": `sha256=${hmac(SECRETS.generic, `${timestamp}.${body}`)}` };
+      return {
+        "content-type": "application/json",
+        "x-hotfix-timestamp": timestamp,
+        "x-hotfix-signature": `sha256=${hmac(SECRETS.generic, `${timestamp}.${body}`)}`,
+      };
   }
 }
 

@@ -27,7 +27,11 @@ function occurrenceFields(n: number) {
     environment: "production",
     commit: "3f9a2c1b7d0e4a5f6b7c8d9e0f1a2b3c4d5e6f70",
     url: `https://sentry.io/organizations/acme/issues/4421720/events/${session}/`,
-    exception: { type: "TypeError", message: `Cannot read properties of undefined (reading 'price') while rendering cart ${n} for user ${1000 + n}`, handled: false },
+    exception: {
+      type: "TypeError",
+      message: `Cannot read properties of undefined (reading 'price') while rendering cart ${n} for user ${1000 + n}`,
+      handled: false,
+    },
     frames: Array.from({ length: 30 }, (_, i) =>
       i >= 22
         ? {
@@ -59,7 +63,16 @@ function occurrenceFields(n: number) {
 }
 
 const reports = Array.from({ length: 1_000 }, (_, n) => occurrence(n));
-const stats = { events: 1234, users: 321, versions: [{ version: "1.4.2", count: 1200 }, { version: "1.4.1", count: 34 }], firstSeen: "2024-06-10T09:00:00Z", lastSeen: "2024-06-11T10:00:49Z" };
+const stats = {
+  events: 1234,
+  users: 321,
+  versions: [
+    { version: "1.4.2", count: 1200 },
+    { version: "1.4.1", count: 34 },
+  ],
+  firstSeen: "2024-06-10T09:00:00Z",
+  lastSeen: "2024-06-11T10:00:49Z",
+};
 const links = { ...DEFAULT_CONFIG.links, stripPrefixes: [] };
 const input = (report: CrashReport, signature: string): RenderInput => ({ report, signature, stats, repo: "acme/shop-web", links });
 
@@ -75,16 +88,24 @@ function measure(name: string, fn: (report: CrashReport) => unknown, seconds = 2
     now = performance.now();
   }
   const perSecond = Math.round((n * 1000) / (now - start));
-  console.log(`${name.padEnd(20)} ${perSecond.toLocaleString("en-US").padStart(9)} reports/s  ${(((now - start) * 1000) / n).toFixed(1).padStart(6)} µs each`);
+  console.log(
+    `${name.padEnd(20)} ${perSecond.toLocaleString("en-US").padStart(9)} reports/s  ${(((now - start) * 1000) / n).toFixed(1).padStart(6)} µs each`,
+  );
   return perSecond;
 }
 
 const sample = reports[0] as CrashReport;
 const rendered = renderIssue(input(sample, computeSignature(sample)));
 console.log(`hotfix-loop core, one core, Node ${process.version}`);
-console.log(`report: ${sample.frames.length} frames, ${sample.breadcrumbs.length} breadcrumbs; issue body ${rendered.body.length.toLocaleString("en-US")} characters`);
+console.log(
+  `report: ${sample.frames.length} frames, ${sample.breadcrumbs.length} breadcrumbs; issue body ${rendered.body.length.toLocaleString("en-US")} characters`,
+);
 measure("signature", (r) => computeSignature(r));
 measure("render", (r) => renderIssue(input(r, "0123456789abcdef")));
 const both = measure("signature + render", (r) => renderIssue(input(r, computeSignature(r))));
 const goal = 20_000;
-console.log(both >= goal ? `ok: signature + render >= ${goal.toLocaleString("en-US")} reports/s` : `below the goal of ${goal.toLocaleString("en-US")} reports/s`);
+console.log(
+  both >= goal
+    ? `ok: signature + render >= ${goal.toLocaleString("en-US")} reports/s`
+    : `below the goal of ${goal.toLocaleString("en-US")} reports/s`,
+);

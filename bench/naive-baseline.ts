@@ -38,14 +38,23 @@ export async function startNaiveBaseline(options: {
         for await (const chunk of req) chunks.push(chunk as Buffer);
         try {
           // Naive on purpose: no schema, just the fields a hand-rolled integration would reach for.
-          const alert = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { exception: { type: string }; stacktrace?: { frames?: { function?: string }[] } };
+          const alert = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+            exception: { type: string };
+            stacktrace?: { frames?: { function?: string }[] };
+          };
           const frames = alert.stacktrace?.frames ?? [];
           const top = frames[frames.length - 1];
           const title = `${alert.exception.type} in ${top?.function ?? "unknown"}`;
           const octokit = await app.auth(options.installationId);
           const found = await octokit.request("GET /search/issues", { q: `repo:${options.repo} in:title "${title}"` });
           if (found.data.total_count === 0) {
-            await octokit.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title, body: JSON.stringify(alert).slice(0, 60_000), labels: ["hotfix"] });
+            await octokit.request("POST /repos/{owner}/{repo}/issues", {
+              owner,
+              repo,
+              title,
+              body: JSON.stringify(alert).slice(0, 60_000),
+              labels: ["hotfix"],
+            });
           }
           res.writeHead(202).end();
         } catch (error) {

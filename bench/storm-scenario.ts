@@ -78,7 +78,13 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
   return condition();
 }
 
-export function measure(name: string, github: GitHubStandin, load: Pick<StormLoad, "alerts" | "signatures">, storm: StormResult, allIssuesMs: number | null): StormFigures {
+export function measure(
+  name: string,
+  github: GitHubStandin,
+  load: Pick<StormLoad, "alerts" | "signatures">,
+  storm: StormResult,
+  allIssuesMs: number | null,
+): StormFigures {
   const issues = github.issues.get(STORM_REPO) ?? [];
   const byTitle = new Map<string, number>();
   for (const issue of issues) {
@@ -142,7 +148,12 @@ export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey())
   const dir = mkdtempSync(join(tmpdir(), "hotfix-storm-"));
   const github = await startGitHubStandin(realisticGitHub(run.github));
   const dbPath = join(dir, "app.sqlite");
-  const replica = await startReplica({ HOTFIX_DB_PATH: dbPath, GITHUB_URL: github.url, PRIVATE_KEY: privateKey, HOTFIX_GENERIC_SECRET: STORM_SECRET });
+  const replica = await startReplica({
+    HOTFIX_DB_PATH: dbPath,
+    GITHUB_URL: github.url,
+    PRIVATE_KEY: privateKey,
+    HOTFIX_GENERIC_SECRET: STORM_SECRET,
+  });
   const store = new SqliteStore(dbPath);
   try {
     const watch = watchIssues(github, run.signatures);
@@ -162,7 +173,10 @@ export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey())
 
 export async function stormTheNaiveBaseline(run: StormRun, privateKey = stormPrivateKey()): Promise<StormFigures> {
   const github = await startGitHubStandin(realisticGitHub(run.github));
-  const naive = await startReplica({ GITHUB_URL: github.url, PRIVATE_KEY: privateKey, NAIVE_REPO: STORM_REPO, NAIVE_INSTALLATION: "7" }, "naive-process");
+  const naive = await startReplica(
+    { GITHUB_URL: github.url, PRIVATE_KEY: privateKey, NAIVE_REPO: STORM_REPO, NAIVE_INSTALLATION: "7" },
+    "naive-process",
+  );
   try {
     const watch = watchIssues(github, run.signatures);
     const storm = await runStorm({ url: naive.url, secret: STORM_SECRET, ...run });

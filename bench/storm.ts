@@ -45,13 +45,17 @@ function table(app: StormFigures, naive: StormFigures): string {
 }
 
 const key = stormPrivateKey();
-console.log(`storm: ${run.alerts} alerts, ${run.signatures} signatures, ${run.senders} senders, paced at ${run.ratePerSecond}/s; GitHub stand-in 50-150 ms, 2% 502, 1% 429, 1% secondary limit, search lag 2 s`);
+console.log(
+  `storm: ${run.alerts} alerts, ${run.signatures} signatures, ${run.senders} senders, paced at ${run.ratePerSecond}/s; GitHub stand-in 50-150 ms, 2% 502, 1% 429, 1% secondary limit, search lag 2 s`,
+);
 const app = await stormTheApp(run, key);
 console.log(`  hotfix-loop done: ${app.counted} alerts counted in the store, ${app.pendingJobs} jobs pending`);
 const naive = await stormTheNaiveBaseline(run, key);
 console.log(`\n${table(app, naive)}\n`);
 const writeBound = Math.ceil(1.05 * run.signatures);
-console.log(`targets: issues == ${run.signatures}: ${app.issues === run.signatures ? "met" : "MISSED"}; creates <= ${writeBound}: ${app.creates <= writeBound ? "met" : "MISSED"}; ack p99 <= 25 ms: ${app.ackP99 <= 25 ? "met" : "MISSED"}`);
+console.log(
+  `targets: issues == ${run.signatures}: ${app.issues === run.signatures ? "met" : "MISSED"}; creates <= ${writeBound}: ${app.creates <= writeBound ? "met" : "MISSED"}; ack p99 <= 25 ms: ${app.ackP99 <= 25 ? "met" : "MISSED"}`,
+);
 
 function faultLine(f: FaultFigures): string {
   return `${f.name}: ${f.acknowledgedDistinct}/${run.alerts} alerts acknowledged, ${f.counted} counted, ${f.issues} issues (${f.duplicated} signatures duplicated), ${f.creates} creates + ${f.edits} edits, ack p50 ${fmt(f.ackP50)} ms p99 ${fmt(f.ackP99)} ms, all issues after ${fmt(f.allIssuesMs, 0)} ms, ${f.pendingJobs} jobs pending`;
@@ -60,5 +64,7 @@ console.log(faultLine(await crashRestart({ ...run, killAfter: Math.floor(run.ale
 console.log(faultLine(await twoReplicas(run, process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test")));
 const fuzzSeed = Date.now() % 1_000_000;
 const fuzz = await fuzzTheApp(10_000, fuzzSeed);
-console.log(`fuzz (seed ${fuzzSeed}): ${fuzz.requests} mutated payloads in ${fmt(fuzz.elapsedMs / 1000)} s, answers ${JSON.stringify(fuzz.statuses)}, ${fuzz.failures.length} broke the rules, ${fuzz.unhandledRejections} unhandled rejections`);
+console.log(
+  `fuzz (seed ${fuzzSeed}): ${fuzz.requests} mutated payloads in ${fmt(fuzz.elapsedMs / 1000)} s, answers ${JSON.stringify(fuzz.statuses)}, ${fuzz.failures.length} broke the rules, ${fuzz.unhandledRejections} unhandled rejections`,
+);
 if (fuzz.failures.length > 0) console.log(JSON.stringify(fuzz.failures.slice(0, 5), null, 2));

@@ -101,7 +101,13 @@ export function drawWorlds(cell: Cell, fixed: boolean, rand: () => number, shaNa
   const before: SimRelease[] = cell.before.map((signed, i) => {
     const sessions = Math.abs(signed);
     const crashes = poisson(rand, cell.rate * sessions);
-    return { version: name(i), firstSeen: day(i), sessions: signed < 0 ? 0 : sessions, events: poisson(rand, OTHER_ERRORS_PER_SESSION * sessions) + crashes, crashes };
+    return {
+      version: name(i),
+      firstSeen: day(i),
+      sessions: signed < 0 ? 0 : sessions,
+      events: poisson(rand, OTHER_ERRORS_PER_SESSION * sessions) + crashes,
+      crashes,
+    };
   });
   const version = name(cell.before.length);
   const rateAfter = fixed ? 0 : cell.rate;
@@ -109,7 +115,11 @@ export function drawWorlds(cell: Cell, fixed: boolean, rand: () => number, shaNa
   let seen = { sessions: 0, crashes: 0, other: 0 };
   for (const exposure of cell.after) {
     const added = exposure - seen.sessions;
-    seen = { sessions: exposure, crashes: seen.crashes + poisson(rand, rateAfter * added), other: seen.other + poisson(rand, OTHER_ERRORS_PER_SESSION * added) };
+    seen = {
+      sessions: exposure,
+      crashes: seen.crashes + poisson(rand, rateAfter * added),
+      other: seen.other + poisson(rand, OTHER_ERRORS_PER_SESSION * added),
+    };
     const current: SimRelease = {
       version,
       firstSeen: day(cell.before.length),
@@ -129,9 +139,24 @@ export function countsOf(world: World, preferred: ExposureUnit = "sessions"): Cr
   const sessions = map((r) => r.sessions);
   const crashed = new Set(world.releases.filter((r) => r.crashes > 0).map((r) => r.version));
   const before = releasesBefore("simulation", world.releases, world.version, crashed);
-  const matched = matchExposure({ preferred, version: world.version, before, sessions: (r) => sessions.get(r) ?? 0, occurrences: (r) => crashes.get(r) ?? 0 });
+  const matched = matchExposure({
+    preferred,
+    version: world.version,
+    before,
+    sessions: (r) => sessions.get(r) ?? 0,
+    occurrences: (r) => crashes.get(r) ?? 0,
+  });
   const exposure = matched.unit === "sessions" ? sessions : map((r) => r.events);
-  return countsByRelease({ provider: "generic", signature: "5151515151515151", version: world.version, occurrences: crashes, exposure, unit: matched.unit, before: matched.before, notes: matched.notes });
+  return countsByRelease({
+    provider: "generic",
+    signature: "5151515151515151",
+    version: world.version,
+    occurrences: crashes,
+    exposure,
+    unit: matched.unit,
+    before: matched.before,
+    notes: matched.notes,
+  });
 }
 
 const POLICY = { confidence: CONFIDENCE, minWindowMinutes: 0, reportLagMinutes: 0 };
@@ -139,7 +164,10 @@ const DEPLOYED = new Date("2024-05-01T10:00:00Z");
 const NOW = new Date("2024-05-02T10:00:00Z");
 
 /** The verdict of one run: the first look that is not "not enough data yet", as the Action's polling stops there. */
-export function judge(worlds: World[], decide: (world: World) => VerdictName = (w) => assessVerification(countsOf(w), POLICY, DEPLOYED, NOW).verdict): VerdictName {
+export function judge(
+  worlds: World[],
+  decide: (world: World) => VerdictName = (w) => assessVerification(countsOf(w), POLICY, DEPLOYED, NOW).verdict,
+): VerdictName {
   let verdict: VerdictName = "not-enough-data";
   for (const world of worlds) {
     verdict = decide(world);
@@ -182,7 +210,15 @@ export function formatGrid(results: CellResult[]): string {
     `${"cell".padEnd(34)} ${"crash".padEnd(8)} ${"runs".padStart(6)} ${"verified".padStart(9)} ${"not ver.".padStart(9)} ${"no data".padStart(9)}  check`,
   ];
   for (const r of results) {
-    const check = r.fixed ? (r.cell.highTraffic ? (r.verified / r.runs >= 0.95 ? "ok" : "MISSED") : "") : r.verified / r.runs <= 1 - CONFIDENCE ? "ok" : "FALSE VERIFIED";
+    const check = r.fixed
+      ? r.cell.highTraffic
+        ? r.verified / r.runs >= 0.95
+          ? "ok"
+          : "MISSED"
+        : ""
+      : r.verified / r.runs <= 1 - CONFIDENCE
+        ? "ok"
+        : "FALSE VERIFIED";
     rows.push(
       `${r.cell.name.padEnd(34)} ${(r.fixed ? "fixed" : "unfixed").padEnd(8)} ${String(r.runs).padStart(6)} ${pct(r.verified, r.runs).padStart(9)} ${pct(r.notVerified, r.runs).padStart(9)} ${pct(r.notEnough, r.runs).padStart(9)}  ${check}`,
     );

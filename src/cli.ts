@@ -2,12 +2,21 @@
 // Each command lives in src/cli/<name>.ts and exports `run(args): Promise<number>` (the exit code).
 
 const commands: Record<string, { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }> = {
-  render: { summary: "render <payload.json> [--provider sentry|bugsnag|generic]   print the hotfix issue a payload would open", load: () => import("./cli/render.js") },
+  render: {
+    summary: "render <payload.json> [--provider sentry|bugsnag|generic]   print the hotfix issue a payload would open",
+    load: () => import("./cli/render.js"),
+  },
   config: { summary: "config check [file]   validate .github/hotfix.yml (default path) and print the errors", load: () => import("./cli/config.js") },
   check: { summary: "check --base main   the Action's narrow-diff rules on the local branch", load: () => import("./cli/check.js") },
   verify: { summary: "verify --provider sentry --signature S --version V   post-deploy verdict", load: () => import("./cli/verify.js") },
-  report: { summary: "report [--repo o/r] [--since 30d] [--json]   the hotfix board's figures from the App's store", load: () => import("./cli/report.js") },
-  demo: { summary: "demo   run the App against a loopback GitHub stand-in and open an issue from a Sentry alert", load: () => import("./cli/demo.js") },
+  report: {
+    summary: "report [--repo o/r] [--since 30d] [--json]   the hotfix board's figures from the App's store",
+    load: () => import("./cli/report.js"),
+  },
+  demo: {
+    summary: "demo   run the App against a loopback GitHub stand-in and open an issue from a Sentry alert",
+    load: () => import("./cli/demo.js"),
+  },
 };
 
 function usage(): string {

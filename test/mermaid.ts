@@ -31,7 +31,8 @@ export async function parseMermaid(text: string): Promise<{ type: string; tasks:
   const db = diagram.db as unknown as { getTasks(): { task: string; startTime: Date; endTime: Date; invalid?: boolean }[] };
   const tasks = db.getTasks();
   for (const task of tasks) {
-    if (task.invalid || Number.isNaN(task.startTime.getTime()) || Number.isNaN(task.endTime.getTime())) throw new Error(`gantt task "${task.task}" has no valid time`);
+    if (task.invalid || Number.isNaN(task.startTime.getTime()) || Number.isNaN(task.endTime.getTime()))
+      throw new Error(`gantt task "${task.task}" has no valid time`);
   }
   return { type: diagramType, tasks };
 }

@@ -9,4 +9,3 @@ P.withResolvers ??= function withResolvers<T>() {
   });
   return { promise, resolve, reject };
 };
-

@@ -1,13 +1,41 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { CHECK_COMMENT_MARKER, CHECK_NAME, checkConclusion, checkVerdictOutput, renderCheckReport, type CheckOutcome, type InvalidConfig } from "../core/check-report.js";
+import {
+  CHECK_COMMENT_MARKER,
+  CHECK_NAME,
+  checkConclusion,
+  checkVerdictOutput,
+  renderCheckReport,
+  type CheckOutcome,
+  type InvalidConfig,
+} from "../core/check-report.js";
 import { DEFAULT_CONFIG } from "../core/config.js";
-import { evaluatePolicy, hotfixReasons, parseIssueLinks, ruleTitle, withLimits, type CheckFinding, type IssueLink, type TestRun } from "../core/policy.js";
+import {
+  evaluatePolicy,
+  hotfixReasons,
+  parseIssueLinks,
+  ruleTitle,
+  withLimits,
+  type CheckFinding,
+  type IssueLink,
+  type TestRun,
+} from "../core/policy.js";
 import { parseIssueMarker } from "../core/render.js";
 import { runTestCommand } from "../local/test-command.js";
 import { loadCheckConfig } from "./config.js";
-import { createCheckRun, createGitHub, describeGitHubError, isRateLimit, listPullRequestFiles, readConfigAndIssues, upsertComment, type Annotation, type GitHub, type Repo } from "./github.js";
+import {
+  createCheckRun,
+  createGitHub,
+  describeGitHubError,
+  isRateLimit,
+  listPullRequestFiles,
+  readConfigAndIssues,
+  upsertComment,
+  type Annotation,
+  type GitHub,
+  type Repo,
+} from "./github.js";
 import { readCheckInputs, type CheckInputs } from "./inputs.js";
 
 const Repository = z.object({ full_name: z.string() });
@@ -59,7 +87,16 @@ const ANNOTATION_LEVEL = { fail: "failure", warn: "warning", message: "notice" }
 function annotations(findings: CheckFinding[]): Annotation[] {
   return findings.flatMap((m) =>
     m.file
-      ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.message }]
+      ? [
+          {
+            path: m.file,
+            start_line: m.line ?? 1,
+            end_line: m.line ?? 1,
+            annotation_level: ANNOTATION_LEVEL[m.level],
+            title: ruleTitle(m.rule),
+            message: m.message,
+          },
+        ]
       : [],
   );
 }
@@ -92,7 +129,8 @@ async function report(run: Run, outcome: CheckOutcome): Promise<void> {
         readOnly = true;
         return null;
       }
-      const permissions = status === 403 && !isRateLimit(error) ? " The token needs `checks: write` and `pull-requests: write` (`permissions:` in the workflow)." : "";
+      const permissions =
+        status === 403 && !isRateLimit(error) ? " The token needs `checks: write` and `pull-requests: write` (`permissions:` in the workflow)." : "";
       failures.push(`Could not ${what}: ${describeGitHubError(github, error)}.${permissions}`);
       return null;
     }
@@ -103,7 +141,13 @@ async function report(run: Run, outcome: CheckOutcome): Promise<void> {
     // Only a PR that had a verdict has a sticky comment (never one just opened): it now says the verdict no longer holds.
     const stale = renderCheckReport({ ...outcome, wasHotfix: true });
     const edited = await write("edit the PR comment", () =>
-      upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: stale.comment, createIfMissing: false }),
+      upsertComment(github, {
+        repo,
+        issueNumber: event.pull_request.number,
+        marker: CHECK_COMMENT_MARKER,
+        body: stale.comment,
+        createIfMissing: false,
+      }),
     );
     if (edited) shown = { ...outcome, wasHotfix: true };
   }
@@ -120,7 +164,9 @@ async function report(run: Run, outcome: CheckOutcome): Promise<void> {
   );
   // Non-hotfix PRs get no new comment: the check run says enough and most PRs are not hotfixes.
   if (inputs.comment && shown.kind !== "not-hotfix") {
-    await write("write the PR comment", () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }));
+    await write("write the PR comment", () =>
+      upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }),
+    );
   }
   const readOnlyNote = readOnly
     ? `This PR comes from ${run.foreign}: GitHub gives a fork's \`pull_request\` workflow a read-only token, so there is no check run or comment; the verdict is here and in the step's status.`
@@ -151,7 +197,11 @@ async function check(run: Run): Promise<void> {
   const pr = event.pull_request;
   const refs = parseIssueLinks(pr.body ?? "", repo);
   const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
-  const { result: loaded, hotfix } = await loadCheckConfig(github, { ...repo, path: inputs.configPath, ref: pr.base.sha }, { own: read.configText, org: read.orgConfigText });
+  const { result: loaded, hotfix } = await loadCheckConfig(
+    github,
+    { ...repo, path: inputs.configPath, ref: pr.base.sha },
+    { own: read.configText, org: read.orgConfigText },
+  );
   const config = withLimits(loaded.ok ? loaded.config : { ...DEFAULT_CONFIG, hotfix }, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
   const invalidConfig: InvalidConfig | undefined = loaded.ok ? undefined : { path: inputs.configPath, problems: loaded.problems };
   const links: IssueLink[] = refs.map((ref, i) => {
@@ -177,19 +227,26 @@ async function check(run: Run): Promise<void> {
   if (invalidConfig) {
     setOutputs({ isHotfix: true, verdict: "fail", files: 0, lines: 0, violations: [] });
     await report(run, { kind: "invalid-config", because, invalidConfig });
-    core.setFailed(`${inputs.configPath} is not valid, so the narrow-diff rules cannot be read:\n${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`);
+    core.setFailed(
+      `${inputs.configPath} is not valid, so the narrow-diff rules cannot be read:\n${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`,
+    );
     return;
   }
 
   const files = await listPullRequestFiles(github, repo, pr.number);
   const testRun = await testRunFor(run);
-  const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) }, config);
+  const result = evaluatePolicy(
+    { ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) },
+    config,
+  );
   const violations = result.findings.filter((m) => m.level !== "message");
   setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
   await report(run, { kind: "checked", because, result, ...(testRun ? { testRun } : {}) });
   if (result.verdict === "fail") {
     const fails = violations.filter((m) => m.level === "fail");
-    core.setFailed(`Hotfix narrow-diff rules failed:\n${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
+    core.setFailed(
+      `Hotfix narrow-diff rules failed:\n${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`,
+    );
   }
 }
 

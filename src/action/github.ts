@@ -45,7 +45,9 @@ export function createGitHub(token: string): GitHub {
       const spent = rateLimitWaits(octokit);
       const request = `${options.method ?? "GET"} ${options.url ?? ""}`;
       if (retryCount >= RATE_LIMIT_RETRIES || spent.seconds + retryAfter > RATE_LIMIT_BUDGET_SECONDS) {
-        core.warning(`GitHub rate limited ${request} (${kind}) and asks to wait ${retryAfter} s more; giving up after waiting ${spent.seconds} s in all.`);
+        core.warning(
+          `GitHub rate limited ${request} (${kind}) and asks to wait ${retryAfter} s more; giving up after waiting ${spent.seconds} s in all.`,
+        );
         return false;
       }
       waits.set(octokit, { count: spent.count + 1, seconds: spent.seconds + retryAfter });
@@ -168,9 +170,16 @@ export async function readConfigAndIssues(
     else throw error;
   }
   const answer = z.record(z.string(), z.unknown().nullable()).parse(data);
-  const configOf = (key: string) => z.object({ config: Blob.optional() }).nullable().parse(answer[key] ?? null)?.config?.text ?? null;
+  const configOf = (key: string) =>
+    z
+      .object({ config: Blob.optional() })
+      .nullable()
+      .parse(answer[key] ?? null)?.config?.text ?? null;
   const issues = args.links.map((ref, i) => {
-    const found = z.object({ issue: Issue.optional() }).nullable().parse(answer[`r${i}`] ?? null)?.issue;
+    const found = z
+      .object({ issue: Issue.optional() })
+      .nullable()
+      .parse(answer[`r${i}`] ?? null)?.issue;
     return found ? { ref, state: found.state === "OPEN" ? ("open" as const) : ("closed" as const), body: found.body } : null;
   });
   return { configText: configOf("base"), orgConfigText: configOf("org"), issues };

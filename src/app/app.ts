@@ -42,7 +42,8 @@ export function maxBodyBytes(env: Record<string, string | undefined>): number {
   const raw = env.HOTFIX_MAX_BODY_BYTES;
   if (raw === undefined || raw === "") return DEFAULT_MAX_BODY_BYTES;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got ${JSON.stringify(raw)}`);
   return value;
 }
 

@@ -17,7 +17,7 @@ export async function countsReply(
 ): Promise<Reply> {
   if (!apiToken) return { status: 401, body: { error: "HOTFIX_API_TOKEN is not set on the App, so the counts API is closed" } };
   const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  if (!given) return { status: 401, body: { error: "Authorization: expected \"Bearer <HOTFIX_API_TOKEN>\"" } };
+  if (!given) return { status: 401, body: { error: 'Authorization: expected "Bearer <HOTFIX_API_TOKEN>"' } };
   if (!sameSecret(given, apiToken)) return { status: 401, body: { error: "Authorization: the bearer token is not HOTFIX_API_TOKEN" } };
 
   const repo = repoKey(fullName);

@@ -52,7 +52,6 @@ const HOUR_MS = 3_600_000;
 /** The roll-up issue's key among the signatures found by marker (signatures are hex, so it cannot clash). */
 const ROLLUP_KEY = "rollup";
 
-
 /** "1.4.3" reads as "v1.4.3"; "my-app@1.4.3" or "v1.4.3" stay as they are. */
 function displayVersion(version: string): string {
   return /^\d/.test(version) ? `v${version}` : version;
@@ -99,7 +98,8 @@ export class IssueSync {
     // Hotfix clock (issue 11): opening or reopening the issue is a stage, shown in the body that write carries.
     const openedAt = this.deps.now();
     const clock = await store.clock.clockOf(group.id);
-    const shownStages = group.issueNumber === null || group.regressedIn !== null ? withStage(clock.stages, "issue-opened", openedAt.toISOString()) : clock.stages;
+    const shownStages =
+      group.issueNumber === null || group.regressedIn !== null ? withStage(clock.stages, "issue-opened", openedAt.toISOString()) : clock.stages;
     const rendered = renderIssue({
       report,
       signature: group.signature,
@@ -119,9 +119,16 @@ export class IssueSync {
     let issueNumber = group.issueNumber;
     let closedOnGitHub = false;
     if (issueNumber === null) {
-      const existing = await this.findByMarker(octokit, group.repo, [group.signature, ...signatureAliases(latestOf(group))], config, job.attempts > 1);
+      const existing = await this.findByMarker(
+        octokit,
+        group.repo,
+        [group.signature, ...signatureAliases(latestOf(group))],
+        config,
+        job.attempts > 1,
+      );
       if (!existing) {
-        if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1)) await this.clockWritten(group.id, clock, shownStages, openedAt);
+        if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1))
+          await this.clockWritten(group.id, clock, shownStages, openedAt);
         return;
       }
       issueNumber = existing.number;
@@ -217,7 +224,8 @@ export class IssueSync {
     if (number === null) {
       const labels = config.issues.labels.filter((l) => l !== "");
       // Not retried in the request, as any create: the job's retry looks for the roll-up's marker first.
-      number = (await octokit.rest.issues.create({ ...splitRepo(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data.number;
+      number = (await octokit.rest.issues.create({ ...splitRepo(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data
+        .number;
     } else {
       await octokit.rest.issues.update({ ...splitRepo(group.repo), issue_number: number, body });
     }
@@ -236,7 +244,9 @@ export class IssueSync {
     const labels = [...new Set([...config.issues.labels, severity].filter((l) => l !== ""))];
     const found = config.issues.suspect === "off" ? null : await this.suspectOf(octokit, group.repo, report, config);
     const suspectLogin = config.issues.suspect === "assign" ? found?.suspect.login : undefined;
-    const assignees = [...new Set([...(await this.assigneesFor(octokit, group.repo, report, config)), ...(suspectLogin ? [suspectLogin] : [])])].slice(0, MAX_ASSIGNEES);
+    const assignees = [
+      ...new Set([...(await this.assigneesFor(octokit, group.repo, report, config)), ...(suspectLogin ? [suspectLogin] : [])]),
+    ].slice(0, MAX_ASSIGNEES);
     const issue = { ...splitRepo(group.repo), title: rendered.title, body: rendered.body, labels };
     // Never retried inside the request: GitHub may have stored the issue and still answered 5xx.
     // The job's own retry lists the repository's issues by marker first (findByMarker), then creates.
@@ -254,7 +264,12 @@ export class IssueSync {
     await store.markRendered(group.id, group.events, this.deps.now());
     log.info({ repo: group.repo, issue: created.data.number, signature: group.signature }, "hotfix issue opened");
     metrics.issueOpened(group.firstSeen, this.deps.now());
-    if (found) await octokit.rest.issues.createComment({ ...splitRepo(group.repo), issue_number: created.data.number, body: renderSuspect(found.suspect, found) });
+    if (found)
+      await octokit.rest.issues.createComment({
+        ...splitRepo(group.repo),
+        issue_number: created.data.number,
+        body: renderSuspect(found.suspect, found),
+      });
   }
 
   private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null, appLogin: string) {

@@ -107,7 +107,10 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
   function parse<T>(schema: z.ZodType<T>, event: string, payload: unknown): T | null {
     const parsed = schema.safeParse(payload);
     if (parsed.success) return parsed.data;
-    log.warn({ event, problems: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) }, "a webhook the hotfix clock could not read");
+    log.warn(
+      { event, problems: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) },
+      "a webhook the hotfix clock could not read",
+    );
     return null;
   }
 
@@ -176,7 +179,8 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     const known = await store.clock.groupsOfPullRequest(repo, pr.number);
     let issues = bodyIssues(repo, pr.body);
     // GitHub's own closing references cost a query: asked only when the body names no issue, for a PR not yet linked.
-    if (issues.length === 0 && known.length === 0 && ASKING_ACTIONS.has(event.action)) issues = await closingReferences(context.octokit, repo, pr.number);
+    if (issues.length === 0 && known.length === 0 && ASKING_ACTIONS.has(event.action))
+      issues = await closingReferences(context.octokit, repo, pr.number);
     const groups = [...known, ...(await link(repo, pr.number, issues))];
     if (groups.length === 0) return;
     await record(repo, groups, "fix-pr-opened", pr.created_at, { pr: pr.number });

@@ -81,7 +81,10 @@ export function hotfixRoutes(options: RouteOptions) {
     const [, providerName, owner, repo] = alert;
     const name = ProviderName.safeParse(providerName);
     if (!name.success) {
-      send(res, { status: 404, body: { error: `unknown provider ${JSON.stringify(providerName)}; expected one of ${ProviderName.options.join(", ")}` } });
+      send(res, {
+        status: 404,
+        body: { error: `unknown provider ${JSON.stringify(providerName)}; expected one of ${ProviderName.options.join(", ")}` },
+      });
       return true;
     }
     const rawBody = await readBody(req, options.maxBodyBytes);

@@ -110,7 +110,14 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     Octokit,
     webhookPath: WEBHOOK_PATH,
   });
-  const hotfix = createHotfixApp({ store: options.store, env, worker: options.worker, fetch: options.fetch, now: options.now, onRolledUp: options.onRolledUp });
+  const hotfix = createHotfixApp({
+    store: options.store,
+    env,
+    worker: options.worker,
+    fetch: options.fetch,
+    now: options.now,
+    onRolledUp: options.onRolledUp,
+  });
   const middleware = await createNodeMiddleware(hotfix.appFn, { probot, webhooksPath: WEBHOOK_PATH });
 
   const notFound = (req: IncomingMessage, res: ServerResponse) => {

@@ -15,7 +15,8 @@ export function trustedAuthors(appLogin: string, config: HotfixConfig): TrustedA
   return new Set([appLogin, ...config.verify.trustedAuthors].map((login) => login.toLowerCase()));
 }
 
-export const writtenBy = (comment: { user?: { login?: string } | null }, authors: TrustedAuthors) => authors.has(comment.user?.login?.toLowerCase() ?? "");
+export const writtenBy = (comment: { user?: { login?: string } | null }, authors: TrustedAuthors) =>
+  authors.has(comment.user?.login?.toLowerCase() ?? "");
 
 /** The version the fix shipped in, from the latest trusted verification comment for this signature (one comments read). */
 export async function fixedInFromComments(octokit: Octokit, ref: IssueRef, signature: string, trusted: TrustedAuthors): Promise<string | null> {

@@ -86,7 +86,10 @@ export class OutboxWorker {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (job.attempts >= this.options.maxAttempts) {
-        this.log.error({ err: error, job: job.id, group: job.groupId, attempts: job.attempts, reason }, "sync job parked: it failed its last attempt");
+        this.log.error(
+          { err: error, job: job.id, group: job.groupId, attempts: job.attempts, reason },
+          "sync job parked: it failed its last attempt",
+        );
         await this.store.parkJob(job, this.id, reason, this.now());
         return;
       }

@@ -35,7 +35,7 @@ export async function changedFiles(cwd: string, from: string, to: string): Promi
 
   const files = new Map<string, ChangedFile>();
   const tokens = nameStatus.split("\0");
-  for (let i = 0; i < tokens.length - 1; ) {
+  for (let i = 0; i < tokens.length - 1;) {
     const code = tokens[i++] ?? "";
     const status = STATUS[code[0] ?? ""] ?? "modified";
     const first = tokens[i++] ?? "";
@@ -44,7 +44,7 @@ export async function changedFiles(cwd: string, from: string, to: string): Promi
   }
 
   const counts = numstat.split("\0");
-  for (let i = 0; i < counts.length - 1; ) {
+  for (let i = 0; i < counts.length - 1;) {
     const [added = "-", deleted = "-", name = ""] = (counts[i++] ?? "").split("\t");
     // A rename's paths follow as two more NUL-terminated fields; binary files count "-".
     const path = name === "" ? (i++, counts[i++] ?? "") : name;
@@ -110,7 +110,10 @@ export async function run(args: string[]): Promise<number> {
   let config: HotfixConfig;
   let timeoutMinutes: number;
   try {
-    config = withLimits(await readConfig(join(toplevel, values.config)), { maxFiles: limit("max-files", values["max-files"]), maxLines: limit("max-lines", values["max-lines"]) });
+    config = withLimits(await readConfig(join(toplevel, values.config)), {
+      maxFiles: limit("max-files", values["max-files"]),
+      maxLines: limit("max-lines", values["max-lines"]),
+    });
     timeoutMinutes = limit("test-timeout-minutes", values["test-timeout-minutes"]) ?? 10;
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

@@ -32,7 +32,9 @@ async function check(file: string): Promise<number> {
     return 1;
   }
   const sources = result.config.sources.map((s) => (s.projects.length ? `${s.provider} (${s.projects.join(", ")})` : s.provider));
-  console.log(`${file} is valid${sources.length ? `; takes alerts from ${sources.join(", ")}` : "; no sources yet, so the App opens no issues for this repository"}`);
+  console.log(
+    `${file} is valid${sources.length ? `; takes alerts from ${sources.join(", ")}` : "; no sources yet, so the App opens no issues for this repository"}`,
+  );
   return 0;
 }
 

@@ -41,7 +41,9 @@ function printText(repo: string, figures: BoardFigures): void {
     console.log(`    ${name}${h.round > 1 ? ` round ${h.round}` : ""}: ${STAGE_LABELS[h.stage]}, running ${formatDuration(h.runningMs)}`);
   }
   for (const w of figures.windows) {
-    console.log(`  ${windowName(w.days)}: ${w.verified} verified; not verified the first time ${w.notVerifiedFirstTime}; regressions ${w.regressions}`);
+    console.log(
+      `  ${windowName(w.days)}: ${w.verified} verified; not verified the first time ${w.notVerifiedFirstTime}; regressions ${w.regressions}`,
+    );
     console.log(`    detection → verified: ${spreadText(w.detectionToVerified)}`);
     for (const s of w.stages) console.log(`    ${STAGE_LABELS[s.from]} → ${STAGE_LABELS[s.to]}: ${spreadText(s)}`);
   }
@@ -50,7 +52,11 @@ function printText(repo: string, figures: BoardFigures): void {
 export async function run(args: string[], now: () => Date = () => new Date()): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { repo: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { repo: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false } },
+      strict: true,
+    }));
   } catch (error) {
     console.error(`hotfix-loop report: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -71,7 +77,14 @@ export async function run(args: string[], now: () => Date = () => new Date()): P
     const groups = await store.clock.clockGroups(values.repo === undefined ? null : repoKey(values.repo));
     const asOf = now().toISOString();
     const repos = [...new Set(groups.map((g) => g.repo))].sort();
-    const reports = repos.map((repo) => ({ repo, ...boardFigures(groups.filter((g) => g.repo === repo), asOf, windows as number[]) }));
+    const reports = repos.map((repo) => ({
+      repo,
+      ...boardFigures(
+        groups.filter((g) => g.repo === repo),
+        asOf,
+        windows as number[],
+      ),
+    }));
     if (values.json) {
       console.log(JSON.stringify({ asOf, repos: reports }, null, 2));
     } else if (reports.length === 0) {

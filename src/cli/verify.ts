@@ -107,7 +107,8 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
     const now = seams.now?.() ?? new Date();
     const deployedAt = values["deployed-at"] ? new Date(values["deployed-at"]) : now;
     if (Number.isNaN(deployedAt.getTime())) throw new UsageError(`--deployed-at must be an ISO-8601 time, got ${values["deployed-at"]}`);
-    if (deployedAt.getTime() > now.getTime()) throw new UsageError(`--deployed-at ${deployedAt.toISOString()} is in the future (now ${now.toISOString()})`);
+    if (deployedAt.getTime() > now.getTime())
+      throw new UsageError(`--deployed-at ${deployedAt.toISOString()} is in the future (now ${now.toISOString()})`);
 
     const sourceFor = countSources({ sentryOrg: values.org, appUrl: values["app-url"], repo: values.repo }, seams.env ?? process.env, {
       fetch: seams.fetch,
@@ -119,18 +120,31 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
       version: need(values.version, "--version"),
       project: values.project,
       reporterGroupId: values["issue-id"],
-      before: values.before ? values.before.split(",").map((v) => v.trim()).filter(Boolean) : undefined,
+      before: values.before
+        ? values.before
+            .split(",")
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : undefined,
       exposure,
       until: new Date(now.getTime() - reportLagMinutes * 60_000),
     });
     const verdict = decideVerification(counts, { confidence, minWindowMinutes, reportLagMinutes }, deployedAt, now);
     console.log(verdict.sentence);
-    console.log(`  before (${counts.before.versions.join(", ") || "no earlier versions"}): ${crashesIn(counts.before.occurrences, counts.before.exposure, counts.exposureUnit)}`);
+    console.log(
+      `  before (${counts.before.versions.join(", ") || "no earlier versions"}): ${crashesIn(counts.before.occurrences, counts.before.exposure, counts.exposureUnit)}`,
+    );
     console.log(`  ${counts.version}: ${crashesIn(counts.occurrences, counts.exposure, counts.exposureUnit)}`);
-    console.log(`  counted ${verdict.window.deployedAt.toISOString()} to ${verdict.window.until.toISOString()}; test: ${verdict.test?.name ?? "none (nothing to compare)"}`);
+    console.log(
+      `  counted ${verdict.window.deployedAt.toISOString()} to ${verdict.window.until.toISOString()}; test: ${verdict.test?.name ?? "none (nothing to compare)"}`,
+    );
     return EXIT[verdict.verdict];
   } catch (error) {
-    if (error instanceof UsageError || error instanceof MissingSettingError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (
+      error instanceof UsageError ||
+      error instanceof MissingSettingError ||
+      (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
       console.error(`hotfix-loop verify: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
@@ -142,7 +156,9 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
       console.error(`hotfix-loop verify: ${error.message}`);
       return EXIT.reporter;
     }
-    console.error(`hotfix-loop verify: unexpected error (exit ${EXIT.internal}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `hotfix-loop verify: unexpected error (exit ${EXIT.internal}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return EXIT.internal;
   }
 }

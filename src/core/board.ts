@@ -153,7 +153,17 @@ export function boardFigures(hotfixes: readonly BoardHotfix[], asOf: string, win
     const round = clockRounds(h.stages).at(-1);
     if (h.state !== "open" || !round || round.total !== null) return [];
     const since = round.steps.find((s) => s.stage === "first-occurrence")?.at ?? round.steps[0]!.at;
-    return [{ repo: h.repo, issueNumber: h.issueNumber, signature: h.signature, round: round.round, stage: round.current, since, runningMs: Math.max(0, now - ms(since)) }];
+    return [
+      {
+        repo: h.repo,
+        issueNumber: h.issueNumber,
+        signature: h.signature,
+        round: round.round,
+        stage: round.current,
+        since,
+        runningMs: Math.max(0, now - ms(since)),
+      },
+    ];
   });
   open.sort((a, b) => b.runningMs - a.runningMs);
   return { asOf, open, windows: windows.map((days) => windowFigures(rounds, days, now)), weekly: weeklyFigures(rounds, now) };
@@ -167,22 +177,44 @@ export const BOARD_MARKER = "<!-- hotfix-loop:board -->";
 
 /** The board issue's body: safe Markdown (everything in it is ours, numbers and fixed labels). */
 export function renderBoard(figures: BoardFigures): string {
-  const lines = [`_As of ${formatTime(figures.asOf)}; refreshed by hotfix-loop as the loop moves, at most once a minute._`, "", "### Open hotfixes", ""];
+  const lines = [
+    `_As of ${formatTime(figures.asOf)}; refreshed by hotfix-loop as the loop moves, at most once a minute._`,
+    "",
+    "### Open hotfixes",
+    "",
+  ];
   if (figures.open.length === 0) lines.push("None: every hotfix is verified.", "");
   else {
     lines.push("| Issue | Stage | Running for | Since |", "|---|---|---|---|");
     for (const h of figures.open) {
       const issue = h.issueNumber === null ? `\`${h.signature}\`` : `#${h.issueNumber}`;
-      lines.push(`| ${issue}${h.round > 1 ? ` (round ${h.round})` : ""} | ${STAGE_LABELS[h.stage]} | ${formatDuration(h.runningMs)} | ${formatTime(h.since)} |`);
+      lines.push(
+        `| ${issue}${h.round > 1 ? ` (round ${h.round})` : ""} | ${STAGE_LABELS[h.stage]} | ${formatDuration(h.runningMs)} | ${formatTime(h.since)} |`,
+      );
     }
     lines.push("");
   }
   const header = figures.windows.map((w) => `Last ${w.days} days`);
   const row = (name: string, cells: string[]) => `| ${name} | ${cells.join(" | ")} |`;
   lines.push("### How fast fixes land", "", `| | ${header.join(" | ")} |`, `|---|${header.map(() => "---:").join("|")}|`);
-  lines.push(row("Hotfixes verified", figures.windows.map((w) => String(w.verified))));
-  lines.push(row("Detection → verified, median", figures.windows.map((w) => duration(w.detectionToVerified.median))));
-  lines.push(row("Detection → verified, p90", figures.windows.map((w) => duration(w.detectionToVerified.p90))));
+  lines.push(
+    row(
+      "Hotfixes verified",
+      figures.windows.map((w) => String(w.verified)),
+    ),
+  );
+  lines.push(
+    row(
+      "Detection → verified, median",
+      figures.windows.map((w) => duration(w.detectionToVerified.median)),
+    ),
+  );
+  lines.push(
+    row(
+      "Detection → verified, p90",
+      figures.windows.map((w) => duration(w.detectionToVerified.p90)),
+    ),
+  );
   figures.windows[0]?.stages.forEach((step, i) => {
     const cells = figures.windows.map((w) => {
       const s = w.stages[i]!;
@@ -190,8 +222,19 @@ export function renderBoard(figures: BoardFigures): string {
     });
     lines.push(row(`${STAGE_LABELS[step.from]} → ${STAGE_LABELS[step.to]}`, cells));
   });
-  lines.push(row("Fixes not verified the first time", figures.windows.map((w) => String(w.notVerifiedFirstTime))));
-  lines.push(row("Regressions", figures.windows.map((w) => String(w.regressions))), "");
+  lines.push(
+    row(
+      "Fixes not verified the first time",
+      figures.windows.map((w) => String(w.notVerifiedFirstTime)),
+    ),
+  );
+  lines.push(
+    row(
+      "Regressions",
+      figures.windows.map((w) => String(w.regressions)),
+    ),
+    "",
+  );
   lines.push("### Weekly median time to verified", "");
   if (figures.weekly.every((w) => w.median === null)) lines.push("No hotfix verified in the last 13 weeks yet.");
   else {

@@ -46,8 +46,6 @@ const crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CRUMB), C
 export function renderCrumb(crumb: Breadcrumb): string {
   const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
   const data = crumbData(crumb.data);
-  const message =
-    data === "" ? (crumb.message ? crumbMessageOf(crumb.message) : "") : neutralizedOf(cap(clean(crumb.message, CRUMB) + data, CRUMB));
+  const message = data === "" ? (crumb.message ? crumbMessageOf(crumb.message) : "") : neutralizedOf(cap(clean(crumb.message, CRUMB) + data, CRUMB));
   return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${message} |`;
 }
-

@@ -50,7 +50,7 @@ const size = (lines: readonly string[]): number => lines.reduce((n, l) => n + l.
 function collapse(block: FrameBlock): { lines: string[]; collapsed: number } {
   const lines: string[] = [];
   let collapsed = 0;
-  for (let i = 0; i < block.length; ) {
+  for (let i = 0; i < block.length;) {
     let end = i;
     while (end < block.length && !block[end]!.inApp) end++;
     const run = end - i;

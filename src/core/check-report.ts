@@ -64,7 +64,8 @@ function table(findings: CheckFinding[]): string {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function configTable(invalid: InvalidConfig): string {
-  const where = (p: ConfigProblem) => [p.file ? `\`${p.file}\`` : "", p.line === undefined ? "" : `line ${p.line}, column ${p.column ?? 1}`].filter(Boolean).join(" ");
+  const where = (p: ConfigProblem) =>
+    [p.file ? `\`${p.file}\`` : "", p.line === undefined ? "" : `line ${p.line}, column ${p.column ?? 1}`].filter(Boolean).join(" ");
   const rows = invalid.problems.slice(0, MAX_ROWS).map((p) => `| \`${cell(p.key)}\` | ${cell(p.message)} | ${where(p)} |`);
   return [`\`${invalid.path}\` is not valid:`, "", "| Key | Problem | Where |", "| --- | --- | --- |", ...rows].join("\n");
 }
@@ -82,7 +83,13 @@ export function renderCheckReport(outcome: CheckOutcome): CheckReport {
   }
   if (outcome.kind === "invalid-config") {
     const title = `${outcome.invalidConfig.path} is not valid`;
-    const summary = [`Hotfix PR: ${outcome.because.join("; ")}.`, "", `**${title}**: the narrow-diff rules cannot be read, so the check fails until it is fixed.`, "", configTable(outcome.invalidConfig)].join("\n");
+    const summary = [
+      `Hotfix PR: ${outcome.because.join("; ")}.`,
+      "",
+      `**${title}**: the narrow-diff rules cannot be read, so the check fails until it is fixed.`,
+      "",
+      configTable(outcome.invalidConfig),
+    ].join("\n");
     return { title, summary, text: "", comment: withMarker(summary) };
   }
   const { result, because, testRun } = outcome;

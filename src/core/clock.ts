@@ -9,7 +9,16 @@ import { neutralize } from "./render.js";
  * "now" is never read here.
  */
 
-export const STAGES = ["first-occurrence", "issue-opened", "fix-pr-opened", "check-passed", "merged", "deployed", "verified", "not-verified"] as const;
+export const STAGES = [
+  "first-occurrence",
+  "issue-opened",
+  "fix-pr-opened",
+  "check-passed",
+  "merged",
+  "deployed",
+  "verified",
+  "not-verified",
+] as const;
 export const StageName = z.enum(STAGES);
 export type StageName = z.infer<typeof StageName>;
 
@@ -145,7 +154,8 @@ export function clockGantt(rounds: readonly ClockRound[]): string {
 
 function roundTable(round: ClockRound): string[] {
   const rows = round.steps.map(
-    (s) => `| ${STAGE_LABELS[s.stage]} | ${formatTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} | ${describeDetail(s.detail)} |`,
+    (s) =>
+      `| ${STAGE_LABELS[s.stage]} | ${formatTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} | ${describeDetail(s.detail)} |`,
   );
   return ["| Stage | When | Since previous | |", "|---|---|---|---|", ...rows];
 }

@@ -254,7 +254,11 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 export function issueProblems(issues: z.core.$ZodIssue[], input: unknown): (ConfigProblem & { path: PropertyKey[] })[] {
   return issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => ({ path: [...issue.path, k], key: [...issue.path.map(String), k].join("."), message: "unknown key (check its spelling)" }));
+      return issue.keys.map((k) => ({
+        path: [...issue.path, k],
+        key: [...issue.path.map(String), k].join("."),
+        message: "unknown key (check its spelling)",
+      }));
     }
     const key = issue.path.length ? issue.path.map(String).join(".") : "(top level)";
     return [{ path: issue.path, key, message: `${issue.message}; found ${describe(valueAt(input, issue.path))}` }];

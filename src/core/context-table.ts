@@ -8,7 +8,24 @@ import { cell, clean, codeSpan, tableRow } from "./markdown.js";
 
 const MAX_TAGS = 30;
 /** Tags every issue already shows elsewhere (summary rows) or that say nothing about the crash. */
-const SHOWN_ELSEWHERE = new Set(["release", "environment", "level", "transaction", "url", "handled", "mechanism", "os", "os.name", "device", "browser", "runtime", "runtime.name", "browser.name", "device.family", "os.rooted"]);
+const SHOWN_ELSEWHERE = new Set([
+  "release",
+  "environment",
+  "level",
+  "transaction",
+  "url",
+  "handled",
+  "mechanism",
+  "os",
+  "os.name",
+  "device",
+  "browser",
+  "runtime",
+  "runtime.name",
+  "browser.name",
+  "device.family",
+  "os.rooted",
+]);
 
 const join = (...parts: (string | undefined)[]) => parts.filter((p) => p && p.trim()).join(" ");
 

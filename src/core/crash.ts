@@ -56,7 +56,12 @@ const GapRecord = z.discriminatedUnion("kind", [
     part: ContextPart,
     /** What was read, e.g. "Sentry's issue webhook". */
     source: z.string(),
-    fetch: z.discriminatedUnion("outcome", [z.object({ outcome: z.literal("failed"), reason: z.string() }), z.object({ outcome: z.literal("not-in-latest-event") })]).optional(),
+    fetch: z
+      .discriminatedUnion("outcome", [
+        z.object({ outcome: z.literal("failed"), reason: z.string() }),
+        z.object({ outcome: z.literal("not-in-latest-event") }),
+      ])
+      .optional(),
   }),
   /** A malformed part of the payload that was left out so the rest could be used. */
   z.object({

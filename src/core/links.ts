@@ -95,7 +95,8 @@ function isPlainPath(path: string): boolean {
     if (c < 32) return false;
     if (c !== 47) continue;
     const length = i - segmentStart;
-    if (length === 0 || (length <= 2 && path.charCodeAt(segmentStart) === 46 && (length === 1 || path.charCodeAt(segmentStart + 1) === 46))) return false;
+    if (length === 0 || (length <= 2 && path.charCodeAt(segmentStart) === 46 && (length === 1 || path.charCodeAt(segmentStart + 1) === 46)))
+      return false;
     segmentStart = i + 1;
   }
   return true;

@@ -62,10 +62,7 @@ export function evaluatePolicy(change: PullRequestFacts, config: HotfixConfig): 
 }
 
 /** Why the PR is a hotfix PR (branch, label or linked hotfix issue); empty when it is not one. */
-export function hotfixReasons(
-  pr: Pick<PullRequestFacts, "repo" | "headRef" | "labels" | "links">,
-  hotfix: HotfixConfig["hotfix"],
-): string[] {
+export function hotfixReasons(pr: Pick<PullRequestFacts, "repo" | "headRef" | "labels" | "links">, hotfix: HotfixConfig["hotfix"]): string[] {
   const reasons: string[] = [];
   const branchGlob = hotfix.branches.find((glob) => picomatch(glob)(pr.headRef));
   if (branchGlob) reasons.push(`branch \`${pr.headRef}\` matches \`${branchGlob}\``);

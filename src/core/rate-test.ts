@@ -129,7 +129,11 @@ export function rateTestPValue(before: { occurrences: number; exposure: number }
 }
 
 /** Compares k1 crashes in exposure e1 with k0 crashes in e0; both exposures must be > 0. */
-export function compareRates(before: { occurrences: number; exposure: number }, after: { occurrences: number; exposure: number }, confidence: number): RateComparison {
+export function compareRates(
+  before: { occurrences: number; exposure: number },
+  after: { occurrences: number; exposure: number },
+  confidence: number,
+): RateComparison {
   const { occurrences: k0, exposure: e0 } = before;
   const { occurrences: k1, exposure: e1 } = after;
   checkExposures(e0, e1);

@@ -52,7 +52,18 @@ const TITLE_LIMIT = 120;
 const PROVIDER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the crash reporter" };
 
 /** Per-item caps keep one absurd field from crowding out everything else. */
-const CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, gap: 500, message: 8_000, marker: 200, version: 64, url: 2_000 };
+const CAP = {
+  cell: 300,
+  type: 200,
+  functionName: 300,
+  location: 300,
+  contextLine: 300,
+  gap: 500,
+  message: 8_000,
+  marker: 200,
+  version: 64,
+  url: 2_000,
+};
 const MAX_VERSIONS_SHOWN = 10;
 const MAX_GAPS = 20;
 const MAX_CAUSES = 10;
@@ -148,7 +159,8 @@ function renderFrame(frame: Frame, index: number, path: string | null, target: L
   const file = frame.file ?? frame.module;
   let what: string;
   if (name) what = functionSpanOf(name);
-  else if (frame.instruction_addr) what = codeSpan(clean(`${frame.instruction_addr}${frame.package ? ` in ${basename(frame.package)}` : ""}`, CAP.location));
+  else if (frame.instruction_addr)
+    what = codeSpan(clean(`${frame.instruction_addr}${frame.package ? ` in ${basename(frame.package)}` : ""}`, CAP.location));
   else what = "_unknown function_";
   let location = "";
   if (file) {
@@ -185,7 +197,13 @@ function renderGaps(gaps: Gap[]): string {
   if (gaps.length === 0) return "";
   const lines = gaps.slice(0, MAX_GAPS).map((g) => `- ${neutralize(clean(describeGap(g), CAP.gap))}`);
   if (gaps.length > MAX_GAPS) lines.push(`- and ${gaps.length - MAX_GAPS} more`);
-  return ["### Missing context", "", "This report lacked the following, or had it in a form that could not be read, so the sections above may be incomplete:", "", ...lines].join("\n");
+  return [
+    "### Missing context",
+    "",
+    "This report lacked the following, or had it in a form that could not be read, so the sections above may be incomplete:",
+    "",
+    ...lines,
+  ].join("\n");
 }
 
 /** `paths`: the frames' repository paths, crashing frame first. */
@@ -231,7 +249,15 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const frameLines = (list: Frame[], pathsOf: (string | null)[]): FrameLine[] =>
     list.map((frame, i) => ({ text: renderFrame(frame, i, pathsOf[i] ?? null, target), inApp: frame.in_app }));
   const causeFrames = causes.map((c) => listed(c.frames));
-  const blocks = [frameLines(frames, paths), ...causeFrames.map((list) => frameLines(list, list.map((f) => safeRepoPath(f, input.links))))];
+  const blocks = [
+    frameLines(frames, paths),
+    ...causeFrames.map((list) =>
+      frameLines(
+        list,
+        list.map((f) => safeRepoPath(f, input.links)),
+      ),
+    ),
+  ];
 
   const banner = input.regressedIn
     ? `> [!CAUTION]\n> **Regression:** this crash is back in ${codeSpan(clean(input.regressedIn, CAP.version))}, a version that was supposed to fix it.\n`
@@ -254,7 +280,15 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const message = clean(report.exception.message, CAP.message);
 
   const fixed =
-    banner.length + heading.length + summary.length + clock.length + context.length + gaps.length + footer.length + NOTE_RESERVE + 400 /* headings and blank lines */ +
+    banner.length +
+    heading.length +
+    summary.length +
+    clock.length +
+    context.length +
+    gaps.length +
+    footer.length +
+    NOTE_RESERVE +
+    400 /* headings and blank lines */ +
     causeHeadings.reduce((n, h) => n + h.length + 40, 0);
   const plan = planBody({ fixed: fixed + longestBacktickRun(message), blocks, crumbs: crumbRows, messageLength: message.length });
   const fullMessageLength = report.exception.message.length;
@@ -285,7 +319,12 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const stackLines = plan.blocks[0] ?? [];
   if (frames.length === 0) {
     const inCause = causeFrames.some((c) => c.length > 0);
-    parts.push(inCause ? "_The crash was raised without a stack of its own: its causes below show where it happened._" : "_The report had no stack frames, neither on the exception nor on a thread._", "");
+    parts.push(
+      inCause
+        ? "_The crash was raised without a stack of its own: its causes below show where it happened._"
+        : "_The report had no stack frames, neither on the exception nor on a thread._",
+      "",
+    );
   } else {
     const linked = target ? ` Links point at ${codeSpan(target.ref)}.` : "";
     parts.push(`Most recent call first; ★ marks the project's own code.${linked}${STACK_FROM[report.stackFrom ?? "exception"]}`, "");
@@ -312,7 +351,8 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   }
   if (context) parts.push(context, "");
   if (gaps) parts.push(gaps, "");
-  if (cuts.length > 0) parts.push(`> [!NOTE]\n> Cut to stay readable and within GitHub's ${thousands(BODY_LIMIT)}-character limit: ${cuts.join("; ")}.`, "");
+  if (cuts.length > 0)
+    parts.push(`> [!NOTE]\n> Cut to stay readable and within GitHub's ${thousands(BODY_LIMIT)}-character limit: ${cuts.join("; ")}.`, "");
   parts.push(footer);
   return { title: renderTitle(report), body: parts.join("\n") };
 }

@@ -153,7 +153,8 @@ function applyRules(text: string): string {
   if (text.length >= 20) out = out.replace(PREFIXED_TOKEN, "[token]");
   if (equals) out = out.replace(PARAMETER, parameter);
   if (equals && SECRET_PARAMETER.test(lower)) out = out.replace(ASSIGNED_SECRET, assignedValue);
-  if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie"))) out = out.replace(QUOTED_SECRET, quotedValue);
+  if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie")))
+    out = out.replace(QUOTED_SECRET, quotedValue);
   if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("key") || SECRET_PARAMETER.test(lower))) {
     out = out.replace(HEADER_SECRET, "$1[redacted]");
   }
@@ -204,7 +205,8 @@ export function scrubData(value: unknown, key: string | null = null): unknown {
   if (key !== null && value !== undefined && value !== null && value !== "" && isSecretKey(key)) return "[redacted]";
   if (typeof value === "string") return scrubText(value);
   // A card number sent as a JSON number ({"pan": 4111111111111111}).
-  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) >= 1e12) return card(String(Math.abs(value))) === "[card]" ? "[card]" : value;
+  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) >= 1e12)
+    return card(String(Math.abs(value))) === "[card]" ? "[card]" : value;
   if (Array.isArray(value)) return value.map((v) => scrubData(v));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};

@@ -50,9 +50,11 @@ export function normalizeMessage(message: string): string {
 }
 
 /** Folders that end a deployment prefix: what follows is the package's own path. */
-const PACKAGE_ROOTS = /^.*\/(?:node_modules|site-packages|dist-packages|vendor\/bundle\/ruby\/[^/]+\/gems|\.cargo\/registry\/src\/[^/]+|\.cargo\/git\/checkouts)\//;
+const PACKAGE_ROOTS =
+  /^.*\/(?:node_modules|site-packages|dist-packages|vendor\/bundle\/ruby\/[^/]+\/gems|\.cargo\/registry\/src\/[^/]+|\.cargo\/git\/checkouts)\//;
 /** A path segment that names a release, a build or a deploy rather than the code. */
-const VOLATILE_SEGMENT = /^(?:v?\d+(?:[._-]\d+)*(?:[-+][\w.]+)?|[0-9a-f]{7,40}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{8,}[\w-]*|[\w.-]*-\d+(?:\.\d+)+)$/i;
+const VOLATILE_SEGMENT =
+  /^(?:v?\d+(?:[._-]\d+)*(?:[-+][\w.]+)?|[0-9a-f]{7,40}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{8,}[\w-]*|[\w.-]*-\d+(?:\.\d+)+)$/i;
 /** A dot/dash separated piece of a file name that is a content hash or a numeric chunk id. */
 // Hex needs a digit ("facade" is a word); mixed pieces need a digit and a capital ("base64" is a name, "ABC123" a hash).
 const HASH_PIECE = /^(?:\d+|(?=[a-f]*\d)[0-9a-f]{6,}|(?=[A-F]*\d)[0-9A-F]{6,}|(?=\w*\d)(?=\w*[A-Z])\w{6,})$/;
@@ -155,7 +157,11 @@ export function normalizeFunction(name: string): string {
 
 /** A bundler's output file: its identifiers are renamed by the minifier at every build. */
 const isMinifiedBundle = remembered((file: string): boolean => {
-  const name = file.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? "";
+  const name =
+    file
+      .replace(/[?#].*$/, "")
+      .split(/[\\/]/)
+      .pop() ?? "";
   return /\.min\./i.test(name) || (/\.m?js$/i.test(name) && stripFileNameHashes(name) !== name);
 });
 
@@ -192,7 +198,13 @@ function once<T>(compute: (text: string) => T): (text: string) => T {
 }
 
 /** `cleaned`: the frame's cleaned path. `version` 1 knew nothing of native images. */
-function frameKey(frame: Frame, cleaned: string, root: string, version: number, { functionKey, pathKey, minified: isMinified }: KeyMakers): FrameKey | null {
+function frameKey(
+  frame: Frame,
+  cleaned: string,
+  root: string,
+  version: number,
+  { functionKey, pathKey, minified: isMinified }: KeyMakers,
+): FrameKey | null {
   const file = pathKey(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
   // JVM frames name only a file ("SourceFile" once obfuscated); their class is in the module.
   const module = frame.module && !file.includes("/") ? functionKey(frame.module) : "";
@@ -258,7 +270,10 @@ function signatureV1(report: CrashReport): string {
  * Sentry's grouping reads chained exceptions; unsymbolicated native frames by image + offset.
  */
 function signatureV2(report: CrashReport): string {
-  const chain = [{ type: report.exception.type, message: report.exception.message, frames: report.frames }, ...report.causes].slice(0, SIGNATURE_CHAIN);
+  const chain = [{ type: report.exception.type, message: report.exception.message, frames: report.frames }, ...report.causes].slice(
+    0,
+    SIGNATURE_CHAIN,
+  );
   return digest(`v2\n${chain.map((e) => exceptionMaterial(e.type, e.message, e.frames, 2)).join("\n---\n")}`);
 }
 

@@ -98,7 +98,9 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
 export function describeNote(note: CountNote): string[] {
   switch (note.kind) {
     case "left-out-without-sessions":
-      return [`Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`];
+      return [
+        `Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`,
+      ];
     case "events-instead-of-sessions":
       return [
         note.why === "new-release-without-sessions"

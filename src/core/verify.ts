@@ -104,7 +104,9 @@ export interface VerificationVerdict {
 export function countingWindow(deployedAt: Date, now: Date, reportLagMinutes: number): CountingWindow {
   if (Number.isNaN(deployedAt.getTime())) throw new RangeError("the deployment time is not a valid time");
   if (deployedAt.getTime() > now.getTime()) {
-    throw new RangeError(`the deployment time ${deployedAt.toISOString()} is in the future (now ${now.toISOString()}): give the time the deployment happened`);
+    throw new RangeError(
+      `the deployment time ${deployedAt.toISOString()} is in the future (now ${now.toISOString()}): give the time the deployment happened`,
+    );
   }
   const until = new Date(now.getTime() - reportLagMinutes * 60_000);
   return { deployedAt, until, minutes: Math.max(0, (until.getTime() - deployedAt.getTime()) / 60_000) };
@@ -113,7 +115,9 @@ export function countingWindow(deployedAt: Date, now: Date, reportLagMinutes: nu
 function checkCounts(counts: CrashCounts): void {
   const check = (value: number, what: string, whole: boolean) => {
     if (!Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
-      throw new RangeError(`${counts.provider} counts for ${counts.version}: ${what} must be a ${whole ? "whole number" : "number"} ≥ 0, got ${value}`);
+      throw new RangeError(
+        `${counts.provider} counts for ${counts.version}: ${what} must be a ${whole ? "whole number" : "number"} ≥ 0, got ${value}`,
+      );
     }
   };
   check(counts.occurrences, "occurrences", true);
@@ -242,7 +246,10 @@ function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy)
   switch (v.reason) {
     case "window": {
       const waits = policy.minWindowMinutes + policy.reportLagMinutes;
-      const lag = policy.reportLagMinutes > 0 ? ` (${plural(policy.minWindowMinutes, "minute", "minutes")} of counting plus ${plural(policy.reportLagMinutes, "minute", "minutes")} for late crash reports)` : "";
+      const lag =
+        policy.reportLagMinutes > 0
+          ? ` (${plural(policy.minWindowMinutes, "minute", "minutes")} of counting plus ${plural(policy.reportLagMinutes, "minute", "minutes")} for late crash reports)`
+          : "";
       const since = Math.floor((v.window.until.getTime() - v.window.deployedAt.getTime()) / 60_000 + policy.reportLagMinutes);
       return `Not enough data yet: ${counts.version} was deployed ${plural(since, "minute", "minutes")} ago and verification waits at least ${plural(waits, "minute", "minutes")}${lag}; so far ${amount}.`;
     }

@@ -181,7 +181,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   const notFound: Handled = { status: 404, body: { message: "Not Found" } };
   const tooLong = (field: string): Handled => ({
     status: 422,
-    body: { message: "Validation Failed", errors: [{ resource: "Issue", field, code: "custom", message: `${field} is too long (maximum is ${BODY_MAX} characters)` }] },
+    body: {
+      message: "Validation Failed",
+      errors: [{ resource: "Issue", field, code: "custom", message: `${field} is too long (maximum is ${BODY_MAX} characters)` }],
+    },
   });
   /** One page of a list as GitHub pages it: per_page (at most 100) and page, with next and last in a Link header. */
   const paged = <T>(items: T[], url: URL): Handled => {
@@ -193,7 +196,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       to.searchParams.set("page", String(n));
       return `<${to.toString()}>; rel="${rel}"`;
     };
-    const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(page - 1, "prev"), link(1, "first")] : [])];
+    const links = [
+      ...(page < last ? [link(page + 1, "next"), link(last, "last")] : []),
+      ...(page > 1 ? [link(page - 1, "prev"), link(1, "first")] : []),
+    ];
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(", ") } : {} };
   };
   const findIssue = (m: RegExpExecArray) => issueList(repoOf(m)).find((i) => i.number === Number(m.groups?.number));
@@ -202,123 +208,203 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
 
   const routes: [string, RegExp, Handler][] = [
     ["GET /app", /^\/app$/, () => ({ status: 200, body: { id: 1, slug: APP_SLUG, name: APP_SLUG } })],
-    ["POST /app/installations/{id}/access_tokens", /^\/app\/installations\/(?<id>\d+)\/access_tokens$/, () => ({
-      status: 201,
-      body: { token: "ghs_standin", expires_at: new Date(now() + 3_600_000).toISOString(), permissions: { issues: "write", contents: "read" } },
-    })],
-    ["GET /repos/{owner}/{repo}/installation", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/installation$/, (m) => {
-      const repo = known(repoOf(m));
-      return repo ? { status: 200, body: { id: repo.installationId, account: { login: m.groups?.owner } } } : notFound;
-    }],
-    ["GET /installation/repositories", /^\/installation\/repositories$/, () => ({
-      status: 200,
-      body: {
-        total_count: Object.keys(options.repos).length,
-        repositories: Object.keys(options.repos).map((full_name, i) => ({ id: i + 1, full_name, name: full_name.split("/")[1], owner: { login: full_name.split("/")[0] } })),
+    [
+      "POST /app/installations/{id}/access_tokens",
+      /^\/app\/installations\/(?<id>\d+)\/access_tokens$/,
+      () => ({
+        status: 201,
+        body: { token: "ghs_standin", expires_at: new Date(now() + 3_600_000).toISOString(), permissions: { issues: "write", contents: "read" } },
+      }),
+    ],
+    [
+      "GET /repos/{owner}/{repo}/installation",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/installation$/,
+      (m) => {
+        const repo = known(repoOf(m));
+        return repo ? { status: 200, body: { id: repo.installationId, account: { login: m.groups?.owner } } } : notFound;
       },
-    })],
-    ["GET /repos/{owner}/{repo}/contents/{path}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/contents\/(?<path>.+)$/, (m) => {
-      const file = known(repoOf(m))?.files?.[decodeURIComponent(m.groups?.path ?? "")];
-      if (file === undefined) return notFound;
-      return { status: 200, body: { type: "file", encoding: "base64", content: Buffer.from(file).toString("base64"), path: m.groups?.path } };
-    }],
-    ["GET /search/issues", /^\/search\/issues$/, (_m, _req, _body, url) => {
-      const q = url.searchParams.get("q") ?? "";
-      const repo = /repo:(\S+)/.exec(q)?.[1] ?? "";
-      const phrase = /"([^"]*)"/.exec(q)?.[1] ?? "";
-      const visible = issueList(repo).filter((i) => i.indexedAt <= now() && i.title.includes(phrase));
-      return { status: 200, body: { total_count: visible.length, incomplete_results: false, items: visible.map((i) => render(repo, i)) } };
-    }],
-    ["GET /repos/{owner}/{repo}/issues", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/, (m, _req, _body, url) => {
-      const repo = repoOf(m);
-      if (!known(repo)) return notFound;
-      const state = url.searchParams.get("state") ?? "open";
-      const wanted = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
-      const all = issueList(repo)
-        .filter((i) => (state === "all" || i.state === state) && wanted.every((l) => i.labels.includes(l)))
-        .sort((a, b) => b.number - a.number);
-      return paged(all.map((i) => render(repo, i)), url);
-    }],
-    ["POST /repos/{owner}/{repo}/issues", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/, (m, _req, body) => {
-      const repo = repoOf(m);
-      if (!known(repo)) return notFound;
-      const b = body as { title?: string; body?: string; labels?: unknown; assignees?: string[] };
-      if (!b?.title) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] } };
-      if ((b.body ?? "").length > BODY_MAX) return tooLong("body");
-      const list = issueList(repo);
-      const issue: StandinIssue = {
-        number: list.length + 1,
-        title: b.title,
-        body: b.body ?? "",
-        state: "open",
-        labels: labelNames(b.labels),
-        assignees: b.assignees ?? [],
-        comments: [],
-        createdAt: now(),
-        indexedAt: now() + (options.searchLagMs ?? 0),
-      };
-      list.push(issue);
-      return { status: 201, body: render(repo, issue) };
-    }],
-    ["GET /repos/{owner}/{repo}/issues/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)$/, (m) => {
-      const issue = findIssue(m);
-      return issue ? { status: 200, body: render(repoOf(m), issue) } : notFound;
-    }],
-    ["PATCH /repos/{owner}/{repo}/issues/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)$/, (m, _req, body) => {
-      const issue = findIssue(m);
-      if (!issue) return notFound;
-      const b = body as Partial<{ title: string; body: string; state: "open" | "closed"; labels: unknown; assignees: string[] }>;
-      if (b.body !== undefined && b.body.length > BODY_MAX) return tooLong("body");
-      if (b.title !== undefined) issue.title = b.title;
-      if (b.body !== undefined) issue.body = b.body;
-      if (b.state !== undefined) issue.state = b.state;
-      if (b.labels !== undefined) issue.labels = labelNames(b.labels);
-      if (b.assignees !== undefined) issue.assignees = b.assignees;
-      return { status: 200, body: render(repoOf(m), issue) };
-    }],
-    ["POST /repos/{owner}/{repo}/issues/{number}/labels", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/labels$/, (m, _req, body) => {
-      const issue = findIssue(m);
-      if (!issue) return notFound;
-      const add = labelNames(Array.isArray(body) ? body : (body as { labels?: unknown })?.labels);
-      issue.labels = [...new Set([...issue.labels, ...add])];
-      return { status: 200, body: issue.labels.map((name) => ({ name })) };
-    }],
-    ["POST /repos/{owner}/{repo}/issues/{number}/assignees", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/assignees$/, (m, _req, body) => {
-      const issue = findIssue(m);
-      if (!issue) return notFound;
-      issue.assignees = [...new Set([...issue.assignees, ...((body as { assignees?: string[] })?.assignees ?? [])])];
-      return { status: 201, body: render(repoOf(m), issue) };
-    }],
-    ["GET /repos/{owner}/{repo}/pulls/{number}", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/, (m) => {
-      const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
-      return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
-    }],
-    ["POST /graphql", /^\/graphql$/, (_m, _req, body) => {
-      // Only the query the App sends: a pull request's closing references.
-      const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
-      const repo = `${v.owner}/${v.repo}`;
-      const pr = pulls.get(repo)?.find((p) => p.number === v.number);
-      const nodes = (pr?.closes ?? []).map((number) => ({ number, repository: { nameWithOwner: repo } }));
-      return { status: 200, body: { data: { repository: known(repo) ? { pullRequest: pr ? { closingIssuesReferences: { nodes } } : null } : null } } };
-    }],
-    ["GET /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, _body, url) => {
-      const issue = findIssue(m);
-      return issue ? paged(issue.comments, url) : notFound;
-    }],
-    ["GET /repos/{owner}/{repo}/pulls/{number}/files", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/, (m, _req, _body, url) => {
-      const pull = known(repoOf(m))?.pulls?.[Number(m.groups?.number)];
-      return pull ? paged(pull.files.slice(0, PR_FILES_CAP), url) : notFound;
-    }],
-    ["POST /repos/{owner}/{repo}/issues/{number}/comments", /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/, (m, _req, body) => {
-      const issue = findIssue(m);
-      if (!issue) return notFound;
-      // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
-      const text = String((body as { body?: string })?.body ?? "");
-      if (text.length > BODY_MAX) return tooLong("body");
-      const comment: StandinComment = { id: nextCommentId++, body: text, user: { login: `${APP_SLUG}[bot]`, type: "Bot" }, author_association: "NONE" };
-      issue.comments.push(comment);
-      return { status: 201, body: comment };
-    }],
+    ],
+    [
+      "GET /installation/repositories",
+      /^\/installation\/repositories$/,
+      () => ({
+        status: 200,
+        body: {
+          total_count: Object.keys(options.repos).length,
+          repositories: Object.keys(options.repos).map((full_name, i) => ({
+            id: i + 1,
+            full_name,
+            name: full_name.split("/")[1],
+            owner: { login: full_name.split("/")[0] },
+          })),
+        },
+      }),
+    ],
+    [
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/contents\/(?<path>.+)$/,
+      (m) => {
+        const file = known(repoOf(m))?.files?.[decodeURIComponent(m.groups?.path ?? "")];
+        if (file === undefined) return notFound;
+        return { status: 200, body: { type: "file", encoding: "base64", content: Buffer.from(file).toString("base64"), path: m.groups?.path } };
+      },
+    ],
+    [
+      "GET /search/issues",
+      /^\/search\/issues$/,
+      (_m, _req, _body, url) => {
+        const q = url.searchParams.get("q") ?? "";
+        const repo = /repo:(\S+)/.exec(q)?.[1] ?? "";
+        const phrase = /"([^"]*)"/.exec(q)?.[1] ?? "";
+        const visible = issueList(repo).filter((i) => i.indexedAt <= now() && i.title.includes(phrase));
+        return { status: 200, body: { total_count: visible.length, incomplete_results: false, items: visible.map((i) => render(repo, i)) } };
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/issues",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/,
+      (m, _req, _body, url) => {
+        const repo = repoOf(m);
+        if (!known(repo)) return notFound;
+        const state = url.searchParams.get("state") ?? "open";
+        const wanted = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+        const all = issueList(repo)
+          .filter((i) => (state === "all" || i.state === state) && wanted.every((l) => i.labels.includes(l)))
+          .sort((a, b) => b.number - a.number);
+        return paged(
+          all.map((i) => render(repo, i)),
+          url,
+        );
+      },
+    ],
+    [
+      "POST /repos/{owner}/{repo}/issues",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues$/,
+      (m, _req, body) => {
+        const repo = repoOf(m);
+        if (!known(repo)) return notFound;
+        const b = body as { title?: string; body?: string; labels?: unknown; assignees?: string[] };
+        if (!b?.title) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] } };
+        if ((b.body ?? "").length > BODY_MAX) return tooLong("body");
+        const list = issueList(repo);
+        const issue: StandinIssue = {
+          number: list.length + 1,
+          title: b.title,
+          body: b.body ?? "",
+          state: "open",
+          labels: labelNames(b.labels),
+          assignees: b.assignees ?? [],
+          comments: [],
+          createdAt: now(),
+          indexedAt: now() + (options.searchLagMs ?? 0),
+        };
+        list.push(issue);
+        return { status: 201, body: render(repo, issue) };
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/issues/{number}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)$/,
+      (m) => {
+        const issue = findIssue(m);
+        return issue ? { status: 200, body: render(repoOf(m), issue) } : notFound;
+      },
+    ],
+    [
+      "PATCH /repos/{owner}/{repo}/issues/{number}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)$/,
+      (m, _req, body) => {
+        const issue = findIssue(m);
+        if (!issue) return notFound;
+        const b = body as Partial<{ title: string; body: string; state: "open" | "closed"; labels: unknown; assignees: string[] }>;
+        if (b.body !== undefined && b.body.length > BODY_MAX) return tooLong("body");
+        if (b.title !== undefined) issue.title = b.title;
+        if (b.body !== undefined) issue.body = b.body;
+        if (b.state !== undefined) issue.state = b.state;
+        if (b.labels !== undefined) issue.labels = labelNames(b.labels);
+        if (b.assignees !== undefined) issue.assignees = b.assignees;
+        return { status: 200, body: render(repoOf(m), issue) };
+      },
+    ],
+    [
+      "POST /repos/{owner}/{repo}/issues/{number}/labels",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/labels$/,
+      (m, _req, body) => {
+        const issue = findIssue(m);
+        if (!issue) return notFound;
+        const add = labelNames(Array.isArray(body) ? body : (body as { labels?: unknown })?.labels);
+        issue.labels = [...new Set([...issue.labels, ...add])];
+        return { status: 200, body: issue.labels.map((name) => ({ name })) };
+      },
+    ],
+    [
+      "POST /repos/{owner}/{repo}/issues/{number}/assignees",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/assignees$/,
+      (m, _req, body) => {
+        const issue = findIssue(m);
+        if (!issue) return notFound;
+        issue.assignees = [...new Set([...issue.assignees, ...((body as { assignees?: string[] })?.assignees ?? [])])];
+        return { status: 201, body: render(repoOf(m), issue) };
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/pulls/{number}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/,
+      (m) => {
+        const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
+        return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
+      },
+    ],
+    [
+      "POST /graphql",
+      /^\/graphql$/,
+      (_m, _req, body) => {
+        // Only the query the App sends: a pull request's closing references.
+        const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
+        const repo = `${v.owner}/${v.repo}`;
+        const pr = pulls.get(repo)?.find((p) => p.number === v.number);
+        const nodes = (pr?.closes ?? []).map((number) => ({ number, repository: { nameWithOwner: repo } }));
+        return {
+          status: 200,
+          body: { data: { repository: known(repo) ? { pullRequest: pr ? { closingIssuesReferences: { nodes } } : null } : null } },
+        };
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/issues/{number}/comments",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/,
+      (m, _req, _body, url) => {
+        const issue = findIssue(m);
+        return issue ? paged(issue.comments, url) : notFound;
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/pulls/{number}/files",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/,
+      (m, _req, _body, url) => {
+        const pull = known(repoOf(m))?.pulls?.[Number(m.groups?.number)];
+        return pull ? paged(pull.files.slice(0, PR_FILES_CAP), url) : notFound;
+      },
+    ],
+    [
+      "POST /repos/{owner}/{repo}/issues/{number}/comments",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/comments$/,
+      (m, _req, body) => {
+        const issue = findIssue(m);
+        if (!issue) return notFound;
+        // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
+        const text = String((body as { body?: string })?.body ?? "");
+        if (text.length > BODY_MAX) return tooLong("body");
+        const comment: StandinComment = {
+          id: nextCommentId++,
+          body: text,
+          user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+          author_association: "NONE",
+        };
+        issue.comments.push(comment);
+        return { status: 201, body: comment };
+      },
+    ],
   ];
 
   const limits = options.limits ?? GITHUB_LIMITS;
@@ -335,7 +421,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   };
   const secondaryLimit = (retryAfter: string): Handled => ({
     status: 403,
-    body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+    body: {
+      message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    },
     headers: { "retry-after": retryAfter },
   });
   const injected = new Map<string, InjectedFault[]>();

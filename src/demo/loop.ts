@@ -80,7 +80,14 @@ export async function continueLoop(demo: LoopDemo): Promise<void> {
   // The App opens the board right after recording its first issue: from then on it knows issue #1.
   const board = await waitFor("the hotfix board", () => github.issues.get(repo)?.find((i) => i.title === BOARD_TITLE));
   await waitFor("the App's sync job to end", async () => (await demo.store.stats()).pendingJobs === 0);
-  const pr = { number: 2, title: "Fix the checkout crash", body: `Null check before the cart total.\n\nFixes #${issue.number}`, state: "open", merged: false, merged_at: null };
+  const pr = {
+    number: 2,
+    title: "Fix the checkout crash",
+    body: `Null check before the cart total.\n\nFixes #${issue.number}`,
+    state: "open",
+    merged: false,
+    merged_at: null,
+  };
   demo.advance(40 * MINUTE);
   await deliver("pull_request", "fix PR opened", { action: "opened", number: pr.number, pull_request: { ...pr, created_at: at() } }, "Fix PR opened");
   const opened = at();
@@ -88,20 +95,47 @@ export async function continueLoop(demo: LoopDemo): Promise<void> {
   const check = { name: CHECK_NAME, status: "completed", conclusion: "success", completed_at: at(), pull_requests: [{ number: pr.number }] };
   await deliver("check_run", "hotfix check passed", { action: "completed", check_run: check }, "Hotfix check passed");
   demo.advance(34 * MINUTE);
-  await deliver("pull_request", "merged", { action: "closed", number: pr.number, pull_request: { ...pr, state: "closed", merged: true, created_at: opened, merged_at: at() } }, "Merged");
+  await deliver(
+    "pull_request",
+    "merged",
+    { action: "closed", number: pr.number, pull_request: { ...pr, state: "closed", merged: true, created_at: opened, merged_at: at() } },
+    "Merged",
+  );
   demo.advance(45 * MINUTE);
-  const deployment = { id: 1, ref: "main", sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", environment: "production", payload: { version: FIXED_IN }, created_at: at() };
-  await deliver("deployment_status", "deployed to production", { action: "created", deployment, deployment_status: { state: "success", created_at: at() } }, "Deployed");
+  const deployment = {
+    id: 1,
+    ref: "main",
+    sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+    environment: "production",
+    payload: { version: FIXED_IN },
+    created_at: at(),
+  };
+  await deliver(
+    "deployment_status",
+    "deployed to production",
+    { action: "created", deployment, deployment_status: { state: "success", created_at: at() } },
+    "Deployed",
+  );
 
   // Two hours later the verify Action has its verdict, and comments it as a bot.
   demo.advance(120 * MINUTE);
   const counts = { provider: "sentry" as const, signature, version: FIXED_IN, occurrences: 0, exposure: 12_400, exposureUnit: "sessions" as const };
-  const verdict = decideVerification({ ...counts, before: { occurrences: 120, exposure: 38_700, versions: ["com.example.shop@4.12.1"] } }, { confidence: 0.99, minWindowMinutes: 30, reportLagMinutes: 0 }, new Date(deployment.created_at), demo.now());
+  const verdict = decideVerification(
+    { ...counts, before: { occurrences: 120, exposure: 38_700, versions: ["com.example.shop@4.12.1"] } },
+    { confidence: 0.99, minWindowMinutes: 30, reportLagMinutes: 0 },
+    new Date(deployment.created_at),
+    demo.now(),
+  );
   const body = renderVerification(verdict, { environment: "production", sha: deployment.sha });
   const user = { login: "github-actions[bot]", type: "Bot" as const };
   issue.comments.push({ id: 900, body, user, author_association: "NONE" });
   const comment = { id: 900, body, user, author_association: "NONE", created_at: at(), updated_at: at() };
-  await deliver("issue_comment", `verification: ${verdict.verdict}`, { action: "created", issue: { number: issue.number, title: issue.title, state: issue.state }, comment }, "Verified");
+  await deliver(
+    "issue_comment",
+    `verification: ${verdict.verdict}`,
+    { action: "created", issue: { number: issue.number, title: issue.title, state: issue.state }, comment },
+    "Verified",
+  );
 
   await waitFor("the board to count the verified fix", () => board.body.includes("| Hotfixes verified | 1 |"));
   const clock = issue.body.slice(issue.body.indexOf("### Hotfix clock"), issue.body.indexOf("### Stack trace")).trimEnd();

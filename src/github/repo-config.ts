@@ -48,14 +48,19 @@ export async function configSources(
     const target = extendsOf(text);
     if (target === null) break;
     const m = EXTENDS.exec(target);
-    if (!m) return { sources, extendsProblem: `_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}` };
+    if (!m)
+      return {
+        sources,
+        extendsProblem: `_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}`,
+      };
     const next: RepoPath = { owner: m[1] ?? at.owner, repo: m[2] ?? "", path: m[3] ?? at.path };
     if (seen.has(nameOf(next).toLowerCase()) || sources.length > MAX_EXTENDS) {
       const why = seen.has(nameOf(next).toLowerCase()) ? "was already read (a loop)" : `is more than ${MAX_EXTENDS} files deep`;
       return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} ${why}` };
     }
     const extended = await read(next);
-    if (extended === null) return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token` };
+    if (extended === null)
+      return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token` };
     current = next;
     text = extended;
   }

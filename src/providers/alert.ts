@@ -141,7 +141,19 @@ function hasPart(report: Pick<CrashReportInput, "frames" | "breadcrumbs" | "devi
 export type LatestContext = Partial<
   Pick<
     CrashReport,
-    "frames" | "causes" | "stackFrom" | "breadcrumbs" | "device" | "os" | "runtime" | "browser" | "app" | "release" | "environment" | "reporterEventId" | "platform"
+    | "frames"
+    | "causes"
+    | "stackFrom"
+    | "breadcrumbs"
+    | "device"
+    | "os"
+    | "runtime"
+    | "browser"
+    | "app"
+    | "release"
+    | "environment"
+    | "reporterEventId"
+    | "platform"
   >
 >;
 
@@ -156,7 +168,10 @@ export async function fillGapsFromLatestEvent(report: CrashReport, fetchLatest: 
     latest = await fetchLatest();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { ...report, gaps: report.gaps.map((gap) => (gap.kind === "missing" && !gap.fetch ? { ...gap, fetch: { outcome: "failed", reason } } : gap)) };
+    return {
+      ...report,
+      gaps: report.gaps.map((gap) => (gap.kind === "missing" && !gap.fetch ? { ...gap, fetch: { outcome: "failed", reason } } : gap)),
+    };
   }
   const useLatestStack = report.frames.length === 0 && (latest.frames?.length ?? 0) > 0;
   const filled: CrashReport = {

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { ApiClient, ProviderApiError } from "./http.js";
-import { CountQueryError, matchExposure, releasesBefore, type CountQuery, type CrashCountSource, type CrashCounts, type Release, type SourceOptions } from "./query.js";
+import {
+  CountQueryError,
+  matchExposure,
+  releasesBefore,
+  type CountQuery,
+  type CrashCountSource,
+  type CrashCounts,
+  type Release,
+  type SourceOptions,
+} from "./query.js";
 
 /**
  * Bugsnag Data Access API (X-Version: 2): occurrences are the error's events filtered by
@@ -80,7 +89,8 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
       const candidates = releasesBefore("Bugsnag", releases, query.version, new Set(releases.map((r) => r.version)), query.before);
       if (!query.before?.length && ![...crashed].some((v) => candidates.includes(v))) {
         crashed = new Set();
-        for (const version of candidates.slice(-MAX_RELEASES_PROBED)) if ((await eventCount(errorEvents, [version], query.until)) > 0) crashed.add(version);
+        for (const version of candidates.slice(-MAX_RELEASES_PROBED))
+          if ((await eventCount(errorEvents, [version], query.until)) > 0) crashed.add(version);
       }
       const before = releasesBefore("Bugsnag", releases, query.version, crashed, query.before);
       const matched = matchExposure({

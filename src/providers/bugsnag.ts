@@ -71,7 +71,14 @@ const BugsnagDevice = z.looseObject({
   browserVersion: text,
 });
 
-const BugsnagApp = z.looseObject({ version: text, releaseStage: text, release_stage: text, type: text, versionCode: z.union([z.string(), z.number()]).nullish(), bundleVersion: text });
+const BugsnagApp = z.looseObject({
+  version: text,
+  releaseStage: text,
+  release_stage: text,
+  type: text,
+  versionCode: z.union([z.string(), z.number()]).nullish(),
+  bundleVersion: text,
+});
 
 /** The parts shared by the webhook's `error` and the API's event. */
 const eventFields = {
@@ -161,7 +168,15 @@ function eventContext(event: BugsnagEvent): LatestContext & Pick<CrashReportInpu
     frames: framesInSentryOrder(event.exceptions?.[0]?.stacktrace),
     causes: causesOf(event),
     breadcrumbs: (event.breadcrumbs ?? []).map(breadcrumbFrom),
-    device: device ? present({ model: device.model, manufacturer: device.manufacturer, locale: device.locale, orientation: device.orientation, memory: formatMemory(device.totalMemory) }) : undefined,
+    device: device
+      ? present({
+          model: device.model,
+          manufacturer: device.manufacturer,
+          locale: device.locale,
+          orientation: device.orientation,
+          memory: formatMemory(device.totalMemory),
+        })
+      : undefined,
     os: device ? present({ name: device.osName, version: device.osVersion }) : undefined,
     runtime: runtime ? { name: runtime[0], version: String(runtime[1]) } : undefined,
     browser: device ? present({ name: device.browserName, version: device.browserVersion }) : undefined,
@@ -193,14 +208,17 @@ export const bugsnag: AlertProvider = {
     if (!parsed.ok) return parsed;
     const { project, trigger, error } = parsed.data;
     if (!CRASH_TRIGGERS.has(trigger.type)) {
-      return { ok: false, error: `trigger.type: ${trigger.type} is not about an error occurring; enable only error triggers (e.g. firstException, exception, reopened)` };
+      return {
+        ok: false,
+        error: `trigger.type: ${trigger.type} is not about an error occurring; enable only error triggers (e.g. firstException, exception, reopened)`,
+      };
     }
     if (!error) return { ok: false, error: "error: missing (a crash trigger always carries the error)" };
     const first = error.exceptions?.[0];
     const type = first?.errorClass ?? first?.error_class ?? error.exceptionClass;
     if (!type) return { ok: false, error: "error.exceptionClass: missing (and no error.exceptions[0].errorClass)" };
     const context = eventContext(error);
-    const frames = first ? context.frames ?? [] : framesInSentryOrder(error.stackTrace ?? error.stacktrace);
+    const frames = first ? (context.frames ?? []) : framesInSentryOrder(error.stackTrace ?? error.stacktrace);
     const gaps = missingParts({ frames, breadcrumbs: context.breadcrumbs, device: context.device, os: context.os }, WEBHOOK_SOURCE);
     const report: CrashReportInput = {
       provider: "bugsnag",

@@ -35,7 +35,11 @@ export const SETTING_ENV: Record<ReporterSetting, string | null> = {
 };
 
 const SECRETS: ReporterSetting[] = ["sentryToken", "bugsnagToken", "genericToken"];
-const CRASH_WORDS: Record<ProviderName, string> = { sentry: "a Sentry crash", bugsnag: "a Bugsnag crash", generic: "a crash reported in the generic format" };
+const CRASH_WORDS: Record<ProviderName, string> = {
+  sentry: "a Sentry crash",
+  bugsnag: "a Bugsnag crash",
+  generic: "a crash reported in the generic format",
+};
 
 /** A setting a provider needs is missing; `message` names it the way the front door does. */
 export class MissingSettingError extends Error {}
@@ -48,7 +52,11 @@ export interface CountSourceOptions extends SourceOptions {
 }
 
 /** A memoised source per provider from explicit settings, falling back to the environment. */
-export function countSources(explicit: ReporterSettings, env: NodeJS.ProcessEnv, options: CountSourceOptions): (provider: ProviderName) => CrashCountSource {
+export function countSources(
+  explicit: ReporterSettings,
+  env: NodeJS.ProcessEnv,
+  options: CountSourceOptions,
+): (provider: ProviderName) => CrashCountSource {
   const seams = { fetch: options.fetch, sleep: options.sleep };
   const value = (setting: ReporterSetting): string | undefined => {
     const name = SETTING_ENV[setting];
@@ -69,7 +77,12 @@ export function countSources(explicit: ReporterSettings, env: NodeJS.ProcessEnv,
       case "bugsnag":
         return bugsnagCountSource({ token: need(provider, "bugsnagToken"), baseUrl: value("bugsnagUrl"), ...seams });
       case "generic":
-        return genericCountSource({ token: need(provider, "genericToken"), appUrl: need(provider, "appUrl"), repo: need(provider, "repo"), ...seams });
+        return genericCountSource({
+          token: need(provider, "genericToken"),
+          appUrl: need(provider, "appUrl"),
+          repo: need(provider, "repo"),
+          ...seams,
+        });
     }
   };
   const made = new Map<ProviderName, CrashCountSource>();

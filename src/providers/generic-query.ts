@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { ApiClient } from "./http.js";
-import { countsByRelease, releasesBefore, type CountNote, type CountQuery, type CrashCountSource, type CrashCounts, type SourceOptions } from "./query.js";
+import {
+  countsByRelease,
+  releasesBefore,
+  type CountNote,
+  type CountQuery,
+  type CrashCountSource,
+  type CrashCounts,
+  type SourceOptions,
+} from "./query.js";
 
 /**
  * Reporters speaking our generic format have no API of their own: the App counted every
@@ -27,7 +35,13 @@ export interface GenericOptions extends SourceOptions {
 }
 
 export function genericCountSource(options: GenericOptions): CrashCountSource {
-  const api = new ApiClient({ name: "hotfix-loop App", baseUrl: options.appUrl, authorization: `Bearer ${options.token}`, fetch: options.fetch, sleep: options.sleep });
+  const api = new ApiClient({
+    name: "hotfix-loop App",
+    baseUrl: options.appUrl,
+    authorization: `Bearer ${options.token}`,
+    fetch: options.fetch,
+    sleep: options.sleep,
+  });
   const [owner, name] = options.repo.split("/");
   if (!owner || !name) throw new Error(`generic: repo must be "owner/name", got "${options.repo}"`);
   return {
@@ -42,7 +56,16 @@ export function genericCountSource(options: GenericOptions): CrashCountSource {
       const crashed = new Set([...(query.seenIn ?? []), ...body.versions.filter((v) => v.count > 0).map((v) => v.version)]);
       const before = releasesBefore("The hotfix-loop App", releases, query.version, crashed, query.before);
       const notes: CountNote[] = query.until ? [{ kind: "no-cutoff" }] : [];
-      return countsByRelease({ provider: "generic", signature: query.signature, version: query.version, occurrences, exposure, unit: "events", before, notes });
+      return countsByRelease({
+        provider: "generic",
+        signature: query.signature,
+        version: query.version,
+        occurrences,
+        exposure,
+        unit: "events",
+        before,
+        notes,
+      });
     },
   };
 }

@@ -110,13 +110,13 @@ export const generic: AlertProvider = {
     const timestamp = req.headers["x-hotfix-timestamp"];
     const signature = req.headers["x-hotfix-signature"];
     if (!timestamp) return refuse("X-Hotfix-Timestamp header is missing (unix seconds, signed with the body)");
-    if (!signature) return refuse("X-Hotfix-Signature header is missing (sha256=<hex HMAC of timestamp + \".\" + body>)");
+    if (!signature) return refuse('X-Hotfix-Signature header is missing (sha256=<hex HMAC of timestamp + "." + body>)');
     const stale = replayRefusal("X-Hotfix-Timestamp", timestamp, now);
     if (stale) return stale;
     const expected = `sha256=${hmacSha256Hex(secret, `${timestamp.trim()}.`, req.rawBody)}`;
     return sameSecret(signature.trim().toLowerCase(), expected)
       ? { ok: true }
-      : refuse("X-Hotfix-Signature does not match (HMAC-SHA256 with HOTFIX_GENERIC_SECRET over timestamp + \".\" + the exact body bytes)");
+      : refuse('X-Hotfix-Signature does not match (HMAC-SHA256 with HOTFIX_GENERIC_SECRET over timestamp + "." + the exact body bytes)');
   },
 
   parse(body: unknown): ParseResult {
@@ -124,7 +124,10 @@ export const generic: AlertProvider = {
     if (!parsed.ok) return parsed;
     const alert = parsed.data;
     const frames = alert.stacktrace?.frames ?? [];
-    const breadcrumbs = (alert.breadcrumbs ?? []).map(({ timestamp, ...crumb }) => ({ ...crumb, ...(timestamp === undefined ? {} : { timestamp: isoTimestamp(timestamp) }) }));
+    const breadcrumbs = (alert.breadcrumbs ?? []).map(({ timestamp, ...crumb }) => ({
+      ...crumb,
+      ...(timestamp === undefined ? {} : { timestamp: isoTimestamp(timestamp) }),
+    }));
     const report: CrashReportInput = {
       provider: "generic",
       project: alert.project,

@@ -75,7 +75,11 @@ export class ApiClient {
   }
 
   /** GET a path (or an absolute next-page URL) and validate the JSON body with `schema`. */
-  async get<S extends z.ZodType>(pathOrUrl: string, schema: S, query?: Record<string, string | string[] | undefined>): Promise<ApiResponse<z.infer<S>>> {
+  async get<S extends z.ZodType>(
+    pathOrUrl: string,
+    schema: S,
+    query?: Record<string, string | string[] | undefined>,
+  ): Promise<ApiResponse<z.infer<S>>> {
     const url = new URL(pathOrUrl, this.options.baseUrl.endsWith("/") ? this.options.baseUrl : `${this.options.baseUrl}/`);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined) continue;
@@ -145,7 +149,12 @@ export class ApiClient {
   }
 
   /** Follows next links, collecting at most `maxPages` pages. */
-  async getAll<S extends z.ZodType<unknown[]>>(path: string, schema: S, query?: Record<string, string | string[] | undefined>, maxPages = 20): Promise<z.infer<S>> {
+  async getAll<S extends z.ZodType<unknown[]>>(
+    path: string,
+    schema: S,
+    query?: Record<string, string | string[] | undefined>,
+    maxPages = 20,
+  ): Promise<z.infer<S>> {
     const items: unknown[] = [];
     let page: ApiResponse<z.infer<S>> = await this.get(path, schema, query);
     items.push(...(page.body as unknown[]));

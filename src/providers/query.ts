@@ -54,7 +54,10 @@ export class UnknownReleaseError extends Error {
     const suffix = (r: string) => r.slice(r.lastIndexOf("@") + 1);
     const likely = known.filter((r) => r !== version && (suffix(r) === suffix(version) || suffix(r).split("+")[0] === suffix(version)));
     const hint = likely.length > 0 ? ` Did you mean ${likely.map((r) => `"${r}"`).join(" or ")}?` : "";
-    const list = known.length === 0 ? "it knows none yet" : `it knows ${known.slice(0, 20).join(", ")}${known.length > 20 ? ` and ${known.length - 20} more` : ""}`;
+    const list =
+      known.length === 0
+        ? "it knows none yet"
+        : `it knows ${known.slice(0, 20).join(", ")}${known.length > 20 ? ` and ${known.length - 20} more` : ""}`;
     super(`${provider} has no release "${version}": ${list}.${hint} Give the version as the reporter names its releases.`);
     this.name = "UnknownReleaseError";
   }
@@ -82,7 +85,14 @@ export function releasesBefore(provider: string, releases: Release[], version: s
   requireRelease(provider, releases, version);
   const current = releases.find((r) => r.version === version) ?? { version };
   // A reporter may list one version more than once (Bugsnag: per release stage); the earliest sighting orders it.
-  const unique = [...new Map([...releases].sort(compareReleases).reverse().map((r) => [r.version, r])).values()];
+  const unique = [
+    ...new Map(
+      [...releases]
+        .sort(compareReleases)
+        .reverse()
+        .map((r) => [r.version, r]),
+    ).values(),
+  ];
   const older = unique.filter((r) => r.version !== version && compareReleases(r, current) < 0).sort(compareReleases);
   if (explicit && explicit.length > 0) {
     const wanted = new Set(explicit);

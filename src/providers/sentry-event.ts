@@ -18,7 +18,13 @@ const text = z.string().nullish();
 const count = z.number().nullish();
 /** A line number as a number or a numeric string; 0 and negatives mean "unknown". */
 const lineNumber = z
-  .union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
   .nullish()
   .transform((n) => (n === null || n === undefined || !Number.isFinite(n) || n <= 0 ? undefined : Math.trunc(n)));
 /** Addresses come as "0x…" strings or as numbers. */
@@ -224,7 +230,8 @@ function chainOf(values: ExceptionValue[]): ExceptionValue[] {
       const out: ExceptionValue[] = [];
       const walk = (v: ExceptionValue) => {
         out.push(v);
-        for (const child of values.filter((c) => c.mechanism?.parent_id === v.mechanism?.exception_id && c !== v)) if (!out.includes(child)) walk(child);
+        for (const child of values.filter((c) => c.mechanism?.parent_id === v.mechanism?.exception_id && c !== v))
+          if (!out.includes(child)) walk(child);
       };
       walk(root);
       return out;
@@ -271,7 +278,10 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
   let stackFrom: CrashReport["stackFrom"] = frames.length ? "exception" : undefined;
   if (frames.length === 0) {
     const threads = skipped.list(Thread, valuesOf(event.threads), "threads.values");
-    const own = crash?.thread_id != null ? threads.find((t) => t.id != null && String(t.id) === String(crash.thread_id) && t.stacktrace?.frames?.length) : undefined;
+    const own =
+      crash?.thread_id != null
+        ? threads.find((t) => t.id != null && String(t.id) === String(crash.thread_id) && t.stacktrace?.frames?.length)
+        : undefined;
     const crashed = own ?? threads.find((t) => t.crashed && t.stacktrace?.frames?.length);
     const current = threads.find((t) => t.current && t.stacktrace?.frames?.length);
     const thread = crashed ?? current;
@@ -288,7 +298,7 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
   const logentry = event.logentry as { formatted?: unknown; message?: unknown } | null | undefined;
   const logMessage = [logentry?.formatted, logentry?.message, event.message].find((m) => typeof m === "string" && m !== "") as string | undefined;
   const metadata = skipped.read(z.looseObject({ type: text, value: text }), event.metadata, "metadata");
-  const type = crash ? (crash.type || "Error") : (metadata?.type ?? (logMessage ? "Message" : frames.length ? "Event" : undefined));
+  const type = crash ? crash.type || "Error" : (metadata?.type ?? (logMessage ? "Message" : frames.length ? "Event" : undefined));
 
   const contexts: Record<string, unknown> = event.contexts && typeof event.contexts === "object" ? (event.contexts as Record<string, unknown>) : {};
   const contextOf = (kind: string): unknown =>

@@ -61,7 +61,9 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
 
   /** statsPeriod, or start/end when counting stops at a cut-off. */
   const period = (until: Date | undefined): Record<string, string> =>
-    until ? { start: new Date(until.getTime() - PERIOD_DAYS * 86_400_000).toISOString(), end: until.toISOString() } : { statsPeriod: `${PERIOD_DAYS}d` };
+    until
+      ? { start: new Date(until.getTime() - PERIOD_DAYS * 86_400_000).toISOString(), end: until.toISOString() }
+      : { statsPeriod: `${PERIOD_DAYS}d` };
 
   /** Discover's count() per release for `query`, following its cursor pages. */
   async function countByRelease(projectId: string, query: string, until: Date | undefined): Promise<Map<string, number>> {
@@ -113,9 +115,9 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
         throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
       }
       const { body: issue } = await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue);
-      const releases: Release[] = (await api.getAll(`organizations/${org}/releases/`, Releases, { project: issue.project.id, per_page: "100" }, MAX_RELEASE_PAGES)).map(
-        (r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }),
-      );
+      const releases: Release[] = (
+        await api.getAll(`organizations/${org}/releases/`, Releases, { project: issue.project.id, per_page: "100" }, MAX_RELEASE_PAGES)
+      ).map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));
       const occurrences = await countByRelease(issue.project.id, `issue.id:${issue.id}`, query.until);
       const crashed = new Set([...(query.seenIn ?? []), ...[...occurrences].filter(([, n]) => n > 0).map(([r]) => r)]);
       const before = releasesBefore("Sentry", releases, query.version, crashed, query.before);
@@ -130,7 +132,16 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
       });
       const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue.project.id, all, query.until);
       const { signature, version } = query;
-      return countsByRelease({ provider: "sentry", signature, version, occurrences, exposure, unit: matched.unit, before: matched.before, notes: matched.notes });
+      return countsByRelease({
+        provider: "sentry",
+        signature,
+        version,
+        occurrences,
+        exposure,
+        unit: matched.unit,
+        before: matched.before,
+        notes: matched.notes,
+      });
     },
   };
 }

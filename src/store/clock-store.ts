@@ -135,11 +135,18 @@ export class SqlClockStore implements ClockStore {
   }
 
   async linkPullRequest(repo: string, pullRequest: number, groupId: number): Promise<void> {
-    await this.db.query("INSERT INTO fix_pull_requests (repo, pr_number, group_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [repo, pullRequest, groupId]);
+    await this.db.query("INSERT INTO fix_pull_requests (repo, pr_number, group_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
+      repo,
+      pullRequest,
+      groupId,
+    ]);
   }
 
   async groupsOfPullRequest(repo: string, pullRequest: number): Promise<number[]> {
-    const rows = await this.db.query("SELECT group_id FROM fix_pull_requests WHERE repo = ? AND pr_number = ? ORDER BY group_id", [repo, pullRequest]);
+    const rows = await this.db.query("SELECT group_id FROM fix_pull_requests WHERE repo = ? AND pr_number = ? ORDER BY group_id", [
+      repo,
+      pullRequest,
+    ]);
     return rows.map((r) => int(r.group_id));
   }
 
@@ -172,10 +179,7 @@ export class SqlClockStore implements ClockStore {
 
   async boardOf(repo: string): Promise<BoardState> {
     const [board] = await this.db.query("SELECT issue_number, rendered_at, stage_id FROM boards WHERE repo = ?", [repo]);
-    const [last] = await this.db.query(
-      "SELECT MAX(s.id) AS id FROM stage_times s JOIN crash_groups g ON g.id = s.group_id WHERE g.repo = ?",
-      [repo],
-    );
+    const [last] = await this.db.query("SELECT MAX(s.id) AS id FROM stage_times s JOIN crash_groups g ON g.id = s.group_id WHERE g.repo = ?", [repo]);
     return {
       repo,
       issueNumber: board?.issue_number === null || board?.issue_number === undefined ? null : int(board.issue_number),

@@ -173,7 +173,8 @@ class PostgresDatabase implements SqlDatabase {
 export class PostgresStore extends SqlStore {
   /** `onPoolError` hears of idle connections the server dropped (default: a line on stderr). */
   constructor(connectionString: string, options: { schema?: string; onPoolError?: (error: Error) => void } = {}) {
-    const onPoolError = options.onPoolError ?? ((error: Error) => console.error(`hotfix-loop store: an idle PostgreSQL connection failed: ${error.message}`));
+    const onPoolError =
+      options.onPoolError ?? ((error: Error) => console.error(`hotfix-loop store: an idle PostgreSQL connection failed: ${error.message}`));
     super(new PostgresDatabase(connectionString, options.schema, onPoolError));
   }
 }

@@ -82,12 +82,23 @@ const GroupRow = z.object({
 const JobRow = z.object({ id: Int, group_id: Int, attempts: Int, due_at: Iso });
 const VersionRow = z.object({ version: z.string(), count: Int, first_seen: Iso, last_seen: Iso });
 const SettingsRow = z.object({ repo: z.string(), installation_id: Int, config: Json, fetched_at: Iso });
-const ParkedRow = z.object({ id: Int, group_id: Int, repo: z.string(), signature: z.string(), attempts: Int, parked_at: Iso, last_error: z.string().nullable() });
+const ParkedRow = z.object({
+  id: Int,
+  group_id: Int,
+  repo: z.string(),
+  signature: z.string(),
+  attempts: Int,
+  parked_at: Iso,
+  last_error: z.string().nullable(),
+});
 const CountRow = z.object({ n: Int });
 
 function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what: string): z.infer<S> {
   const parsed = schema.safeParse(row);
-  if (!parsed.success) throw new Error(`store: a ${what} row read back does not have the expected shape: ${formatIssues(parsed.error.issues, row).slice(0, 3).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `store: a ${what} row read back does not have the expected shape: ${formatIssues(parsed.error.issues, row).slice(0, 3).join("; ")}`,
+    );
   return parsed.data;
 }
 
@@ -255,10 +266,11 @@ export class SqlStore implements Store {
       if (job?.parked_at) return;
       if (job) {
         const next = rescheduled({ dueAt: iso(job.due_at), leased: job.lease_until !== null, rearm: Boolean(job.rearm) }, dueAt);
-        await tx.run(
-          `UPDATE sync_jobs SET due_at = ?, rearm = ${next.rearm ? "TRUE" : "FALSE"}, refresh_seconds = ? WHERE id = ?`,
-          [next.dueAt, refreshSeconds, int(job.id)],
-        );
+        await tx.run(`UPDATE sync_jobs SET due_at = ?, rearm = ${next.rearm ? "TRUE" : "FALSE"}, refresh_seconds = ? WHERE id = ?`, [
+          next.dueAt,
+          refreshSeconds,
+          int(job.id),
+        ]);
         return;
       }
       const inserted = await tx.run(
@@ -302,7 +314,11 @@ export class SqlStore implements Store {
       const [group] = await tx.all("SELECT issue_number, regressed_in, rendered_at FROM crash_groups WHERE id = ?", [int(held.group_id)]);
       const dueAt = group
         ? syncDueAt(
-            { issueNumber: group.issue_number === null ? null : int(group.issue_number), regressedIn: textOrNull(group.regressed_in), renderedAt: isoOrNull(group.rendered_at) },
+            {
+              issueNumber: group.issue_number === null ? null : int(group.issue_number),
+              regressedIn: textOrNull(group.regressed_in),
+              renderedAt: isoOrNull(group.rendered_at),
+            },
             iso(held.due_at),
             int(held.refresh_seconds),
           )
@@ -343,7 +359,15 @@ export class SqlStore implements Store {
     );
     return rows.map((row) => {
       const r = parseRow(ParkedRow, row, "parked sync_jobs");
-      return { id: r.id, groupId: r.group_id, repo: r.repo, signature: r.signature, attempts: r.attempts, parkedAt: r.parked_at, lastError: r.last_error };
+      return {
+        id: r.id,
+        groupId: r.group_id,
+        repo: r.repo,
+        signature: r.signature,
+        attempts: r.attempts,
+        parkedAt: r.parked_at,
+        lastError: r.last_error,
+      };
     });
   }
 
@@ -356,7 +380,9 @@ export class SqlStore implements Store {
   }
 
   async findGroupByIssue(repo: string, issueNumber: number): Promise<CrashGroup | null> {
-    return publicGroup((await this.read("SELECT * FROM crash_groups WHERE repo = ? AND issue_number = ? ORDER BY id LIMIT 1", [repo, issueNumber]))[0]);
+    return publicGroup(
+      (await this.read("SELECT * FROM crash_groups WHERE repo = ? AND issue_number = ? ORDER BY id LIMIT 1", [repo, issueNumber]))[0],
+    );
   }
 
   async setIssue(groupId: number, issueNumber: number): Promise<void> {
@@ -399,10 +425,11 @@ export class SqlStore implements Store {
     await this.db.transaction(async (tx) => {
       await tx.all(`SELECT id FROM crash_groups WHERE id = ?${this.db.lockRows}`, [groupId]);
       const versions = await tx.all("SELECT version FROM version_occurrences WHERE group_id = ?", [groupId]);
-      await tx.run(
-        "UPDATE crash_groups SET state = 'resolved', fixed_in = ?, resolved_max_version = ?, regressed_in = NULL WHERE id = ?",
-        [fixedIn, newestRelease(versions.map((v) => String(v.version))), groupId],
-      );
+      await tx.run("UPDATE crash_groups SET state = 'resolved', fixed_in = ?, resolved_max_version = ?, regressed_in = NULL WHERE id = ?", [
+        fixedIn,
+        newestRelease(versions.map((v) => String(v.version))),
+        groupId,
+      ]);
     });
   }
 
@@ -442,7 +469,11 @@ export class SqlStore implements Store {
       );
       await tx.run("DELETE FROM repo_sources WHERE repo = ?", [settings.repo]);
       for (const route of routesOf(settings.config)) {
-        await tx.run("INSERT INTO repo_sources (repo, provider, project) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [settings.repo, route.provider, route.project]);
+        await tx.run("INSERT INTO repo_sources (repo, provider, project) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
+          settings.repo,
+          route.provider,
+          route.project,
+        ]);
       }
     });
   }
@@ -489,7 +520,12 @@ export class SqlStore implements Store {
               (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NOT NULL) AS parked_count,
               (SELECT CAST(COUNT(*) AS INTEGER) FROM deliveries) AS deliveries_count`,
     );
-    return { groups: int(row?.groups_count), pendingJobs: int(row?.jobs_count), parkedJobs: int(row?.parked_count), deliveries: int(row?.deliveries_count) };
+    return {
+      groups: int(row?.groups_count),
+      pendingJobs: int(row?.jobs_count),
+      parkedJobs: int(row?.parked_count),
+      deliveries: int(row?.deliveries_count),
+    };
   }
 
   private read(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {

@@ -64,9 +64,7 @@ export interface IngestInput {
   reopenOnRegression: boolean;
 }
 
-export type IngestResult =
-  | { status: "duplicate"; groupId: number }
-  | { status: "stored"; groupId: number; created: boolean; regressed: boolean };
+export type IngestResult = { status: "duplicate"; groupId: number } | { status: "stored"; groupId: number; created: boolean; regressed: boolean };
 
 export type JobKind = "sync-issue";
 

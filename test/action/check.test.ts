@@ -5,7 +5,10 @@ import { actionEnv, captureActionRuns, fixture, hotfixMarker, prFile, type Actio
 
 const API = "https://api.github.com";
 const REPO = "/repos/Codertocat/Hello-World";
-const NARROW_FILES = [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added", additions: 12, deletions: 0, patch: "@@ -0,0 +1,12 @@\n+import { total } from './cart';" })];
+const NARROW_FILES = [
+  prFile("src/checkout/cart.ts"),
+  prFile("src/checkout/cart.test.ts", { status: "added", additions: 12, deletions: 0, patch: "@@ -0,0 +1,12 @@\n+import { total } from './cart';" }),
+];
 const ISSUE_BODY = `## TypeError in total\n\n${hotfixMarker(["src/checkout/cart.ts", "src/checkout/index.ts"])}`;
 
 let env: ActionEnv;
@@ -29,7 +32,12 @@ interface Recorded {
 }
 
 /** The API a hotfix PR run talks to; every call is recorded in order. */
-function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "CLOSED"; body: string } | null; files?: unknown[]; existingComment?: { id: number; body: string; user: { login: string; type: string } } }): Recorded {
+function github(opts: {
+  configText?: string | null;
+  issue?: { state: "OPEN" | "CLOSED"; body: string } | null;
+  files?: unknown[];
+  existingComment?: { id: number; body: string; user: { login: string; type: string } };
+}): Recorded {
   const rec: Recorded = { graphql: [], checkRuns: [], checkRunUpdates: [], comments: [], calls: [] };
   const scope = nock(API);
   // nock 15 hands listeners and reply functions a Fetch API Request.
@@ -46,27 +54,40 @@ function github(opts: { configText?: string | null; issue?: { state: "OPEN" | "C
       return { data };
     });
   if (opts.files) scope.get(`${REPO}/pulls/2/files`).query({ per_page: "100" }).reply(200, opts.files);
-  scope.post(`${REPO}/check-runs`).optionally().reply(201, async (req: Request) => {
-    rec.checkRuns.push(await req.json());
-    return { id: 4 };
-  });
-  scope.get(`${REPO}/issues/2/comments`).query({ per_page: "100" }).optionally().reply(200, opts.existingComment ? [{ id: 1, body: "LGTM", user: USER }, opts.existingComment] : [{ id: 1, body: "LGTM", user: USER }]);
-  scope.post(`${REPO}/issues/2/comments`).optionally().reply(201, async (req: Request) => {
-    const body = (await req.json()) as any;
-    rec.comments.push({ method: "POST", body: body.body });
-    return { id: 77, body: body.body };
-  });
-  scope.patch(/\/repos\/Codertocat\/Hello-World\/issues\/comments\/\d+/).optionally().reply(200, async (req: Request) => {
-    const body = (await req.json()) as any;
-    rec.comments.push({ method: "PATCH", id: Number(new URL(req.url).pathname.split("/").pop()), body: body.body });
-    return { id: 1, body: body.body };
-  });
+  scope
+    .post(`${REPO}/check-runs`)
+    .optionally()
+    .reply(201, async (req: Request) => {
+      rec.checkRuns.push(await req.json());
+      return { id: 4 };
+    });
+  scope
+    .get(`${REPO}/issues/2/comments`)
+    .query({ per_page: "100" })
+    .optionally()
+    .reply(200, opts.existingComment ? [{ id: 1, body: "LGTM", user: USER }, opts.existingComment] : [{ id: 1, body: "LGTM", user: USER }]);
+  scope
+    .post(`${REPO}/issues/2/comments`)
+    .optionally()
+    .reply(201, async (req: Request) => {
+      const body = (await req.json()) as any;
+      rec.comments.push({ method: "POST", body: body.body });
+      return { id: 77, body: body.body };
+    });
+  scope
+    .patch(/\/repos\/Codertocat\/Hello-World\/issues\/comments\/\d+/)
+    .optionally()
+    .reply(200, async (req: Request) => {
+      const body = (await req.json()) as any;
+      rec.comments.push({ method: "PATCH", id: Number(new URL(req.url).pathname.split("/").pop()), body: body.body });
+      return { id: 1, body: body.body };
+    });
   return rec;
 }
 
-
 const failed = captureActionRuns();
-const violations = () => JSON.parse(env.outputs().violations ?? "[]") as { level: string; rule: string; message: string; file?: string; line?: number }[];
+const violations = () =>
+  JSON.parse(env.outputs().violations ?? "[]") as { level: string; rule: string; message: string; file?: string; line?: number }[];
 
 describe("runCheck through run()", () => {
   it("passes a narrow hotfix PR with a regression test and a linked hotfix issue, with the exact API calls", async () => {
@@ -126,7 +147,11 @@ describe("runCheck through run()", () => {
   it("fails too many files with the limit from the max-files input over the config", async () => {
     start("pull_request.opened.hotfix-branch.json", { "max-files": "3" });
     const files = [...NARROW_FILES, prFile("src/a.ts"), prFile("src/b.ts"), prFile("package-lock.json")];
-    github({ configText: "rules:\n  maxFiles:\n    limit: 50\n  dependencies:\n    enabled: false\n", issue: { state: "OPEN", body: ISSUE_BODY }, files });
+    github({
+      configText: "rules:\n  maxFiles:\n    limit: 50\n  dependencies:\n    enabled: false\n",
+      issue: { state: "OPEN", body: ISSUE_BODY },
+      files,
+    });
     await run();
     expect(violations()).toEqual([{ level: "fail", rule: "maxFiles", message: "4 files changed; a hotfix changes at most 3" }]);
     expect(env.outputs().files).toBe("4");
@@ -138,19 +163,47 @@ describe("runCheck through run()", () => {
   it("fails a forbidden path and a lockfile edit, annotating their first changed lines", async () => {
     start("pull_request.opened.hotfix-branch.json");
     const migration = prFile("db/migrations/20240101_add_price.sql", { status: "added", patch: "@@ -0,0 +1,2 @@\n+ALTER TABLE cart ADD price int;" });
-    const lockfile = prFile("package-lock.json", { patch: "@@ -120,7 +120,7 @@\n   \"node_modules/left-pad\": {\n     \"version\": \"1.3.0\",\n-    \"resolved\": \"a\",\n+    \"resolved\": \"b\"," });
+    const lockfile = prFile("package-lock.json", {
+      patch: '@@ -120,7 +120,7 @@\n   "node_modules/left-pad": {\n     "version": "1.3.0",\n-    "resolved": "a",\n+    "resolved": "b",',
+    });
     const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: [...NARROW_FILES, migration, lockfile] });
     await run();
     expect(violations()).toEqual([
-      { level: "fail", rule: "forbiddenPaths", message: "`db/migrations/20240101_add_price.sql` is a path a hotfix must not change", file: "db/migrations/20240101_add_price.sql", line: 1 },
-      { level: "fail", rule: "dependencies", message: "dependency manifest or lockfile `package-lock.json` modified; ship dependency changes outside the hotfix", file: "package-lock.json", line: 122 },
+      {
+        level: "fail",
+        rule: "forbiddenPaths",
+        message: "`db/migrations/20240101_add_price.sql` is a path a hotfix must not change",
+        file: "db/migrations/20240101_add_price.sql",
+        line: 1,
+      },
+      {
+        level: "fail",
+        rule: "dependencies",
+        message: "dependency manifest or lockfile `package-lock.json` modified; ship dependency changes outside the hotfix",
+        file: "package-lock.json",
+        line: 122,
+      },
     ]);
     // The lockfile is left out of the counts (an ignore glob) but still breaks the dependency rule.
     expect(env.outputs().files).toBe("3");
     expect(rec.checkRuns[0]).toMatchObject({ conclusion: "failure" });
     expect(rec.checkRuns[0].output.annotations).toEqual([
-      { path: "db/migrations/20240101_add_price.sql", start_line: 1, end_line: 1, annotation_level: "failure", title: "forbidden paths", message: "`db/migrations/20240101_add_price.sql` is a path a hotfix must not change" },
-      { path: "package-lock.json", start_line: 122, end_line: 122, annotation_level: "failure", title: "dependency changes", message: "dependency manifest or lockfile `package-lock.json` modified; ship dependency changes outside the hotfix" },
+      {
+        path: "db/migrations/20240101_add_price.sql",
+        start_line: 1,
+        end_line: 1,
+        annotation_level: "failure",
+        title: "forbidden paths",
+        message: "`db/migrations/20240101_add_price.sql` is a path a hotfix must not change",
+      },
+      {
+        path: "package-lock.json",
+        start_line: 122,
+        end_line: 122,
+        annotation_level: "failure",
+        title: "dependency changes",
+        message: "dependency manifest or lockfile `package-lock.json` modified; ship dependency changes outside the hotfix",
+      },
     ]);
   });
 
@@ -158,7 +211,9 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json");
     github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: [prFile("src/checkout/cart.ts")] });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "regressionTest", message: "no regression test added or changed: add a test that reproduces the crash" }]);
+    expect(violations()).toEqual([
+      { level: "fail", rule: "regressionTest", message: "no regression test added or changed: add a test that reproduces the crash" },
+    ]);
   });
 
   it("fails a labelled hotfix PR that links no hotfix issue, without looking any issue up", async () => {
@@ -166,7 +221,9 @@ describe("runCheck through run()", () => {
     const rec = github({ files: NARROW_FILES });
     await run();
     expect(rec.graphql[0]?.variables).not.toHaveProperty("i0");
-    expect(violations()).toEqual([{ level: "fail", rule: "linkedIssue", message: "links no hotfix issue: add `Fixes #N` naming the crash's issue to the PR description" }]);
+    expect(violations()).toEqual([
+      { level: "fail", rule: "linkedIssue", message: "links no hotfix issue: add `Fixes #N` naming the crash's issue to the PR description" },
+    ]);
     expect(rec.comments[0]?.body).toContain("label `hotfix`");
   });
 
@@ -174,7 +231,9 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json");
     github({ issue: { state: "OPEN", body: "Please fix the cart" }, files: NARROW_FILES });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "linkedIssue", message: "links no open hotfix issue: #1 is not a hotfix issue (no hotfix-loop marker)" }]);
+    expect(violations()).toEqual([
+      { level: "fail", rule: "linkedIssue", message: "links no open hotfix issue: #1 is not a hotfix issue (no hotfix-loop marker)" },
+    ]);
   });
 
   it("warns, without failing the step, when the change touches none of the crash's stack files", async () => {
@@ -183,7 +242,11 @@ describe("runCheck through run()", () => {
     github({ issue: { state: "OPEN", body: ISSUE_BODY }, files });
     await run();
     expect(violations()).toEqual([
-      { level: "warn", rule: "touchesStack", message: "the fix may miss the crash: it changes none of the crash's in-app stack files (`src/checkout/cart.ts`, `src/checkout/index.ts`)" },
+      {
+        level: "warn",
+        rule: "touchesStack",
+        message: "the fix may miss the crash: it changes none of the crash's in-app stack files (`src/checkout/cart.ts`, `src/checkout/index.ts`)",
+      },
     ]);
     expect(env.outputs().verdict).toBe("warn");
     expect(failed()).toBe("");
@@ -192,7 +255,11 @@ describe("runCheck through run()", () => {
 
   it("edits the sticky comment on a rerun instead of adding a second", async () => {
     start("pull_request.opened.hotfix-branch.json");
-    const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES, existingComment: { id: 55, body: "<!-- hotfix-loop:check -->\nold verdict", user: ACTIONS_BOT } });
+    const rec = github({
+      issue: { state: "OPEN", body: ISSUE_BODY },
+      files: NARROW_FILES,
+      existingComment: { id: 55, body: "<!-- hotfix-loop:check -->\nold verdict", user: ACTIONS_BOT },
+    });
     await run();
     expect(rec.comments).toEqual([{ method: "PATCH", id: 55, body: expect.stringContaining("Narrow hotfix: 2 files, 16 lines changed") }]);
     expect(rec.calls).not.toContain(`POST ${REPO}/issues/2/comments`);
@@ -200,7 +267,9 @@ describe("runCheck through run()", () => {
 
   it("sends annotations beyond 50 in further check-run updates", async () => {
     start("pull_request.opened.hotfix-branch.json", { "max-files": "500" });
-    const migrations = Array.from({ length: 120 }, (_, i) => prFile(`db/migrations/${i}.sql`, { status: "added", additions: 1, deletions: 0, patch: "@@ -0,0 +1 @@\n+SELECT 1;" }));
+    const migrations = Array.from({ length: 120 }, (_, i) =>
+      prFile(`db/migrations/${i}.sql`, { status: "added", additions: 1, deletions: 0, patch: "@@ -0,0 +1 @@\n+SELECT 1;" }),
+    );
     const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: [...NARROW_FILES, ...migrations] });
     nock(API)
       .patch(`${REPO}/check-runs/4`)
@@ -219,7 +288,9 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json", { "test-command": "echo 'cart.test.ts: expected 0, got NaN'; exit 3" });
     const rec = github({ issue: { state: "OPEN", body: ISSUE_BODY }, files: NARROW_FILES });
     await run();
-    expect(violations()).toEqual([{ level: "fail", rule: "testCommand", message: "`echo 'cart.test.ts: expected 0, got NaN'; exit 3` failed with exit code 3" }]);
+    expect(violations()).toEqual([
+      { level: "fail", rule: "testCommand", message: "`echo 'cart.test.ts: expected 0, got NaN'; exit 3` failed with exit code 3" },
+    ]);
     expect(rec.checkRuns[0].output.text).toContain("cart.test.ts: expected 0, got NaN");
     expect(rec.comments[0]?.body).toContain("cart.test.ts: expected 0, got NaN");
   });
@@ -247,8 +318,18 @@ describe("runCheck through run()", () => {
     expect(reads.filter((c) => c.endsWith("/pulls/2/files"))).toHaveLength(30);
     expect(pages).toBe(30);
     expect(reads).toHaveLength(31);
-    expect(rec.calls).toEqual(["POST /graphql", ...reads.slice(1), `POST ${REPO}/check-runs`, `GET ${REPO}/issues/2/comments`, `POST ${REPO}/issues/2/comments`]);
-    expect(violations()[0]).toEqual({ level: "fail", rule: "maxFiles", message: "3412 files changed (GitHub lists only the first 3,000); a hotfix changes at most 10" });
+    expect(rec.calls).toEqual([
+      "POST /graphql",
+      ...reads.slice(1),
+      `POST ${REPO}/check-runs`,
+      `GET ${REPO}/issues/2/comments`,
+      `POST ${REPO}/issues/2/comments`,
+    ]);
+    expect(violations()[0]).toEqual({
+      level: "fail",
+      rule: "maxFiles",
+      message: "3412 files changed (GitHub lists only the first 3,000); a hotfix changes at most 10",
+    });
     expect(env.outputs().files).toBe("3412");
   });
 

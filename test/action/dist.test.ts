@@ -80,7 +80,11 @@ describe("dist/index.js", () => {
     expect(outputs).toMatchObject({ "is-hotfix": "true", verdict: "fail", files: "2", lines: "8" });
     expect(JSON.parse(outputs.violations ?? "").map((v: { rule: string }) => v.rule)).toEqual(["forbiddenPaths", "regressionTest"]);
     expect(api.checkRuns).toHaveLength(1);
-    expect(api.checkRuns[0]).toMatchObject({ name: "hotfix / narrow diff", conclusion: "failure", head_sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821" });
+    expect(api.checkRuns[0]).toMatchObject({
+      name: "hotfix / narrow diff",
+      conclusion: "failure",
+      head_sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+    });
     expect(api.checkRuns[0].output.annotations).toEqual([expect.objectContaining({ path: "db/migrations/1.sql", start_line: 1 })]);
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]?.body.startsWith("<!-- hotfix-loop:check -->")).toBe(true);
@@ -122,7 +126,14 @@ describe("dist/index.js", () => {
   });
 
   it("on a fork's PR says the token is read-only and carries a failing verdict in the summary and the exit status", async () => {
-    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [prFile("src/checkout/cart.ts")], readOnly: true, issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } } });
+    api = await startPrApi({
+      owner: "Codertocat",
+      repo: "Hello-World",
+      pullNumber: 2,
+      files: [prFile("src/checkout/cart.ts")],
+      readOnly: true,
+      issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
+    });
     const payload = fixture("pull_request.opened.hotfix-branch.json");
     payload.pull_request.head.repo = { ...payload.pull_request.head.repo, full_name: "mallory/Hello-World", fork: true };
     const runner = runnerEnv(payload, { "github-token": "ghs_test", mode: "check", comment: "true" });

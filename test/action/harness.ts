@@ -47,7 +47,14 @@ export function actionEnv(args: { eventName: string; payload: unknown; inputs?: 
   writeFileSync(files.event, JSON.stringify(args.payload));
   writeFileSync(files.output, "");
   writeFileSync(files.summary, "");
-  const inputs = { "github-token": "ghs_test", mode: "auto", "config-path": ".github/hotfix.yml", comment: "true", "test-timeout-minutes": "10", ...args.inputs };
+  const inputs = {
+    "github-token": "ghs_test",
+    mode: "auto",
+    "config-path": ".github/hotfix.yml",
+    comment: "true",
+    "test-timeout-minutes": "10",
+    ...args.inputs,
+  };
   const env: Record<string, string> = {
     GITHUB_EVENT_NAME: args.eventName,
     GITHUB_EVENT_PATH: files.event,
@@ -106,7 +113,8 @@ export function captureActionRuns(): () => string {
 }
 
 /** The marker the App writes into a hotfix issue, written by the App's own function. */
-export const hotfixMarker = (frames: string[]) => issueMarker({ v: 1, signature: "0123456789abcdef", provider: "sentry", frames, versions: ["1.4.2"] });
+export const hotfixMarker = (frames: string[]) =>
+  issueMarker({ v: 1, signature: "0123456789abcdef", provider: "sentry", frames, versions: ["1.4.2"] });
 
 /** A `GET /pulls/{n}/files` item as GitHub sends it. */
 export function prFile(filename: string, opts: { status?: string; additions?: number; deletions?: number; patch?: string } = {}) {
@@ -122,6 +130,8 @@ export function prFile(filename: string, opts: { status?: string; additions?: nu
     blob_url: `https://github.com/Codertocat/Hello-World/blob/ec26c3e57ca3a959ca5aad62de7213c562f8c821/${filename}`,
     raw_url: `https://github.com/Codertocat/Hello-World/raw/ec26c3e57ca3a959ca5aad62de7213c562f8c821/${filename}`,
     contents_url: `https://api.github.com/repos/Codertocat/Hello-World/contents/${filename}?ref=ec26c3e57ca3a959ca5aad62de7213c562f8c821`,
-    patch: opts.patch ?? "@@ -10,4 +10,6 @@ export function total(cart) {\n   const items = cart.items;\n-  return sum(items);\n+  if (!items) return 0;\n+  return sum(items);\n+  // guarded\n   }",
+    patch:
+      opts.patch ??
+      "@@ -10,4 +10,6 @@ export function total(cart) {\n   const items = cart.items;\n-  return sum(items);\n+  if (!items) return 0;\n+  return sum(items);\n+  // guarded\n   }",
   };
 }

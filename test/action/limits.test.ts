@@ -100,14 +100,16 @@ describe("2. fork PRs", () => {
 });
 
 describe("3. a typo in .github/hotfix.yml", () => {
-  const TYPO = "hotfix:\n  branches: [\"hotfix/**\"]\nrules:\n  maxFiles:\n    limt: 5\n";
+  const TYPO = 'hotfix:\n  branches: ["hotfix/**"]\nrules:\n  maxFiles:\n    limt: 5\n';
 
   it("leaves a PR that is not a hotfix neutral, with the key, line and column in the check run and the summary", async () => {
     const gh = await check({ configText: TYPO }, { event: "pull_request.opened.json" });
     expect(gh.checkRuns).toEqual([expect.objectContaining({ conclusion: "neutral", output: expect.objectContaining({ title: "Not a hotfix PR" }) })]);
     expect(gh.checkRuns[0].output.summary).toContain("| `rules.maxFiles.limt` | unknown key (check its spelling) | line 5, column 5 |");
     expect(env.summary()).toContain("`rules.maxFiles.limt`");
-    expect(printed()).toContain("::warning title=.github/hotfix.yml is not valid,file=.github/hotfix.yml,line=5,col=5::rules.maxFiles.limt: unknown key");
+    expect(printed()).toContain(
+      "::warning title=.github/hotfix.yml is not valid,file=.github/hotfix.yml,line=5,col=5::rules.maxFiles.limt: unknown key",
+    );
     expect(failed()).toBe("");
     expect(process.exitCode).toBeUndefined();
     expect(env.outputs().verdict).toBe("skipped");
@@ -133,12 +135,19 @@ describe("3. a typo in .github/hotfix.yml", () => {
 
 describe("4. a PR that stops being a hotfix", () => {
   it("edits the sticky comment and the check to say the earlier verdict no longer holds", async () => {
-    const comments = [{ id: 9, body: `${MARKER}\n### hotfix / narrow diff\n\n**1 failure** ❌ fail`, user: { login: "github-actions[bot]", type: "Bot" as const } }];
-    const gh = await check({ comments }, { event: "pull_request.labeled.hotfix.json", adjust: (p) => ((p.action = "unlabeled"), (p.pull_request.labels = [])) });
+    const comments = [
+      { id: 9, body: `${MARKER}\n### hotfix / narrow diff\n\n**1 failure** ❌ fail`, user: { login: "github-actions[bot]", type: "Bot" as const } },
+    ];
+    const gh = await check(
+      { comments },
+      { event: "pull_request.labeled.hotfix.json", adjust: (p) => ((p.action = "unlabeled"), (p.pull_request.labels = [])) },
+    );
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]?.body).toContain("No longer a hotfix PR");
     expect(gh.comments[0]?.body).not.toContain("❌");
-    expect(gh.checkRuns).toEqual([expect.objectContaining({ conclusion: "neutral", output: expect.objectContaining({ title: "No longer a hotfix PR" }) })]);
+    expect(gh.checkRuns).toEqual([
+      expect.objectContaining({ conclusion: "neutral", output: expect.objectContaining({ title: "No longer a hotfix PR" }) }),
+    ]);
   });
 });
 
@@ -160,7 +169,9 @@ describe("6. untrusted code with a write token", () => {
     expect(existsSync(join(env.dir, "pwned"))).toBe(false);
     expect(printed()).toContain("::warning::test-command was not run: on `pull_request_target` the job holds a write token and secrets");
     expect(gh.checkRuns[0]).toMatchObject({ conclusion: "failure" });
-    expect(JSON.parse(env.outputs().violations ?? "[]")).toEqual([expect.objectContaining({ rule: "testCommand", message: expect.stringContaining("`touch pwned` was not run") })]);
+    expect(JSON.parse(env.outputs().violations ?? "[]")).toEqual([
+      expect.objectContaining({ rule: "testCommand", message: expect.stringContaining("`touch pwned` was not run") }),
+    ]);
   });
 
   it("still runs it on pull_request_target for a branch of the repository itself", async () => {
@@ -174,11 +185,16 @@ describe("organisation-wide config (issue 13, item 5)", () => {
   it("takes the organisation's .github defaults when the repository has no config, in the same single read", async () => {
     const gh = await check({ configText: null, orgConfigText: "rules:\n  maxFiles: { limit: 1 }\n" });
     expect(gh.calls.filter((c) => isGraphql(c.method, c.path))).toHaveLength(1);
-    expect(JSON.parse(env.outputs().violations ?? "[]")).toEqual([{ rule: "maxFiles", level: "fail", message: "2 files changed; a hotfix changes at most 1" }]);
+    expect(JSON.parse(env.outputs().violations ?? "[]")).toEqual([
+      { rule: "maxFiles", level: "fail", message: "2 files changed; a hotfix changes at most 1" },
+    ]);
   });
 
   it("follows _extends through the contents API and names an extended file's error with its line", async () => {
-    const gh = await check({ configText: "_extends: policies\n", repoFiles: { "Codertocat/policies:.github/hotfix.yml": "rules:\n  maxLines:\n    limit: zero\n" } });
+    const gh = await check({
+      configText: "_extends: policies\n",
+      repoFiles: { "Codertocat/policies:.github/hotfix.yml": "rules:\n  maxLines:\n    limit: zero\n" },
+    });
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toContain("GET /repos/Codertocat/policies/contents/.github%2Fhotfix.yml");
     expect(gh.checkRuns[0].output.summary).toContain("| `rules.maxLines.limit` |");
     expect(gh.checkRuns[0].output.summary).toContain("`Codertocat/policies:.github/hotfix.yml` line 3, column 5");

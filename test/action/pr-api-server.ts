@@ -95,7 +95,11 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
       const fault = faults.find((f) => f.times > 0 && f.match(method, url.pathname));
       if (fault) {
         fault.times--;
-        return send(fault.status, { message: fault.message, documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api" }, fault.headers);
+        return send(
+          fault.status,
+          { message: fault.message, documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api" },
+          fault.headers,
+        );
       }
       const isWrite = method !== "GET" && url.pathname !== "/graphql";
       if (options.readOnly && isWrite) {
@@ -105,13 +109,19 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
       if (route === "POST /graphql") {
         if (/\bviewer\b/.test(body.query)) return send(200, { data: { viewer: { login: viewer } } });
         const blob = (t: string | null | undefined) => ({ config: t == null ? null : { text: t } });
-        const data: Record<string, unknown> = { base: blob(options.configText), org: options.orgConfigText == null ? null : blob(options.orgConfigText) };
+        const data: Record<string, unknown> = {
+          base: blob(options.configText),
+          org: options.orgConfigText == null ? null : blob(options.orgConfigText),
+        };
         for (const [key, value] of Object.entries(body.variables as Record<string, unknown>)) {
           const m = /^i(\d+)$/.exec(key);
           if (m) data[`r${m[1]}`] = { issue: options.issues?.[Number(value)] ?? null };
         }
         // No `.github` repository: GitHub answers the rest and names the missing one in `errors`.
-        const errors = options.orgConfigText == null ? { errors: [{ type: "NOT_FOUND", path: ["org"], message: "Could not resolve to a Repository with the name '.github'." }] } : {};
+        const errors =
+          options.orgConfigText == null
+            ? { errors: [{ type: "NOT_FOUND", path: ["org"], message: "Could not resolve to a Repository with the name '.github'." }] }
+            : {};
         return send(200, { data, ...errors });
       }
       const contents = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
@@ -124,7 +134,12 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
         const page = Number(url.searchParams.get("page") ?? "1");
         const perPage = Number(url.searchParams.get("per_page") ?? "30");
         const last = Math.min(LAST_PAGE, Math.ceil(options.files.length / perPage));
-        const next: Record<string, string> = page < last ? { link: `<http://${req.headers.host}/repositories/1/pulls/${options.pullNumber}/files?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+        const next: Record<string, string> =
+          page < last
+            ? {
+                link: `<http://${req.headers.host}/repositories/1/pulls/${options.pullNumber}/files?per_page=${perPage}&page=${page + 1}>; rel="next"`,
+              }
+            : {};
         return send(200, options.files.slice((page - 1) * perPage, page * perPage), next);
       }
       if (route === `POST ${repoPath}/check-runs`) {

@@ -57,12 +57,25 @@ function cliArgs(provider: Provider, version: string): string[] {
   return [...common, "--app-url", servers.generic.url, "--repo", "Codertocat/Hello-World"];
 }
 
-const env = () => ({ SENTRY_AUTH_TOKEN: TOKEN, SENTRY_URL: servers.sentry.url, BUGSNAG_AUTH_TOKEN: TOKEN, BUGSNAG_API_URL: servers.bugsnag.url, HOTFIX_API_TOKEN: TOKEN });
+const env = () => ({
+  SENTRY_AUTH_TOKEN: TOKEN,
+  SENTRY_URL: servers.sentry.url,
+  BUGSNAG_AUTH_TOKEN: TOKEN,
+  BUGSNAG_API_URL: servers.bugsnag.url,
+  HOTFIX_API_TOKEN: TOKEN,
+});
 
 /** The pure verdict of the same world, with the exposure the provider can give. */
 function pureVerdict(provider: Provider, world: ReturnType<typeof drawWorlds>[number]): VerdictName {
-  return judge([world], (w) =>
-    assessVerification(countsOf(w, provider === "generic" ? "events" : "sessions"), { confidence: 0.99, minWindowMinutes: 0, reportLagMinutes: 0 }, new Date(0), new Date()).verdict,
+  return judge(
+    [world],
+    (w) =>
+      assessVerification(
+        countsOf(w, provider === "generic" ? "events" : "sessions"),
+        { confidence: 0.99, minWindowMinutes: 0, reportLagMinutes: 0 },
+        new Date(0),
+        new Date(),
+      ).verdict,
   );
 }
 

@@ -32,7 +32,6 @@ const sentryIssueBody = `## TypeError in applyCoupon\n\nCrashes checkout.\n\n${i
 
 let env: ActionEnv;
 
-
 const failure = captureActionRuns();
 
 function deploymentStatus(version: string | undefined, adjust: (payload: any) => void = () => {}) {
@@ -79,16 +78,37 @@ function github(opts: { issueBody: string; prComments?: unknown[] }): Recorded {
     ])
     .get(`${REPO}/deployments/145988650/statuses`)
     .query({ per_page: "100" })
-    .reply(200, [{ id: 1, state: "success" }, { id: 0, state: "in_progress" }])
+    .reply(200, [
+      { id: 1, state: "success" },
+      { id: 0, state: "in_progress" },
+    ])
     .get(`${REPO}/compare/${PREVIOUS_SHA}...${SHA}`)
     .query({ per_page: "100", page: "1" })
     .reply(200, { total_commits: 2, commits: [{ sha: FIX_COMMIT }, { sha: SHA }] })
     .get(`${REPO}/pulls`)
     .query({ state: "closed", sort: "updated", direction: "desc", per_page: "100", page: "1" })
     .reply(200, [
-      { number: 7, body: "Guard the coupon.\n\nFixes #5", merged_at: "2019-05-15T10:00:00Z", merge_commit_sha: FIX_COMMIT, updated_at: "2019-05-15T10:00:01Z" },
-      { number: 6, body: "Fixes #4", merged_at: null, merge_commit_sha: "0000000000000000000000000000000000000006", updated_at: "2019-05-15T09:00:00Z" },
-      { number: 3, body: "Fixes #2", merged_at: "2019-05-01T10:00:00Z", merge_commit_sha: "0000000000000000000000000000000000000003", updated_at: "2019-05-01T10:00:00Z" },
+      {
+        number: 7,
+        body: "Guard the coupon.\n\nFixes #5",
+        merged_at: "2019-05-15T10:00:00Z",
+        merge_commit_sha: FIX_COMMIT,
+        updated_at: "2019-05-15T10:00:01Z",
+      },
+      {
+        number: 6,
+        body: "Fixes #4",
+        merged_at: null,
+        merge_commit_sha: "0000000000000000000000000000000000000006",
+        updated_at: "2019-05-15T09:00:00Z",
+      },
+      {
+        number: 3,
+        body: "Fixes #2",
+        merged_at: "2019-05-01T10:00:00Z",
+        merge_commit_sha: "0000000000000000000000000000000000000003",
+        updated_at: "2019-05-01T10:00:00Z",
+      },
     ])
     .get(`${REPO}/issues/5`)
     .reply(200, { number: 5, state: "open", body: opts.issueBody })
@@ -147,9 +167,17 @@ describe("runVerify from a deployment_status event", () => {
     env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: sentryInputs, apiUrl: API });
     writeConfig("verify:\n  closeOnVerified: true\n");
     const earlier = `${verificationMarker({ signature: "0123456789abcdef", version: "1.4.2", verdict: "not-enough-data" })}\n### ⏳ Not enough data yet for 1.4.2`;
-    const rec = github({ issueBody: sentryIssueBody, prComments: [{ id: 21, body: "LGTM" }, { id: 22, body: earlier, user: { login: "github-actions[bot]", type: "Bot" } }] });
+    const rec = github({
+      issueBody: sentryIssueBody,
+      prComments: [
+        { id: 21, body: "LGTM" },
+        { id: 22, body: earlier, user: { login: "github-actions[bot]", type: "Bot" } },
+      ],
+    });
     // The earlier comment is edited only once GitHub says it is this token's own.
-    nock(API).post("/graphql").reply(200, { data: { viewer: { login: "github-actions" } } });
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: { viewer: { login: "github-actions" } } });
     const sentry = sentryScenario();
 
     await run();
@@ -190,18 +218,33 @@ describe("runVerify from a deployment_status event", () => {
       {
         state: "success",
         context: "hotfix / verification",
-        description: "Verified: the crash rate fell. 0 crashes in 12,400 sessions of 1.4.2, against 1.4.0, 1.4.1: 120 crashes in 38,700 sessions (3.1 per 1,000 s…",
+        description:
+          "Verified: the crash rate fell. 0 crashes in 12,400 sessions of 1.4.2, against 1.4.0, 1.4.1: 120 crashes in 38,700 sessions (3.1 per 1,000 s…",
       },
     ]);
     const outputs = env.outputs();
     expect(outputs.verdict).toBe("verified");
     expect(JSON.parse(outputs.verdicts ?? "")).toEqual([
-      expect.objectContaining({ issue: 5, pulls: [7], signature: "0123456789abcdef", provider: "sentry", version: "1.4.2", verdict: "verified", occurrences: 0, exposure: 12_400 }),
+      expect.objectContaining({
+        issue: 5,
+        pulls: [7],
+        signature: "0123456789abcdef",
+        provider: "sentry",
+        version: "1.4.2",
+        verdict: "verified",
+        occurrences: 0,
+        exposure: 12_400,
+      }),
     ]);
   });
 
   it("does nothing for a deployment that did not succeed", async () => {
-    env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2", (p) => (p.deployment_status.state = "failure")), inputs: sentryInputs, apiUrl: API });
+    env = actionEnv({
+      eventName: "deployment_status",
+      payload: deploymentStatus("1.4.2", (p) => (p.deployment_status.state = "failure")),
+      inputs: sentryInputs,
+      apiUrl: API,
+    });
     await run();
     expect(failure()).toBe("");
     expect(env.outputs()).toEqual({ verdict: "skipped", verdicts: "[]" });
@@ -214,7 +257,12 @@ describe("runVerify from a deployment_status event", () => {
   });
 
   it("refuses a deployed-at in the future", async () => {
-    env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: { ...sentryInputs, "deployed-at": "2999-01-01T00:00:00Z" }, apiUrl: API });
+    env = actionEnv({
+      eventName: "deployment_status",
+      payload: deploymentStatus("1.4.2"),
+      inputs: { ...sentryInputs, "deployed-at": "2999-01-01T00:00:00Z" },
+      apiUrl: API,
+    });
     await run();
     expect(failure()).toMatch(/Input "deployed-at": 2999-01-01T00:00:00\.000Z is in the future/);
   });
@@ -238,7 +286,10 @@ describe("runVerify from a deployment_status event", () => {
   });
 
   it("polls within `wait` until there is enough data, with an injected clock", async () => {
-    const genericBody = sentryIssueBody.replace(/<!-- hotfix-loop:crash .*-->/, issueMarker({ v: 1, signature: "00ff00ff00ff00ff", provider: "generic", frames: [], versions: ["2.9.0", "3.0.0"] }));
+    const genericBody = sentryIssueBody.replace(
+      /<!-- hotfix-loop:crash .*-->/,
+      issueMarker({ v: 1, signature: "00ff00ff00ff00ff", provider: "generic", frames: [], versions: ["2.9.0", "3.0.0"] }),
+    );
     env = actionEnv({
       eventName: "deployment_status",
       payload: deploymentStatus("3.0.1"),
@@ -282,12 +333,19 @@ describe("runVerify from a deployment_status event", () => {
     expect(slept).toEqual([600_000, 600_000]);
     expect(env.outputs().verdict).toBe("verified");
     const comment = rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body as string;
-    expect(comment).toContain("Verified: the crash rate fell. 0 crashes in 90 reported errors of 3.0.1, against 3.0.0: 80 crashes in 1,000 reported errors (80 per 1,000 reported errors), where about 7.2 would be expected if nothing had changed (P = 0.001, below 1%).");
+    expect(comment).toContain(
+      "Verified: the crash rate fell. 0 crashes in 90 reported errors of 3.0.1, against 3.0.0: 80 crashes in 1,000 reported errors (80 per 1,000 reported errors), where about 7.2 would be expected if nothing had changed (P = 0.001, below 1%).",
+    );
     expect(rec.bodies[`POST ${REPO}/statuses/${SHA}`]?.[0].state).toBe("success");
   });
 
   it("stops polling at `wait` and reports not enough data with a pending status", async () => {
-    env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: { ...sentryInputs, wait: "15m", "poll-interval": "10m" }, apiUrl: API });
+    env = actionEnv({
+      eventName: "deployment_status",
+      payload: deploymentStatus("1.4.2"),
+      inputs: { ...sentryInputs, wait: "15m", "poll-interval": "10m" },
+      apiUrl: API,
+    });
     writeConfig("verify:\n  reportLagMinutes: 0\n");
     const rec = github({ issueBody: sentryIssueBody });
     const tiny = { ...apiFixture("sentry-api", "sessions-by-release.json") };
@@ -308,7 +366,13 @@ describe("runVerify as a plain step", () => {
     env = actionEnv({
       eventName: "workflow_dispatch",
       payload: { inputs: { version: "2.3.2" } },
-      inputs: { version: "2.3.2", issue: "9", "bugsnag-auth-token": "bugsnag_test", "bugsnag-api-url": BUGSNAG, "deployed-at": "2024-05-01T10:00:00Z" },
+      inputs: {
+        version: "2.3.2",
+        issue: "9",
+        "bugsnag-auth-token": "bugsnag_test",
+        "bugsnag-api-url": BUGSNAG,
+        "deployed-at": "2024-05-01T10:00:00Z",
+      },
       apiUrl: API,
     });
     process.env.GITHUB_SHA = SHA;

@@ -3,7 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseIssueMarker } from "../../src/core/render.js";
 import type { RunningApp } from "../../src/app/server.js";
 import type { Store } from "../../src/store/store.js";
-import { deliverWebhook, fixture, genericHeaders, githubExample, memoryStore, post, SECRETS, sentryHeaders, testApp, until, yaml } from "./harness.js";
+import {
+  deliverWebhook,
+  fixture,
+  genericHeaders,
+  githubExample,
+  memoryStore,
+  post,
+  SECRETS,
+  sentryHeaders,
+  testApp,
+  until,
+  yaml,
+} from "./harness.js";
 
 // Each crash reporter's real payload, through the App, to exactly one issue: the GitHub API
 // is nock, and every call the App makes is listed (an unlisted call fails the test).
@@ -88,7 +100,13 @@ describe("a crash alert opens one hotfix issue", () => {
       .post(`/app/installations/${installation.installation.id}/access_tokens`)
       .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" })
       .get(contents("Codertocat/Hello-World", ".github/hotfix.yml"))
-      .reply(200, file(".github/hotfix.yml", `sources:\n  - provider: bugsnag\n    projects: ["${project}"]\nissues:\n  assignees: ["@octocat"]\n  codeowners: false\n`))
+      .reply(
+        200,
+        file(
+          ".github/hotfix.yml",
+          `sources:\n  - provider: bugsnag\n    projects: ["${project}"]\nissues:\n  assignees: ["@octocat"]\n  codeowners: false\n`,
+        ),
+      )
       .get(`/repos/${repo}/issues`)
       .query({ state: "all", per_page: "100", labels: "hotfix" })
       .reply(200, [])
@@ -113,7 +131,12 @@ describe("a crash alert opens one hotfix issue", () => {
 
   it("generic alert for a cached repository: no GitHub call until the worker opens the issue", async () => {
     const repo = "sky/rally";
-    await store.putRepoSettings({ repo, installationId: 99, config: { sources: [{ provider: "generic" }], issues: { labels: ["crash"], codeowners: false } }, fetchedAt: new Date().toISOString() });
+    await store.putRepoSettings({
+      repo,
+      installationId: 99,
+      config: { sources: [{ provider: "generic" }], issues: { labels: ["crash"], codeowners: false } },
+      fetchedAt: new Date().toISOString(),
+    });
     let created: Record<string, any> | undefined;
     const github = nock(API)
       .post("/app/installations/99/access_tokens")
@@ -137,7 +160,12 @@ describe("a crash alert opens one hotfix issue", () => {
 
   it("a GitHub 502 on create is retried by the job, which first looks for the issue by its marker, and ends with one issue", async () => {
     const repo = "sky/rally";
-    await store.putRepoSettings({ repo, installationId: 99, config: { sources: [{ provider: "generic" }], issues: { codeowners: false } }, fetchedAt: new Date().toISOString() });
+    await store.putRepoSettings({
+      repo,
+      installationId: 99,
+      config: { sources: [{ provider: "generic" }], issues: { codeowners: false } },
+      fetchedAt: new Date().toISOString(),
+    });
     const github = nock(API)
       .post("/app/installations/99/access_tokens")
       .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" })

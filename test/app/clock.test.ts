@@ -99,7 +99,12 @@ function clockRows(issue: StandinIssue): string[][] {
   return section
     .split("\n")
     .filter((line) => /^\| (?!Stage|---)/.test(line))
-    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
     .map(([stage, , since, detail]) => [stage!, since!, detail!]);
 }
 
@@ -146,7 +151,10 @@ describe("the hotfix clock", () => {
     const verdict = `### ✅ Verified\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`;
     // A passer-by's forged verdict is not the Action's.
     await deliver("issue_comment", comment(1, verdict, { login: "mallory", type: "User", association: "NONE" }, iso(3000)));
-    await deliver("issue_comment", comment(1, verdict.replace("verified\"", "not-enough-data\""), { login: "github-actions[bot]", type: "Bot", association: "NONE" }, iso(3100)));
+    await deliver(
+      "issue_comment",
+      comment(1, verdict.replace('verified"', 'not-enough-data"'), { login: "github-actions[bot]", type: "Bot", association: "NONE" }, iso(3100)),
+    );
     issue.comments.push({ id: 900, body: verdict, user: { login: "github-actions[bot]", type: "Bot" }, author_association: "NONE" });
     await deliver("issue_comment", comment(1, verdict, { login: "github-actions[bot]", type: "Bot", association: "NONE" }, iso(3600)));
 
@@ -162,7 +170,15 @@ describe("the hotfix clock", () => {
       [1, "verified", { version: "com.example.shop@4.12.2" }],
     ]);
     const rows = clockRows(issue);
-    expect(rows.map((r) => r[0])).toEqual(["First occurrence", "Issue opened", "Fix PR opened", "Hotfix check passed", "Merged", "Deployed", "Verified"]);
+    expect(rows.map((r) => r[0])).toEqual([
+      "First occurrence",
+      "Issue opened",
+      "Fix PR opened",
+      "Hotfix check passed",
+      "Merged",
+      "Deployed",
+      "Verified",
+    ]);
     expect(rows.slice(3).map((r) => r[1])).toEqual(["1 min", "8 min", "20 min", "30 min"]);
     // Webhook text is neutralised: the "@" carries a zero-width joiner so it mentions nobody.
     expect(rows[5]![2]).toBe("production, version com.example.shop@\u200d4.12.2");
@@ -197,7 +213,12 @@ describe("the hotfix clock", () => {
     await app.close();
     await github.close();
     github = await startGitHubStandin({
-      repos: { [REPO]: { installationId: INSTALLATION, files: { ".github/hotfix.yml": "sources:\n  - provider: sentry\nissues:\n  refreshIntervalSeconds: 600\n" } } },
+      repos: {
+        [REPO]: {
+          installationId: INSTALLATION,
+          files: { ".github/hotfix.yml": "sources:\n  - provider: sentry\nissues:\n  refreshIntervalSeconds: 600\n" },
+        },
+      },
     });
     app = await testApp(store, github.url, { now: () => new Date(now) });
     const first = sentryAlert("com.example.shop@4.12.1");
@@ -226,7 +247,8 @@ describe("the hotfix board", () => {
     const config = "sources:\n  - provider: sentry\nissues:\n  refreshIntervalSeconds: 0\nboard:\n  enabled: true\n";
     github = await startGitHubStandin({ repos: { [REPO]: { installationId: INSTALLATION, files: { ".github/hotfix.yml": config } } } });
     app = await testApp(store, github.url, { now: () => new Date(now) });
-    const boardEdits = () => github.writes().filter((c) => c.route === "PATCH /repos/{owner}/{repo}/issues/{number}" && c.path.endsWith("/issues/2")).length;
+    const boardEdits = () =>
+      github.writes().filter((c) => c.route === "PATCH /repos/{owner}/{repo}/issues/{number}" && c.path.endsWith("/issues/2")).length;
 
     const first = sentryAlert("com.example.shop@4.12.1");
     const signed = sentryHeaders(first, { "sentry-hook-timestamp": String(Math.floor(now / 1000)) });

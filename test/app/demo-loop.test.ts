@@ -9,7 +9,13 @@ it("hotfix-loop demo continues past the issue: fix PR, check, merge, deployment 
   vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
   expect(await run([])).toBe(0);
   const out = lines.join("\n");
-  for (const event of ["pull_request (fix PR opened)", "check_run (hotfix check passed)", "pull_request (merged)", "deployment_status (deployed to production)", "issue_comment (verification: verified)"]) {
+  for (const event of [
+    "pull_request (fix PR opened)",
+    "check_run (hotfix check passed)",
+    "pull_request (merged)",
+    "deployment_status (deployed to production)",
+    "issue_comment (verification: verified)",
+  ]) {
     expect(out).toMatch(new RegExp(`\\d\\d:\\d\\d  ${event.replace(/[()]/g, "\\$&")} -> 200`));
   }
   const clock = out.slice(out.indexOf("acme/shop-android#1, its clock:"), out.indexOf("acme/shop-android#2: Hotfix board"));

@@ -22,7 +22,10 @@ beforeEach(async () => {
 afterEach(() => github.close());
 
 const call = (method: string, path: string, body?: unknown) =>
-  fetch(`${github.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) });
+  fetch(`${github.url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  });
 
 describe("GitHub's limits in the stand-in", () => {
   it("answers 403 with Retry-After past 80 content-creating requests a minute", async () => {

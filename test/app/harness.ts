@@ -20,8 +20,14 @@ export function fixture(path: string): Buffer {
 }
 
 /** A GitHub webhook payload from @octokit/webhooks-examples (real payloads GitHub documents). */
-export function githubExample(event: string, action: string | undefined, pick: (payload: Record<string, any>) => boolean = () => true): Record<string, any> {
-  const index = JSON.parse(readFileSync(new URL("../../node_modules/@octokit/webhooks-examples/api.github.com/index.json", import.meta.url), "utf8")) as {
+export function githubExample(
+  event: string,
+  action: string | undefined,
+  pick: (payload: Record<string, any>) => boolean = () => true,
+): Record<string, any> {
+  const index = JSON.parse(
+    readFileSync(new URL("../../node_modules/@octokit/webhooks-examples/api.github.com/index.json", import.meta.url), "utf8"),
+  ) as {
     name: string;
     examples: Record<string, any>[];
   }[];

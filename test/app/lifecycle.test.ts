@@ -139,7 +139,9 @@ describe("one crash, one issue", () => {
     expect(issue.labels).toContain("regression");
     // Reporter text is neutralised: the "@" in a Sentry release carries a zero-width joiner so it mentions nobody.
     expect(issue.comments[4]!.user.login).toBe("hotfix-loop[bot]");
-    expect(issue.comments[4]!.body.replace(/\u200d/g, "")).toMatch(/^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/);
+    expect(issue.comments[4]!.body.replace(/\u200d/g, "")).toMatch(
+      /^\*\*Regressed in com\.example\.shop@4\.12\.3\*\*: this crash happened again, after the fix in com\.example\.shop@4\.12\.2/,
+    );
     expect(await store.getGroup(group.id)).toMatchObject({ state: "open" });
     expect(github.issues.get(REPO)).toHaveLength(1);
 
@@ -206,7 +208,12 @@ describe("repository settings follow GitHub's events", () => {
     github.calls.length = 0;
 
     const push = githubExample("push", undefined, (p) => p.ref === "refs/heads/master" && p.installation);
-    Object.assign(push.repository, { name: "shop-android", full_name: REPO, default_branch: "master", owner: { ...push.repository.owner, login: "acme", name: "acme" } });
+    Object.assign(push.repository, {
+      name: "shop-android",
+      full_name: REPO,
+      default_branch: "master",
+      owner: { ...push.repository.owner, login: "acme", name: "acme" },
+    });
     push.installation = { id: 4242 };
     push.commits = [{ ...push.commits[0], added: [], removed: [], modified: [".github/hotfix.yml"] }];
     expect(await deliverWebhook(app, "push", push)).toBe(200);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   nock.enableNetConnect("127.0.0.1");
   store = await memoryStore();
   const fetchedAt = new Date().toISOString();
-  await store.putRepoSettings({ repo: REPO, installationId: 1, config: { sources: [{ provider: "sentry", projects: ["shop-android"] }] }, fetchedAt });
+  await store.putRepoSettings({
+    repo: REPO,
+    installationId: 1,
+    config: { sources: [{ provider: "sentry", projects: ["shop-android"] }] },
+    fetchedAt,
+  });
   await store.putRepoSettings({ repo: "acme/web", installationId: 1, config: { sources: [{ provider: "sentry", projects: ["web"] }] }, fetchedAt });
   await store.putRepoSettings({ repo: "acme/quiet", installationId: 1, config: null, fetchedAt });
   await store.putRepoSettings({ repo: "acme/broken", installationId: 1, config: { sources: [{ provider: "sentry", projcts: ["x"] }] }, fetchedAt });
@@ -48,7 +53,11 @@ async function expectRefused(res: { status: number; body: Record<string, any> },
 describe("refused alerts write nothing", () => {
   it("forged: signed with another secret", async () => {
     const forged = createHmac("sha256", "not-the-secret").update(sentryBody).digest("hex");
-    await expectRefused(await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, sentryHeaders(sentryBody, { "sentry-hook-signature": forged })), 401, /signature/i);
+    await expectRefused(
+      await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, sentryHeaders(sentryBody, { "sentry-hook-signature": forged })),
+      401,
+      /signature/i,
+    );
   });
 
   it("forged: a valid signature over a different body", async () => {
@@ -57,7 +66,11 @@ describe("refused alerts write nothing", () => {
   });
 
   it("unsigned", async () => {
-    await expectRefused(await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, { "content-type": "application/json" }), 401, /sentry-hook-signature/i);
+    await expectRefused(
+      await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, { "content-type": "application/json" }),
+      401,
+      /sentry-hook-signature/i,
+    );
     const generic = fixture("generic/unity-crashing-first.json");
     await expectRefused(await post(app, "/hotfix/alerts/generic", generic, { "content-type": "application/json" }), 401, /x-hotfix/i);
     await expectRefused(await post(app, "/hotfix/alerts/bugsnag?token=wrong", fixture("bugsnag/webhook-exception.json"), {}), 401, /token/i);
@@ -114,7 +127,11 @@ describe("refused alerts write nothing", () => {
 
   it("the project route with no repository for the project", async () => {
     const generic = fixture("generic/unity-crashing-first.json");
-    await expectRefused(await post(app, "/hotfix/alerts/generic", generic, genericHeaders(generic)), 404, /no repository takes alerts for generic project "sky-rally"/);
+    await expectRefused(
+      await post(app, "/hotfix/alerts/generic", generic, genericHeaders(generic)),
+      404,
+      /no repository takes alerts for generic project "sky-rally"/,
+    );
   });
 
   it("a delivery seen before is a duplicate", async () => {
@@ -156,10 +173,14 @@ describe("counts API", () => {
       versions: [{ version: "com.example.shop@4.12.1+41201", count: expect.any(Number) }],
       repoVersions: [{ version: "com.example.shop@4.12.1+41201" }],
     });
-    const malformed = await fetch(`${app.url}/hotfix/api/repos/${REPO}/signatures/%E0%A4%A`, { headers: { authorization: `Bearer ${SECRETS.apiToken}` } });
+    const malformed = await fetch(`${app.url}/hotfix/api/repos/${REPO}/signatures/%E0%A4%A`, {
+      headers: { authorization: `Bearer ${SECRETS.apiToken}` },
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: string }).error).toMatch(/percent-encoding/);
-    const unknown = await fetch(`${app.url}/hotfix/api/repos/${REPO}/signatures/0000000000000000`, { headers: { authorization: `Bearer ${SECRETS.apiToken}` } });
+    const unknown = await fetch(`${app.url}/hotfix/api/repos/${REPO}/signatures/0000000000000000`, {
+      headers: { authorization: `Bearer ${SECRETS.apiToken}` },
+    });
     expect(unknown.status).toBe(404);
   });
 });

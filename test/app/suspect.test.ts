@@ -21,7 +21,12 @@ const blame = (ranges: unknown[]) => ({ data: { repository: { object: { blame: {
 const range = (start: number, end: number, login: string, pr: number) => ({
   startingLine: start,
   endingLine: end,
-  commit: { oid: OID, messageHeadline: "Refactor cart totals", author: { name: "Dana", user: { login } }, associatedPullRequests: { nodes: [{ number: pr }] } },
+  commit: {
+    oid: OID,
+    messageHeadline: "Refactor cart totals",
+    author: { name: "Dana", user: { login } },
+    associatedPullRequests: { nodes: [{ number: pr }] },
+  },
 });
 
 afterEach(() => nock.cleanAll());
@@ -39,24 +44,35 @@ describe("findSuspect", () => {
     expect(scope.isDone()).toBe(true);
     expect(asked?.variables).toEqual({ owner: "acme", name: "shop", ref: "v1.4.2", path: "src/cart/totals.ts" });
     expect(asked?.query).toContain("blame(path: $path)");
-    expect(found).toEqual({ suspect: { sha: OID, headline: "Refactor cart totals", pullRequest: 311, login: "dana-dev", author: "Dana" }, path: "src/cart/totals.ts", line: 42 });
+    expect(found).toEqual({
+      suspect: { sha: OID, headline: "Refactor cart totals", pullRequest: 311, login: "dana-dev", author: "Dana" },
+      path: "src/cart/totals.ts",
+      line: 42,
+    });
     expect(renderSuspect(found!.suspect, found!)).toBe(
       "**Suspect:** `abc1234` Refactor cart totals (#311) by @dana-dev, the last change to `src/cart/totals.ts` line 42 at the crashing release.",
     );
   });
 
   it("says nothing when the ref or file is not in the repository", async () => {
-    nock("https://api.github.com").post("/graphql").reply(200, { data: { repository: { object: null } } });
+    nock("https://api.github.com")
+      .post("/graphql")
+      .reply(200, { data: { repository: { object: null } } });
     expect(await findSuspect(octokit, "acme/shop", report, DEFAULT_CONFIG)).toBeNull();
     nock("https://api.github.com")
       .post("/graphql")
-      .reply(200, { data: { repository: { object: null } }, errors: [{ type: "NOT_FOUND", message: "Could not resolve file for path 'src/cart/totals.ts'." }] });
+      .reply(200, {
+        data: { repository: { object: null } },
+        errors: [{ type: "NOT_FOUND", message: "Could not resolve file for path 'src/cart/totals.ts'." }],
+      });
     await expect(findSuspect(octokit, "acme/shop", report, DEFAULT_CONFIG)).rejects.toThrow(/Could not resolve file/);
   });
 
   it("asks nothing without a release, a commit or an in-app frame with a line", async () => {
     expect(await findSuspect(octokit, "acme/shop", { ...report, release: undefined }, DEFAULT_CONFIG)).toBeNull();
-    expect(await findSuspect(octokit, "acme/shop", { ...report, frames: report.frames.map((f) => ({ ...f, line: undefined })) }, DEFAULT_CONFIG)).toBeNull();
+    expect(
+      await findSuspect(octokit, "acme/shop", { ...report, frames: report.frames.map((f) => ({ ...f, line: undefined })) }, DEFAULT_CONFIG),
+    ).toBeNull();
     expect(nock.pendingMocks()).toEqual([]);
   });
 

@@ -59,7 +59,9 @@ describe("hotfix-loop check", () => {
     expect(await run(["--base", "main"])).toBe(1);
     const out = printed.join("\n");
     expect(out).toContain("| ❌ fail | forbidden paths | `db/migrations/001.sql` is a path a hotfix must not change | `db/migrations/001.sql:1` |");
-    expect(out).toContain("| ❌ fail | dependency changes | dependency manifest or lockfile `package.json` modified; ship dependency changes outside the hotfix | `package.json:1` |");
+    expect(out).toContain(
+      "| ❌ fail | dependency changes | dependency manifest or lockfile `package.json` modified; ship dependency changes outside the hotfix | `package.json:1` |",
+    );
     expect(out).toContain("| ❌ fail | regression test |");
     expect(out).toContain("| ❌ fail | linked hotfix issue | links no hotfix issue");
   });

@@ -17,7 +17,18 @@ async function seed(): Promise<void> {
   const crash = (type: string, firstSeen: Date) =>
     CrashReport.parse({ provider: "sentry", exception: { type, message: "boom" }, release: "1.0.0", firstSeen: firstSeen.toISOString() });
   const ingest = (repo: string, signature: string, report: CrashReport, at: Date) =>
-    store.ingest({ repo, installationId: 1, signature, report, deliveryId: `${repo}-${signature}-${at.toISOString()}`, refreshIntervalSeconds: 60, reopenOnRegression: true }, at);
+    store.ingest(
+      {
+        repo,
+        installationId: 1,
+        signature,
+        report,
+        deliveryId: `${repo}-${signature}-${at.toISOString()}`,
+        refreshIntervalSeconds: 60,
+        reopenOnRegression: true,
+      },
+      at,
+    );
   // Verified ten hours after detection, 20 days ago; another still open; a third repository verified 60 days ago.
   const a = await ingest("acme/shop", "aaaa", crash("TypeError", ago(20)), ago(20));
   await store.setIssue(a.groupId, 1);
@@ -76,7 +87,9 @@ describe("hotfix-loop report", () => {
     expect(text).toContain("acme/admin (as of 2026-03-31 12:00 UTC)");
     expect(text).toContain("acme/shop (as of 2026-03-31 12:00 UTC)");
     expect(text).toContain("    #2: Issue opened, running 2 d");
-    expect(text).toContain("  Last 90 days: 1 verified; not verified the first time 0; regressions 0\n    detection → verified: median 5 h, p90 5 h (1)");
+    expect(text).toContain(
+      "  Last 90 days: 1 verified; not verified the first time 0; regressions 0\n    detection → verified: median 5 h, p90 5 h (1)",
+    );
     expect(text).not.toContain("Last 30 days");
   });
 

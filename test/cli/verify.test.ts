@@ -16,7 +16,11 @@ let sentry: Standin;
 let out: string[];
 let err: string[];
 beforeEach(async () => {
-  sentry = await startSentry({ releases: [release("shop@1.4.0", 10, 20_000, 1), release("shop@1.4.1", 20, 18_000, 1), release("shop@1.4.2", 30, 12_000, 1)], token: "t", org: "acme" });
+  sentry = await startSentry({
+    releases: [release("shop@1.4.0", 10, 20_000, 1), release("shop@1.4.1", 20, 18_000, 1), release("shop@1.4.2", 30, 12_000, 1)],
+    token: "t",
+    org: "acme",
+  });
   out = [];
   err = [];
   vi.spyOn(console, "log").mockImplementation((line: string) => void out.push(line));
@@ -29,7 +33,11 @@ afterEach(async () => {
 
 const now = new Date("2024-05-02T10:00:00Z");
 const verify = (args: string[], env: Record<string, string> = { SENTRY_AUTH_TOKEN: "t", SENTRY_URL: sentry.url }) =>
-  run(["--provider", "sentry", "--org", "acme", "--issue-id", SENTRY_ISSUE.id, "--signature", "0123456789abcdef", ...args], { env, now: () => now, sleep: async () => {} });
+  run(["--provider", "sentry", "--org", "acme", "--issue-id", SENTRY_ISSUE.id, "--signature", "0123456789abcdef", ...args], {
+    env,
+    now: () => now,
+    sleep: async () => {},
+  });
 
 describe("hotfix-loop verify", () => {
   it("exits 1 when the crash still occurs, and says 1 crash, not 1 crashes", async () => {
@@ -64,6 +72,8 @@ describe("hotfix-loop verify", () => {
 
   it("lists every exit code in --help", async () => {
     expect(await run(["--help"])).toBe(0);
-    expect(out.join("\n")).toContain("Exit: 0 verified, 1 not verified, 3 not enough data yet, 2 bad flags or unknown release, 4 the reporter could not be asked, 5 internal error.");
+    expect(out.join("\n")).toContain(
+      "Exit: 0 verified, 1 not verified, 3 not enough data yet, 2 bad flags or unknown release, 4 the reporter could not be asked, 5 internal error.",
+    );
   });
 });

@@ -11,10 +11,22 @@ const st = (round: number, stage: StageTime["stage"], at: string): StageTime => 
 
 /** A round verified `hours` after detection, detected `days` ago. */
 function verifiedRound(round: number, days: number, hours: number, extra: StageTime[] = []): StageTime[] {
-  return [st(round, "first-occurrence", ago(days)), st(round, "issue-opened", ago(days, 0.5)), st(round, "merged", ago(days, hours / 2)), ...extra, st(round, "verified", ago(days, hours))];
+  return [
+    st(round, "first-occurrence", ago(days)),
+    st(round, "issue-opened", ago(days, 0.5)),
+    st(round, "merged", ago(days, hours / 2)),
+    ...extra,
+    st(round, "verified", ago(days, hours)),
+  ];
 }
 
-const hotfix = (issueNumber: number, stages: StageTime[], state: "open" | "resolved" = "resolved"): BoardHotfix => ({ repo: "acme/shop", issueNumber, signature: `sig${issueNumber}`, state, stages });
+const hotfix = (issueNumber: number, stages: StageTime[], state: "open" | "resolved" = "resolved"): BoardHotfix => ({
+  repo: "acme/shop",
+  issueNumber,
+  signature: `sig${issueNumber}`,
+  state,
+  stages,
+});
 
 const HOTFIXES: BoardHotfix[] = [
   hotfix(1, verifiedRound(1, 2, 4)),
@@ -57,7 +69,13 @@ describe("boardFigures", () => {
     const opened = d30?.stages.find((s) => s.to === "issue-opened");
     // Four issues opened in the window (three verified rounds and hotfix 6, and the regression's reopening): half an hour, six minutes, an hour.
     expect(opened).toMatchObject({ count: 5, median: 0.5 * HOUR });
-    expect(d30?.stages.find((s) => s.to === "check-passed")).toEqual({ from: "fix-pr-opened", to: "check-passed", count: 0, median: null, p90: null });
+    expect(d30?.stages.find((s) => s.to === "check-passed")).toEqual({
+      from: "fix-pr-opened",
+      to: "check-passed",
+      count: 0,
+      median: null,
+      p90: null,
+    });
   });
 
   it("gives each of the last 13 weeks its median time to verified", () => {

@@ -1,11 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { barChart } from "../../src/core/charts.js";
-import { awaitsDeployment, clockGantt, clockRounds, formatDuration, renderClock, StageDetail, withStage, type StageTime } from "../../src/core/clock.js";
+import {
+  awaitsDeployment,
+  clockGantt,
+  clockRounds,
+  formatDuration,
+  renderClock,
+  StageDetail,
+  withStage,
+  type StageTime,
+} from "../../src/core/clock.js";
 import { mermaidBlocks, parseMermaid } from "../mermaid.js";
 
 const T0 = Date.parse("2026-03-01T10:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-const stage = (round: number, name: StageTime["stage"], minutes: number, detail: StageTime["detail"] = {}): StageTime => ({ round, stage: name, at: at(minutes), detail });
+const stage = (round: number, name: StageTime["stage"], minutes: number, detail: StageTime["detail"] = {}): StageTime => ({
+  round,
+  stage: name,
+  at: at(minutes),
+  detail,
+});
 
 const LOOP: StageTime[] = [
   stage(1, "first-occurrence", 0),
@@ -76,7 +90,10 @@ describe("renderClock", () => {
   });
 
   it("neutralises what came from webhooks: no mentions, links or table breaks", () => {
-    const text = renderClock([stage(1, "first-occurrence", 0), stage(1, "deployed", 5, { environment: "prod | @acme/ops <img src=x>", version: "[x](https://evil)" })]);
+    const text = renderClock([
+      stage(1, "first-occurrence", 0),
+      stage(1, "deployed", 5, { environment: "prod | @acme/ops <img src=x>", version: "[x](https://evil)" }),
+    ]);
     const row = text.split("\n").find((l) => l.startsWith("| Deployed"))!;
     // GitHub's tables do not split on an escaped pipe.
     expect(row.split(/(?<!\\)\|/).length).toBe(6);
@@ -116,9 +133,7 @@ describe("Mermaid's parser", () => {
     const { type, tasks } = await parseMermaid(block!);
     expect(type).toBe("gantt");
     const rounds = clockRounds(stages).flatMap((r) => r.steps);
-    expect(tasks.map((t) => [t.task.trim(), t.endTime.toISOString()])).toEqual(
-      rounds.map((s) => [expect.any(String), s.at]),
-    );
+    expect(tasks.map((t) => [t.task.trim(), t.endTime.toISOString()])).toEqual(rounds.map((s) => [expect.any(String), s.at]));
     expect(tasks[0]?.task.trim()).toBe("First occurrence");
   });
 
@@ -128,7 +143,12 @@ describe("Mermaid's parser", () => {
   });
 
   it("reads bar charts whatever their labels and values", async () => {
-    const chart = barChart({ title: 'Rate "per" 1,000 [sessions]', labels: ['my-app@1.4.3', 'v"2"\n```', "", "x".repeat(100)], values: [0.000123, 1234567, Number.NaN, -1], yLabel: "crashes\\n" });
+    const chart = barChart({
+      title: 'Rate "per" 1,000 [sessions]',
+      labels: ["my-app@1.4.3", 'v"2"\n```', "", "x".repeat(100)],
+      values: [0.000123, 1234567, Number.NaN, -1],
+      yLabel: "crashes\\n",
+    });
     expect(chart).toContain("bar [0.000123, 1235000, 0, 0]");
     expect((await parseMermaid(chart)).type).toBe("xychart");
     await expect(parseMermaid(chart.replace("bar [", "bar [x, "))).rejects.toThrow();

@@ -60,7 +60,9 @@ describe("README", () => {
             return path.startsWith("rules.") && path.split(".").length > 2 ? [] : [path, ...keys(v, path)];
           })
         : [];
-    for (const key of keys(DEFAULT_CONFIG, "").filter((k) => !["sources", "issues", "links", "hotfix", "rules", "verify", "issues.severityLabels", "verify.labels", "board"].includes(k))) {
+    for (const key of keys(DEFAULT_CONFIG, "").filter(
+      (k) => !["sources", "issues", "links", "hotfix", "rules", "verify", "issues.severityLabels", "verify.labels", "board"].includes(k),
+    )) {
       expect(readme, key).toContain(`| \`${key}\``);
     }
     expect(readme).toContain("| `sources[].provider`");

@@ -50,13 +50,21 @@ describe("hotfixReasons", () => {
       "label `Hotfix`",
       "links hotfix issue #7",
     ]);
-    expect(hotfixReasons(pr({ headRef: "feature/x", links: [{ ref: { ...repo, number: 7 }, issue: { state: "closed", marker } }] }), DEFAULT_CONFIG.hotfix)).toEqual([]);
+    expect(
+      hotfixReasons(
+        pr({ headRef: "feature/x", links: [{ ref: { ...repo, number: 7 }, issue: { state: "closed", marker } }] }),
+        DEFAULT_CONFIG.hotfix,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("evaluatePolicy", () => {
   it("passes a narrow PR and counts after the ignore globs", () => {
-    const result = evaluatePolicy(pr({ files: [...pr().files, file("src/__snapshots__/cart.snap", { additions: 500 })], changedFiles: 3 }), DEFAULT_CONFIG);
+    const result = evaluatePolicy(
+      pr({ files: [...pr().files, file("src/__snapshots__/cart.snap", { additions: 500 })], changedFiles: 3 }),
+      DEFAULT_CONFIG,
+    );
     expect(result).toEqual({ verdict: "pass", findings: [], files: 2, lines: 6 });
   });
 
@@ -65,12 +73,18 @@ describe("evaluatePolicy", () => {
     if (!parsed.ok) throw new Error(parsed.errors.join());
     const result = evaluatePolicy(pr({ baseRef: "develop", files: [file("src/cart.ts")] }), parsed.config);
     expect(result.verdict).toBe("warn");
-    expect(result.findings).toEqual([{ level: "warn", rule: "regressionTest", message: "no regression test added or changed: add a test that reproduces the crash" }]);
+    expect(result.findings).toEqual([
+      { level: "warn", rule: "regressionTest", message: "no regression test added or changed: add a test that reproduces the crash" },
+    ]);
   });
 
   it("fails a base branch a hotfix may not target", () => {
     expect(evaluatePolicy(pr({ baseRef: "develop" }), DEFAULT_CONFIG).findings).toEqual([
-      { level: "fail", rule: "baseBranch", message: "base branch `develop` is not one a hotfix may target (`main`, `master`, `release/**`, `releases/**`)" },
+      {
+        level: "fail",
+        rule: "baseBranch",
+        message: "base branch `develop` is not one a hotfix may target (`main`, `master`, `release/**`, `releases/**`)",
+      },
     ]);
   });
 
@@ -81,14 +95,24 @@ describe("evaluatePolicy", () => {
 
   it("fails a test command that timed out", () => {
     const testRun = { command: "npm test", exitCode: null, timedOut: true, outputTail: "..." };
-    expect(evaluatePolicy(pr({ testRun }), DEFAULT_CONFIG).findings).toEqual([{ level: "fail", rule: "testCommand", message: "`npm test` did not finish in time" }]);
+    expect(evaluatePolicy(pr({ testRun }), DEFAULT_CONFIG).findings).toEqual([
+      { level: "fail", rule: "testCommand", message: "`npm test` did not finish in time" },
+    ]);
   });
 });
 
 describe("renderCheckReport", () => {
   it("escapes table cells and keeps the test output in a fence it cannot close", () => {
-    const result = evaluatePolicy(pr({ files: [file("infra/a|b.tf")], testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" } }), DEFAULT_CONFIG);
-    const report = renderCheckReport({ kind: "checked", because: ["label `hotfix`"], result, testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" } });
+    const result = evaluatePolicy(
+      pr({ files: [file("infra/a|b.tf")], testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" } }),
+      DEFAULT_CONFIG,
+    );
+    const report = renderCheckReport({
+      kind: "checked",
+      because: ["label `hotfix`"],
+      result,
+      testRun: { command: "npm test", exitCode: 1, timedOut: false, outputTail: "```\n@everyone" },
+    });
     expect(report.summary).toContain("`infra/a\\|b.tf`");
     expect(report.text).toContain("````\n```\n@everyone\n````");
     expect(report.comment.startsWith("<!-- hotfix-loop:check -->\n")).toBe(true);

@@ -5,7 +5,16 @@ import { BODY_LIMIT, codeBlock, neutralize, parseIssueMarker, type RenderInput, 
 import { loadStacks } from "./stacks.js";
 
 const links = DEFAULT_CONFIG.links;
-const stats = { events: 12, users: 3, versions: [{ version: "1.4.2", count: 10 }, { version: "1.4.1", count: 2 }], firstSeen: "2024-06-10T09:00:00Z", lastSeen: "2024-06-11T10:00:00Z" };
+const stats = {
+  events: 12,
+  users: 3,
+  versions: [
+    { version: "1.4.2", count: 10 },
+    { version: "1.4.1", count: 2 },
+  ],
+  firstSeen: "2024-06-10T09:00:00Z",
+  lastSeen: "2024-06-11T10:00:00Z",
+};
 
 function input(report: CrashReportInput, extra: Partial<RenderInput> = {}): RenderInput {
   return { report: CrashReport.parse(report), signature: "0123456789abcdef", stats, links, ...extra };
@@ -54,7 +63,14 @@ describe("renderIssue", () => {
     device: { name: "web-1", arch: "x86_64" },
     os: { name: "Linux", version: "5.15" },
     runtime: { name: "CPython", version: "3.11.4" },
-    gaps: [{ kind: "missing", part: "breadcrumbs", source: "Sentry's issue webhook", fetch: { outcome: "failed", reason: "SENTRY_AUTH_TOKEN is not set" } }],
+    gaps: [
+      {
+        kind: "missing",
+        part: "breadcrumbs",
+        source: "Sentry's issue webhook",
+        fetch: { outcome: "failed", reason: "SENTRY_AUTH_TOKEN is not set" },
+      },
+    ],
   };
   const rendered = renderIssue(input(report, { repo: "mozilla-services/tecken", links: { ...links, stripPrefixes: ["/app/"] } }));
 
@@ -91,13 +107,23 @@ describe("renderIssue", () => {
   });
 
   it("links with the given ref first, then the commit, then the release tag, and not at all without one", () => {
-    const frame = (r: RenderInput) => renderIssue(r).body.split("\n").find((l) => l.startsWith("1. ")) ?? "";
+    const frame = (r: RenderInput) =>
+      renderIssue(r)
+        .body.split("\n")
+        .find((l) => l.startsWith("1. ")) ?? "";
     const base = { repo: "o/r", links: { ...links, stripPrefixes: ["/app/"] } };
     expect(frame(input(report, { ...base, ref: "v9.9.9" }))).toContain("https://github.com/o/r/blob/v9.9.9/tecken/symbolicate/views.py#L288");
-    expect(frame(input({ ...report, commit: undefined }, base))).toContain("https://github.com/o/r/blob/v2018.07.05/tecken/symbolicate/views.py#L288");
-    expect(frame(input({ ...report, commit: undefined, release: "tecken@2018.07.05" }, { ...base, links: { ...base.links, tagTemplate: "release-{version}" } }))).toContain(
-      "/blob/release-2018.07.05/",
+    expect(frame(input({ ...report, commit: undefined }, base))).toContain(
+      "https://github.com/o/r/blob/v2018.07.05/tecken/symbolicate/views.py#L288",
     );
+    expect(
+      frame(
+        input(
+          { ...report, commit: undefined, release: "tecken@2018.07.05" },
+          { ...base, links: { ...base.links, tagTemplate: "release-{version}" } },
+        ),
+      ),
+    ).toContain("/blob/release-2018.07.05/");
     expect(frame(input({ ...report, commit: undefined, release: "com.example.shop@4.12.1+41201" }, base))).toContain("/blob/v4.12.1/");
     expect(frame(input({ ...report, commit: undefined, release: undefined }, base))).not.toContain("https://");
     expect(frame(input(report, { links: base.links }))).not.toContain("https://");
@@ -145,9 +171,21 @@ describe("renderIssue of an oversized crash", () => {
     in_app: true,
     context_line: `return handler${i + 1}(request, ${"x".repeat(100)})`,
   }));
-  const breadcrumbs = Array.from({ length: 5_000 }, (_, i) => ({ timestamp: `2024-06-11T10:00:${String(i % 60).padStart(2, "0")}Z`, category: "console", message: `step ${i} ${"y".repeat(200)}` }));
+  const breadcrumbs = Array.from({ length: 5_000 }, (_, i) => ({
+    timestamp: `2024-06-11T10:00:${String(i % 60).padStart(2, "0")}Z`,
+    category: "console",
+    message: `step ${i} ${"y".repeat(200)}`,
+  }));
   const huge = renderIssue(
-    input({ provider: "sentry", exception: { type: "RangeError", message: "Maximum call stack size exceeded " + "z".repeat(1_048_576) }, frames, breadcrumbs }, { repo: "o/r", ref: "abc1234", links: { ...links, stripPrefixes: ["/app/"] } }),
+    input(
+      {
+        provider: "sentry",
+        exception: { type: "RangeError", message: "Maximum call stack size exceeded " + "z".repeat(1_048_576) },
+        frames,
+        breadcrumbs,
+      },
+      { repo: "o/r", ref: "abc1234", links: { ...links, stripPrefixes: ["/app/"] } },
+    ),
   );
 
   it("fits GitHub's limit", () => {
@@ -156,10 +194,14 @@ describe("renderIssue of an oversized crash", () => {
   });
 
   it("keeps the crashing frames and the newest breadcrumbs, and says what was cut", () => {
-    expect(huge.body).toContain("1. ★ `handler9999` at [`/app/src/module9999/handler9999.js:10000`](https://github.com/o/r/blob/abc1234/src/module9999/handler9999.js#L10000)");
+    expect(huge.body).toContain(
+      "1. ★ `handler9999` at [`/app/src/module9999/handler9999.js:10000`](https://github.com/o/r/blob/abc1234/src/module9999/handler9999.js#L10000)",
+    );
     expect(huge.body).toContain("5. ★ `handler9995`");
     expect(huge.body).not.toContain("`handler0`");
-    expect(huge.body).toMatch(/> Cut to stay readable and within GitHub's 65,536-character limit: 5,000 oldest breadcrumbs; [\d,]+ outermost frames; the message after [\d,]+ of its 1,048,609 characters\./);
+    expect(huge.body).toMatch(
+      /> Cut to stay readable and within GitHub's 65,536-character limit: 5,000 oldest breadcrumbs; [\d,]+ outermost frames; the message after [\d,]+ of its 1,048,609 characters\./,
+    );
     expect(huge.body).toContain("Maximum call stack size exceeded");
     expect(huge.body).toMatch(/_[\d,]+ outermost frames not shown\._/);
     expect(parseIssueMarker(huge.body)?.frames[0]).toBe("src/module9999/handler9999.js");
@@ -172,7 +214,9 @@ describe("renderIssue of an oversized crash", () => {
     expect(someCrumbs.body).toContain("step 4999 ");
     expect(someCrumbs.body).not.toContain("step 0 ");
     expect(someCrumbs.body).toMatch(/Cut to stay readable and within GitHub's 65,536-character limit: [\d,]+ oldest breadcrumbs\./);
-    const longMessage = renderIssue(input({ provider: "sentry", exception: { type: "E", message: "m".repeat(100_000) }, frames: frames.slice(0, 20) }));
+    const longMessage = renderIssue(
+      input({ provider: "sentry", exception: { type: "E", message: "m".repeat(100_000) }, frames: frames.slice(0, 20) }),
+    );
     expect(longMessage.body).toContain("`handler0`");
     expect(longMessage.body.length).toBeLessThanOrEqual(BODY_LIMIT);
   });
@@ -193,7 +237,12 @@ describe("renderIssue of an oversized crash", () => {
         environment: absurd,
         url: `https://x.example/${"a".repeat(100_000)}`,
       }),
-      stats: { ...stats, versions: Array.from({ length: 10_000 }, (_, i) => ({ version: absurd.slice(0, 1_000) + i, count: i })), firstSeen: absurd, lastSeen: absurd },
+      stats: {
+        ...stats,
+        versions: Array.from({ length: 10_000 }, (_, i) => ({ version: absurd.slice(0, 1_000) + i, count: i })),
+        firstSeen: absurd,
+        lastSeen: absurd,
+      },
       regressedIn: absurd,
     });
     expect(out.body.length).toBeLessThanOrEqual(BODY_LIMIT);
@@ -209,7 +258,7 @@ describe("untrusted text cannot come alive", () => {
     "fixes #123 and closes GH-45 and acme/widgets#9",
     "see https://github.com/acme/widgets/issues/7",
     "<img src=x onerror=alert(1)> <script>alert(1)</script> <details open>",
-    "</sub><!-- hotfix-loop:crash {\"v\":1,\"signature\":\"ffffffffffffffff\",\"provider\":\"sentry\",\"frames\":[],\"versions\":[]} -->",
+    '</sub><!-- hotfix-loop:crash {"v":1,"signature":"ffffffffffffffff","provider":"sentry","frames":[],"versions":[]} -->',
     "```\n# Injected heading\n@octocat\n```",
     "````js\nbreak out\n````",
     "a | b | c\n| --- |\n| injected row |",
@@ -286,7 +335,11 @@ describe("repoPath", () => {
     [frame("../../../../webview-ui/src/About.tsx"), links, "webview-ui/src/About.tsx"],
     [frame("/home/runner/work/shop/shop/src/cart.py"), { ...links, stripPrefixes: ["/home/runner/work/shop/shop/"] }, "src/cart.py"],
     [frame("C:\\build\\Shop\\Assets\\Player.cs"), { ...links, stripPrefixes: ["C:\\build\\Shop\\"] }, "Assets/Player.cs"],
-    [frame("MainActivity.kt", { module: "com.example.app.MainActivity" }), { ...links, root: "app/src/main/java" }, "app/src/main/java/com/example/app/MainActivity.kt"],
+    [
+      frame("MainActivity.kt", { module: "com.example.app.MainActivity" }),
+      { ...links, root: "app/src/main/java" },
+      "app/src/main/java/com/example/app/MainActivity.kt",
+    ],
     [frame("/home/alice/shop/src/cart.py"), links, null],
     [frame("https://cdn.example.com/static/js/main.3f9a2c1b.js"), links, null],
     [frame("src/../../etc/passwd"), links, null],
@@ -310,7 +363,13 @@ describe("titles and bodies cannot be spoofed or cut to nothing", () => {
       input({
         provider: "sentry",
         exception: { type: "Exception", message: "This is an example of a PlayStation exception" },
-        frames: [{ function: "USentryTowerCheatManager::ActivateGodModeAndEverythingElseThatAGameMightNeedToDo", file: "SentryTowerCheatManager.cpp", in_app: true }],
+        frames: [
+          {
+            function: "USentryTowerCheatManager::ActivateGodModeAndEverythingElseThatAGameMightNeedToDo",
+            file: "SentryTowerCheatManager.cpp",
+            in_app: true,
+          },
+        ],
       }),
     );
     expect(out.title).toMatch(/ in USentryTowerCheatManager::Activat[\w:]*… \(SentryTowerCheatManager\.cpp\)$/);
@@ -319,7 +378,9 @@ describe("titles and bodies cannot be spoofed or cut to nothing", () => {
 
   it("shows bidi controls and zero-width characters as code points in the title and the body", () => {
     const spoof = "Invoice\u202Efdp.exe\u200B paid";
-    const out = renderIssue(input({ provider: "generic", exception: { type: "Error", message: spoof }, frames: [{ function: `pay\u2066Now`, in_app: true }] }));
+    const out = renderIssue(
+      input({ provider: "generic", exception: { type: "Error", message: spoof }, frames: [{ function: `pay\u2066Now`, in_app: true }] }),
+    );
     for (const text of [out.title, out.body]) {
       expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B\u200C\u200E\u200F\uFEFF]/);
       expect(text).toContain("<U+202E>");
@@ -331,7 +392,12 @@ describe("titles and bodies cannot be spoofed or cut to nothing", () => {
 describe("the size budget", () => {
   it("collapses runs of library frames before it drops a single breadcrumb", () => {
     const frames = [
-      ...Array.from({ length: 3_000 }, (_, i) => ({ file: `/usr/lib/vendor/lib${i}.js`, function: `vendorFunction${i}WithALongName`, line: i, in_app: false })),
+      ...Array.from({ length: 3_000 }, (_, i) => ({
+        file: `/usr/lib/vendor/lib${i}.js`,
+        function: `vendorFunction${i}WithALongName`,
+        line: i,
+        in_app: false,
+      })),
       { file: "src/cart/checkout.js", function: "checkout", line: 42, in_app: true },
       ...Array.from({ length: 2_000 }, (_, i) => ({ file: `/usr/lib/vendor/inner${i}.js`, function: `inner${i}`, line: i, in_app: false })),
     ];

@@ -66,7 +66,11 @@ describe("maxLines", () => {
 
 describe("forbiddenPaths", () => {
   it("finds each forbidden file at its first changed line, renamed ones by their old path", () => {
-    const files = [file("db/migrations/1.sql", { firstChangedLine: 3 }), file("src/ok.ts"), file("ops/deploy.yml", { status: "renamed", previousPath: ".github/workflows/deploy.yml" })];
+    const files = [
+      file("db/migrations/1.sql", { firstChangedLine: 3 }),
+      file("src/ok.ts"),
+      file("ops/deploy.yml", { status: "renamed", previousPath: ".github/workflows/deploy.yml" }),
+    ];
     expect(forbiddenPaths(change({ files }), DEFAULT_CONFIG)).toEqual([
       { level: "fail", message: "`db/migrations/1.sql` is a path a hotfix must not change", file: "db/migrations/1.sql", line: 3 },
       { level: "fail", message: "`.github/workflows/deploy.yml` is a path a hotfix must not change", file: "ops/deploy.yml" },
@@ -78,7 +82,12 @@ describe("dependencies", () => {
   it("finds manifests and lockfiles at any depth", () => {
     const files = [file("services/api/package.json", { firstChangedLine: 12 }), file("go.sum", { status: "added" }), file("src/package.ts")];
     expect(dependencies(change({ files }), DEFAULT_CONFIG)).toEqual([
-      { level: "fail", message: "dependency manifest or lockfile `services/api/package.json` modified; ship dependency changes outside the hotfix", file: "services/api/package.json", line: 12 },
+      {
+        level: "fail",
+        message: "dependency manifest or lockfile `services/api/package.json` modified; ship dependency changes outside the hotfix",
+        file: "services/api/package.json",
+        line: 12,
+      },
       { level: "fail", message: "dependency manifest or lockfile `go.sum` added; ship dependency changes outside the hotfix", file: "go.sum" },
     ]);
   });
@@ -102,7 +111,10 @@ describe("linkedIssue", () => {
       { ref: { ...repo, number: 3 }, issue: { state: "open" as const, marker: null } },
     ];
     expect(linkedIssue(change({ links }), DEFAULT_CONFIG)).toEqual([
-      { level: "fail", message: "links no open hotfix issue: #1 is not an issue here; acme/api#2 is closed; #3 is not a hotfix issue (no hotfix-loop marker)" },
+      {
+        level: "fail",
+        message: "links no open hotfix issue: #1 is not an issue here; acme/api#2 is closed; #3 is not a hotfix issue (no hotfix-loop marker)",
+      },
     ]);
   });
   it("asks for a link when there is none, and only notes links it could not look up", () => {
@@ -123,7 +135,9 @@ describe("touchesStack", () => {
   });
   it("only notes an issue without frames, and says nothing without a hotfix issue", () => {
     const links = [{ ref: { ...repo, number: 7 }, issue: { state: "open" as const, marker: marker([]) } }];
-    expect(touchesStack(change({ links }), DEFAULT_CONFIG)).toEqual([{ level: "message", message: "the hotfix issue names no in-app stack frames to compare with" }]);
+    expect(touchesStack(change({ links }), DEFAULT_CONFIG)).toEqual([
+      { level: "message", message: "the hotfix issue names no in-app stack frames to compare with" },
+    ]);
     expect(touchesStack(change({ links: [] }), DEFAULT_CONFIG)).toEqual([]);
   });
 });
@@ -142,8 +156,14 @@ describe("testCommand", () => {
     const run = { command: "npm test", exitCode: 0, timedOut: false, outputTail: "" };
     expect(testCommand(change(), DEFAULT_CONFIG)).toEqual([]);
     expect(testCommand(change({ testRun: run }), DEFAULT_CONFIG)).toEqual([]);
-    expect(testCommand(change({ testRun: { ...run, exitCode: 2 } }), DEFAULT_CONFIG)).toEqual([{ level: "fail", message: "`npm test` failed with exit code 2" }]);
-    expect(testCommand(change({ testRun: { ...run, exitCode: null } }), DEFAULT_CONFIG)).toEqual([{ level: "fail", message: "`npm test` failed with exit code (killed)" }]);
-    expect(testCommand(change({ testRun: { ...run, exitCode: null, timedOut: true } }), DEFAULT_CONFIG)).toEqual([{ level: "fail", message: "`npm test` did not finish in time" }]);
+    expect(testCommand(change({ testRun: { ...run, exitCode: 2 } }), DEFAULT_CONFIG)).toEqual([
+      { level: "fail", message: "`npm test` failed with exit code 2" },
+    ]);
+    expect(testCommand(change({ testRun: { ...run, exitCode: null } }), DEFAULT_CONFIG)).toEqual([
+      { level: "fail", message: "`npm test` failed with exit code (killed)" },
+    ]);
+    expect(testCommand(change({ testRun: { ...run, exitCode: null, timedOut: true } }), DEFAULT_CONFIG)).toEqual([
+      { level: "fail", message: "`npm test` did not finish in time" },
+    ]);
   });
 });

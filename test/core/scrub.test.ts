@@ -10,10 +10,20 @@ const leaks: [kind: string, input: string, secret: string, replacement: string][
   ["GitHub PAT classic", "clone with ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R failed", "ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R", "[token]"],
   ["GitHub OAuth", "token gho_16C7e42F292c6912E7710c838347Ae178B4a rejected", "gho_16C7e42F292c6912E7710c838347Ae178B4a", "[token]"],
   ["GitHub server token", "ghs_abcdefghijklmnopqrstuvwxyz0123456789 expired", "ghs_abcdefghijklmnopqrstuvwxyz0123456789", "[token]"],
-  ["GitHub fine-grained", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX used", "github_pat_11ABCDEFG", "[token]"],
+  [
+    "GitHub fine-grained",
+    "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX used",
+    "github_pat_11ABCDEFG",
+    "[token]",
+  ],
   ["AWS access key id", "S3 denied for AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE", "[token]"],
   ["AWS access key id without digits", "key=ASIAQWERTYUIOPASDFGH in use", "ASIAQWERTYUIOPASDFGH", "[token]"],
-  ["AWS secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [redacted]"],
+  [
+    "AWS secret",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "aws_secret_access_key = [redacted]",
+  ],
   ["Stripe secret", "charge failed with key sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "[token]"],
   ["Stripe restricted", "rk_live_51H8abcdEFGHijklMNOPqrst", "rk_live_51H8abcdEFGHijklMNOPqrst", "[token]"],
   ["Stripe publishable", "pk_live_51H8abcdEFGHijklMNOPqrst loaded", "pk_live_51H8abcdEFGHijklMNOPqrst", "[token]"],
@@ -28,10 +38,20 @@ const leaks: [kind: string, input: string, secret: string, replacement: string][
   ["password in URL", "could not connect to postgres://app:s3cr3tP4ss@db.internal:5432/shop", "s3cr3tP4ss", "postgres://[redacted]@"],
   ["password in query", "GET https://shop.example.com/login?user=bob&password=hunter2&next=/", "hunter2", "password=[redacted]"],
   ["token in query", "GET /hooks?token=abcdef123456&x=1", "abcdef123456", "token=[redacted]"],
-  ["api_key in query", "https://maps.example.com/geo?api_key=AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", "AIzaSyD-9tSrke72PouQMnMX", "api_key=[redacted]"],
+  [
+    "api_key in query",
+    "https://maps.example.com/geo?api_key=AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+    "AIzaSyD-9tSrke72PouQMnMX",
+    "api_key=[redacted]",
+  ],
   ["secret in query", "callback?client_id=1&secret=topsecretvalue", "topsecretvalue", "secret=[redacted]"],
   ["access_token in query", "/me?access_token=EAACEdEose0cBA1234xyz", "EAACEdEose0cBA1234xyz", "access_token=[redacted]"],
-  ["S3 presigned signature", "GET https://b.s3.amazonaws.com/k?X-Amz-Signature=0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef", "Signature=[redacted]"],
+  [
+    "S3 presigned signature",
+    "GET https://b.s3.amazonaws.com/k?X-Amz-Signature=0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef",
+    "Signature=[redacted]",
+  ],
   ["password in JSON", '{"user":"bob","password":"correct horse battery staple"}', "correct horse battery staple", '"password":"[redacted]"'],
   [
     "private key block",
@@ -117,10 +137,20 @@ describe("scrubReport", () => {
     provider: "sentry",
     exception: { type: "HTTPError", message: "401 for https://api.example.com/?token=abcdef123456" },
     frames: [
-      { file: "/app/src/api.py", function: "call", line: 10, in_app: true, context_line: 'headers = {"Authorization": "Bearer 9f8e7d6c5b4a3210fedcba"}' },
+      {
+        file: "/app/src/api.py",
+        function: "call",
+        line: 10,
+        in_app: true,
+        context_line: 'headers = {"Authorization": "Bearer 9f8e7d6c5b4a3210fedcba"}',
+      },
     ],
     breadcrumbs: [
-      { category: "http", message: "POST https://bob:hunter2@api.example.com/login", data: { url: "https://x.example/?password=pw123456", password: "plain", nested: { email: "bob@example.com" }, list: ["10.1.2.3"] } },
+      {
+        category: "http",
+        message: "POST https://bob:hunter2@api.example.com/login",
+        data: { url: "https://x.example/?password=pw123456", password: "plain", nested: { email: "bob@example.com" }, list: ["10.1.2.3"] },
+      },
     ],
     device: { name: "Jane's iPhone (jane@example.com)" },
     url: "https://sentry.io/organizations/acme/issues/1/?token=abcdef123456",
@@ -129,7 +159,16 @@ describe("scrubReport", () => {
   const text = JSON.stringify(scrubbed);
 
   it("scrubs every string the report carries", () => {
-    for (const secret of ["abcdef123456", "9f8e7d6c5b4a3210fedcba", "hunter2", "pw123456", "plain", "bob@example.com", "10.1.2.3", "jane@example.com"]) {
+    for (const secret of [
+      "abcdef123456",
+      "9f8e7d6c5b4a3210fedcba",
+      "hunter2",
+      "pw123456",
+      "plain",
+      "bob@example.com",
+      "10.1.2.3",
+      "jane@example.com",
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(scrubbed.breadcrumbs[0]?.data).toEqual({

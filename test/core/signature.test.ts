@@ -54,8 +54,14 @@ describe("computeSignature without usable frames", () => {
   const bare = (type: string, message: string) => CrashReport.parse({ provider: "generic", exception: { type, message } });
 
   it("falls back to type and normalised message, ignoring ids, numbers, addresses and hosts", () => {
-    const a = bare("TimeoutError", "Request 7f3c2a10-9b1d-4c1e-8a2b-1234567890ab to https://api.example.com/v1/users/123 timed out after 3000ms at 0x7ffee4c0");
-    const b = bare("TimeoutError", "Request 0a1b2c3d-4e5f-4a6b-8c7d-0123456789ff to https://eu.example.com/v1/users/98 timed out after 5000ms at 0x10c2a3f8");
+    const a = bare(
+      "TimeoutError",
+      "Request 7f3c2a10-9b1d-4c1e-8a2b-1234567890ab to https://api.example.com/v1/users/123 timed out after 3000ms at 0x7ffee4c0",
+    );
+    const b = bare(
+      "TimeoutError",
+      "Request 0a1b2c3d-4e5f-4a6b-8c7d-0123456789ff to https://eu.example.com/v1/users/98 timed out after 5000ms at 0x10c2a3f8",
+    );
     expect(computeSignature(a)).toBe(computeSignature(b));
     expect(computeSignature(a)).not.toBe(computeSignature(bare("TimeoutError", "Connection refused")));
     expect(computeSignature(a)).not.toBe(computeSignature(bare("AbortError", a.exception.message)));
@@ -79,7 +85,10 @@ describe("normalizePath", () => {
     ["webpack:///./src/cart/checkout.js", "app:///src/cart/checkout.js"],
     ["https://cdn.example.com/static/js/main.3f9a2c1b.js?v=12", "https://shop.example.org/static/js/main.8e1d77aa.js"],
     ["file:///Users/carol/shop/dist/chunk-ABC123.js", "file:///home/ci/shop/dist/chunk-9F8E7D.js"],
-    ["/app/node_modules/.pnpm/react-dom@18.3.1/node_modules/react-dom/cjs/react-dom.production.min.js", "/srv/node_modules/react-dom/cjs/react-dom.production.min.js"],
+    [
+      "/app/node_modules/.pnpm/react-dom@18.3.1/node_modules/react-dom/cjs/react-dom.production.min.js",
+      "/srv/node_modules/react-dom/cjs/react-dom.production.min.js",
+    ],
     ["/usr/lib/python3.11/site-packages/django/core/handlers/base.py", "/opt/venv/lib/python3.12/site-packages/django/core/handlers/base.py"],
     ["/srv/app/releases/v1.4.2/lib/worker.rb", "/srv/app/releases/v1.4.3/lib/worker.rb"],
     ["/builds/a1b2c3d4e5f6/src/main.rs", "/builds/0f9e8d7c6b5a/src/main.rs"],
@@ -101,7 +110,10 @@ describe("normalizeFunction", () => {
     ["java.lang.invoke.LambdaForm$$Lambda$12/0x0000000800c0b000.run", "java.lang.invoke.LambdaForm$$Lambda$47/0x0000000801a2c000.run"],
     ["MyApp.Worker.<RunAsync>d__12.MoveNext", "MyApp.Worker.<RunAsync>d__7.MoveNext"],
     ["MyApp.Program.<Main>b__0_0", "MyApp.Program.<Main>b__3_1"],
-    ["System.Collections.Generic.Dictionary`2[TKey,TValue].FindEntry (TKey key)", "System.Collections.Generic.Dictionary`2[System.String,System.Int32].FindEntry (System.String key)"],
+    [
+      "System.Collections.Generic.Dictionary`2[TKey,TValue].FindEntry (TKey key)",
+      "System.Collections.Generic.Dictionary`2[System.String,System.Int32].FindEntry (System.String key)",
+    ],
     ["app::handler::h1a2b3c4d5e6f7a8b", "app::handler::hffeeddccbbaa9988"],
     ["MyGame::Player::Update() + 124", "MyGame::Player::Update(float) + 96"],
     ["Reporter.Update () [0x0001a] in <5a7c3c2b9e0f4d6f8a1b2c3d4e5f6a70>:0", "Reporter.Update () [0x00020] in <0123456789abcdef0123456789abcdef>:0"],
@@ -182,7 +194,8 @@ describe("the same crash in another release keeps its signature", () => {
   it("native: the library loaded elsewhere (every address moved), another release", () => {
     const later = sample("android-ndk", (event) => {
       event.release = "2.0.0";
-      for (const frame of event.exception.values[0].stacktrace.frames) if (BigInt(frame.instruction_addr) >= 0xe5d95000n) frame.instruction_addr = shift(frame.instruction_addr, 0x1000000n);
+      for (const frame of event.exception.values[0].stacktrace.frames)
+        if (BigInt(frame.instruction_addr) >= 0xe5d95000n) frame.instruction_addr = shift(frame.instruction_addr, 0x1000000n);
       event.debug_meta.images[0].image_addr = shift(event.debug_meta.images[0].image_addr, 0x1000000n);
     });
     expect(computeSignature(later)).toBe(computeSignature(sample("android-ndk")));

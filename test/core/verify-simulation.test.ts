@@ -10,9 +10,12 @@ describe("verdicts keep their stated confidence", () => {
     expect(r.verified / r.runs).toBeLessThanOrEqual(1 - CONFIDENCE);
   });
 
-  it.each(results.filter((r) => r.fixed && r.cell.highTraffic).map((r) => [r.cell.name, r] as const))("fixed at high traffic, %s: verified in ≥ 95%", (_name, r) => {
-    expect(r.verified / r.runs).toBeGreaterThanOrEqual(0.95);
-  });
+  it.each(results.filter((r) => r.fixed && r.cell.highTraffic).map((r) => [r.cell.name, r] as const))(
+    "fixed at high traffic, %s: verified in ≥ 95%",
+    (_name, r) => {
+      expect(r.verified / r.runs).toBeGreaterThanOrEqual(0.95);
+    },
+  );
 
   it("never says verified with thin history and no more exposure than before", () => {
     const thin = results.find((r) => r.fixed && r.cell.name === "thin: ~1 before, 1× after");

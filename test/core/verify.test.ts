@@ -98,7 +98,8 @@ describe("decideVerification: a table of cases", () => {
       verdict: "not-enough-data",
       reason: "too-little-exposure",
       // (38,700 / 39,100)^120 = 0.29; needed: 38,700 × (0.01^(−1/120) − 1) = 1,514.02 sessions, rounded up
-      sentence: /^Not enough data yet: 0 crashes in 400 sessions of 1\.4\.2, .* none happens by chance with P = 0\.29 .* about 1,515 sessions of 1\.4\.2 are needed, 1,115 more\.$/,
+      sentence:
+        /^Not enough data yet: 0 crashes in 400 sessions of 1\.4\.2, .* none happens by chance with P = 0\.29 .* about 1,515 sessions of 1\.4\.2 are needed, 1,115 more\.$/,
     },
     {
       name: "same rate",
@@ -118,15 +119,28 @@ describe("decideVerification: a table of cases", () => {
       sentence:
         /^Not verified: the crash still occurs, though less often: 8 crashes in 12,400 sessions of 1\.4\.2\. The rate dropped by 79% \(from 3\.1 per 1,000 sessions to 0\.65 per 1,000 sessions; with 99% confidence by at least \d\d%, new\/old rate ratio between 0\.\d+ and 0\.\d+\)\.$/,
     },
-    { name: "no prior data, zero now", counts: counts(0, 12_400, 0, 0), verdict: "not-enough-data", reason: "no-baseline", sentence: /no old rate to compare with/ },
+    {
+      name: "no prior data, zero now",
+      counts: counts(0, 12_400, 0, 0),
+      verdict: "not-enough-data",
+      reason: "no-baseline",
+      sentence: /no old rate to compare with/,
+    },
     {
       name: "no prior data, present now",
       counts: counts(5, 1_200, 3, 0),
       verdict: "not-verified",
       reason: "occurs-without-baseline",
-      sentence: /^Not verified: the crash still occurs, 5 crashes in 1,200 sessions of 1\.4\.2; the versions before it \(1\.4\.0, 1\.4\.1: 3 crashes in 0 sessions\)/,
+      sentence:
+        /^Not verified: the crash still occurs, 5 crashes in 1,200 sessions of 1\.4\.2; the versions before it \(1\.4\.0, 1\.4\.1: 3 crashes in 0 sessions\)/,
     },
-    { name: "nothing of the new version yet", counts: counts(0, 0, 120, 38_700), verdict: "not-enough-data", reason: "no-exposure", sentence: /^Not enough data yet: no sessions of 1\.4\.2 counted yet\.$/ },
+    {
+      name: "nothing of the new version yet",
+      counts: counts(0, 0, 120, 38_700),
+      verdict: "not-enough-data",
+      reason: "no-exposure",
+      sentence: /^Not enough data yet: no sessions of 1\.4\.2 counted yet\.$/,
+    },
     {
       name: "one crash is one crash",
       counts: counts(1, 1, 1, 1),
@@ -140,7 +154,8 @@ describe("decideVerification: a table of cases", () => {
       now: new Date("2024-05-01T10:12:30Z"),
       verdict: "not-enough-data",
       reason: "window",
-      sentence: /^Not enough data yet: 1\.4\.2 was deployed 12 minutes ago and verification waits at least 30 minutes; so far 0 crashes in 12,400 sessions\.$/,
+      sentence:
+        /^Not enough data yet: 1\.4\.2 was deployed 12 minutes ago and verification waits at least 30 minutes; so far 0 crashes in 12,400 sessions\.$/,
     },
     {
       name: "the report lag extends the wait",
@@ -148,7 +163,8 @@ describe("decideVerification: a table of cases", () => {
       lag: 180,
       verdict: "not-enough-data",
       reason: "window",
-      sentence: /^Not enough data yet: 1\.4\.2 was deployed 120 minutes ago and verification waits at least 210 minutes \(30 minutes of counting plus 180 minutes for late crash reports\)/,
+      sentence:
+        /^Not enough data yet: 1\.4\.2 was deployed 120 minutes ago and verification waits at least 210 minutes \(30 minutes of counting plus 180 minutes for late crash reports\)/,
     },
   ];
 
@@ -188,11 +204,15 @@ describe("decideVerification: a table of cases", () => {
   });
 
   it("refuses a deployment in the future, negative or fractional counts, and a bad policy", () => {
-    expect(() => decideVerification(counts(0, 1, 1, 1), policy, later, deployedAt)).toThrow(/deployment time 2024-05-01T12:00:00\.000Z is in the future/);
+    expect(() => decideVerification(counts(0, 1, 1, 1), policy, later, deployedAt)).toThrow(
+      /deployment time 2024-05-01T12:00:00\.000Z is in the future/,
+    );
     expect(() => decideVerification(counts(-1, 1, 1, 1), policy, deployedAt, later)).toThrow(/occurrences must be a whole number ≥ 0, got -1/);
     expect(() => decideVerification(counts(0, -5, 1, 1), policy, deployedAt, later)).toThrow(/exposure must be a number ≥ 0, got -5/);
     expect(() => decideVerification(counts(0, 1, 1.5, 1), policy, deployedAt, later)).toThrow(/before\.occurrences must be a whole number/);
-    expect(() => decideVerification(counts(0, 1, 1, 1), { ...policy, minWindowMinutes: -1 }, deployedAt, later)).toThrow(/minWindowMinutes must be a whole number ≥ 0/);
+    expect(() => decideVerification(counts(0, 1, 1, 1), { ...policy, minWindowMinutes: -1 }, deployedAt, later)).toThrow(
+      /minWindowMinutes must be a whole number ≥ 0/,
+    );
   });
 
   it("takes the worst verdict of several hotfixes", () => {
@@ -241,6 +261,8 @@ describe("verification comment", () => {
     };
     const body = renderVerification(decideVerification(noted, policy, deployedAt, later));
     expect(body).toContain("- Left out of the comparison: 1.3.9 (crashes but no session data");
-    expect(body).toContain("- Counted from 2024-05-01T10:00:00.000Z up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.");
+    expect(body).toContain(
+      "- Counted from 2024-05-01T10:00:00.000Z up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.",
+    );
   });
 });

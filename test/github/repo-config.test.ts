@@ -32,12 +32,16 @@ describe("configSources", () => {
 
   it("follows _extends as repo, owner/repo and owner/repo:path, merging as Probot does", async () => {
     const gh = github({
-      "acme/shop:.github/hotfix.yml": "_extends: policies\nrules:\n  maxFiles: { limit: 3 }\n  forbiddenPaths: { paths: [\"db/**\"] }\n",
+      "acme/shop:.github/hotfix.yml": '_extends: policies\nrules:\n  maxFiles: { limit: 3 }\n  forbiddenPaths: { paths: ["db/**"] }\n',
       "acme/policies:.github/hotfix.yml": "_extends: platform/rules:hotfix/base.yml\nrules:\n  maxLines: { limit: 50 }\n",
-      "platform/rules:hotfix/base.yml": "rules:\n  maxFiles: { limit: 20 }\n  forbiddenPaths: { paths: [\"infra/**\"] }\n",
+      "platform/rules:hotfix/base.yml": 'rules:\n  maxFiles: { limit: 20 }\n  forbiddenPaths: { paths: ["infra/**"] }\n',
     });
     const found = await configSources(gh.read, at);
-    expect(found.sources.map((s) => s.name)).toEqual(["acme/shop:.github/hotfix.yml", "acme/policies:.github/hotfix.yml", "platform/rules:hotfix/base.yml"]);
+    expect(found.sources.map((s) => s.name)).toEqual([
+      "acme/shop:.github/hotfix.yml",
+      "acme/policies:.github/hotfix.yml",
+      "platform/rules:hotfix/base.yml",
+    ]);
     const result = parseConfigSources(found.sources);
     if (!result.ok) throw new Error(result.errors.join("; "));
     expect(result.config.rules.maxFiles.limit).toBe(3);
@@ -48,17 +52,25 @@ describe("configSources", () => {
 
   it("stops at a loop, a missing file or a malformed _extends, keeping the files read before", async () => {
     const loop = github({ "acme/shop:.github/hotfix.yml": "_extends: a", "acme/a:.github/hotfix.yml": "_extends: shop" });
-    expect(await configSources(loop.read, at)).toMatchObject({ sources: [{}, {}], extendsProblem: expect.stringContaining("acme/shop:.github/hotfix.yml was already read (a loop)") });
+    expect(await configSources(loop.read, at)).toMatchObject({
+      sources: [{}, {}],
+      extendsProblem: expect.stringContaining("acme/shop:.github/hotfix.yml was already read (a loop)"),
+    });
     const missing = github({ "acme/shop:.github/hotfix.yml": "_extends: gone" });
     expect((await configSources(missing.read, at)).extendsProblem).toContain("acme/gone:.github/hotfix.yml does not exist");
-    const bad = github({ "acme/shop:.github/hotfix.yml": "_extends: \"../../etc/passwd\"" });
+    const bad = github({ "acme/shop:.github/hotfix.yml": '_extends: "../../etc/passwd"' });
     expect((await configSources(bad.read, at)).extendsProblem).toContain("expected `repo`, `owner/repo` or `owner/repo:path.yml`");
   });
 
   it("names the file and line of an error in an extended file", async () => {
-    const gh = github({ "acme/shop:.github/hotfix.yml": "_extends: policies\n", "acme/policies:.github/hotfix.yml": "rules:\n  maxFiles:\n    limit: -1\n" });
+    const gh = github({
+      "acme/shop:.github/hotfix.yml": "_extends: policies\n",
+      "acme/policies:.github/hotfix.yml": "rules:\n  maxFiles:\n    limit: -1\n",
+    });
     const result = parseConfigSources((await configSources(gh.read, at)).sources);
-    expect(!result.ok && result.errors).toEqual([expect.stringMatching(/^rules\.maxFiles\.limit: .* \(acme\/policies:\.github\/hotfix\.yml line 3, column 5\)$/)]);
+    expect(!result.ok && result.errors).toEqual([
+      expect.stringMatching(/^rules\.maxFiles\.limit: .* \(acme\/policies:\.github\/hotfix\.yml line 3, column 5\)$/),
+    ]);
   });
 });
 
@@ -69,6 +81,11 @@ describe("storedConfigValue (what the App caches between reads)", () => {
       { name: "acme/policies:.github/hotfix.yml", text: "issues: { assignees: [dana] }\n" },
     ]);
     expect(merged).toEqual({ sources: [{ provider: "sentry" }], issues: { assignees: ["dana"] } });
-    expect(storedConfigValue([{ name: "a", text: "ok: 1" }, { name: "b", text: "sources: [\n" }])).toBe("sources: [\n");
+    expect(
+      storedConfigValue([
+        { name: "a", text: "ok: 1" },
+        { name: "b", text: "sources: [\n" },
+      ]),
+    ).toBe("sources: [\n");
   });
 });

@@ -61,7 +61,13 @@ function seededAlert(): Record<string, unknown> {
     stacktrace: {
       frames: [
         { file: "src/app.ts", function: "main", line: 10, in_app: true },
-        { file: "src/payments/charge.ts", function: `charge ${HOSTILE[1]}`, line: 42, in_app: true, context_line: `const key = "${SECRETS[3]}"; // ${HOSTILE[3]}` },
+        {
+          file: "src/payments/charge.ts",
+          function: `charge ${HOSTILE[1]}`,
+          line: 42,
+          in_app: true,
+          context_line: `const key = "${SECRETS[3]}"; // ${HOSTILE[3]}`,
+        },
       ],
     },
     breadcrumbs: HOSTILE.map((message, i) => ({

@@ -87,4 +87,3 @@ describe("GitHub's webhook route", () => {
     expect(unsigned.status).toBe(400);
   });
 });
-

@@ -8,7 +8,14 @@ import { BUGSNAG_IDS, startBugsnag, type Standin, type StandinRelease } from "./
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/bugsnag-api/${name}`, import.meta.url), "utf8"));
 const BUGSNAG = "https://api.bugsnag.example.com";
 const { project: PROJECT, error: ERROR } = BUGSNAG_IDS;
-const query = { signature: "fedcba9876543210", version: "2.3.2", project: PROJECT, reporterGroupId: ERROR, seenIn: ["2.3.0", "2.3.1"], exposure: "sessions" as const };
+const query = {
+  signature: "fedcba9876543210",
+  version: "2.3.2",
+  project: PROJECT,
+  reporterGroupId: ERROR,
+  seenIn: ["2.3.0", "2.3.1"],
+  exposure: "sessions" as const,
+};
 
 /** The exact query string Bugsnag expects: type and value alternate, one pair per version. */
 const filter = (...versions: string[]) =>
@@ -58,7 +65,12 @@ describe("Bugsnag crash counts", () => {
   });
 
   it("asks each earlier release for the crash when the marker lists no versions, and pages the releases", async () => {
-    const releases = [...Array.from({ length: 40 }, (_, i) => release(`2.2.${i}`, 1, 1000, 0)), release("2.3.0", 5, 9000, 40), release("2.3.1", 10, 15_000, 56), release("2.3.2", 20, 6000, 0)];
+    const releases = [
+      ...Array.from({ length: 40 }, (_, i) => release(`2.2.${i}`, 1, 1000, 0)),
+      release("2.3.0", 5, 9000, 40),
+      release("2.3.1", 10, 15_000, 56),
+      release("2.3.2", 20, 6000, 0),
+    ];
     const counts = await (await source(releases)).count({ ...query, seenIn: [] });
     expect(counts.before).toEqual({ occurrences: 96, exposure: 24_000, versions: ["2.3.0", "2.3.1"] });
     expect(bugsnag?.requests.filter((r) => r.includes("/releases")).length).toBe(1);
@@ -80,7 +92,9 @@ describe("Bugsnag crash counts", () => {
   });
 
   it("says the cut-off could not be applied to lifetime session totals", async () => {
-    const counts = await (await source([release("2.3.0", 5, 9000, 40), release("2.3.2", 20, 6000, 0)])).count({ ...query, until: new Date("2024-05-01T09:00:00Z") });
+    const counts = await (
+      await source([release("2.3.0", 5, 9000, 40), release("2.3.2", 20, 6000, 0)])
+    ).count({ ...query, until: new Date("2024-05-01T09:00:00Z") });
     expect(counts.notes).toEqual([{ kind: "no-cutoff" }]);
     expect(bugsnag?.requests.some((r) => r.includes("event.before"))).toBe(false);
   });
@@ -94,6 +108,8 @@ describe("Bugsnag crash counts", () => {
       .reply(200, fixture("releases.json"))
       .get(`/projects/${PROJECT}/errors/${ERROR}/events?${filter("2.3.2")}&per_page=1`)
       .reply(200, fixture("error-events-page.json"));
-    await expect(bugsnagCountSource({ token: "bugsnag_test", baseUrl: BUGSNAG, sleep: async () => {} }).count(query)).rejects.toThrow(/no usable X-Total-Count/);
+    await expect(bugsnagCountSource({ token: "bugsnag_test", baseUrl: BUGSNAG, sleep: async () => {} }).count(query)).rejects.toThrow(
+      /no usable X-Total-Count/,
+    );
   });
 });

@@ -87,7 +87,11 @@ describe("bugsnag.parse: other spellings", () => {
     delete body.error.exceptionClass;
     delete body.error.stackTrace;
     body.error.exceptions = [
-      { errorClass: "TypeError", message: "x is undefined", stacktrace: [{ file: "src/a.js", lineNumber: 3, inProject: true, method: "a" }, ...(frames as unknown[])] },
+      {
+        errorClass: "TypeError",
+        message: "x is undefined",
+        stacktrace: [{ file: "src/a.js", lineNumber: 3, inProject: true, method: "a" }, ...(frames as unknown[])],
+      },
       { errorClass: "CauseError", message: "earlier", stacktrace: [] },
     ];
     const { report } = parsed(body);
@@ -174,10 +178,22 @@ describe("bugsnag.completeContext", () => {
   });
 
   it("fills the stack (reversed) and device when the webhook had neither", async () => {
-    const bare: CrashReport = { ...report, frames: [], device: undefined, os: undefined, gaps: [payloadGap("stack trace", "Bugsnag's webhook"), payloadGap("device", "Bugsnag's webhook")] };
+    const bare: CrashReport = {
+      ...report,
+      frames: [],
+      device: undefined,
+      os: undefined,
+      gaps: [payloadGap("stack trace", "Bugsnag's webhook"), payloadGap("device", "Bugsnag's webhook")],
+    };
     nock("https://api.bugsnag.com").get(latestPath).reply(200, fixtureJson("bugsnag/event-latest.json"));
     const filled = await bugsnag.completeContext(bare, env);
-    expect(filled.frames.at(-1)).toEqual({ file: "app/controllers/home_controller.rb", function: "example", line: 123, in_app: true, context_line: '    raise ExampleException, "Something really bad happened"' });
+    expect(filled.frames.at(-1)).toEqual({
+      file: "app/controllers/home_controller.rb",
+      function: "example",
+      line: 123,
+      in_app: true,
+      context_line: '    raise ExampleException, "Something really bad happened"',
+    });
     expect(filled.os).toEqual({ name: "linux", version: "5.15.0" });
     expect(filled.runtime).toEqual({ name: "ruby", version: "3.2.2" });
     expect(filled.gaps.map(describeGap)).toEqual([]);
@@ -190,7 +206,9 @@ describe("bugsnag.completeContext", () => {
   });
 
   it("turns a 401 into a gap that says what answered what", async () => {
-    nock("https://api.bugsnag.com").get(latestPath).reply(401, { errors: ["Invalid authentication token"] });
+    nock("https://api.bugsnag.com")
+      .get(latestPath)
+      .reply(401, { errors: ["Invalid authentication token"] });
     const filled = await bugsnag.completeContext(report, env);
     expect(filled.breadcrumbs).toEqual([]);
     expect(filled.gaps.map(describeGap)).toHaveLength(1);
@@ -201,13 +219,17 @@ describe("bugsnag.completeContext", () => {
 
   it("without BUGSNAG_AUTH_TOKEN asks nothing and says why", async () => {
     const filled = await bugsnag.completeContext(report, {});
-    expect(filled.gaps.map(describeGap)).toEqual(["breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: BUGSNAG_AUTH_TOKEN is not set"]);
+    expect(filled.gaps.map(describeGap)).toEqual([
+      "breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: BUGSNAG_AUTH_TOKEN is not set",
+    ]);
   });
 
   it("without a project id says so", async () => {
     const example = parsed(fixtureJson("bugsnag/webhook-example-event.json")).report;
     const filled = await bugsnag.completeContext(example, env);
-    expect(describeGap(filled.gaps[0]!)).toBe("breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: the alert has no Bugsnag project id");
+    expect(describeGap(filled.gaps[0]!)).toBe(
+      "breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: the alert has no Bugsnag project id",
+    );
   });
 
   it("retries a 429 and then fills the breadcrumbs", async () => {

@@ -44,7 +44,9 @@ describe("generic crash counts from the App", () => {
   });
 
   it("lists the versions the App knows for an unknown one", async () => {
-    await expect((await source()).count({ ...query, version: "3.0.2" })).rejects.toThrow(/The hotfix-loop App has no release "3\.0\.2": it knows 3\.0\.1, 3\.0\.0, 2\.9\.0, 2\.8\.0\./);
+    await expect((await source()).count({ ...query, version: "3.0.2" })).rejects.toThrow(
+      /The hotfix-loop App has no release "3\.0\.2": it knows 3\.0\.1, 3\.0\.0, 2\.9\.0, 2\.8\.0\./,
+    );
   });
 
   it("passes on the App's refusal", async () => {

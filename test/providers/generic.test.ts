@@ -16,8 +16,18 @@ describe("generic.parse", () => {
     if (!result.ok) throw new Error(result.error);
     const { report, deliveryId } = result;
     expect(report.frames.map((f) => f.function)).toEqual(["Invoke", "OnConfirm", "ApplySelection"]);
-    expect(report.frames.at(-1)).toEqual({ file: "Assets/Scripts/Garage/WheelPicker.cs", function: "ApplySelection", module: "SkyRally.Garage.WheelPicker", line: 57, in_app: true });
-    expect(report.exception).toEqual({ type: "NullReferenceException", message: "Object reference not set to an instance of an object", handled: false });
+    expect(report.frames.at(-1)).toEqual({
+      file: "Assets/Scripts/Garage/WheelPicker.cs",
+      function: "ApplySelection",
+      module: "SkyRally.Garage.WheelPicker",
+      line: 57,
+      in_app: true,
+    });
+    expect(report.exception).toEqual({
+      type: "NullReferenceException",
+      message: "Object reference not set to an instance of an object",
+      handled: false,
+    });
     expect(report.breadcrumbs).toEqual([
       { timestamp: "2024-06-18T11:52:00.000Z", category: "scene", message: "Loaded Garage" },
       { timestamp: "2024-06-18T11:52:05.000Z", category: "ui.click", level: "info", message: "Wheels tab", data: { tab: 2 } },
@@ -92,8 +102,14 @@ describe("generic.authenticate", () => {
   });
 
   it("rejects missing headers", () => {
-    expect(generic.authenticate(delivery(raw, { "x-hotfix-signature": sign(raw) }), SECRET, NOW)).toMatchObject({ ok: false, reason: expect.stringContaining("X-Hotfix-Timestamp header is missing") });
-    expect(generic.authenticate(delivery(raw, { "x-hotfix-timestamp": TS }), SECRET, NOW)).toMatchObject({ ok: false, reason: expect.stringContaining("X-Hotfix-Signature header is missing") });
+    expect(generic.authenticate(delivery(raw, { "x-hotfix-signature": sign(raw) }), SECRET, NOW)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("X-Hotfix-Timestamp header is missing"),
+    });
+    expect(generic.authenticate(delivery(raw, { "x-hotfix-timestamp": TS }), SECRET, NOW)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("X-Hotfix-Signature header is missing"),
+    });
   });
 
   it("rejects a validly signed but old delivery as a replay", () => {
@@ -121,6 +137,8 @@ describe("schema/generic-alert.schema.json", () => {
   it("documents the fields senders use", () => {
     const schema = genericAlertJsonSchema() as { required?: string[]; properties: Record<string, { description?: string }> };
     expect(schema.required).toEqual(["exception"]);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["exception", "stacktrace", "breadcrumbs", "device", "os", "release", "commit", "eventId", "fingerprint", "counts"]));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["exception", "stacktrace", "breadcrumbs", "device", "os", "release", "commit", "eventId", "fingerprint", "counts"]),
+    );
   });
 });

@@ -27,7 +27,9 @@ describe("ApiClient limits", () => {
   it("names the per-request timeout when the reporter never answers", async () => {
     const url = await server(() => {});
     const api = new ApiClient({ name: "Sentry", baseUrl: url, timeoutMs: 50, retries: 1, sleep: async () => {} });
-    await expect(api.get("api/0/slow/", z.unknown())).rejects.toThrow("Sentry API: GET /api/0/slow/ timed out: no answer within the per-request limit of 0.05 s, 2 times");
+    await expect(api.get("api/0/slow/", z.unknown())).rejects.toThrow(
+      "Sentry API: GET /api/0/slow/ timed out: no answer within the per-request limit of 0.05 s, 2 times",
+    );
   });
 
   it("says how long it waited when 429s go on", async () => {
@@ -37,7 +39,9 @@ describe("ApiClient limits", () => {
     });
     const waits: number[] = [];
     const api = new ApiClient({ name: "Bugsnag", baseUrl: url, sleep: async (ms) => void waits.push(ms) });
-    await expect(api.get("projects/p/releases", z.unknown())).rejects.toThrow(/answered 429 \(rate limited: still 429 after 4 tries and 21 s of waiting; try again later\)/);
+    await expect(api.get("projects/p/releases", z.unknown())).rejects.toThrow(
+      /answered 429 \(rate limited: still 429 after 4 tries and 21 s of waiting; try again later\)/,
+    );
     expect(waits).toEqual([7000, 7000, 7000]);
   });
 });

@@ -101,12 +101,18 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
     const link = (more: boolean, next: number) => ({
       Link: `<${url.origin}${url.pathname}?${withParam(url, "cursor", `0:${next}:0`)}>; rel="next"; results="${more}"; cursor="0:${next}:0"`,
     });
-    if (path === `issues/${SENTRY_ISSUE.id}/`) return { status: 200, body: { id: SENTRY_ISSUE.id, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
+    if (path === `issues/${SENTRY_ISSUE.id}/`)
+      return { status: 200, body: { id: SENTRY_ISSUE.id, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
     if (path.startsWith("issues/")) return { status: 404, body: { detail: "The requested resource does not exist" } };
     if (path === "releases/") {
       const perPage = perPageOf(url, 25);
       const { items, more } = page(newestFirst(state.releases), cursorOffset, perPage);
-      const body = items.map((r) => ({ version: r.version, shortVersion: r.version, dateCreated: r.firstSeen, firstEvent: r.events > 0 ? r.firstSeen : null }));
+      const body = items.map((r) => ({
+        version: r.version,
+        shortVersion: r.version,
+        dateCreated: r.firstSeen,
+        firstEvent: r.events > 0 ? r.firstSeen : null,
+      }));
       return { status: 200, body, headers: link(more, cursorOffset + perPage) };
     }
     if (path === "events/") {
@@ -114,12 +120,19 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
       const wanted = releaseList(query);
       const rows = state.releases
         .filter((r) => wanted === null || wanted.includes(r.version))
-        .map((r) => ({ release: r.version, "count()": query.includes(`issue.id:${SENTRY_ISSUE.id}`) ? r.crashes : query.includes("event.type:error") ? r.events : 0 }))
+        .map((r) => ({
+          release: r.version,
+          "count()": query.includes(`issue.id:${SENTRY_ISSUE.id}`) ? r.crashes : query.includes("event.type:error") ? r.events : 0,
+        }))
         .filter((row) => row["count()"] > 0)
         .sort((a, b) => b["count()"] - a["count()"]);
       const perPage = perPageOf(url, 50);
       const { items, more } = page(rows, cursorOffset, perPage);
-      return { status: 200, body: { data: items, meta: { fields: { release: "string", "count()": "integer" } } }, headers: link(more, cursorOffset + perPage) };
+      return {
+        status: 200,
+        body: { data: items, meta: { fields: { release: "string", "count()": "integer" } } },
+        headers: link(more, cursorOffset + perPage),
+      };
     }
     if (path === "sessions/") {
       const wanted = releaseList(url.searchParams.get("query") ?? "");
@@ -180,7 +193,8 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
 export function startCountsApi(options: StandinOptions & { token: string; repo: string; signature: string }): Promise<Standin> {
   return serve(options, (state) => (url, req) => {
     if (req.headers.authorization !== `Bearer ${options.token}`) return { status: 401, body: { error: "missing or wrong bearer token" } };
-    if (url.pathname !== `/hotfix/api/repos/${options.repo}/signatures/${options.signature}`) return { status: 404, body: { error: "unknown signature" } };
+    if (url.pathname !== `/hotfix/api/repos/${options.repo}/signatures/${options.signature}`)
+      return { status: 404, body: { error: "unknown signature" } };
     const row = (r: StandinRelease, count: number) => ({ version: r.version, count, firstSeen: r.firstSeen, lastSeen: r.firstSeen });
     return {
       status: 200,

@@ -6,7 +6,13 @@ import { CountQueryError, UnknownReleaseError } from "../../src/providers/query.
 import { sentryCountSource } from "../../src/providers/sentry-query.js";
 import { SENTRY_ISSUE, startSentry, type Standin, type StandinRelease } from "./reporter-standins.js";
 
-const query = { signature: "0123456789abcdef", version: "1.4.2", project: "checkout-web", reporterGroupId: SENTRY_ISSUE.id, exposure: "sessions" as const };
+const query = {
+  signature: "0123456789abcdef",
+  version: "1.4.2",
+  project: "checkout-web",
+  reporterGroupId: SENTRY_ISSUE.id,
+  exposure: "sessions" as const,
+};
 const release = (version: string, day: number, sessions: number, crashes: number, events = 10 * crashes + 100): StandinRelease => ({
   version,
   firstSeen: new Date(Date.UTC(2024, 3, day)).toISOString(),
@@ -15,7 +21,12 @@ const release = (version: string, day: number, sessions: number, crashes: number
   crashes,
 });
 /** The scenario of test/fixtures/sentry-api: the crash in 1.4.0 and 1.4.1, the hotfix in 1.4.2. */
-const SCENARIO = [release("1.3.9", 1, 30_000, 0), release("1.4.0", 10, 20_000, 70, 2100), release("1.4.1", 20, 18_700, 50, 1900), release("1.4.2", 30, 12_400, 0, 640)];
+const SCENARIO = [
+  release("1.3.9", 1, 30_000, 0),
+  release("1.4.0", 10, 20_000, 70, 2100),
+  release("1.4.1", 20, 18_700, 50, 1900),
+  release("1.4.2", 30, 12_400, 0, 640),
+];
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/sentry-api/${name}`, import.meta.url), "utf8"));
 
@@ -61,10 +72,20 @@ describe("Sentry crash counts", () => {
       .query(true)
       .reply(200, fixture("sessions-none.json"))
       .get("/api/0/organizations/acme/events/")
-      .query({ field: ["release", "count()"], project: "4505123", query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]', statsPeriod: "90d", per_page: "100" })
+      .query({
+        field: ["release", "count()"],
+        project: "4505123",
+        query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]',
+        statsPeriod: "90d",
+        per_page: "100",
+      })
       .reply(200, fixture("discover-errors-by-release.json"));
     const counts = await sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: SENTRY, sleep: async () => {} }).count(query);
-    expect(counts).toMatchObject({ exposure: 640, exposureUnit: "events", before: { occurrences: 120, exposure: 4000, versions: ["1.4.0", "1.4.1"] } });
+    expect(counts).toMatchObject({
+      exposure: 640,
+      exposureUnit: "events",
+      before: { occurrences: 120, exposure: 4000, versions: ["1.4.0", "1.4.1"] },
+    });
     expect(counts.notes).toEqual([{ kind: "events-instead-of-sessions", why: "no-session-data" }]);
     expect(scope.isDone()).toBe(true);
   });
@@ -88,7 +109,11 @@ describe("Sentry crash counts", () => {
 
   it("never drops the new release when Sentry caps the groups of a sessions answer", async () => {
     // 60 earlier releases, each with more sessions than the new one: one answer would hold only the 25 largest.
-    const releases = [...Array.from({ length: 60 }, (_, i) => release(`1.3.${i}`, 1 + i / 10, 50_000 + i, 2)), release("1.4.0", 10, 50_000, 3), release("1.4.2", 30, 400, 0)];
+    const releases = [
+      ...Array.from({ length: 60 }, (_, i) => release(`1.3.${i}`, 1 + i / 10, 50_000 + i, 2)),
+      release("1.4.0", 10, 50_000, 3),
+      release("1.4.2", 30, 400, 0),
+    ];
     const counts = await (await source(releases)).count(query);
     expect(counts.exposure).toBe(400);
     expect(counts.exposureUnit).toBe("sessions");
@@ -129,7 +154,9 @@ describe("Sentry crash counts", () => {
   it("says which token or id is wrong", async () => {
     await source(SCENARIO);
     const wrongToken = sentryCountSource({ token: "nope", org: "acme", baseUrl: sentry?.url, sleep: async () => {} });
-    await expect(wrongToken.count(query)).rejects.toThrow(/Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/);
+    await expect(wrongToken.count(query)).rejects.toThrow(
+      /Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/,
+    );
     await expect(wrongToken.count(query)).rejects.toBeInstanceOf(ProviderApiError);
     await expect(wrongToken.count({ ...query, reporterGroupId: undefined })).rejects.toBeInstanceOf(CountQueryError);
   });

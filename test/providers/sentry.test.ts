@@ -24,7 +24,13 @@ describe("sentry.parse: issue alert (event_alert), documented payload", () => {
     expect(report.provider).toBe("sentry");
     expect(report.exception).toEqual({ type: "ReferenceError", message: "heck is not defined", handled: false });
     expect(report.frames).toHaveLength(3);
-    expect(report.frames[0]).toMatchObject({ file: "/js/prod/runner-4.1.7.min.js", line: 1, column: 10866, module: "prod/runner-4.1.7", in_app: false });
+    expect(report.frames[0]).toMatchObject({
+      file: "/js/prod/runner-4.1.7.min.js",
+      line: 1,
+      column: 10866,
+      module: "prod/runner-4.1.7",
+      in_app: false,
+    });
     expect(report.frames.at(-1)).toEqual({ file: "<anonymous>", line: 3, column: 5, in_app: false });
     expect(report.os).toEqual({ name: "Mac OS X", version: "10.14.0" });
     expect(report.platform).toBe("javascript");
@@ -71,7 +77,15 @@ describe("sentry.parse: issue alert with breadcrumbs and device", () => {
   });
 
   it("reads device, os, runtime, release and environment", () => {
-    expect(report.device).toEqual({ name: "Pixel 7", model: "Pixel 7", manufacturer: "Google", family: "Pixel", arch: "arm64-v8a", memory: "7.4 GiB", orientation: "portrait" });
+    expect(report.device).toEqual({
+      name: "Pixel 7",
+      model: "Pixel 7",
+      manufacturer: "Google",
+      family: "Pixel",
+      arch: "arm64-v8a",
+      memory: "7.4 GiB",
+      orientation: "portrait",
+    });
     expect(report.os).toEqual({ name: "Android", version: "14", build: "UQ1A.240205.004" });
     expect(report.runtime).toEqual({ name: "Android", version: "14" });
     expect(report.release).toBe("com.example.shop@4.12.1+41201");
@@ -129,7 +143,10 @@ describe("sentry.parse: bad payloads name the field", () => {
   });
 
   it("an event with neither exception nor message is refused with the reason", () => {
-    const result = sentry.parse({ action: "triggered", data: { event: { exception: { values: [null] }, platform: "python" } } }, delivery(Buffer.from("")));
+    const result = sentry.parse(
+      { action: "triggered", data: { event: { exception: { values: [null] }, platform: "python" } } },
+      delivery(Buffer.from("")),
+    );
     expect(result).toEqual({ ok: false, error: "data.event: neither an exception (exception.values) nor a message (logentry, message) to report" });
   });
 
@@ -178,18 +195,28 @@ describe("sentry.authenticate", () => {
   });
 
   it("rejects a missing signature header", () => {
-    expect(sentry.authenticate(delivery(raw), SECRET, NOW)).toMatchObject({ ok: false, status: 401, reason: expect.stringContaining("Sentry-Hook-Signature header is missing") });
+    expect(sentry.authenticate(delivery(raw), SECRET, NOW)).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: expect.stringContaining("Sentry-Hook-Signature header is missing"),
+    });
   });
 
   it("rejects a timestamp older than 300 s as a replay", () => {
     const old = String(NOW.getTime() / 1000 - 301);
-    expect(sentry.authenticate(signed(raw, { "sentry-hook-timestamp": old }), SECRET, NOW)).toMatchObject({ ok: false, reason: expect.stringContaining("replay") });
+    expect(sentry.authenticate(signed(raw, { "sentry-hook-timestamp": old }), SECRET, NOW)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("replay"),
+    });
     const recent = String(NOW.getTime() / 1000 - 299);
     expect(sentry.authenticate(signed(raw, { "sentry-hook-timestamp": recent }), SECRET, NOW)).toEqual({ ok: true });
   });
 
   it("refuses everything when the App has no secret", () => {
-    expect(sentry.authenticate(signed(raw), "", NOW)).toMatchObject({ ok: false, reason: expect.stringContaining("SENTRY_CLIENT_SECRET is not set") });
+    expect(sentry.authenticate(signed(raw), "", NOW)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("SENTRY_CLIENT_SECRET is not set"),
+    });
   });
 });
 
@@ -243,7 +270,9 @@ describe("sentry.completeContext", () => {
 
   it("without SENTRY_AUTH_TOKEN asks nothing and says why", async () => {
     const report = await sentry.completeContext(issueReport, {});
-    expect(describeGap(report.gaps[1]!)).toBe("breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY_AUTH_TOKEN is not set");
+    expect(describeGap(report.gaps[1]!)).toBe(
+      "breadcrumbs: not in Sentry's issue webhook, and fetching the latest event failed: SENTRY_AUTH_TOKEN is not set",
+    );
   });
 
   it("retries a 429 and then fills the report", async () => {
@@ -287,7 +316,10 @@ describe("sentry.parse: events as SDKs send them", () => {
     expect(report.exception.type).toBe("ActionView::Template::Error");
     expect(report.frames).toEqual([]);
     expect(report.causes).toHaveLength(1);
-    expect(report.causes[0]).toMatchObject({ type: "NameError", frames: [{ line: 135 }, { line: 334 }, { file: "app/views/welcome/view_error.html.erb", in_app: true }] });
+    expect(report.causes[0]).toMatchObject({
+      type: "NameError",
+      frames: [{ line: 135 }, { line: 334 }, { file: "app/views/welcome/view_error.html.erb", in_app: true }],
+    });
   });
 
   it("follows mechanism parent links when an SDK sends them", () => {
@@ -305,7 +337,12 @@ describe("sentry.parse: events as SDKs send them", () => {
     const report = sample("android-ndk");
     expect(report.frames).toHaveLength(36);
     expect(report.frames.at(-1)).toEqual({ instruction_addr: "0xbcc196b4", in_app: false });
-    expect(report.frames.at(-2)).toEqual({ instruction_addr: "0xe5ed9f68", package: "/apex/com.android.runtime/lib/libart.so", image_offset: "0x144f68", in_app: false });
+    expect(report.frames.at(-2)).toEqual({
+      instruction_addr: "0xe5ed9f68",
+      package: "/apex/com.android.runtime/lib/libart.so",
+      image_offset: "0x144f68",
+      in_app: false,
+    });
   });
 
   it("records a missing stack when neither the exception, its causes nor a thread has one", () => {

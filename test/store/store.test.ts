@@ -319,7 +319,15 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const [job] = await store.claimJobs("w1", T0, 10, 30_000);
       await store.parkJob(job!, "w1", "422 Validation Failed: body is too long", at(1));
       expect(await store.parkedJobs()).toEqual([
-        { id: job!.id, groupId, repo: "acme/shop", signature: expect.any(String), attempts: 1, parkedAt: at(1).toISOString(), lastError: "422 Validation Failed: body is too long" },
+        {
+          id: job!.id,
+          groupId,
+          repo: "acme/shop",
+          signature: expect.any(String),
+          attempts: 1,
+          parkedAt: at(1).toISOString(),
+          lastError: "422 Validation Failed: body is too long",
+        },
       ]);
       expect(await store.stats()).toMatchObject({ pendingJobs: 0, parkedJobs: 1 });
       expect(await store.claimJobs("w1", at(100), 10, 30_000)).toEqual([]);
@@ -527,7 +535,13 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.clock.clockGroups("acme/none")).toEqual([]);
       expect((await store.clock.clockGroups(null)).length).toBe(2);
 
-      expect(await store.clock.boardOf("acme/shop")).toEqual({ repo: "acme/shop", issueNumber: null, renderedAt: null, renderedStageId: 0, lastStageId: after.lastStageId });
+      expect(await store.clock.boardOf("acme/shop")).toEqual({
+        repo: "acme/shop",
+        issueNumber: null,
+        renderedAt: null,
+        renderedStageId: 0,
+        lastStageId: after.lastStageId,
+      });
       await store.clock.markBoardRendered("acme/shop", 9, at(130), after.lastStageId);
       expect(await store.clock.boardOf("acme/shop")).toEqual({
         repo: "acme/shop",

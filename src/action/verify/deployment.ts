@@ -55,7 +55,10 @@ export function deploymentUnderTest(inputs: VerifyInputs, now: Date): Deployment
     const path = process.env.GITHUB_EVENT_PATH;
     if (!path) throw new Error("GITHUB_EVENT_PATH is not set: the Action must run in a GitHub Actions workflow");
     const parsed = DeploymentEvent.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    if (!parsed.success) throw new Error(`The ${eventName} event has no usable deployment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success)
+      throw new Error(
+        `The ${eventName} event has no usable deployment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     const { deployment, deployment_status: status } = parsed.data;
     if (status && status.state !== "success") {
       core.info(`The deployment's status is "${status.state}", not "success": nothing to verify yet.`);
@@ -76,7 +79,8 @@ export function deploymentUnderTest(inputs: VerifyInputs, now: Date): Deployment
       deployedAt: inputs["deployed-at"] ?? new Date(status?.created_at ?? deployment.created_at),
     };
   }
-  if (!inputs.version) throw new InputError(`Input "version": required outside deployment events (the release name your crash reporter records, e.g. 1.4.2)`);
+  if (!inputs.version)
+    throw new InputError(`Input "version": required outside deployment events (the release name your crash reporter records, e.g. 1.4.2)`);
   const sha = process.env.GITHUB_SHA;
   if (!sha) throw new Error("GITHUB_SHA is not set: the Action must run in a GitHub Actions workflow");
   return { sha, environment: inputs.environment, version: inputs.version, deployedAt: inputs["deployed-at"] ?? now };

@@ -26,10 +26,19 @@ async function previousDeployment(github: GitHub, repo: Repo, current: Deploymen
   const { data } = await github.rest.repos.listDeployments({ ...repo, environment: current.environment, per_page: 100 });
   const deployments = z.array(DeploymentListItem).parse(data);
   const start = current.id === undefined ? 0 : deployments.findIndex((d) => d.id === current.id) + 1;
-  const earlier = deployments.slice(start).filter((d) => d.sha !== current.sha).slice(0, MAX_PREVIOUS_DEPLOYMENTS);
+  const earlier = deployments
+    .slice(start)
+    .filter((d) => d.sha !== current.sha)
+    .slice(0, MAX_PREVIOUS_DEPLOYMENTS);
   for (const deployment of earlier) {
     const { data: statuses } = await github.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 100 });
-    if (z.array(DeploymentStatus).parse(statuses).some((s) => s.state === "success")) return { sha: deployment.sha, createdAt: deployment.created_at };
+    if (
+      z
+        .array(DeploymentStatus)
+        .parse(statuses)
+        .some((s) => s.state === "success")
+    )
+      return { sha: deployment.sha, createdAt: deployment.created_at };
   }
   return null;
 }
@@ -38,13 +47,23 @@ async function previousDeployment(github: GitHub, repo: Repo, current: Deploymen
 export async function shippedPullRequests(github: GitHub, repo: Repo, current: DeploymentUnderTest): Promise<PullRequest[]> {
   const previous = await previousDeployment(github, repo, current);
   if (!previous) {
-    core.info(`No earlier successful deployment${current.environment ? ` of ${current.environment}` : ""}: looking at the PRs of ${current.sha.slice(0, 7)} only.`);
+    core.info(
+      `No earlier successful deployment${current.environment ? ` of ${current.environment}` : ""}: looking at the PRs of ${current.sha.slice(0, 7)} only.`,
+    );
     const { data } = await github.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: current.sha, per_page: 100 });
-    return z.array(PullRequest).parse(data).filter((pr) => pr.merged_at !== null);
+    return z
+      .array(PullRequest)
+      .parse(data)
+      .filter((pr) => pr.merged_at !== null);
   }
   const commits = new Set<string>();
   for (let page = 1; page <= MAX_PULL_PAGES; page++) {
-    const { data } = await github.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${previous.sha}...${current.sha}`, per_page: 100, page });
+    const { data } = await github.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${previous.sha}...${current.sha}`,
+      per_page: 100,
+      page,
+    });
     for (const commit of data.commits) commits.add(commit.sha);
     if (data.commits.length < 100 || commits.size >= data.total_commits) break;
   }

@@ -38,7 +38,9 @@ export async function findHotfixes(github: GitHub, repo: Repo, inputs: VerifyInp
   }
   const byIssue = new Map<number, Hotfix>();
   for (const pr of await shippedPullRequests(github, repo, current)) {
-    const links = parseIssueLinks(pr.body ?? "", repo).filter((ref) => ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase());
+    const links = parseIssueLinks(pr.body ?? "", repo).filter(
+      (ref) => ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase(),
+    );
     for (const { number } of links) {
       const known = byIssue.get(number);
       if (known) {

@@ -28,6 +28,8 @@ export async function pollVerdicts<T extends { verdict: VerificationVerdict }>(
   }
   if (pending().length > 0 && limits.waitMs > 0) {
     const minutes = Math.round(limits.waitMs / 60_000);
-    core.info(`Stopped polling: the \`wait\` limit of ${plural(minutes, "minute", "minutes")} ran out after ${plural(polls, "poll", "polls")}; still not enough data.`);
+    core.info(
+      `Stopped polling: the \`wait\` limit of ${plural(minutes, "minute", "minutes")} ran out after ${plural(polls, "poll", "polls")}; still not enough data.`,
+    );
   }
 }

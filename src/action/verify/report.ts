@@ -10,7 +10,11 @@ import { isNotFound, type Hotfix } from "./hotfixes.js";
 
 export const STATUS_CONTEXT = "hotfix / verification";
 
-const STATUS_STATE: Record<VerdictName, "success" | "failure" | "pending"> = { verified: "success", "not-verified": "failure", "not-enough-data": "pending" };
+const STATUS_STATE: Record<VerdictName, "success" | "failure" | "pending"> = {
+  verified: "success",
+  "not-verified": "failure",
+  "not-enough-data": "pending",
+};
 
 export interface HotfixVerdict {
   hotfix: Hotfix;
@@ -26,7 +30,13 @@ async function removeLabel(github: GitHub, repo: Repo, issue: number, name: stri
   }
 }
 
-async function writeVerdict(github: GitHub, repo: Repo, config: HotfixConfig, { hotfix, verdict }: HotfixVerdict, current: DeploymentUnderTest): Promise<void> {
+async function writeVerdict(
+  github: GitHub,
+  repo: Repo,
+  config: HotfixConfig,
+  { hotfix, verdict }: HotfixVerdict,
+  current: DeploymentUnderTest,
+): Promise<void> {
   const marker = verificationMarkerKey({ signature: hotfix.marker.signature, version: current.version });
   const body = renderVerification(verdict, { environment: current.environment, sha: current.sha });
   for (const issueNumber of [hotfix.issue, ...hotfix.pulls]) await upsertComment(github, { repo, issueNumber, marker, body });
@@ -43,7 +53,9 @@ async function writeVerdict(github: GitHub, repo: Repo, config: HotfixConfig, { 
 
 function statusDescription(results: HotfixVerdict[]): string {
   const text =
-    results.length === 1 ? (results[0]?.verdict.sentence ?? "") : results.map(({ hotfix, verdict }) => `#${hotfix.issue} ${verdict.verdict}`).join(", ");
+    results.length === 1
+      ? (results[0]?.verdict.sentence ?? "")
+      : results.map(({ hotfix, verdict }) => `#${hotfix.issue} ${verdict.verdict}`).join(", ");
   // GitHub cuts commit status descriptions at 140 characters.
   return text.length > 140 ? `${text.slice(0, 139)}…` : text;
 }
@@ -75,7 +87,14 @@ function verdictRecord({ hotfix, verdict }: HotfixVerdict) {
   };
 }
 
-export async function reportVerdicts(github: GitHub, repo: Repo, config: HotfixConfig, results: HotfixVerdict[], current: DeploymentUnderTest, overall: VerdictName): Promise<void> {
+export async function reportVerdicts(
+  github: GitHub,
+  repo: Repo,
+  config: HotfixConfig,
+  results: HotfixVerdict[],
+  current: DeploymentUnderTest,
+  overall: VerdictName,
+): Promise<void> {
   for (const result of results) {
     core.info(`#${result.hotfix.issue}: ${result.verdict.sentence}`);
     await writeVerdict(github, repo, config, result, current);
@@ -94,6 +113,8 @@ export async function reportVerdicts(github: GitHub, repo: Repo, config: HotfixC
   core.setOutput("verdict", overall);
   core.setOutput("verdicts", JSON.stringify(results.map(verdictRecord)));
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(results.map((r) => renderVerification(r.verdict, { environment: current.environment, sha: current.sha })).join("\n\n---\n\n")).write();
+    await core.summary
+      .addRaw(results.map((r) => renderVerification(r.verdict, { environment: current.environment, sha: current.sha })).join("\n\n---\n\n"))
+      .write();
   }
 }

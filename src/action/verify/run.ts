@@ -44,7 +44,9 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
     return;
   }
   if (inputs["deployed-at"] && inputs["deployed-at"].getTime() > started.getTime()) {
-    throw new InputError(`Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`);
+    throw new InputError(
+      `Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`,
+    );
   }
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !name) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
@@ -79,7 +81,8 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
       });
       return decideVerification(counts, policy, deployedAt, at);
     } catch (error) {
-      if (error instanceof MissingSettingError || error instanceof UnknownReleaseError || error instanceof CountQueryError) throw new InputError(error.message);
+      if (error instanceof MissingSettingError || error instanceof UnknownReleaseError || error instanceof CountQueryError)
+        throw new InputError(error.message);
       // A reporter that cannot be asked is no verdict: say so in the output a workflow branches on, then fail the step.
       if (error instanceof ProviderApiError) core.setOutput("verdict", "error");
       throw error;
@@ -87,7 +90,12 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
   };
   const results: HotfixVerdict[] = [];
   for (const hotfix of hotfixes) results.push({ hotfix, verdict: await decide(hotfix) });
-  await pollVerdicts(results, (r) => decide(r.hotfix), { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] }, { now, sleep });
+  await pollVerdicts(
+    results,
+    (r) => decide(r.hotfix),
+    { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] },
+    { now, sleep },
+  );
 
   const overall = worstVerdict(results.map((r) => r.verdict.verdict)) ?? "not-enough-data";
   await reportVerdicts(github, repo, config, results, current, overall);

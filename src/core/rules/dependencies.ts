@@ -8,7 +8,13 @@ export const dependencies: NarrowDiffRule = (change, config) => {
   const manifest = globMatcher(rule.manifests);
   return change.files.flatMap((file): Finding[] =>
     pathsOf(file).some((p) => manifest(p))
-      ? [{ level: rule.level, message: `dependency manifest or lockfile \`${file.path}\` ${file.status}; ship dependency changes outside the hotfix`, ...placeOf(file) }]
+      ? [
+          {
+            level: rule.level,
+            message: `dependency manifest or lockfile \`${file.path}\` ${file.status}; ship dependency changes outside the hotfix`,
+            ...placeOf(file),
+          },
+        ]
       : [],
   );
 };

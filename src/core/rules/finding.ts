@@ -26,4 +26,7 @@ export const globMatcher = (globs: string[]): ((path: string) => boolean) => (gl
 
 /** `a`, `b` and 3 more: a short list of code spans. */
 export const codeList = (items: string[], max = 5) =>
-  items.slice(0, max).map((i) => `\`${i}\``).join(", ") + (items.length > max ? ` and ${items.length - max} more` : "");
+  items
+    .slice(0, max)
+    .map((i) => `\`${i}\``)
+    .join(", ") + (items.length > max ? ` and ${items.length - max} more` : "");
