@@ -53246,7 +53246,13 @@ var dependencies = (change, config2) => {
   if (!rule2.enabled) return [];
   const manifest = globMatcher(rule2.manifests);
   return change.files.flatMap(
-    (file2) => pathsOf(file2).some((p) => manifest(p)) ? [{ level: rule2.level, message: `dependency manifest or lockfile \`${file2.path}\` ${file2.status}; ship dependency changes outside the hotfix`, ...placeOf(file2) }] : []
+    (file2) => pathsOf(file2).some((p) => manifest(p)) ? [
+      {
+        level: rule2.level,
+        message: `dependency manifest or lockfile \`${file2.path}\` ${file2.status}; ship dependency changes outside the hotfix`,
+        ...placeOf(file2)
+      }
+    ] : []
   );
 };
 
@@ -53423,7 +53429,10 @@ var GapRecord = external_exports.discriminatedUnion("kind", [
     part: ContextPart,
     /** What was read, e.g. "Sentry's issue webhook". */
     source: external_exports.string(),
-    fetch: external_exports.discriminatedUnion("outcome", [external_exports.object({ outcome: external_exports.literal("failed"), reason: external_exports.string() }), external_exports.object({ outcome: external_exports.literal("not-in-latest-event") })]).optional()
+    fetch: external_exports.discriminatedUnion("outcome", [
+      external_exports.object({ outcome: external_exports.literal("failed"), reason: external_exports.string() }),
+      external_exports.object({ outcome: external_exports.literal("not-in-latest-event") })
+    ]).optional()
   }),
   /** A malformed part of the payload that was left out so the rest could be used. */
   external_exports.object({
@@ -53640,7 +53649,8 @@ function applyRules(text) {
   if (text.length >= 20) out = out.replace(PREFIXED_TOKEN, "[token]");
   if (equals) out = out.replace(PARAMETER, parameter);
   if (equals && SECRET_PARAMETER.test(lower)) out = out.replace(ASSIGNED_SECRET, assignedValue);
-  if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie"))) out = out.replace(QUOTED_SECRET, quotedValue);
+  if (colons > 0 && quote && (SECRET_PARAMETER.test(lower) || lower.includes("authoriz") || lower.includes("cookie")))
+    out = out.replace(QUOTED_SECRET, quotedValue);
   if (colons > 0 && (lower.includes("authoriz") || lower.includes("cookie") || lower.includes("key") || SECRET_PARAMETER.test(lower))) {
     out = out.replace(HEADER_SECRET, "$1[redacted]");
   }
@@ -53854,7 +53864,18 @@ var pathKeyOf = remembered(pathKey);
 var functionKeyOf = remembered(normalizeFunction);
 
 // src/core/render.ts
-var CAP = { cell: 300, type: 200, functionName: 300, location: 300, contextLine: 300, gap: 500, message: 8e3, marker: 200, version: 64, url: 2e3 };
+var CAP = {
+  cell: 300,
+  type: 200,
+  functionName: 300,
+  location: 300,
+  contextLine: 300,
+  gap: 500,
+  message: 8e3,
+  marker: 200,
+  version: 64,
+  url: 2e3
+};
 var functionSpanOf = remembered((name) => codeSpan(clean(name, CAP.functionName)));
 
 // src/core/check-report.ts
@@ -53899,7 +53920,13 @@ function renderCheckReport(outcome) {
   }
   if (outcome.kind === "invalid-config") {
     const title2 = `${outcome.invalidConfig.path} is not valid`;
-    const summary3 = [`Hotfix PR: ${outcome.because.join("; ")}.`, "", `**${title2}**: the narrow-diff rules cannot be read, so the check fails until it is fixed.`, "", configTable(outcome.invalidConfig)].join("\n");
+    const summary3 = [
+      `Hotfix PR: ${outcome.because.join("; ")}.`,
+      "",
+      `**${title2}**: the narrow-diff rules cannot be read, so the check fails until it is fixed.`,
+      "",
+      configTable(outcome.invalidConfig)
+    ].join("\n");
     return { title: title2, summary: summary3, text: "", comment: withMarker(summary3) };
   }
   const { result, because, testRun } = outcome;
@@ -54105,7 +54132,11 @@ function valueAt(root, path) {
 function issueProblems(issues, input2) {
   return issues.flatMap((issue3) => {
     if (issue3.code === "unrecognized_keys") {
-      return issue3.keys.map((k) => ({ path: [...issue3.path, k], key: [...issue3.path.map(String), k].join("."), message: "unknown key (check its spelling)" }));
+      return issue3.keys.map((k) => ({
+        path: [...issue3.path, k],
+        key: [...issue3.path.map(String), k].join("."),
+        message: "unknown key (check its spelling)"
+      }));
     }
     const key = issue3.path.length ? issue3.path.map(String).join(".") : "(top level)";
     return [{ path: issue3.path, key, message: `${issue3.message}; found ${describe3(valueAt(input2, issue3.path))}` }];
@@ -54247,14 +54278,19 @@ async function configSources(read, at, known = {}) {
     const target = extendsOf(text);
     if (target === null) break;
     const m = EXTENDS.exec(target);
-    if (!m) return { sources, extendsProblem: `_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}` };
+    if (!m)
+      return {
+        sources,
+        extendsProblem: `_extends in ${nameOf(current)}: expected \`repo\`, \`owner/repo\` or \`owner/repo:path.yml\`; found ${JSON.stringify(target)}`
+      };
     const next = { owner: m[1] ?? at.owner, repo: m[2] ?? "", path: m[3] ?? at.path };
     if (seen.has(nameOf(next).toLowerCase()) || sources.length > MAX_EXTENDS) {
       const why = seen.has(nameOf(next).toLowerCase()) ? "was already read (a loop)" : `is more than ${MAX_EXTENDS} files deep`;
       return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} ${why}` };
     }
     const extended2 = await read(next);
-    if (extended2 === null) return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token` };
+    if (extended2 === null)
+      return { sources, extendsProblem: `_extends in ${nameOf(current)}: ${nameOf(next)} does not exist or cannot be read with this token` };
     current = next;
     text = extended2;
   }
@@ -58794,7 +58830,9 @@ function createGitHub(token) {
     const spent = rateLimitWaits(octokit);
     const request2 = `${options.method ?? "GET"} ${options.url ?? ""}`;
     if (retryCount >= RATE_LIMIT_RETRIES || spent.seconds + retryAfter > RATE_LIMIT_BUDGET_SECONDS) {
-      warning(`GitHub rate limited ${request2} (${kind}) and asks to wait ${retryAfter} s more; giving up after waiting ${spent.seconds} s in all.`);
+      warning(
+        `GitHub rate limited ${request2} (${kind}) and asks to wait ${retryAfter} s more; giving up after waiting ${spent.seconds} s in all.`
+      );
       return false;
     }
     waits.set(octokit, { count: spent.count + 1, seconds: spent.seconds + retryAfter });
@@ -59025,7 +59063,16 @@ function setOutputs(values) {
 var ANNOTATION_LEVEL = { fail: "failure", warn: "warning", message: "notice" };
 function annotations(findings) {
   return findings.flatMap(
-    (m) => m.file ? [{ path: m.file, start_line: m.line ?? 1, end_line: m.line ?? 1, annotation_level: ANNOTATION_LEVEL[m.level], title: ruleTitle(m.rule), message: m.message }] : []
+    (m) => m.file ? [
+      {
+        path: m.file,
+        start_line: m.line ?? 1,
+        end_line: m.line ?? 1,
+        annotation_level: ANNOTATION_LEVEL[m.level],
+        title: ruleTitle(m.rule),
+        message: m.message
+      }
+    ] : []
   );
 }
 async function report(run2, outcome) {
@@ -59051,7 +59098,13 @@ async function report(run2, outcome) {
     const stale = renderCheckReport({ ...outcome, wasHotfix: true });
     const edited = await write(
       "edit the PR comment",
-      () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: stale.comment, createIfMissing: false })
+      () => upsertComment(github, {
+        repo,
+        issueNumber: event.pull_request.number,
+        marker: CHECK_COMMENT_MARKER,
+        body: stale.comment,
+        createIfMissing: false
+      })
     );
     if (edited) shown = { ...outcome, wasHotfix: true };
   }
@@ -59068,7 +59121,10 @@ async function report(run2, outcome) {
     })
   );
   if (inputs.comment && shown.kind !== "not-hotfix") {
-    await write("write the PR comment", () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }));
+    await write(
+      "write the PR comment",
+      () => upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment })
+    );
   }
   const readOnlyNote = readOnly ? `This PR comes from ${run2.foreign}: GitHub gives a fork's \`pull_request\` workflow a read-only token, so there is no check run or comment; the verdict is here and in the step's status.` : "";
   if (readOnly) notice(readOnlyNote);
@@ -59095,7 +59151,11 @@ async function check2(run2) {
   const pr = event.pull_request;
   const refs = parseIssueLinks(pr.body ?? "", repo);
   const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
-  const { result: loaded, hotfix } = await loadCheckConfig(github, { ...repo, path: inputs.configPath, ref: pr.base.sha }, { own: read.configText, org: read.orgConfigText });
+  const { result: loaded, hotfix } = await loadCheckConfig(
+    github,
+    { ...repo, path: inputs.configPath, ref: pr.base.sha },
+    { own: read.configText, org: read.orgConfigText }
+  );
   const config2 = withLimits(loaded.ok ? loaded.config : { ...DEFAULT_CONFIG, hotfix }, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
   const invalidConfig2 = loaded.ok ? void 0 : { path: inputs.configPath, problems: loaded.problems };
   const links = refs.map((ref, i) => {
@@ -59120,20 +59180,27 @@ async function check2(run2) {
   if (invalidConfig2) {
     setOutputs({ isHotfix: true, verdict: "fail", files: 0, lines: 0, violations: [] });
     await report(run2, { kind: "invalid-config", because, invalidConfig: invalidConfig2 });
-    setFailed(`${inputs.configPath} is not valid, so the narrow-diff rules cannot be read:
-${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`);
+    setFailed(
+      `${inputs.configPath} is not valid, so the narrow-diff rules cannot be read:
+${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`
+    );
     return;
   }
   const files = await listPullRequestFiles(github, repo, pr.number);
   const testRun = await testRunFor(run2);
-  const result = evaluatePolicy({ ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...testRun ? { testRun } : {} }, config2);
+  const result = evaluatePolicy(
+    { ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...testRun ? { testRun } : {} },
+    config2
+  );
   const violations = result.findings.filter((m) => m.level !== "message");
   setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
   await report(run2, { kind: "checked", because, result, ...testRun ? { testRun } : {} });
   if (result.verdict === "fail") {
     const fails = violations.filter((m) => m.level === "fail");
-    setFailed(`Hotfix narrow-diff rules failed:
-${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`);
+    setFailed(
+      `Hotfix narrow-diff rules failed:
+${fails.map((m) => `- ${ruleTitle(m.rule)}: ${m.message}${m.file ? ` (${m.file})` : ""}`).join("\n")}`
+    );
   }
 }
 async function runCheck() {
@@ -59270,7 +59337,9 @@ function exposureNeeded(before, confidence) {
 function countingWindow(deployedAt, now, reportLagMinutes) {
   if (Number.isNaN(deployedAt.getTime())) throw new RangeError("the deployment time is not a valid time");
   if (deployedAt.getTime() > now.getTime()) {
-    throw new RangeError(`the deployment time ${deployedAt.toISOString()} is in the future (now ${now.toISOString()}): give the time the deployment happened`);
+    throw new RangeError(
+      `the deployment time ${deployedAt.toISOString()} is in the future (now ${now.toISOString()}): give the time the deployment happened`
+    );
   }
   const until = new Date(now.getTime() - reportLagMinutes * 6e4);
   return { deployedAt, until, minutes: Math.max(0, (until.getTime() - deployedAt.getTime()) / 6e4) };
@@ -59278,7 +59347,9 @@ function countingWindow(deployedAt, now, reportLagMinutes) {
 function checkCounts(counts) {
   const check3 = (value, what, whole) => {
     if (!Number.isFinite(value) || value < 0 || whole && !Number.isInteger(value)) {
-      throw new RangeError(`${counts.provider} counts for ${counts.version}: ${what} must be a ${whole ? "whole number" : "number"} \u2265 0, got ${value}`);
+      throw new RangeError(
+        `${counts.provider} counts for ${counts.version}: ${what} must be a ${whole ? "whole number" : "number"} \u2265 0, got ${value}`
+      );
     }
   };
   check3(counts.occurrences, "occurrences", true);
@@ -59592,7 +59663,11 @@ function compareReleases(a, b) {
 function releasesBefore(provider, releases, version2, crashed, explicit) {
   requireRelease(provider, releases, version2);
   const current = releases.find((r) => r.version === version2) ?? { version: version2 };
-  const unique = [...new Map([...releases].sort(compareReleases).reverse().map((r) => [r.version, r])).values()];
+  const unique = [
+    ...new Map(
+      [...releases].sort(compareReleases).reverse().map((r) => [r.version, r])
+    ).values()
+  ];
   const older = unique.filter((r) => r.version !== version2 && compareReleases(r, current) < 0).sort(compareReleases);
   if (explicit && explicit.length > 0) {
     const wanted = new Set(explicit);
@@ -59690,7 +59765,8 @@ function bugsnagCountSource(options) {
       const candidates = releasesBefore("Bugsnag", releases, query.version, new Set(releases.map((r) => r.version)), query.before);
       if (!query.before?.length && ![...crashed].some((v) => candidates.includes(v))) {
         crashed = /* @__PURE__ */ new Set();
-        for (const version2 of candidates.slice(-MAX_RELEASES_PROBED)) if (await eventCount(errorEvents, [version2], query.until) > 0) crashed.add(version2);
+        for (const version2 of candidates.slice(-MAX_RELEASES_PROBED))
+          if (await eventCount(errorEvents, [version2], query.until) > 0) crashed.add(version2);
       }
       const before = releasesBefore("Bugsnag", releases, query.version, crashed, query.before);
       const matched = matchExposure({
@@ -59729,7 +59805,13 @@ var SignatureCounts = external_exports.object({
   repoVersions: external_exports.array(VersionCount)
 });
 function genericCountSource(options) {
-  const api = new ApiClient({ name: "hotfix-loop App", baseUrl: options.appUrl, authorization: `Bearer ${options.token}`, fetch: options.fetch, sleep: options.sleep });
+  const api = new ApiClient({
+    name: "hotfix-loop App",
+    baseUrl: options.appUrl,
+    authorization: `Bearer ${options.token}`,
+    fetch: options.fetch,
+    sleep: options.sleep
+  });
   const [owner, name] = options.repo.split("/");
   if (!owner || !name) throw new Error(`generic: repo must be "owner/name", got "${options.repo}"`);
   return {
@@ -59744,7 +59826,16 @@ function genericCountSource(options) {
       const crashed = /* @__PURE__ */ new Set([...query.seenIn ?? [], ...body.versions.filter((v) => v.count > 0).map((v) => v.version)]);
       const before = releasesBefore("The hotfix-loop App", releases, query.version, crashed, query.before);
       const notes = query.until ? [{ kind: "no-cutoff" }] : [];
-      return countsByRelease({ provider: "generic", signature: query.signature, version: query.version, occurrences, exposure, unit: "events", before, notes });
+      return countsByRelease({
+        provider: "generic",
+        signature: query.signature,
+        version: query.version,
+        occurrences,
+        exposure,
+        unit: "events",
+        before,
+        notes
+      });
     }
   };
 }
@@ -59823,9 +59914,7 @@ function sentryCountSource(options) {
         throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
       }
       const { body: issue3 } = await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue2);
-      const releases = (await api.getAll(`organizations/${org}/releases/`, Releases2, { project: issue3.project.id, per_page: "100" }, MAX_RELEASE_PAGES)).map(
-        (r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null })
-      );
+      const releases = (await api.getAll(`organizations/${org}/releases/`, Releases2, { project: issue3.project.id, per_page: "100" }, MAX_RELEASE_PAGES)).map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));
       const occurrences = await countByRelease(issue3.project.id, `issue.id:${issue3.id}`, query.until);
       const crashed = /* @__PURE__ */ new Set([...query.seenIn ?? [], ...[...occurrences].filter(([, n]) => n > 0).map(([r]) => r)]);
       const before = releasesBefore("Sentry", releases, query.version, crashed, query.before);
@@ -59840,7 +59929,16 @@ function sentryCountSource(options) {
       });
       const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue3.project.id, all, query.until);
       const { signature, version: version2 } = query;
-      return countsByRelease({ provider: "sentry", signature, version: version2, occurrences, exposure, unit: matched.unit, before: matched.before, notes: matched.notes });
+      return countsByRelease({
+        provider: "sentry",
+        signature,
+        version: version2,
+        occurrences,
+        exposure,
+        unit: matched.unit,
+        before: matched.before,
+        notes: matched.notes
+      });
     }
   };
 }
@@ -59857,7 +59955,11 @@ var SETTING_ENV = {
   repo: null
 };
 var SECRETS = ["sentryToken", "bugsnagToken", "genericToken"];
-var CRASH_WORDS = { sentry: "a Sentry crash", bugsnag: "a Bugsnag crash", generic: "a crash reported in the generic format" };
+var CRASH_WORDS = {
+  sentry: "a Sentry crash",
+  bugsnag: "a Bugsnag crash",
+  generic: "a crash reported in the generic format"
+};
 var MissingSettingError = class extends Error {
 };
 function countSources(explicit, env, options) {
@@ -59881,7 +59983,12 @@ function countSources(explicit, env, options) {
       case "bugsnag":
         return bugsnagCountSource({ token: need(provider, "bugsnagToken"), baseUrl: value("bugsnagUrl"), ...seams });
       case "generic":
-        return genericCountSource({ token: need(provider, "genericToken"), appUrl: need(provider, "appUrl"), repo: need(provider, "repo"), ...seams });
+        return genericCountSource({
+          token: need(provider, "genericToken"),
+          appUrl: need(provider, "appUrl"),
+          repo: need(provider, "repo"),
+          ...seams
+        });
     }
   };
   const made = /* @__PURE__ */ new Map();
@@ -59928,7 +60035,10 @@ function deploymentUnderTest(inputs, now) {
     const path = process.env.GITHUB_EVENT_PATH;
     if (!path) throw new Error("GITHUB_EVENT_PATH is not set: the Action must run in a GitHub Actions workflow");
     const parsed = DeploymentEvent.safeParse(JSON.parse(readFileSync3(path, "utf8")));
-    if (!parsed.success) throw new Error(`The ${eventName} event has no usable deployment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success)
+      throw new Error(
+        `The ${eventName} event has no usable deployment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
+      );
     const { deployment, deployment_status: status } = parsed.data;
     if (status && status.state !== "success") {
       info(`The deployment's status is "${status.state}", not "success": nothing to verify yet.`);
@@ -59948,7 +60058,8 @@ function deploymentUnderTest(inputs, now) {
       deployedAt: inputs["deployed-at"] ?? new Date(status?.created_at ?? deployment.created_at)
     };
   }
-  if (!inputs.version) throw new InputError(`Input "version": required outside deployment events (the release name your crash reporter records, e.g. 1.4.2)`);
+  if (!inputs.version)
+    throw new InputError(`Input "version": required outside deployment events (the release name your crash reporter records, e.g. 1.4.2)`);
   const sha = process.env.GITHUB_SHA;
   if (!sha) throw new Error("GITHUB_SHA is not set: the Action must run in a GitHub Actions workflow");
   return { sha, environment: inputs.environment, version: inputs.version, deployedAt: inputs["deployed-at"] ?? now };
@@ -59974,20 +60085,28 @@ async function previousDeployment(github, repo, current) {
   const earlier = deployments.slice(start).filter((d) => d.sha !== current.sha).slice(0, MAX_PREVIOUS_DEPLOYMENTS);
   for (const deployment of earlier) {
     const { data: statuses } = await github.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 100 });
-    if (external_exports.array(DeploymentStatus).parse(statuses).some((s) => s.state === "success")) return { sha: deployment.sha, createdAt: deployment.created_at };
+    if (external_exports.array(DeploymentStatus).parse(statuses).some((s) => s.state === "success"))
+      return { sha: deployment.sha, createdAt: deployment.created_at };
   }
   return null;
 }
 async function shippedPullRequests(github, repo, current) {
   const previous = await previousDeployment(github, repo, current);
   if (!previous) {
-    info(`No earlier successful deployment${current.environment ? ` of ${current.environment}` : ""}: looking at the PRs of ${current.sha.slice(0, 7)} only.`);
+    info(
+      `No earlier successful deployment${current.environment ? ` of ${current.environment}` : ""}: looking at the PRs of ${current.sha.slice(0, 7)} only.`
+    );
     const { data } = await github.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: current.sha, per_page: 100 });
     return external_exports.array(PullRequest).parse(data).filter((pr) => pr.merged_at !== null);
   }
   const commits = /* @__PURE__ */ new Set();
   for (let page = 1; page <= MAX_PULL_PAGES; page++) {
-    const { data } = await github.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${previous.sha}...${current.sha}`, per_page: 100, page });
+    const { data } = await github.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${previous.sha}...${current.sha}`,
+      per_page: 100,
+      page
+    });
     for (const commit of data.commits) commits.add(commit.sha);
     if (data.commits.length < 100 || commits.size >= data.total_commits) break;
   }
@@ -60023,7 +60142,9 @@ async function findHotfixes(github, repo, inputs, current) {
   }
   const byIssue = /* @__PURE__ */ new Map();
   for (const pr of await shippedPullRequests(github, repo, current)) {
-    const links = parseIssueLinks(pr.body ?? "", repo).filter((ref) => ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase());
+    const links = parseIssueLinks(pr.body ?? "", repo).filter(
+      (ref) => ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase()
+    );
     for (const { number: number5 } of links) {
       const known = byIssue.get(number5);
       if (known) {
@@ -60079,7 +60200,9 @@ async function pollVerdicts(results, decideAgain, limits, clock) {
   }
   if (pending().length > 0 && limits.waitMs > 0) {
     const minutes = Math.round(limits.waitMs / 6e4);
-    info(`Stopped polling: the \`wait\` limit of ${plural3(minutes, "minute", "minutes")} ran out after ${plural3(polls, "poll", "polls")}; still not enough data.`);
+    info(
+      `Stopped polling: the \`wait\` limit of ${plural3(minutes, "minute", "minutes")} ran out after ${plural3(polls, "poll", "polls")}; still not enough data.`
+    );
   }
 }
 
@@ -60186,7 +60309,9 @@ function renderVerification(v, context3 = {}) {
 function describeNote(note) {
   switch (note.kind) {
     case "left-out-without-sessions":
-      return [`Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`];
+      return [
+        `Left out of the comparison: ${note.versions.join(", ")} (crashes but no session data; counting them against zero sessions would fake a high old rate).`
+      ];
     case "events-instead-of-sessions":
       return [
         note.why === "new-release-without-sessions" ? "Exposure is all reported errors, not sessions: the new version has no session data yet." : "Exposure is all reported errors, not sessions: the reporter has no session data for these versions."
@@ -60198,7 +60323,11 @@ function describeNote(note) {
 
 // src/action/verify/report.ts
 var STATUS_CONTEXT = "hotfix / verification";
-var STATUS_STATE = { verified: "success", "not-verified": "failure", "not-enough-data": "pending" };
+var STATUS_STATE = {
+  verified: "success",
+  "not-verified": "failure",
+  "not-enough-data": "pending"
+};
 async function removeLabel(github, repo, issue3, name) {
   try {
     await github.rest.issues.removeLabel({ ...repo, issue_number: issue3, name });
@@ -60318,7 +60447,9 @@ async function runVerify(deps = {}) {
     return;
   }
   if (inputs["deployed-at"] && inputs["deployed-at"].getTime() > started.getTime()) {
-    throw new InputError(`Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`);
+    throw new InputError(
+      `Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`
+    );
   }
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !name) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
@@ -60350,14 +60481,20 @@ async function runVerify(deps = {}) {
       });
       return decideVerification(counts, policy, deployedAt, at);
     } catch (error63) {
-      if (error63 instanceof MissingSettingError || error63 instanceof UnknownReleaseError || error63 instanceof CountQueryError) throw new InputError(error63.message);
+      if (error63 instanceof MissingSettingError || error63 instanceof UnknownReleaseError || error63 instanceof CountQueryError)
+        throw new InputError(error63.message);
       if (error63 instanceof ProviderApiError) setOutput("verdict", "error");
       throw error63;
     }
   };
   const results = [];
   for (const hotfix of hotfixes) results.push({ hotfix, verdict: await decide(hotfix) });
-  await pollVerdicts(results, (r) => decide(r.hotfix), { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] }, { now, sleep });
+  await pollVerdicts(
+    results,
+    (r) => decide(r.hotfix),
+    { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] },
+    { now, sleep }
+  );
   const overall = worstVerdict(results.map((r) => r.verdict.verdict)) ?? "not-enough-data";
   await reportVerdicts(github, repo, config2, results, current, overall);
 }
