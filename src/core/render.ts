@@ -16,6 +16,10 @@ import { signaturesByVersion } from "./signature.js";
  * crash report is untrusted: it is scrubbed of secrets, then neutralised (markdown.ts) so
  * it cannot ping people, cross-reference issues or inject HTML, and the body always fits
  * GitHub's limit (budget.ts). This file composes the sections.
+ *
+ * Over 300 lines on purpose: the composition of one body (title, summary, chain of stacks,
+ * breadcrumbs, context, gaps, footer) shares the budget's plan; each kind of text it writes
+ * lives in its own module above.
  */
 
 // The rendering's public face: callers import these from here.

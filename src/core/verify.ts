@@ -16,6 +16,9 @@ import { compareRates, exposureNeeded, RATE_TEST_NAME, rateTestPValue, type Rate
  *   sentence says by how much, with an interval; a partial fix is not a fix.
  * - not enough data yet: the counting window is too short; or no crash yet but too little
  *   exposure to tell a fix from luck (the sentence says how much is needed); or no old rate.
+ *
+ * Just over 300 lines: the verdict and the sentence that states it belong together; the
+ * statistics themselves are in rate-test.ts.
  */
 
 export type ExposureUnit = "sessions" | "events";
