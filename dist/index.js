@@ -60001,6 +60001,26 @@ function countSources(explicit, env, options) {
 
 // src/action/verify/deployment.ts
 import { readFileSync as readFileSync3 } from "node:fs";
+
+// src/core/deployment.ts
+var PayloadVersion = external_exports.object({ version: external_exports.string().trim().min(1) });
+var RELEASE_REF = /^v?\d+(\.\d+)*([-+][\w.-]+)?$/;
+function deploymentVersion(payload, ref) {
+  let object2 = payload;
+  if (typeof payload === "string") {
+    try {
+      object2 = JSON.parse(payload);
+    } catch {
+      object2 = null;
+    }
+  }
+  const parsed = PayloadVersion.safeParse(object2);
+  if (parsed.success) return parsed.data.version;
+  const name = ref.replace(/^refs\/tags\//, "");
+  return RELEASE_REF.test(name) ? name : void 0;
+}
+
+// src/action/verify/deployment.ts
 var Deployment = external_exports.object({
   id: external_exports.number().int(),
   sha: external_exports.string(),
@@ -60013,22 +60033,6 @@ var DeploymentEvent = external_exports.object({
   deployment: Deployment,
   deployment_status: external_exports.object({ state: external_exports.string(), created_at: external_exports.string() }).optional()
 });
-function payloadVersion(payload) {
-  let object2 = payload;
-  if (typeof payload === "string") {
-    try {
-      object2 = JSON.parse(payload);
-    } catch {
-      return void 0;
-    }
-  }
-  const version2 = object2 && typeof object2 === "object" ? object2.version : void 0;
-  return typeof version2 === "string" && version2.trim() ? version2.trim() : void 0;
-}
-function refVersion(ref) {
-  const name = ref.replace(/^refs\/tags\//, "");
-  return /^v?\d+(\.\d+)*([-+][\w.-]+)?$/.test(name) ? name : void 0;
-}
 function deploymentUnderTest(inputs, now) {
   const eventName = process.env.GITHUB_EVENT_NAME ?? "";
   if (eventName === "deployment" || eventName === "deployment_status") {
@@ -60044,7 +60048,7 @@ function deploymentUnderTest(inputs, now) {
       info(`The deployment's status is "${status.state}", not "success": nothing to verify yet.`);
       return null;
     }
-    const version2 = inputs.version ?? payloadVersion(deployment.payload) ?? refVersion(deployment.ref);
+    const version2 = inputs.version ?? deploymentVersion(deployment.payload, deployment.ref);
     if (!version2) {
       throw new InputError(
         `Input "version": the deployment of ${deployment.ref} has no payload.version and its ref is not a version tag; set the version input to the release name your crash reporter records`

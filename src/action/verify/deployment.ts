@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { z } from "zod";
+import { deploymentVersion } from "../../core/deployment.js";
 import { InputError } from "../inputs.js";
 import type { VerifyInputs } from "./inputs.js";
 
@@ -28,26 +29,6 @@ export interface DeploymentUnderTest {
   deployedAt: Date;
 }
 
-/** `deployment.payload.version`, whether GitHub passes the payload as an object or as JSON text. */
-function payloadVersion(payload: z.infer<typeof Deployment>["payload"]): string | undefined {
-  let object: unknown = payload;
-  if (typeof payload === "string") {
-    try {
-      object = JSON.parse(payload);
-    } catch {
-      return undefined;
-    }
-  }
-  const version = object && typeof object === "object" ? (object as Record<string, unknown>).version : undefined;
-  return typeof version === "string" && version.trim() ? version.trim() : undefined;
-}
-
-/** A ref that names a release (`v1.4.2`, `refs/tags/1.4.2`), not a branch. */
-function refVersion(ref: string): string | undefined {
-  const name = ref.replace(/^refs\/tags\//, "");
-  return /^v?\d+(\.\d+)*([-+][\w.-]+)?$/.test(name) ? name : undefined;
-}
-
 /** Null when the event says there is nothing to verify (a deployment that did not succeed). */
 export function deploymentUnderTest(inputs: VerifyInputs, now: Date): DeploymentUnderTest | null {
   const eventName = process.env.GITHUB_EVENT_NAME ?? "";
@@ -65,7 +46,7 @@ export function deploymentUnderTest(inputs: VerifyInputs, now: Date): Deployment
       return null;
     }
     // An explicit input wins: it is how a workflow maps its deployment onto the reporter's release name.
-    const version = inputs.version ?? payloadVersion(deployment.payload) ?? refVersion(deployment.ref);
+    const version = inputs.version ?? deploymentVersion(deployment.payload, deployment.ref);
     if (!version) {
       throw new InputError(
         `Input "version": the deployment of ${deployment.ref} has no payload.version and its ref is not a version tag; set the version input to the release name your crash reporter records`,
