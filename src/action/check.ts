@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
-import { z } from "zod";
+import * as z from "zod";
 import {
   CHECK_COMMENT_MARKER,
   CHECK_NAME,

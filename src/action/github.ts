@@ -4,7 +4,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
 import Bottleneck from "bottleneck/light.js";
-import { z } from "zod";
+import * as z from "zod";
 import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
 /**

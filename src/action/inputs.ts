@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The Action's inputs, parsed once at the edge with zod. An input left empty is absent

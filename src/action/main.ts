@@ -1,7 +1,6 @@
 import * as core from "@actions/core";
 import { runCheck } from "./check.js";
 import { Mode, readInputs } from "./inputs.js";
-import { runVerify } from "./verify/run.js";
 
 /** Events that follow a deployment: in `auto` mode they ask for verification, everything else for the PR check. */
 const DEPLOYMENT_EVENTS = ["deployment", "deployment_status"];
@@ -16,8 +15,11 @@ function chooseMode(mode: Mode): "check" | "verify" {
 export async function run(): Promise<void> {
   try {
     const { mode } = readInputs({ mode: Mode });
-    await (chooseMode(mode) === "verify" ? runVerify() : runCheck());
+    // Verify mode's code (deployment history, statistics) is a separate chunk: a PR check never loads it.
+    if (chooseMode(mode) === "verify") await (await import("./verify/run.js")).runVerify();
+    else await runCheck();
   } catch (error) {
+    if (error instanceof Error && error.stack) core.debug(error.stack);
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }

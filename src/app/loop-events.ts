@@ -1,5 +1,5 @@
 import type { Logger, Probot } from "probot";
-import { z } from "zod";
+import * as z from "zod";
 import { CHECK_NAME } from "../core/check-report.js";
 import { awaitsDeployment, type StageDetail, type StageName } from "../core/clock.js";
 import { DEFAULT_CONFIG } from "../core/config.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { mermaidBlock } from "./charts.js";
 import { neutralize } from "./render.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The version a GitHub deployment ships: `payload.version` (an object, or JSON text as some

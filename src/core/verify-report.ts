@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { neutralize } from "./markdown.js";
 import { decodeMarker, encodeMarker, markerPrefix } from "./marker.js";
 import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";

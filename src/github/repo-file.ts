@@ -1,5 +1,5 @@
 import { RequestError } from "@octokit/request-error";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Reading one file of a repository through GitHub's contents API, for the App and the Action alike. */
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { z } from "zod";
+import type * as z from "zod";
 import { formatIssues } from "../core/config.js";
 import { ContextPart, CrashReport, type CrashReportInput, type Gap, type ProviderName } from "../core/crash.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Breadcrumb, CausedBy, CrashReport, CrashReportInput, Frame } from "../core/crash.js";
 import {
   type AlertProvider,

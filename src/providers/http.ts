@@ -1,5 +1,5 @@
 import LinkHeader from "http-link-header";
-import type { z } from "zod";
+import type * as z from "zod";
 import { formatIssues } from "../core/config.js";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Breadcrumb, CausedBy, CrashReport, Frame } from "../core/crash.js";
 import { type LatestContext, formatMemory, isoTimestamp, present } from "./alert.js";
 import { Skipped } from "./lenient.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { StageDetail, StageName, StageTime } from "../core/clock.js";
 import type { SqlDatabase, SqlRow, SqlTx } from "./sql-store.js";
 

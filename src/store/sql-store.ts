@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formatIssues, Source } from "../core/config.js";
 import { CrashReport } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";

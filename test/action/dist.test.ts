@@ -107,6 +107,23 @@ describe("dist/index.js", () => {
     expect(api.calls).toEqual([]);
   });
 
+  it("with the runner's debug logging on, logs the failure's stack trace in src/ files and lines", async () => {
+    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
+    const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "check", comment: "maybe" });
+    const { code, stdout } = await runDist({ ...runner.env, RUNNER_DEBUG: "1" });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^::debug::Error: Input "comment".*%0A {4}at \S+ \(\S*src\/action\/inputs\.ts:\d+:\d+\)/m);
+  });
+
+  it("loads verify mode's chunk on demand: a verify run without a version names that input", async () => {
+    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
+    const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "verify" });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code).toBe(1);
+    expect(stdout).toContain('::error::Input "version": required outside deployment events');
+    expect(api.calls).toEqual([]);
+  });
+
   it("waits out GitHub's secondary rate limit on the check-run write instead of dropping the check", async () => {
     const isCheckRun = (method: string, path: string) => method === "POST" && path.endsWith("/check-runs");
     api = await startPrApi({

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
-import { z } from "zod";
+import * as z from "zod";
 import { deploymentVersion } from "../../core/deployment.js";
 import { InputError } from "../inputs.js";
 import type { VerifyInputs } from "./inputs.js";

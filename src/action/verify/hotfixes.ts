@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseIssueLinks } from "../../core/policy.js";
 import { parseIssueMarker, type IssueMarker } from "../../core/render.js";
 import type { GitHub, Repo } from "../github.js";

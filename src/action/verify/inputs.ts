@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { readInputs, wholeNumber } from "../inputs.js";
 
 /** Verify mode's inputs, parsed once with zod; action.yml describes each. */
