@@ -23,6 +23,7 @@ const libEntries = Object.fromEntries(
     "bench-storm": "bench/storm.ts",
     "bench-check": "bench/check.ts",
     "bench-verify": "bench/verify-simulation.ts",
+    "bench-bundle": "bench/bundle.ts",
   }).filter(([, file]) => existsSync(file)),
 );
 
