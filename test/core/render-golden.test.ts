@@ -36,8 +36,33 @@ function corpus(): [string, CrashReport][] {
       if (result.ok) out.push([`${folder}/${file}`, result.report]);
     }
   }
+  out.push(["breadcrumb data of every kind", crumbData()]);
   for (const stack of loadStacks()) out.push([`stacks/${stack.name}`, stack.report], [`stacks/${stack.name} later`, stack.later]);
   return out;
+}
+
+/** Breadcrumb data as reporters send it, and as an attacker might: scalars, secrets, nesting, specials, repeats. */
+function crumbData(): CrashReport {
+  const data: Record<string, unknown>[] = [
+    { method: "GET", status_code: 200, url: "https://api.example.com/v2/cart?session=abc&token=s3cr3t" },
+    { method: "GET", status_code: 200, url: "https://api.example.com/v2/cart?session=abc&token=s3cr3t" },
+    { password: "hunter2", authorization: "Bearer abcdefghijklmnop", ok: true, count: -0, big: 1e21, pan: 4111111111111111 },
+    { nested: { a: [1, "two", null], "@team": "#12" }, empty: "", nothing: null, list: ["x", 2, false] },
+    { "2": "second", "1": "first", b: "<script>@octocat GH-12 github.com</script>", c: "a|b`c`\n\r\nd" },
+    { long: "x".repeat(900), more: "y".repeat(300) },
+    { email: "jane@example.com", ip: "10.0.0.12", card: "4111 1111 1111 1111" },
+    {},
+  ];
+  const breadcrumbs = data.flatMap((d, i) => [
+    { timestamp: "2026-01-01T00:00:00Z", category: "xhr", message: i % 2 ? `call ${i} @user` : undefined, data: d },
+    { timestamp: "not a time", category: "http", level: "error", data: d },
+  ]);
+  return CrashReport.parse({
+    provider: "generic",
+    exception: { type: "Error", message: "boom" },
+    frames: [{ file: "src/a.ts", function: "a", line: 1, in_app: true }],
+    breadcrumbs,
+  });
 }
 
 /** A report far over GitHub's limit: the budget collapses, drops and cuts. */
@@ -93,6 +118,12 @@ function fingerprint(report: CrashReport): string[] {
 }
 
 const GOLDEN: Record<string, string[]> = {
+  "breadcrumb data of every kind": [
+    "89d80430b162b8bc",
+    "cbf25e3546688f84 9458ed59113a0a9c 3430",
+    "cbf25e3546688f84 d73102dea6a7d86a 3655",
+    "b4b44495d1b82327 5e09156488146852 65008",
+  ],
   "sentry/event_alert-android.json": [
     "320e6c6524a87ca3",
     "64e4a32386420704 54a83f9fa9b3901b 2200",
