@@ -43,43 +43,9 @@ const neutralizedOf = remembered(neutralize);
 /** Most breadcrumbs are a message alone, and their messages repeat: one look-up gives the cell. */
 const crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CRUMB), CRUMB)));
 
-/** The message cell: the message with its data, scrubbed, capped and neutralised. */
-function messageCell(message: string | undefined, data: Record<string, unknown> | undefined): string {
-  const pairs = crumbData(data);
-  return pairs === "" ? (message ? crumbMessageOf(message) : "") : neutralizedOf(cap(clean(message, CRUMB) + pairs, CRUMB));
-}
-
-/** Longest message and scalar data whose cell is remembered whole. */
-const REMEMBERED_DATA = 1_000;
-
-/**
- * Data of scalars (an XHR crumb's method, status code and URL), short enough to remember: its
- * JSON gives the same values back, so the whole cell can be remembered under it.
- */
-function isScalarData(message: string | undefined, data: Record<string, unknown>): boolean {
-  let length = message?.length ?? 0;
-  for (const key in data) {
-    const value = data[key];
-    length += key.length + (typeof value === "string" ? value.length : 0);
-    if (length > REMEMBERED_DATA) return false;
-    if (typeof value !== "string" && typeof value !== "boolean" && !(typeof value === "number" && Number.isFinite(value))) return false;
-  }
-  return true;
-}
-
-/**
- * Crumbs with data repeat across a report and its occurrences (the same request logged again
- * and again); their cell takes a dozen scrubs and look-ups, so it is made once per distinct
- * message and data.
- */
-const scalarDataCellOf = remembered((json) => {
-  const [message, data] = JSON.parse(json) as [string | null, Record<string, unknown>];
-  return messageCell(message ?? undefined, data);
-});
-
 export function renderCrumb(crumb: Breadcrumb): string {
   const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
-  const { message, data } = crumb;
-  const shown = data && isScalarData(message, data) ? scalarDataCellOf(JSON.stringify([message ?? null, data])) : messageCell(message, data);
-  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${shown} |`;
+  const data = crumbData(crumb.data);
+  const message = data === "" ? (crumb.message ? crumbMessageOf(crumb.message) : "") : neutralizedOf(cap(clean(crumb.message, CRUMB) + data, CRUMB));
+  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${message} |`;
 }
