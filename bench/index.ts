@@ -76,16 +76,22 @@ const stats = {
 const links = { ...DEFAULT_CONFIG.links, stripPrefixes: [] };
 const input = (report: CrashReport, signature: string): RenderInput => ({ report, signature, stats, repo: "acme/shop-web", links });
 
+/** Milliseconds of CPU this process has used: on a shared machine, time spent waiting for a core is not the core's speed. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function measure(name: string, fn: (report: CrashReport) => unknown, seconds = 2): number {
   for (let i = 0; i < 3_000; i++) fn(reports[i % reports.length] as CrashReport); // warm up the JIT
   let n = 0;
-  const start = performance.now();
+  const start = cpuMs();
   const end = start + seconds * 1000;
   let now = start;
   while (now < end) {
     for (const report of reports) fn(report);
     n += reports.length;
-    now = performance.now();
+    now = cpuMs();
   }
   const perSecond = Math.round((n * 1000) / (now - start));
   console.log(
@@ -96,7 +102,7 @@ function measure(name: string, fn: (report: CrashReport) => unknown, seconds = 2
 
 const sample = reports[0] as CrashReport;
 const rendered = renderIssue(input(sample, computeSignature(sample)));
-console.log(`hotfix-loop core, one core, Node ${process.version}`);
+console.log(`hotfix-loop core, one core (CPU time of this process), Node ${process.version}`);
 console.log(
   `report: ${sample.frames.length} frames, ${sample.breadcrumbs.length} breadcrumbs; issue body ${rendered.body.length.toLocaleString("en-US")} characters`,
 );

@@ -277,11 +277,22 @@ function signatureV2(report: CrashReport): string {
   return digest(`v2\n${chain.map((e) => exceptionMaterial(e.type, e.message, e.frames, 2)).join("\n---\n")}`);
 }
 
-const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: signatureV2 };
+// Version 2, the current one, through computeSignature and its remembered last report.
+const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: computeSignature };
+
+/**
+ * The last report's current signature. A caller computes it, then renders the issue, whose
+ * marker needs the signature under every version again: one entry, matched by identity
+ * (a parsed report is never changed), saves that second computation and holds one report.
+ */
+let last: { report: CrashReport; signature: string } | undefined;
 
 /** Stable grouping key of the current version: 16 lowercase hex digits. */
 export function computeSignature(report: CrashReport): string {
-  return signatureV2(report);
+  if (last?.report === report) return last.signature;
+  const signature = signatureV2(report);
+  last = { report, signature };
+  return signature;
 }
 
 /** The report's signature under every version, newest first. */
