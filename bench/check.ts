@@ -121,7 +121,9 @@ const coldMs = median(cold.concurrent.map((r) => r.exitMs));
 const ratio = verdict / floorMs;
 const met = (ok: boolean) => (ok ? "goal met" : "goal MISSED");
 
-console.log(`check: ${FILES}-file hotfix PR, node dist/index.js, median of ${RUNS} runs; pages ${FILE_PAGES_IN_FLIGHT} at a time vs one after another`);
+console.log(
+  `check: ${FILES}-file hotfix PR, node dist/index.js, median of ${RUNS} runs; pages ${FILE_PAGES_IN_FLIGHT} at a time vs one after another`,
+);
 console.log(
   `  no latency     cold start to verdict ${coldMs} ms (pages one after another: ${median(cold.sequential.map((r) => r.exitMs))} ms); ` +
     `goal <= ${COLD_START_GOAL_MS} ms: ${met(coldMs <= COLD_START_GOAL_MS)}`,

@@ -58878,45 +58878,28 @@ var PullRequestFile = external_exports.object({
   deletions: external_exports.number().int(),
   patch: external_exports.string().optional()
 });
-var FILES_PER_PAGE = 100;
-var FILE_PAGES_IN_FLIGHT = 8;
-function changedFile(item) {
-  const line = item.patch ? firstChangedLine(item.patch) : void 0;
-  return {
-    path: item.filename,
-    ...item.previous_filename ? { previousPath: item.previous_filename } : {},
-    status: item.status,
-    additions: item.additions,
-    deletions: item.deletions,
-    ...line ? { firstChangedLine: line } : {}
-  };
-}
-async function listPullRequestFiles(github, repo, pullNumber, changedFiles) {
-  const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files";
-  const params = { ...repo, pull_number: pullNumber, per_page: FILES_PER_PAGE };
-  const expected = Math.min(Math.ceil((changedFiles ?? 0) / FILES_PER_PAGE), PR_FILES_CAP / FILES_PER_PAGE);
-  const pages = [];
-  let more = expected === 0;
-  let next = 1;
-  const reader = async () => {
-    while (next <= expected) {
-      const page = next++;
-      const response = await github.request(route, { ...params, page }).catch((error63) => {
-        next = expected + 1;
-        throw error63;
+async function listPullRequestFiles(github, repo, pullNumber) {
+  const files = [];
+  const pages = github.paginate.iterator("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+    ...repo,
+    pull_number: pullNumber,
+    per_page: 100
+  });
+  for await (const page of pages) {
+    for (const item of external_exports.array(PullRequestFile).parse(page.data)) {
+      const line = item.patch ? firstChangedLine(item.patch) : void 0;
+      files.push({
+        path: item.filename,
+        ...item.previous_filename ? { previousPath: item.previous_filename } : {},
+        status: item.status,
+        additions: item.additions,
+        deletions: item.deletions,
+        ...line ? { firstChangedLine: line } : {}
       });
-      pages[page - 1] = response.data;
-      if (page === expected) more = /\brel="next"/.test(response.headers.link ?? "");
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(FILE_PAGES_IN_FLIGHT, expected) }, reader));
-  if (more) {
-    for await (const page of github.paginate.iterator(route, { ...params, page: expected + 1 })) {
-      pages.push(page.data);
-      if (pages.flat().length >= PR_FILES_CAP) break;
-    }
+    if (files.length >= PR_FILES_CAP) break;
   }
-  return external_exports.array(PullRequestFile).parse(pages.flat()).slice(0, PR_FILES_CAP).map(changedFile);
+  return files;
 }
 var Blob2 = external_exports.object({ text: external_exports.string().nullable() }).nullable();
 var Issue = external_exports.object({ state: external_exports.enum(["OPEN", "CLOSED"]), body: external_exports.string() }).nullable();
@@ -59203,7 +59186,7 @@ ${loaded.ok ? "" : loaded.errors.map((e) => `  - ${e}`).join("\n")}`
     );
     return;
   }
-  const files = await listPullRequestFiles(github, repo, pr.number, pr.changed_files);
+  const files = await listPullRequestFiles(github, repo, pr.number);
   const testRun = await testRunFor(run2);
   const result = evaluatePolicy(
     { ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...testRun ? { testRun } : {} },
