@@ -233,7 +233,7 @@ async function check(run: Run): Promise<void> {
     return;
   }
 
-  const files = await listPullRequestFiles(github, repo, pr.number);
+  const files = await listPullRequestFiles(github, repo, pr.number, pr.changed_files);
   const testRun = await testRunFor(run);
   const result = evaluatePolicy(
     { ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) },

@@ -53,7 +53,11 @@ function github(opts: {
       if ("i0" in body.variables) data.r0 = { issue: opts.issue ?? null };
       return { data };
     });
-  if (opts.files) scope.get(`${REPO}/pulls/2/files`).query({ per_page: "100" }).reply(200, opts.files);
+  if (opts.files)
+    scope
+      .get(`${REPO}/pulls/2/files`)
+      .query((q) => q.per_page === "100")
+      .reply(200, opts.files);
   scope
     .post(`${REPO}/check-runs`)
     .optionally()

@@ -58,6 +58,8 @@ export interface PrApiOptions {
   /** A fork's `pull_request` token: every write answers 403. */
   readOnly?: boolean;
   faults?: Fault[];
+  /** Added to every answer, as a real API's round trip (the bench's 100 ms). */
+  latencyMs?: number;
 }
 
 export interface PrApi {
@@ -65,6 +67,8 @@ export interface PrApi {
   calls: { method: string; path: string; body: any; at: number }[];
   comments: Comment[];
   checkRuns: any[];
+  /** The most requests the stand-in was answering at once. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -79,7 +83,12 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
   const viewer = options.viewer ?? "github-actions";
   const author = { login: `${viewer}[bot]`, type: "Bot" as const };
   const repoPath = `/repos/${options.owner}/${options.repo}`;
+  let inFlight = 0;
+  const state = { maxInFlight: 0 };
   const server = createServer((req, res) => {
+    inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+    res.on("close", () => inFlight--);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -89,8 +98,12 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
       const method = req.method ?? "";
       calls.push({ method, path: url.pathname, body, at: Date.now() });
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-        res.end(JSON.stringify(payload));
+        const answer = () => {
+          res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+          res.end(JSON.stringify(payload));
+        };
+        if (options.latencyMs) setTimeout(answer, options.latencyMs);
+        else answer();
       };
       const fault = faults.find((f) => f.times > 0 && f.match(method, url.pathname));
       if (fault) {
@@ -169,6 +182,9 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
     calls,
     comments,
     checkRuns,
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

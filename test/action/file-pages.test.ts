@@ -1,0 +1,65 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FILE_PAGES_IN_FLIGHT, createGitHub, listPullRequestFiles } from "../../src/action/github.js";
+import { prFile } from "./harness.js";
+import { startPrApi, type PrApi } from "./pr-api-server.js";
+
+/** The check's listing of a PR's files (issue 12, item 1): pages read concurrently in order, GitHub's cap, the `Link` fallback. */
+
+const REPO = { owner: "Codertocat", repo: "Hello-World" };
+let api: PrApi | undefined;
+const savedUrl = process.env.GITHUB_API_URL;
+
+beforeEach(() => nock.enableNetConnect("127.0.0.1"));
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+  if (savedUrl === undefined) delete process.env.GITHUB_API_URL;
+  else process.env.GITHUB_API_URL = savedUrl;
+});
+
+const filesOf = (count: number) => Array.from({ length: count }, (_, i) => prFile(`src/module-${Math.floor(i / 100)}/file-${i}.ts`));
+
+async function list(count: number, changedFiles: number | undefined) {
+  const files = filesOf(count);
+  // The latency keeps each request open long enough for the ones sent beside it to arrive.
+  api = await startPrApi({ ...REPO, pullNumber: 2, files, latencyMs: 100 });
+  process.env.GITHUB_API_URL = api.url;
+  const listed = await listPullRequestFiles(createGitHub("ghs_test"), REPO, 2, changedFiles);
+  const pages = api.calls.filter((c) => c.path.endsWith("/pulls/2/files"));
+  return { files, listed: listed.map((f) => f.path), pages: pages.length, maxInFlight: api.maxInFlight };
+}
+
+describe("listPullRequestFiles", () => {
+  it("reads the pages that changed_files announces concurrently, at most FILE_PAGES_IN_FLIGHT at once, in the PR's file order", async () => {
+    const { files, listed, pages, maxInFlight } = await list(2_950, 2_950);
+    expect(listed).toEqual(files.map((f) => f.filename));
+    expect(pages).toBe(30);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(FILE_PAGES_IN_FLIGHT);
+  });
+
+  it("stops at GitHub's cap of 3,000 files however many the PR has", async () => {
+    const { files, listed, pages } = await list(3_412, 3_412);
+    expect(listed).toEqual(files.slice(0, 3_000).map((f) => f.filename));
+    expect(pages).toBe(30);
+  });
+
+  it("follows the Link headers one page after another when the payload has no changed_files", async () => {
+    const { files, listed, pages, maxInFlight } = await list(250, undefined);
+    expect(listed).toEqual(files.map((f) => f.filename));
+    expect(pages).toBe(3);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it("follows the Link headers past the expected pages when the PR grew since the event, up to the cap", async () => {
+    const { files, listed, pages } = await list(3_500, 250);
+    expect(listed).toEqual(files.slice(0, 3_000).map((f) => f.filename));
+    expect(pages).toBe(30);
+  });
+
+  it("reads no more pages than there are when the PR shrank since the event", async () => {
+    const { files, listed } = await list(120, 900);
+    expect(listed).toEqual(files.map((f) => f.filename));
+  });
+});
