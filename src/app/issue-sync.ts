@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
 import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
-import { CrashReport } from "../core/crash.js";
+import type { CrashReport } from "../core/crash.js";
 import { encodeMarker } from "../core/marker.js";
 import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { signatureAliases } from "../core/signature.js";
@@ -61,11 +61,6 @@ function regressionMarker(version: string): string {
   return encodeMarker("regression", { version });
 }
 
-/** The group's latest report; rows written before a field existed lack it, and the schema's defaults fill it in. */
-function latestOf(group: CrashGroup): CrashReport {
-  return CrashReport.safeParse(group.latest).data ?? group.latest;
-}
-
 export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
   private readonly contexts = new LRUCache<string, CrashReport>({ max: CONTEXT_CACHE_SIZE });
@@ -119,13 +114,7 @@ export class IssueSync {
     let issueNumber = group.issueNumber;
     let closedOnGitHub = false;
     if (issueNumber === null) {
-      const existing = await this.findByMarker(
-        octokit,
-        group.repo,
-        [group.signature, ...signatureAliases(latestOf(group))],
-        config,
-        job.attempts > 1,
-      );
+      const existing = await this.findByMarker(octokit, group.repo, [group.signature, ...signatureAliases(group.latest)], config, job.attempts > 1);
       if (!existing) {
         if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1))
           await this.clockWritten(group.id, clock, shownStages, openedAt);
@@ -372,7 +361,7 @@ export class IssueSync {
 
   /** The latest report with what its payload lacked fetched from the reporter, once per event. */
   private async withContext(group: CrashGroup): Promise<CrashReport> {
-    const report = latestOf(group);
+    const report = group.latest;
     if (report.gaps.length === 0) return report;
     const key = `${group.id}:${report.reporterEventId ?? group.lastSeen}`;
     const known = this.contexts.get(key);
