@@ -197,3 +197,19 @@ export function crashingStack(report: Pick<CrashReport, "frames" | "causes">): F
   if (report.frames.length > 0) return report.frames;
   return report.causes.find((c) => c.frames.length > 0)?.frames ?? [];
 }
+
+/**
+ * The earliest of the reporter's `stamps` and `received` (when the App heard of the crash). A stamp that is
+ * unreadable, or later than `received` (a device with a skewed clock), is passed over. The issue's "First seen" and
+ * the hotfix clock's start both read it.
+ */
+export function earliestStamp(stamps: (string | undefined)[], received: string): string {
+  const limit = Date.parse(received);
+  let best: { text: string; ms: number } | undefined;
+  for (const text of [...stamps, received]) {
+    const ms = text ? Date.parse(text) : Number.NaN;
+    if (!text || Number.isNaN(ms) || ms > limit) continue;
+    if (!best || ms < best.ms) best = { text, ms };
+  }
+  return best?.text ?? received;
+}

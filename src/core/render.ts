@@ -1,5 +1,5 @@
 import type { HotfixConfig } from "./config.js";
-import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, isUnnamed } from "./crash.js";
+import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, earliestStamp, isUnnamed } from "./crash.js";
 import { BODY_LIMIT, type FrameLine, planBody } from "./budget.js";
 import { renderCrumb } from "./breadcrumbs-table.js";
 import { renderContext } from "./context-table.js";
@@ -113,16 +113,6 @@ function renderTitle(report: CrashReport): string {
   return cap(titleSafe(`${type}${message}${where}`), TITLE_LIMIT);
 }
 
-/** The earliest of the ISO times given; the reporter's own stamps beat when the App heard of the crash. */
-function earliest(...times: (string | undefined)[]): string | undefined {
-  let best: { text: string; ms: number } | undefined;
-  for (const text of times) {
-    const ms = text ? Date.parse(text) : Number.NaN;
-    if (text && !Number.isNaN(ms) && (!best || ms < best.ms)) best = { text, ms };
-  }
-  return best?.text ?? times.find(Boolean);
-}
-
 function renderSummary(input: RenderInput, report: CrashReport): string {
   const { stats } = input;
   const versions = [...stats.versions].sort((a, b) => b.count - a.count);
@@ -133,7 +123,7 @@ function renderSummary(input: RenderInput, report: CrashReport): string {
   const more = versions.length > MAX_VERSIONS_SHOWN ? ` and ${versions.length - MAX_VERSIONS_SHOWN} more` : "";
   const rows = ["| | |", "|---|---|"];
   const add = (label: string, value: string) => value && rows.push(tableRow(label, value));
-  add("First seen", cell(earliest(report.firstSeen, report.occurredAt, stats.firstSeen)));
+  add("First seen", cell(earliestStamp([report.firstSeen, report.occurredAt], stats.firstSeen)));
   add("Last seen", cell(stats.lastSeen));
   add("Events", thousands(stats.events));
   if (stats.users > 0) add("Users", thousands(stats.users));

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { formatIssues, Source } from "../core/config.js";
-import { CrashReport } from "../core/crash.js";
+import { CrashReport, earliestStamp } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
@@ -153,12 +153,6 @@ const isoOrNull = (value: unknown): string | null => (value === null || value ==
 // eslint-disable-next-line @typescript-eslint/no-base-to-string
 const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-/** The reporter's time of the crash, unless missing, unreadable or later than the alert's arrival (a skewed clock). */
-function occurredAt(reported: string | undefined, received: string): string {
-  const at = reported ? Date.parse(reported) : NaN;
-  return Number.isNaN(at) || at > Date.parse(received) ? received : new Date(at).toISOString();
-}
-
 const byVersion = (a: VersionCount, b: VersionCount) => compareVersions(a.version, b.version) || a.version.localeCompare(b.version);
 
 const ConfigSources = z.object({ sources: z.array(z.unknown()) });
@@ -244,7 +238,8 @@ export class SqlStore implements Store {
           group.regressedIn = version;
         }
         // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
-        if (regressed || group.events === 1) await startRound(tx, group.id, regressed ? now : occurredAt(input.report.firstSeen, now));
+        if (regressed || group.events === 1)
+          await startRound(tx, group.id, regressed ? now : new Date(earliestStamp([input.report.firstSeen], now)).toISOString());
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds);
         // events is 1 only on the insert: every later alert adds one.
         return { status: "stored", groupId: group.id, created: group.events === 1, regressed };
