@@ -5,6 +5,7 @@ import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
+import type { Pacer } from "./pacer.js";
 import { createHealth, type Health } from "./health.js";
 import { registerLoopEvents } from "./loop-events.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
@@ -28,6 +29,8 @@ export interface HotfixAppOptions {
   now?: () => Date;
   /** Told of each crash counted in a roll-up issue past the new-issue budget (for a metrics counter). */
   onRolledUp?: (repo: string) => void;
+  /** The pacer the App's Octokit sends through (server.ts), when it paces. */
+  pacer?: Pacer;
 }
 
 export interface HotfixApp {
@@ -74,7 +77,18 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const github: GitHubAccess = { asApp: () => app.auth(), asInstallation: (id) => app.auth(id) };
     const router = new RepoRouter(store, github, now, app.log);
     const appLogin = ownLogin(github);
-    const sync = new IssueSync({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin, onRolledUp: options.onRolledUp });
+    const sync = new IssueSync({
+      store,
+      github,
+      router,
+      env,
+      fetch: options.fetch,
+      now,
+      log: app.log,
+      appLogin,
+      onRolledUp: options.onRolledUp,
+      pacer: options.pacer,
+    });
     const board = new BoardSync({ store, github, router, now, log: app.log });
     const running = new OutboxWorker(
       store,

@@ -15,6 +15,7 @@ import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } 
 import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
+import type { Pacer } from "./pacer.js";
 import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
@@ -46,6 +47,8 @@ export interface IssueSyncDeps {
   appLogin: () => Promise<string>;
   /** Told of each crash counted in a roll-up issue instead of an issue of its own (a metric's hook). */
   onRolledUp?: (repo: string) => void;
+  /** GitHub's pacing of writes, when the App paces them. */
+  pacer?: Pick<Pacer, "room">;
 }
 
 const HOUR_MS = 3_600_000;
@@ -78,8 +81,13 @@ export class IssueSync {
   }
 
   async sync(job: Job): Promise<void> {
-    const { store, router, github, log } = this.deps;
-    const group = await store.getGroup(job.groupId);
+    const { store, router, github, log, pacer } = this.deps;
+    let group = await store.getGroup(job.groupId);
+    // A refresh waits for room to write before it reads what to write, so its one edit carries every alert counted while it waited.
+    if (group && group.issueNumber !== null && pacer) {
+      await pacer.room(group.repo);
+      group = await store.getGroup(job.groupId);
+    }
     if (!group) return;
     const installationId = await router.installationOf(group.repo, group.installationId);
     if (installationId === null) {

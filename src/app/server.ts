@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import Bottleneck from "bottleneck";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { ProviderName } from "../core/crash.js";
+import { secondaryLimitsFromEnv, type SecondaryLimits } from "../github/secondary-limits.js";
 import { providers } from "../providers/index.js";
 import type { Store } from "../store/store.js";
 import type { Logger } from "pino";
@@ -9,6 +11,7 @@ import { createHotfixApp } from "./app.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import { GITHUB_WEBHOOK_MAX_BYTES, readBody, refuseTooLarge } from "./request-body.js";
 import { countedRateLimitWaits, githubRequestMetrics } from "./metrics.js";
+import { pacedRequests, Pacer } from "./pacer.js";
 import type { OutboxWorker, WorkerOptions } from "./worker.js";
 
 /**
@@ -34,7 +37,7 @@ export interface StartAppOptions {
   host?: string;
   /** Reporters' webhook secrets and the counts API token; they override `env`. */
   secrets?: Partial<Record<ProviderName, string>> & { apiToken?: string };
-  /** Everything else the App reads from the environment (HOTFIX_MAX_BODY_BYTES, SENTRY_AUTH_TOKEN, ...). */
+  /** Everything else the App reads from the environment (HOTFIX_MAX_BODY_BYTES, HOTFIX_GITHUB_CONTENT_LIMITS, SENTRY_AUTH_TOKEN, ...). */
   env?: Record<string, string | undefined>;
   logLevel?: LogLevel;
   /** The logger (default: the App's redacting logger at logLevel, to stdout). */
@@ -44,10 +47,12 @@ export interface StartAppOptions {
     /** Octokit's retry delay unit for 5xx/429 (it waits 1, 4, 9 units); default 1000 ms. */
     retryBaseMs?: number;
     /**
-     * Octokit's throttling: spaces content-creating writes as GitHub asks (1 s, 3 s for issues
-     * and comments, process-wide) and waits out rate limits. Default true; tests turn it off.
+     * Pacing within GitHub's secondary limits (pacer.ts), and octokit's throttling, which waits out
+     * rate limits GitHub answers anyway. Default true; tests turn both off.
      */
     throttle?: boolean;
+    /** The limits to pace by; default HOTFIX_GITHUB_CONTENT_LIMITS from env, else GitHub's. */
+    limits?: SecondaryLimits;
   };
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
@@ -66,13 +71,26 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Probot's Octokit with our retry unit, GitHub's answers and rate-limit waits counted, and, for loopback runs, throttling off. */
-export function appOctokit(github: StartAppOptions["github"] = {}): typeof ProbotOctokit {
+/** Lets every request through at once: the plugin's groups for writes, when the pacer spaces them instead. */
+const UNSPACED = new Bottleneck.Group();
+
+/**
+ * Probot's Octokit with our retry unit, GitHub's answers and rate-limit waits counted, and, for
+ * loopback runs, throttling off. With a pacer, writes go at the pace GitHub's limits allow rather
+ * than octokit's fixed spacing (1 s a write, 3 s an issue or comment); without one (the naive
+ * baseline), Probot's default throttling is left as it is.
+ */
+export function appOctokit(github: StartAppOptions["github"] = {}, pacer?: Pacer): typeof ProbotOctokit {
+  const plugged = pacer ? ProbotOctokit.plugin(githubRequestMetrics, pacedRequests(pacer)) : ProbotOctokit.plugin(githubRequestMetrics);
   // A function, not an object: Probot passes its own throttle options down, which would replace ours.
-  return ProbotOctokit.plugin(githubRequestMetrics).defaults((instance: { retry?: object; throttle?: object }) => ({
+  return plugged.defaults((instance: { retry?: object; throttle?: object }) => ({
     ...instance,
     retry: { ...instance.retry, retryAfterBaseValue: github.retryBaseMs ?? 1000 },
-    throttle: { ...instance.throttle, ...countedRateLimitWaits, ...(github.throttle === false ? { enabled: false } : {}) },
+    throttle: {
+      ...instance.throttle,
+      ...countedRateLimitWaits,
+      ...(github.throttle === false ? { enabled: false } : pacer ? { write: UNSPACED, notifications: UNSPACED } : {}),
+    },
   }));
 }
 
@@ -99,7 +117,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     else env[providers[name as ProviderName].secretEnv] = secret;
   }
 
-  const Octokit = appOctokit(options.github);
+  const pacer = options.github?.throttle === false ? undefined : new Pacer(options.github?.limits ?? secondaryLimitsFromEnv(env));
+  const Octokit = appOctokit(options.github, pacer);
   const log = options.log ?? createLogger(options.logLevel ?? "info");
   const probot = new Probot({
     log,
@@ -117,6 +136,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     fetch: options.fetch,
     now: options.now,
     onRolledUp: options.onRolledUp,
+    pacer,
   });
   const middleware = await createNodeMiddleware(hotfix.appFn, { probot, webhooksPath: WEBHOOK_PATH });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
+import { GITHUB_SECONDARY_LIMITS, isContentCreating, type RequestWindow } from "../github/secondary-limits.js";
 
 /**
  * Over 300 lines on purpose: one table of the GitHub REST routes the App uses, a few lines each,
@@ -13,7 +14,8 @@ import type { components } from "@octokit/openapi-types";
  * writes as GitHub's index does, which is what trips a search-then-create bot.
  *
  * It keeps GitHub's documented limits, so every test meets them: the secondary limit on
- * content-creating requests (80 a minute, 500 an hour, then 403 with Retry-After), 422 for an
+ * content-creating requests (80 a minute, 500 an hour, then 403 with Retry-After; the same
+ * definition the App paces itself by, github/secondary-limits.ts), 422 for an
  * issue or comment body over 65,536 characters, at most 3,000 files in a pull request's file
  * list, and pages with `Link` headers. Its answers are typed with GitHub's OpenAPI types.
  */
@@ -28,11 +30,11 @@ type FileAnswer = Pick<Schemas["diff-entry"], "sha" | "filename" | "status" | "a
 
 /** GitHub's documented limits; a load proof that runs the App without its throttling may lift the content-creation limit. */
 export interface StandinLimits {
-  /** Content-creating requests (POST, PATCH, PUT, DELETE) per rolling minute and hour; false: none. */
-  contentCreation: { perMinute: number; perHour: number } | false;
+  /** Sliding windows on content-creating requests, all enforced at once (GitHub's: 80 a minute, 500 an hour); false: none. */
+  contentCreation: RequestWindow[] | false;
 }
 
-export const GITHUB_LIMITS: StandinLimits = { contentCreation: { perMinute: 80, perHour: 500 } };
+const GITHUB_LIMITS: StandinLimits = { contentCreation: GITHUB_SECONDARY_LIMITS.contentCreation };
 /** GitHub lists at most this many files of a pull request. */
 const PR_FILES_CAP = 3_000;
 const BODY_MAX = 65_536;
@@ -92,6 +94,8 @@ export interface StandinCall {
   route: string;
   path: string;
   status: number;
+  /** A 403 because the request went past the enforced content-creation limit (not an injected fault). */
+  limited?: true;
 }
 
 /** A fault for the next matching calls: answer `status`, after doing the work when `afterWrite` (GitHub stored it, then failed). */
@@ -123,6 +127,7 @@ interface Handled {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  limited?: true;
 }
 
 type Handler = (m: RegExpExecArray, req: IncomingMessage, body: unknown, url: URL) => Handled;
@@ -407,17 +412,20 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     ],
   ];
 
-  const limits = options.limits ?? GITHUB_LIMITS;
-  /** Times of content-creating requests in the last hour. */
+  const windows = (options.limits ?? GITHUB_LIMITS).contentCreation || [];
+  const longest = Math.max(0, ...windows.map((w) => w.ms));
+  /** Times of content-creating requests within the longest window. */
   const created: number[] = [];
   /** Seconds until GitHub would take another content-creating request, or 0 when it would now. */
   const contentWait = (at: number): number => {
-    if (!limits.contentCreation) return 0;
-    while (created.length > 0 && created[0]! <= at - 3_600_000) created.shift();
-    const lastMinute = created.filter((t) => t > at - 60_000);
-    if (lastMinute.length >= limits.contentCreation.perMinute) return Math.ceil((lastMinute[0]! + 60_000 - at) / 1000);
-    if (created.length >= limits.contentCreation.perHour) return Math.ceil((created[0]! + 3_600_000 - at) / 1000);
-    return 0;
+    while (created.length > 0 && created[0]! <= at - longest) created.shift();
+    let waitMs = 0;
+    for (const { limit, ms } of windows) {
+      const within = created.filter((t) => t > at - ms);
+      // The window has room again when enough of its oldest requests have left it.
+      if (within.length >= limit) waitMs = Math.max(waitMs, within[within.length - limit]! + ms - at);
+    }
+    return Math.ceil(waitMs / 1000);
   };
   const secondaryLimit = (retryAfter: string): Handled => ({
     status: 403,
@@ -465,10 +473,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
         answer = { status: 429, body: { message: "API rate limit exceeded" }, headers: { "retry-after": retryAfter } };
       } else if (roll < (threshold += faults.secondaryRateLimit ?? 0)) {
         answer = secondaryLimit(retryAfter);
-      } else if (method !== "GET" && !template.endsWith("/access_tokens")) {
+      } else if (isContentCreating(method, path)) {
         const wait = contentWait(now());
         if (wait > 0) {
-          answer = secondaryLimit(String(wait));
+          answer = { ...secondaryLimit(String(wait)), limited: true };
         } else {
           created.push(now());
           answer = handler(m, req, body, url);
@@ -479,7 +487,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       break;
     }
     // Recorded when the change is made (an issue is visible from then on), not when the slow answer leaves.
-    calls.push({ method, route, path, status: answer.status });
+    calls.push({ method, route, path, status: answer.status, ...(answer.limited ? { limited: true } : {}) });
     const latency = options.latencyMs;
     if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });

@@ -281,12 +281,17 @@ export class SqlStore implements Store {
   async claimJobs(workerId: string, nowDate: Date, limit: number, leaseMs: number): Promise<Job[]> {
     const now = nowDate.toISOString();
     const leaseUntil = new Date(nowDate.getTime() + leaseMs).toISOString();
+    // A job that opens or reopens an issue goes before refreshes, however long those have waited: a person
+    // waits on the first, and GitHub's pacing of writes would otherwise let a backlog of refreshes delay it.
+    // A subquery rather than a join, so the claim locks no crash group (ingest updates them under lock).
     const rows = await this.db.transaction((tx) =>
       tx.all(
         `UPDATE sync_jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, rearm = FALSE
          WHERE id IN (
            SELECT id FROM sync_jobs WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) AND parked_at IS NULL
-           ORDER BY due_at, id LIMIT ?${this.db.lockRowsSkipLocked})
+           ORDER BY (SELECT CASE WHEN g.issue_number IS NULL OR g.regressed_in IS NOT NULL THEN 0 ELSE 1 END
+                       FROM crash_groups g WHERE g.id = sync_jobs.group_id), due_at, id
+           LIMIT ?${this.db.lockRowsSkipLocked})
          RETURNING id, group_id, attempts, due_at`,
         [workerId, leaseUntil, now, now, limit],
       ),

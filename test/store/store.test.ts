@@ -313,6 +313,20 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(d.status).toBe("stored");
     });
 
+    it("claims a job that opens an issue before refreshes that were due earlier", async () => {
+      const store = await target.open();
+      const refreshed = await store.ingest(alert({ signature: "old" }), T0);
+      const [first] = await store.claimJobs("w1", T0, 10, 30_000);
+      await store.setIssue(refreshed.groupId, 12);
+      await store.markRendered(refreshed.groupId, 1, T0);
+      await store.completeJob(first!, "w1");
+      await store.ingest(alert({ signature: "old" }), at(1));
+      const created = await store.ingest(alert({ signature: "new" }), at(70));
+      const [job] = await store.claimJobs("w1", at(70), 1, 30_000);
+      expect(job).toMatchObject({ groupId: created.groupId });
+      expect(await store.claimJobs("w1", at(70), 1, 30_000)).toMatchObject([{ groupId: refreshed.groupId }]);
+    });
+
     it("parks a job after its last attempt: never claimed again, kept with its reason, and later alerts leave it parked", async () => {
       const store = await target.open();
       const { groupId } = await store.ingest(alert(), T0);
