@@ -26,10 +26,12 @@ const app = await startApp({
   webhookSecret: "replica-webhook-secret",
   githubBaseUrl: required("GITHUB_URL"),
   secrets: { generic: required("HOTFIX_GENERIC_SECRET") },
+  env: { HOTFIX_GITHUB_CONTENT_LIMITS: env.HOTFIX_GITHUB_CONTENT_LIMITS },
   logLevel: "fatal",
   // The production worker's concurrency; short polls, retries and lease so a killed replica's jobs are taken over within the proof's time.
   worker: { pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000, leaseMs: Number(env.LEASE_MS ?? 3_000) },
-  github: { retryBaseMs: 100, throttle: false },
+  // Paced as in production when HOTFIX_THROTTLE=on (the paced storm); else unpaced, to measure the store and the outbox.
+  github: { retryBaseMs: 100, throttle: env.HOTFIX_THROTTLE === "on" },
 });
 console.log(`listening ${app.url}`);
 process.once("SIGTERM", () => {

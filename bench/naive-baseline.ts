@@ -19,6 +19,8 @@ export async function startNaiveBaseline(options: {
   privateKey: string;
   repo: string;
   installationId: number;
+  /** Probot's default throttling (fixed spacing of writes and searches), as a first bot ships; default off, like the App's unpaced storm. */
+  throttle?: boolean;
 }): Promise<NaiveBaseline> {
   const probot = new Probot({
     appId: 1,
@@ -26,8 +28,8 @@ export async function startNaiveBaseline(options: {
     secret: "naive",
     baseUrl: options.githubBaseUrl,
     logLevel: "fatal",
-    // The same retry on 5xx/429 the App gets; throttling off like the App's storm run.
-    Octokit: appOctokit({ retryBaseMs: 100, throttle: false }),
+    // The same retry on 5xx/429 the App gets; without a pacer, throttling on is Probot's default.
+    Octokit: appOctokit({ retryBaseMs: 100, throttle: options.throttle ?? false }),
   });
   const [owner, repo] = options.repo.split("/") as [string, string];
   const middleware = await createNodeMiddleware(

@@ -10,6 +10,7 @@ const naive = await startNaiveBaseline({
   privateKey: PRIVATE_KEY,
   repo: NAIVE_REPO,
   installationId: Number(NAIVE_INSTALLATION),
+  throttle: process.env.HOTFIX_THROTTLE === "on",
 });
 console.log(`listening ${naive.url}`);
 process.once("SIGTERM", () => void naive.close().then(() => process.exit(0)));

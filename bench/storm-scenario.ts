@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGitHubStandin, type GitHubStandin, type StandinOptions } from "../src/demo/github-standin.js";
+import { GITHUB_SECONDARY_LIMITS, type RequestWindow } from "../src/github/secondary-limits.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { startReplica } from "./replica-processes.js";
 import { percentile, runStorm, type StormLoad, type StormResult } from "./storm-harness.js";
@@ -41,9 +42,9 @@ export function realisticGitHub(overrides: Partial<StandinOptions> = {}): Standi
     retryAfterSeconds: 1,
     searchLagMs: 2_000,
     seed: 42,
-    // The App's processes here run without octokit's throttling (bench/app-process.ts), to measure the
-    // store and the outbox rather than GitHub's pacing; so GitHub's limit on content-creating requests
-    // (80 a minute) is lifted here, and only its injected secondary-limit answers remain.
+    // A run without the App's pacing (StormRun.paced) measures the store and the outbox rather than
+    // GitHub's pace; so GitHub's limit on content-creating requests (80 a minute) is lifted for it, and
+    // only the injected secondary-limit answers remain.
     limits: { contentCreation: false },
     ...overrides,
   };
@@ -67,6 +68,10 @@ export interface StormFigures {
   alertsPerSecond: number;
   /** From the first alert sent until every signature had its issue; null if some never did. */
   allIssuesMs: number | null;
+  /** From the first alert sent until the first issue; null if none came. */
+  firstIssueMs: number | null;
+  /** 403s the stand-in answered because its content-creation limit was exceeded (not its injected faults). */
+  limited: number;
 }
 
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 25): Promise<boolean> {
@@ -84,6 +89,7 @@ export function measure(
   load: Pick<StormLoad, "alerts" | "signatures">,
   storm: StormResult,
   allIssuesMs: number | null,
+  firstIssueMs: number | null = null,
 ): StormFigures {
   const issues = github.issues.get(STORM_REPO) ?? [];
   const byTitle = new Map<string, number>();
@@ -114,6 +120,8 @@ export function measure(
     ackP99: percentile(storm.latencies, 99),
     alertsPerSecond: (storm.acknowledged.length / storm.elapsedMs) * 1000,
     allIssuesMs,
+    firstIssueMs,
+    limited: github.calls.filter((c) => c.limited).length,
   };
 }
 
@@ -125,18 +133,46 @@ export interface StormRun {
   github?: Partial<StandinOptions>;
   /** How long to wait after the last alert for the issues (and refreshes) to land. */
   settleMs?: number;
+  /**
+   * GitHub's pace: the stand-in enforces these content-creation windows and the App (or the naive
+   * baseline, with Probot's default throttling) paces itself by them; absent, both run unpaced.
+   */
+  paced?: RequestWindow[];
 }
 
 /** Watches the stand-in from the first alert until every signature has an issue. */
-export function watchIssues(github: GitHubStandin, signatures: number): { stop(): void; result(): number | null } {
+export function watchIssues(github: GitHubStandin, signatures: number): { stop(): void; result(): number | null; first(): number | null } {
   const start = performance.now();
   let reached: number | null = null;
+  let first: number | null = null;
   const timer = setInterval(() => {
-    if (reached === null && (github.issues.get(STORM_REPO)?.length ?? 0) >= signatures) reached = performance.now() - start;
+    const issues = github.issues.get(STORM_REPO)?.length ?? 0;
+    if (first === null && issues > 0) first = performance.now() - start;
+    if (reached === null && issues >= signatures) reached = performance.now() - start;
   }, 10);
   return {
     stop: () => clearInterval(timer),
     result: () => reached,
+    first: () => first,
+  };
+}
+
+/**
+ * The earliest the last of `creates` content-creating requests can reach GitHub under these windows,
+ * counted from the first: every request as early as the windows allow, answered at once.
+ */
+export function pacedFloorMs(creates: number, windows: RequestWindow[] = GITHUB_SECONDARY_LIMITS.contentCreation): number {
+  const at: number[] = [];
+  for (let k = 0; k < creates; k++) at.push(Math.max(0, ...windows.map((w) => (k >= w.limit ? at[k - w.limit]! + w.ms : 0))));
+  return at.at(-1) ?? 0;
+}
+
+/** The stand-in's options and the server's environment for a paced or unpaced run. */
+function pacing(run: StormRun): { github: Partial<StandinOptions>; env: Record<string, string> } {
+  if (!run.paced) return { github: run.github ?? {}, env: {} };
+  return {
+    github: { ...run.github, limits: { contentCreation: run.paced } },
+    env: { HOTFIX_THROTTLE: "on", HOTFIX_GITHUB_CONTENT_LIMITS: run.paced.map((w) => `${w.limit}/${w.ms / 1000}s`).join(",") },
   };
 }
 
@@ -146,13 +182,15 @@ export function watchIssues(github: GitHubStandin, signatures: number): { stop()
  */
 export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey()): Promise<StormFigures & { counted: number; pendingJobs: number }> {
   const dir = mkdtempSync(join(tmpdir(), "hotfix-storm-"));
-  const github = await startGitHubStandin(realisticGitHub(run.github));
+  const paced = pacing(run);
+  const github = await startGitHubStandin(realisticGitHub(paced.github));
   const dbPath = join(dir, "app.sqlite");
   const replica = await startReplica({
     HOTFIX_DB_PATH: dbPath,
     GITHUB_URL: github.url,
     PRIVATE_KEY: privateKey,
     HOTFIX_GENERIC_SECRET: STORM_SECRET,
+    ...paced.env,
   });
   const store = new SqliteStore(dbPath);
   try {
@@ -162,7 +200,7 @@ export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey())
     watch.stop();
     const counted = (await store.repoVersionCounts(STORM_REPO)).reduce((sum, v) => sum + v.count, 0);
     const { pendingJobs } = await store.stats();
-    return { ...measure("hotfix-loop", github, run, storm, watch.result()), counted, pendingJobs };
+    return { ...measure("hotfix-loop", github, run, storm, watch.result(), watch.first()), counted, pendingJobs };
   } finally {
     await replica.stop();
     await store.close();
@@ -172,9 +210,10 @@ export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey())
 }
 
 export async function stormTheNaiveBaseline(run: StormRun, privateKey = stormPrivateKey()): Promise<StormFigures> {
-  const github = await startGitHubStandin(realisticGitHub(run.github));
+  const paced = pacing(run);
+  const github = await startGitHubStandin(realisticGitHub(paced.github));
   const naive = await startReplica(
-    { GITHUB_URL: github.url, PRIVATE_KEY: privateKey, NAIVE_REPO: STORM_REPO, NAIVE_INSTALLATION: "7" },
+    { GITHUB_URL: github.url, PRIVATE_KEY: privateKey, NAIVE_REPO: STORM_REPO, NAIVE_INSTALLATION: "7", ...paced.env },
     "naive-process",
   );
   try {
@@ -182,7 +221,7 @@ export async function stormTheNaiveBaseline(run: StormRun, privateKey = stormPri
     const storm = await runStorm({ url: naive.url, secret: STORM_SECRET, ...run });
     await waitUntil(() => watch.result() !== null, run.settleMs ?? 30_000, 100);
     watch.stop();
-    return measure("naive baseline", github, run, storm, watch.result());
+    return measure("naive baseline", github, run, storm, watch.result(), watch.first());
   } finally {
     await naive.stop();
     await github.close();

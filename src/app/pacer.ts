@@ -100,7 +100,7 @@ class Lane {
   private pump(): void {
     const now = Date.now();
     const blocked = new Set<Ledger>();
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const waiter = this.waiting[i]!;
       const short = waiter.needs.filter(([ledger, units]) => blocked.has(ledger) || !ledger.fits(units, now));
       if (short.length > 0) {

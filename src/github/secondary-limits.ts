@@ -67,7 +67,6 @@ export function secondaryLimitsFromEnv(env: Record<string, string | undefined>):
   const raw = env.HOTFIX_GITHUB_CONTENT_LIMITS?.trim();
   if (!raw) return GITHUB_SECONDARY_LIMITS;
   const parsed = z.array(WindowText).min(1).safeParse(raw.split(","));
-  if (!parsed.success)
-    throw new Error(`HOTFIX_GITHUB_CONTENT_LIMITS: ${parsed.error.issues[0]?.message ?? "invalid"}, got ${JSON.stringify(raw)}`);
+  if (!parsed.success) throw new Error(`HOTFIX_GITHUB_CONTENT_LIMITS: ${parsed.error.issues[0]?.message ?? "invalid"}, got ${JSON.stringify(raw)}`);
   return { ...GITHUB_SECONDARY_LIMITS, contentCreation: parsed.data };
 }

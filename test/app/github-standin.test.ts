@@ -39,6 +39,30 @@ describe("GitHub's limits in the stand-in", () => {
     expect(github.issues.get(REPO)).toHaveLength(80);
   });
 
+  it("keeps every window it is given, and marks its refusals apart from injected faults", async () => {
+    const scaled = await startGitHubStandin({
+      repos: { [REPO]: { installationId: 1 } },
+      limits: {
+        contentCreation: [
+          { limit: 3, ms: 3_600_000 },
+          { limit: 2, ms: 1_000 },
+        ],
+      },
+    });
+    try {
+      const post = () => fetch(`${scaled.url}/repos/${REPO}/issues`, { method: "POST", body: JSON.stringify({ title: "t" }) });
+      scaled.inject("POST /repos/{owner}/{repo}/issues", { status: 403 });
+      expect((await post()).status).toBe(403);
+      expect([(await post()).status, (await post()).status]).toEqual([201, 201]);
+      const refused = await post();
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect(scaled.calls.map((c) => c.limited ?? false)).toEqual([false, false, false, true]);
+    } finally {
+      await scaled.close();
+    }
+  });
+
   it("refuses an issue or comment body over 65,536 characters with 422", async () => {
     expect((await call("POST", `/repos/${REPO}/issues`, { title: "t", body: "x".repeat(65_537) })).status).toBe(422);
     expect((await call("POST", `/repos/${REPO}/issues`, { title: "t", body: "x".repeat(65_536) })).status).toBe(201);
