@@ -72,6 +72,8 @@ export interface StormFigures {
   firstIssueMs: number | null;
   /** 403s the stand-in answered because its content-creation limit was exceeded (not its injected faults). */
   limited: number;
+  /** The stand-in's injected secondary-limit answers. */
+  injectedSecondary: number;
 }
 
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 25): Promise<boolean> {
@@ -122,6 +124,7 @@ export function measure(
     allIssuesMs,
     firstIssueMs,
     limited: github.calls.filter((c) => c.limited).length,
+    injectedSecondary: github.calls.filter((c) => c.status === 403 && !c.limited).length,
   };
 }
 
