@@ -122,6 +122,8 @@ export class IssueSync {
     let issueNumber = group.issueNumber;
     let closedOnGitHub = false;
     if (issueNumber === null) {
+      // The owners are read while the issues are listed: a repository's first new issue waits on both.
+      if (config.issues.codeowners) void this.codeownersOf(octokit, group.repo);
       const existing = await this.findByMarker(octokit, group.repo, [group.signature, ...signatureAliases(group.latest)], config, job.attempts > 1);
       if (!existing) {
         if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1))
@@ -351,11 +353,10 @@ export class IssueSync {
     let rules = this.codeowners.get(repo);
     if (!rules) {
       rules = (async () => {
-        for (const path of CODEOWNERS_PATHS) {
-          const text = await readRepoFile(octokit, repo, path);
-          if (text !== null) return parseCodeowners(text);
-        }
-        return [];
+        // All three at once, the first in GitHub's order wins: a repository's first new issue waits on them.
+        const texts = await Promise.all(CODEOWNERS_PATHS.map((path) => readRepoFile(octokit, repo, path)));
+        const text = texts.find((t) => t !== null);
+        return text === undefined || text === null ? [] : parseCodeowners(text);
       })().catch((error: unknown) => {
         // Owners are a courtesy: the issue opens without them, and the next issue tries again.
         this.codeowners.delete(repo);

@@ -65,6 +65,11 @@ describe("a crash alert opens one hotfix issue", () => {
       .reply(200, [])
       .get(contents(repo, ".github/CODEOWNERS"))
       .reply(200, file(".github/CODEOWNERS", "* @acme/mobile\n**/checkout/ @dana-dev @acme/payments\n"))
+      // The other places GitHub looks are read at the same time; .github/ comes first.
+      .get(contents(repo, "CODEOWNERS"))
+      .reply(200, file("CODEOWNERS", "* @someone-else\n"))
+      .get(contents(repo, "docs/CODEOWNERS"))
+      .reply(404, { message: "Not Found" })
       .post(`/repos/${repo}/issues`, (body) => ((created = body), true))
       .reply(201, { number: 7 });
 
