@@ -355,8 +355,8 @@ export class IssueSync {
       rules = (async () => {
         // All three at once, the first in GitHub's order wins: a repository's first new issue waits on them.
         const texts = await Promise.all(CODEOWNERS_PATHS.map((path) => readRepoFile(octokit, repo, path)));
-        const text = texts.find((t) => t !== null);
-        return text === undefined || text === null ? [] : parseCodeowners(text);
+        const text = texts.find((t): t is string => t !== null);
+        return text === undefined ? [] : parseCodeowners(text);
       })().catch((error: unknown) => {
         // Owners are a courtesy: the issue opens without them, and the next issue tries again.
         this.codeowners.delete(repo);

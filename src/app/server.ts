@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import Bottleneck from "bottleneck";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { ProviderName } from "../core/crash.js";
-import { secondaryLimitsFromEnv, type SecondaryLimits } from "../github/secondary-limits.js";
+import { secondaryLimitsFromEnv } from "../github/secondary-limits.js";
 import { providers } from "../providers/index.js";
 import type { Store } from "../store/store.js";
 import type { Logger } from "pino";
@@ -51,8 +51,6 @@ export interface StartAppOptions {
      * rate limits GitHub answers anyway. Default true; tests turn both off.
      */
     throttle?: boolean;
-    /** The limits to pace by; default HOTFIX_GITHUB_CONTENT_LIMITS from env, else GitHub's. */
-    limits?: SecondaryLimits;
   };
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
@@ -117,7 +115,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     else env[providers[name as ProviderName].secretEnv] = secret;
   }
 
-  const pacer = options.github?.throttle === false ? undefined : new Pacer(options.github?.limits ?? secondaryLimitsFromEnv(env));
+  // One pacer for the process: GitHub counts an installation's requests from every job together.
+  const pacer = options.github?.throttle === false ? undefined : new Pacer(secondaryLimitsFromEnv(env));
   const Octokit = appOctokit(options.github, pacer);
   const log = options.log ?? createLogger(options.logLevel ?? "info");
   const probot = new Probot({
