@@ -48,10 +48,12 @@ const pairsOf = remembered(
   50,
 );
 
+const NO_PAIRS: readonly Shown[] = [];
+
 /** The data pairs a row shows, in the data's order, until DATA_KEYS_LIMIT of them or CRUMB characters. */
-function crumbPairs(data: Record<string, unknown> | undefined): Shown[] {
+function crumbPairs(data: Record<string, unknown> | undefined): readonly Shown[] {
+  if (!data) return NO_PAIRS;
   const pairs: Shown[] = [];
-  if (!data) return pairs;
   let length = 0;
   for (const key in data) {
     if (pairs.length >= DATA_KEYS_LIMIT || length > CRUMB) break;

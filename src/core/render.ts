@@ -98,7 +98,10 @@ function firstLineOf(text: string): string {
 
 /** The name a frame is shown by: its function, else what native reporters know of it. */
 function frameName(frame: Frame): string | undefined {
-  return [frame.function, frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
+  if (!isUnnamed(frame.function)) return frame.function;
+  const raw = frame.raw_function?.trim();
+  if (!isUnnamed(raw)) return raw;
+  return isUnnamed(frame.symbol) ? undefined : frame.symbol;
 }
 
 function renderTitle(report: CrashReport): string {

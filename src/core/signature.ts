@@ -301,6 +301,9 @@ function signatureV2(report: CrashReport): Computed {
 
 // Version 2, the current one, through computeSignature and its remembered last report.
 const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: computeSignature };
+const NEWEST_FIRST = Object.keys(VERSIONS)
+  .map(Number)
+  .sort((a, b) => b - a);
 
 interface Computed {
   report: CrashReport;
@@ -325,10 +328,7 @@ export function computeSignature(report: CrashReport): string {
 
 /** The report's signature under every version, newest first. */
 export function signaturesByVersion(report: CrashReport): { version: number; signature: string }[] {
-  return Object.keys(VERSIONS)
-    .map(Number)
-    .sort((a, b) => b - a)
-    .map((version) => ({ version, signature: VERSIONS[version]!(report) }));
+  return NEWEST_FIRST.map((version) => ({ version, signature: VERSIONS[version]!(report) }));
 }
 
 /** Signatures of earlier versions that differ from the current one: the keys an older issue of this crash may carry. */
