@@ -64,41 +64,8 @@ function crumbPairs(data: Record<string, unknown> | undefined): readonly Shown[]
   return pairs;
 }
 
-/** Whether `text` has `count` ASCII digits from `at`. */
-function digitsAt(text: string, at: number, count: number): boolean {
-  for (let i = at; i < at + count; i++) {
-    const c = text.charCodeAt(i);
-    if (!(c >= 48 && c <= 57)) return false;
-  }
-  return true;
-}
-
-/**
- * An ISO-8601 timestamp (2024-06-11T10:00:49.123Z) holds nothing to scrub or neutralise;
- * breadcrumbs carry one each, so it is recognised by its characters rather than a regular
- * expression: `^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$`.
- */
-export function isIsoTime(text: string): boolean {
-  if (!(digitsAt(text, 0, 4) && text[4] === "-" && digitsAt(text, 5, 2) && text[7] === "-" && digitsAt(text, 8, 2) && text[10] === "T")) return false;
-  if (!(digitsAt(text, 11, 2) && text[13] === ":" && digitsAt(text, 14, 2))) return false;
-  let at = 16;
-  if (text[at] === ":" && digitsAt(text, at + 1, 2)) {
-    at += 3;
-    if (text[at] === "." && digitsAt(text, at + 1, 1)) {
-      let end = at + 2;
-      while (end < at + 10 && digitsAt(text, end, 1)) end++;
-      at = end;
-    }
-  }
-  if (text[at] === "Z") at++;
-  else if ((text[at] === "+" || text[at] === "-") && digitsAt(text, at + 1, 2)) {
-    at += 3;
-    if (text[at] === ":") at++;
-    if (!digitsAt(text, at, 2)) return false;
-    at += 2;
-  }
-  return at === text.length;
-}
+/** An ISO-8601 timestamp holds nothing to scrub or neutralise; breadcrumbs carry one each. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
 
 /** Messages repeat across crumbs and alerts ("GET /cart [200]" after scrubbing): each is shown once. */
 const messageOf = remembered((text) => shown(cap(clean(text, CRUMB), CRUMB)));
@@ -121,6 +88,6 @@ function messageCell(crumb: Breadcrumb): string {
 }
 
 export function renderCrumb(crumb: Breadcrumb): string {
-  const time = crumb.timestamp && isIsoTime(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
+  const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
   return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${messageCell(crumb)} |`;
 }

@@ -1,31 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { isIsoTime, renderCrumb } from "../../src/core/breadcrumbs-table.js";
+import { renderCrumb } from "../../src/core/breadcrumbs-table.js";
 import { ZWJ } from "../../src/core/markdown.js";
 
 describe("a breadcrumb's time", () => {
   it.each(["2024-06-11T10:00", "2024-06-11T10:00:49", "2024-06-11T10:00:49.1Z", "2024-06-11T10:00:49.123456789+05:30", "2024-06-11T10:00-0530"])(
     "%s is an ISO-8601 time, shown as it is",
     (time) => {
-      expect(isIsoTime(time)).toBe(true);
       expect(renderCrumb({ timestamp: time })).toBe(`| ${time} |  |  |  |`);
     },
   );
-
-  it.each([
-    "",
-    "2024-06-11",
-    "2024-06-11 10:00",
-    "2024-06-11T10:0",
-    "2024-06-11T10:00:4",
-    "2024-06-11T10:00:49.Z",
-    "2024-06-11T10:00:49.1234567890Z",
-    "2024-06-11T10:00:49+05:3",
-    "2024-06-11T10:00:49Zx",
-    "2024-06-11T10:00:49Z\n",
-    "２０２４-06-11T10:00",
-  ])("%j is not", (time) => {
-    expect(isIsoTime(time)).toBe(false);
-  });
 
   it("anything else is a cell like any other", () => {
     expect(renderCrumb({ timestamp: "yesterday @noon" })).toBe(`| yesterday @${ZWJ}noon |  |  |  |`);
