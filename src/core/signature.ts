@@ -155,20 +155,27 @@ export function normalizeFunction(name: string): string {
   return /\s/.test(out) ? out.replace(/\s+/g, " ").trim() : out;
 }
 
+/** Longest string the shared memories below keep: `once` keeps longer ones for one computation. */
+const LONGEST_REMEMBERED = 2_000;
+
 /** A bundler's output file: its identifiers are renamed by the minifier at every build. */
-const isMinifiedBundle = remembered((file: string): boolean => {
-  const name =
-    file
-      .replace(/[?#].*$/, "")
-      .split(/[\\/]/)
-      .pop() ?? "";
-  return /\.min\./i.test(name) || (/\.m?js$/i.test(name) && stripFileNameHashes(name) !== name);
-});
+const isMinifiedBundle = remembered(
+  (file: string): boolean => {
+    const name =
+      file
+        .replace(/[?#].*$/, "")
+        .split(/[\\/]/)
+        .pop() ?? "";
+    return /\.min\./i.test(name) || (/\.m?js$/i.test(name) && stripFileNameHashes(name) !== name);
+  },
+  1_000,
+  LONGEST_REMEMBERED,
+);
 
 // Frames of one app repeat across its alerts: their normalised parts are remembered.
-const cleanPathOf = remembered(cleanPath);
-const pathKeyOf = remembered(pathKey);
-const functionKeyOf = remembered(normalizeFunction);
+const cleanPathOf = remembered(cleanPath, 1_000, LONGEST_REMEMBERED);
+const pathKeyOf = remembered(pathKey, 1_000, LONGEST_REMEMBERED);
+const functionKeyOf = remembered(normalizeFunction, 1_000, LONGEST_REMEMBERED);
 
 interface FrameKey {
   key: string;
@@ -187,12 +194,17 @@ interface KeyMakers {
   minified: (file: string) => boolean;
 }
 
-/** `compute` with its answers kept for one call's lifetime, whatever the strings' length. */
-function once<T>(compute: (text: string) => T): (text: string) => T {
-  const known = new Map<string, T>();
+/**
+ * `shared` for one computation: a string its memory keeps is asked of it; a longer one, which
+ * it does not keep, is kept for the computation's lifetime, as recursion repeats it in one stack.
+ */
+function once<T>(shared: (text: string) => T): (text: string) => T {
+  let long: Map<string, T> | undefined;
   return (text) => {
-    let out = known.get(text);
-    if (out === undefined) known.set(text, (out = compute(text)));
+    if (text.length <= LONGEST_REMEMBERED) return shared(text);
+    long ??= new Map();
+    let out = long.get(text);
+    if (out === undefined) long.set(text, (out = shared(text)));
     return out;
   };
 }
