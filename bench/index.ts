@@ -133,7 +133,7 @@ const spread = (name: Work) =>
   `runs ${Math.round(Math.min(...runs[name])).toLocaleString("en-US")}–${Math.round(Math.max(...runs[name])).toLocaleString("en-US")}`;
 const floor = {
   kind: "floor" as const,
-  label: "JSON.stringify of the same report: every field read, as much text written",
+  label: "JSON.stringify of the same report",
   value: Math.round(median(runs.floor)),
 };
 figure({ name: "signature", value: Math.round(median(runs.signature)), unit: "reports/s", note: spread("signature") });
