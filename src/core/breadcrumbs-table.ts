@@ -17,35 +17,77 @@ function dataText(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
-function crumbData(data: Record<string, unknown> | undefined): string {
-  if (!data) return "";
-  let pairs = "";
-  let count = 0;
+/** Text as a row shows it (`text`: scrubbed, capped) and that text neutralised for the cell (`cell`). */
+interface Shown {
+  text: string;
+  cell: string;
+}
+
+function shown(text: string): Shown {
+  return { text, cell: neutralize(text) };
+}
+
+function pair(key: string, shownKey: string, value: unknown): Shown {
+  const safe = scrubData(typeof value === "string" ? bounded(value, CRUMB) : value, key);
+  return shown(`${shownKey}=${cap(clean(dataText(safe), CRUMB), CRUMB)}`);
+}
+
+/**
+ * A data key's pairs, its scalar values' remembered: keys and values repeat across crumbs and
+ * alerts ("method=GET", "status_code=200"). Short keys and values only, few of each, so a
+ * storm of distinct ones costs little memory.
+ */
+const pairsOf = remembered(
+  (key) => {
+    const shownKey = clean(key, KEY);
+    const scalar = remembered((value: string | number | boolean) => pair(key, shownKey, value), 64, 100);
+    return (value: unknown): Shown =>
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? scalar(value) : pair(key, shownKey, value);
+  },
+  32,
+  50,
+);
+
+const NO_PAIRS: readonly Shown[] = [];
+
+/** The data pairs a row shows, in the data's order, until DATA_KEYS_LIMIT of them or CRUMB characters. */
+function crumbPairs(data: Record<string, unknown> | undefined): readonly Shown[] {
+  if (!data) return NO_PAIRS;
+  const pairs: Shown[] = [];
   let length = 0;
   for (const key in data) {
-    if (count >= DATA_KEYS_LIMIT || length > CRUMB) break;
-    const raw = data[key];
-    const safe = scrubData(typeof raw === "string" ? bounded(raw, CRUMB) : raw, key);
-    const pair = `${clean(key, KEY)}=${cap(clean(dataText(safe), CRUMB), CRUMB)}`;
-    pairs = count === 0 ? pair : `${pairs}, ${pair}`;
-    count++;
-    length += pair.length;
+    if (pairs.length >= DATA_KEYS_LIMIT || length > CRUMB) break;
+    const p = pairsOf(key)(data[key]);
+    pairs.push(p);
+    length += p.text.length;
   }
-  return count > 0 ? ` (${pairs})` : "";
+  return pairs;
 }
 
 /** An ISO-8601 timestamp holds nothing to scrub or neutralise; breadcrumbs carry one each. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
 
-/** Untrusted text repeats across crumbs and alerts ("GET /cart [200]" after scrubbing): it is neutralised once. */
-const neutralizedOf = remembered(neutralize);
+/** Messages repeat across crumbs and alerts ("GET /cart [200]" after scrubbing): each is shown once. */
+const messageOf = remembered((text) => shown(cap(clean(text, CRUMB), CRUMB)));
+const NO_MESSAGE: Shown = { text: "", cell: "" };
 
-/** Most breadcrumbs are a message alone, and their messages repeat: one look-up gives the cell. */
-const crumbMessageOf = remembered((text) => neutralize(cap(clean(text, CRUMB), CRUMB)));
+/** The message with its data as " (key=value, ...)", cut to CRUMB characters, neutralised. */
+function messageCell(crumb: Breadcrumb): string {
+  const message = crumb.message ? messageOf(crumb.message) : NO_MESSAGE;
+  const pairs = crumbPairs(crumb.data);
+  if (pairs.length === 0) return message.cell;
+  let length = message.text.length + pairs.length * 2 + 1;
+  for (const p of pairs) length += p.text.length;
+  if (length <= CRUMB) {
+    // Uncut, the parts are neutralised apart: " (", ", " and ")" around them end any match of neutralize().
+    let cells = message.cell;
+    for (let i = 0; i < pairs.length; i++) cells += `${i === 0 ? " (" : ", "}${pairs[i]!.cell}`;
+    return `${cells})`;
+  }
+  return neutralize(cap(`${clean(crumb.message, CRUMB)} (${pairs.map((p) => p.text).join(", ")})`, CRUMB));
+}
 
 export function renderCrumb(crumb: Breadcrumb): string {
   const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
-  const data = crumbData(crumb.data);
-  const message = data === "" ? (crumb.message ? crumbMessageOf(crumb.message) : "") : neutralizedOf(cap(clean(crumb.message, CRUMB) + data, CRUMB));
-  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${message} |`;
+  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${messageCell(crumb)} |`;
 }

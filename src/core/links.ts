@@ -43,7 +43,7 @@ const JVM_SOURCE = /\.(?:java|kt|kts|scala|groovy)$/;
  * project's code, an absolute path no `links.stripPrefixes` entry matches, a URL of a
  * deployed asset.
  */
-export function repoPath(frame: Frame, links: Links): string | null {
+export function repoPath(frame: Frame, links: Pick<Links, "stripPrefixes" | "root">): string | null {
   // A path longer than any link can hold names no file worth linking; it is not even looked at.
   if (!frame.in_app || !frame.file || frame.file.length > MAX_FILE) return null;
   // Each rewrite runs only when there is something for it to do: this runs for every in-app frame.
@@ -78,9 +78,25 @@ export function repoPath(frame: Frame, links: Links): string | null {
 }
 
 /** A frame's repository path, unless the scrubber would change it: then it must not end up in a URL or the marker. */
-export function safeRepoPath(frame: Frame, links: Links): string | null {
+function safeRepoPath(frame: Frame, links: Pick<Links, "stripPrefixes" | "root">): string | null {
   const path = repoPath(frame, links);
   return path && path.length <= MAX_PATH && scrubText(path) === path ? path : null;
+}
+
+/** In-app files' safe repository paths under one `[root, stripPrefixes]` (as JSON); few settings, each with its files. */
+const pathsBySettings = remembered((settings) => {
+  const [root, stripPrefixes] = JSON.parse(settings) as [string, string[]];
+  return remembered((file) => safeRepoPath({ file, in_app: true }, { root, stripPrefixes }), 256, 300);
+}, 8);
+
+/**
+ * safeRepoPath for the frames of one rendering. An app's frames name the same files in
+ * every alert, so an in-app file's path is remembered per links settings; a frame with a
+ * module is worked out each time, as its class can give the path's folders.
+ */
+export function safeRepoPaths(links: Links): (frame: Frame) => string | null {
+  const ofFile = pathsBySettings(JSON.stringify([links.root, links.stripPrefixes]));
+  return (frame) => (!frame.in_app || !frame.file ? null : !frame.module ? ofFile(frame.file) : safeRepoPath(frame, links));
 }
 
 function slashes(path: string): string {

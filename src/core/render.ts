@@ -3,7 +3,7 @@ import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, ea
 import { BODY_LIMIT, type FrameLine, planBody } from "./budget.js";
 import { renderCrumb } from "./breadcrumbs-table.js";
 import { renderContext } from "./context-table.js";
-import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPath } from "./links.js";
+import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPaths } from "./links.js";
 import { cap, cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands, titleSafe } from "./markdown.js";
 import { type IssueMarker, issueMarker } from "./marker.js";
 import { remembered } from "./scrub.js";
@@ -98,7 +98,10 @@ function firstLineOf(text: string): string {
 
 /** The name a frame is shown by: its function, else what native reporters know of it. */
 function frameName(frame: Frame): string | undefined {
-  return [frame.function, frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
+  if (!isUnnamed(frame.function)) return frame.function;
+  const raw = frame.raw_function?.trim();
+  if (!isUnnamed(raw)) return raw;
+  return isUnnamed(frame.symbol) ? undefined : frame.symbol;
 }
 
 function renderTitle(report: CrashReport): string {
@@ -237,21 +240,14 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const { report } = input;
   const target = linkTarget(input.repo, linkRef(input.ref, report.commit, report.release, input.links));
   const frames = listed(report.frames);
-  const paths = frames.map((f) => safeRepoPath(f, input.links));
-  const markerPaths = frames.length > 0 ? paths : listed(crashingStack(report)).map((f) => safeRepoPath(f, input.links));
+  const pathOf = safeRepoPaths(input.links);
+  const paths = frames.map(pathOf);
+  const markerPaths = frames.length > 0 ? paths : listed(crashingStack(report)).map(pathOf);
   const causes = report.causes.slice(0, MAX_CAUSES);
   const frameLines = (list: Frame[], pathsOf: (string | null)[]): FrameLine[] =>
     list.map((frame, i) => ({ text: renderFrame(frame, i, pathsOf[i] ?? null, target), inApp: frame.in_app }));
   const causeFrames = causes.map((c) => listed(c.frames));
-  const blocks = [
-    frameLines(frames, paths),
-    ...causeFrames.map((list) =>
-      frameLines(
-        list,
-        list.map((f) => safeRepoPath(f, input.links)),
-      ),
-    ),
-  ];
+  const blocks = [frameLines(frames, paths), ...causeFrames.map((list) => frameLines(list, list.map(pathOf)))];
 
   const banner = input.regressedIn
     ? `> [!CAUTION]\n> **Regression:** this crash is back in ${codeSpan(clean(input.regressedIn, CAP.version))}, a version that was supposed to fix it.\n`

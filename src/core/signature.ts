@@ -155,20 +155,27 @@ export function normalizeFunction(name: string): string {
   return /\s/.test(out) ? out.replace(/\s+/g, " ").trim() : out;
 }
 
+/** Longest string the shared memories below keep: `once` keeps longer ones for one computation. */
+const LONGEST_REMEMBERED = 2_000;
+
 /** A bundler's output file: its identifiers are renamed by the minifier at every build. */
-const isMinifiedBundle = remembered((file: string): boolean => {
-  const name =
-    file
-      .replace(/[?#].*$/, "")
-      .split(/[\\/]/)
-      .pop() ?? "";
-  return /\.min\./i.test(name) || (/\.m?js$/i.test(name) && stripFileNameHashes(name) !== name);
-});
+const isMinifiedBundle = remembered(
+  (file: string): boolean => {
+    const name =
+      file
+        .replace(/[?#].*$/, "")
+        .split(/[\\/]/)
+        .pop() ?? "";
+    return /\.min\./i.test(name) || (/\.m?js$/i.test(name) && stripFileNameHashes(name) !== name);
+  },
+  1_000,
+  LONGEST_REMEMBERED,
+);
 
 // Frames of one app repeat across its alerts: their normalised parts are remembered.
-const cleanPathOf = remembered(cleanPath);
-const pathKeyOf = remembered(pathKey);
-const functionKeyOf = remembered(normalizeFunction);
+const cleanPathOf = remembered(cleanPath, 1_000, LONGEST_REMEMBERED);
+const pathKeyOf = remembered(pathKey, 1_000, LONGEST_REMEMBERED);
+const functionKeyOf = remembered(normalizeFunction, 1_000, LONGEST_REMEMBERED);
 
 interface FrameKey {
   key: string;
@@ -187,22 +194,32 @@ interface KeyMakers {
   minified: (file: string) => boolean;
 }
 
-/** `compute` with its answers kept for one call's lifetime, whatever the strings' length. */
-function once<T>(compute: (text: string) => T): (text: string) => T {
-  const known = new Map<string, T>();
+/**
+ * `shared` for one computation: a string its memory keeps is asked of it; a longer one, which
+ * it does not keep, is kept for the computation's lifetime, as recursion repeats it in one stack.
+ */
+function once<T>(shared: (text: string) => T): (text: string) => T {
+  let long: Map<string, T> | undefined;
   return (text) => {
-    let out = known.get(text);
-    if (out === undefined) known.set(text, (out = compute(text)));
+    if (text.length <= LONGEST_REMEMBERED) return shared(text);
+    long ??= new Map();
+    let out = long.get(text);
+    if (out === undefined) long.set(text, (out = shared(text)));
     return out;
   };
 }
 
-/** `cleaned`: the frame's cleaned path. `version` 1 knew nothing of native images. */
+/** Version 2 reads a frame otherwise than version 1 only where it added something: native images, names other than `function`. */
+function keyedAlikeInV1(frame: Frame): boolean {
+  return !frame.package && !isUnnamed(frame.function);
+}
+
+/** `cleaned`: the frame's cleaned path. `native`: version 2's reading of native frames applies (version 1 knew nothing of them). */
 function frameKey(
   frame: Frame,
   cleaned: string,
   root: string,
-  version: number,
+  native: boolean,
   { functionKey, pathKey, minified: isMinified }: KeyMakers,
 ): FrameKey | null {
   const file = pathKey(root && cleaned.startsWith(root) ? cleaned.slice(root.length) : cleaned);
@@ -210,7 +227,7 @@ function frameKey(
   const module = frame.module && !file.includes("/") ? functionKey(frame.module) : "";
   let where = module && file ? `${module}:${file}` : module || file;
   let name = frame.function;
-  if (version >= 2) {
+  if (native) {
     if (isUnnamed(name)) name = [frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
     const image = frame.package ? imageName(frame.package) : "";
     // Unsymbolicated native code: the image and the offset into it name the instruction on every device.
@@ -224,8 +241,11 @@ function frameKey(
   return { key: `${where}|${fn}`, weak: minified && !/[\w$]{3}/.test(fn) };
 }
 
-/** The frames the key is made of: in-app frames when there are any, nearest the crash first, recursion collapsed. */
-function signatureFrames(frames: Frame[], version: number): FrameKey[] {
+/**
+ * The frames the key is made of: in-app frames when there are any, nearest the crash first,
+ * recursion collapsed; `alikeInV1` when version 1 makes the same keys of them.
+ */
+function signatureFrames(frames: Frame[], version: number): { keys: FrameKey[]; alikeInV1: boolean } {
   const inApp = frames.filter((f) => f.in_app);
   // In-app files are cleaned once, for the root and for their keys; a stack names few distinct files.
   const clean = once(cleanPathOf);
@@ -236,22 +256,29 @@ function signatureFrames(frames: Frame[], version: number): FrameKey[] {
   // Strings too long for the shared memory repeat within one stack (recursion): each is normalised once per call.
   const makers: KeyMakers = { functionKey: once(functionKeyOf), pathKey: once(pathKeyOf), minified: once(isMinifiedBundle) };
   const last = Math.max(0, chosen.length - FRAMES_LOOKED_AT);
+  let alikeInV1 = true;
   for (let i = chosen.length - 1; i >= last && keys.length < SIGNATURE_FRAMES; i--) {
     const frame = chosen[i];
-    const key = frame ? frameKey(frame, inApp.length > 0 ? (cleaned[i] ?? "") : frame.file ? clean(frame.file) : "", root, version, makers) : null;
+    if (!frame) continue;
+    const native = version >= 2 && !keyedAlikeInV1(frame);
+    if (native) alikeInV1 = false;
+    const key = frameKey(frame, inApp.length > 0 ? (cleaned[i] ?? "") : frame.file ? clean(frame.file) : "", root, native, makers);
     if (key !== null && key.key !== keys[keys.length - 1]?.key) keys.push(key);
   }
-  return keys;
+  return { keys, alikeInV1 };
 }
 
-/** One exception's part of the key: its type, its frames, and its message when the frames say too little. */
-function exceptionMaterial(type: string, message: string, frames: Frame[], version: number): string {
-  const keys = signatureFrames(frames, version);
+/**
+ * One exception's part of the key: its type, its frames, and its message when the frames
+ * say too little; `alikeInV1` when version 1 makes the same material.
+ */
+function exceptionMaterial(type: string, message: string, frames: Frame[], version: number): { material: string; alikeInV1: boolean } {
+  const { keys, alikeInV1 } = signatureFrames(frames, version);
   let material = `type\n${functionKeyOf(type)}`;
   if (keys.length > 0) material += `\nframes\n${keys.map((f) => f.key).join("\n")}`;
   // Without a stack, or with only minified names in it, the message is what tells crashes apart.
   if (keys.every((f) => f.weak)) material += `\nmessage\n${normalizeMessage(message)}`;
-  return material;
+  return { material, alikeInV1 };
 }
 
 const digest = (material: string): string => hash("sha256", material, "hex").slice(0, 16);
@@ -262,45 +289,58 @@ const digest = (material: string): string => hash("sha256", material, "hex").sli
  * nothing: kept only to find issues opened under it.
  */
 function signatureV1(report: CrashReport): string {
-  return digest(exceptionMaterial(report.exception.type, report.exception.message, report.frames, 1));
+  const known = last?.report === report ? last.v1Material : undefined;
+  return digest(known ?? exceptionMaterial(report.exception.type, report.exception.message, report.frames, 1).material);
 }
 
 /**
  * Version 2: the whole chain, crash first, each exception with its own frames, the way
  * Sentry's grouping reads chained exceptions; unsymbolicated native frames by image + offset.
  */
-function signatureV2(report: CrashReport): string {
+function signatureV2(report: CrashReport): Computed {
   const chain = [{ type: report.exception.type, message: report.exception.message, frames: report.frames }, ...report.causes].slice(
     0,
     SIGNATURE_CHAIN,
   );
-  return digest(`v2\n${chain.map((e) => exceptionMaterial(e.type, e.message, e.frames, 2)).join("\n---\n")}`);
+  const materials = chain.map((e) => exceptionMaterial(e.type, e.message, e.frames, 2));
+  const crash = materials[0]!;
+  return {
+    report,
+    signature: digest(`v2\n${materials.map((m) => m.material).join("\n---\n")}`),
+    v1Material: crash.alikeInV1 ? crash.material : undefined,
+  };
 }
 
 // Version 2, the current one, through computeSignature and its remembered last report.
 const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: computeSignature };
+const NEWEST_FIRST = Object.keys(VERSIONS)
+  .map(Number)
+  .sort((a, b) => b - a);
+
+interface Computed {
+  report: CrashReport;
+  signature: string;
+  /** Version 1's material when it is the crash's own part of version 2's (no native frame among the keyed ones). */
+  v1Material: string | undefined;
+}
 
 /**
  * The last report's current signature. A caller computes it, then renders the issue, whose
  * marker needs the signature under every version again: one entry, matched by identity
  * (a parsed report is never changed), saves that second computation and holds one report.
+ * Version 1 then only hashes the material version 2 already made, when they agree.
  */
-let last: { report: CrashReport; signature: string } | undefined;
+let last: Computed | undefined;
 
 /** Stable grouping key of the current version: 16 lowercase hex digits. */
 export function computeSignature(report: CrashReport): string {
-  if (last?.report === report) return last.signature;
-  const signature = signatureV2(report);
-  last = { report, signature };
-  return signature;
+  if (last?.report !== report) last = signatureV2(report);
+  return last.signature;
 }
 
 /** The report's signature under every version, newest first. */
 export function signaturesByVersion(report: CrashReport): { version: number; signature: string }[] {
-  return Object.keys(VERSIONS)
-    .map(Number)
-    .sort((a, b) => b - a)
-    .map((version) => ({ version, signature: VERSIONS[version]!(report) }));
+  return NEWEST_FIRST.map((version) => ({ version, signature: VERSIONS[version]!(report) }));
 }
 
 /** Signatures of earlier versions that differ from the current one: the keys an older issue of this crash may carry. */

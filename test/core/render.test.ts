@@ -129,6 +129,19 @@ describe("renderIssue", () => {
     expect(frame(input(report, { links: base.links }))).not.toContain("https://");
   });
 
+  it("links a file by the settings of the repository rendered for, whichever rendered it before", () => {
+    const frame = (l: RenderInput["links"]) =>
+      renderIssue(input(report, { repo: "o/r", ref: "v1", links: l }))
+        .body.split("\n")
+        .find((line) => line.startsWith("1. ")) ?? "";
+    const stripped = { ...links, stripPrefixes: ["/app/"] };
+    for (let round = 0; round < 2; round++) {
+      expect(frame(stripped)).toContain("](https://github.com/o/r/blob/v1/tecken/symbolicate/views.py#L288)");
+      expect(frame({ ...stripped, root: "srv" })).toContain("](https://github.com/o/r/blob/v1/srv/tecken/symbolicate/views.py#L288)");
+      expect(frame(links)).not.toContain("https://");
+    }
+  });
+
   it("scrubs secrets out of everything it writes", () => {
     const leaky = renderIssue(
       input({

@@ -36,6 +36,14 @@ describe("computeSignature on real stack traces", () => {
     expect([...byKey.values()].filter((names) => names.length > 1)).toEqual([]);
   });
 
+  it("collapses a recursion of names and paths longer than any memory keeps, and tells it from another", () => {
+    const frame = (name: string) => ({ file: `src/${"deep/".repeat(500)}${name}.ts`, function: `${name}${"<T>".repeat(1_000)}`, in_app: true });
+    const stack = (frames: object[]) => CrashReport.parse({ provider: "generic", exception: { type: "RangeError", message: "" }, frames });
+    const deep = stack([frame("main"), ...Array.from({ length: 100 }, () => frame("walk"))]);
+    expect(computeSignature(deep)).toBe(computeSignature(stack([frame("main"), frame("walk")])));
+    expect(computeSignature(deep)).not.toBe(computeSignature(stack([frame("main"), frame("visit")])));
+  });
+
   it("tells apart two crashes that differ only in the crashing function", () => {
     const s = stacks.find((x) => x.name === "python-django-keyerror");
     if (!s) throw new Error("fixture missing");
