@@ -110,8 +110,14 @@ const PullRequestFile = z.object({
 });
 
 const FILES_PER_PAGE = 100;
-/** Pages of files read at once: the 30 pages of the largest PR in 4 round trips, well inside GitHub's secondary limits. */
-export const FILE_PAGES_IN_FLIGHT = 8;
+/**
+ * Pages of files read at once: all of them. GitHub lists at most 3,000 files (30 pages), so a run has at most 32 requests
+ * out (the pages, the GraphQL read and the comment listing), well under the 100 concurrent requests GitHub's secondary
+ * limits allow, and 32 points of the 900 a minute REST allows; any smaller bound only adds round trips before the verdict.
+ */
+export const FILE_PAGES_IN_FLIGHT = PR_FILES_CAP / FILES_PER_PAGE;
+
+const FilePage = z.array(PullRequestFile);
 
 function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
   const line = item.patch ? firstChangedLine(item.patch) : undefined;
@@ -125,39 +131,35 @@ function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
   };
 }
 
+/** A page as the check uses it, parsed as it arrives: while one page is parsed the others are still on the wire. */
+const pageFiles = (data: unknown): ChangedFile[] => FilePage.parse(data).map(changedFile);
+
 /**
  * The PR's changed files, 100 a page, up to GitHub's cap of 3,000 (30 reads). With the PR's
- * `changed_files` the pages are known up front and read FILE_PAGES_IN_FLIGHT at a time, in order;
- * without it, or when the PR grew since (the last expected page is full and GitHub links a next
- * one), the `Link` headers are followed one page after another.
+ * `changed_files` the pages are known up front and read all at once, kept in order; without it,
+ * or when the PR grew since (the last expected page is full and GitHub links a next one), the
+ * `Link` headers are followed one page after another.
  */
 export async function listPullRequestFiles(github: GitHub, repo: Repo, pullNumber: number, changedFiles?: number): Promise<ChangedFile[]> {
   const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files" as const;
   const params = { ...repo, pull_number: pullNumber, per_page: FILES_PER_PAGE };
-  const expected = Math.min(Math.ceil((changedFiles ?? 0) / FILES_PER_PAGE), PR_FILES_CAP / FILES_PER_PAGE);
-  const pages: unknown[][] = [];
+  const expected = Math.min(Math.ceil((changedFiles ?? 0) / FILES_PER_PAGE), FILE_PAGES_IN_FLIGHT);
   let more = expected === 0;
-  let next = 1;
-  const reader = async () => {
-    while (next <= expected) {
-      const page = next++;
-      // One failed page fails the listing: the other readers stop taking pages.
-      const response = await github.request(route, { ...params, page }).catch((error: unknown) => {
-        next = expected + 1;
-        throw error;
-      });
-      pages[page - 1] = response.data;
-      if (page === expected) more = /\brel="next"/.test(response.headers.link ?? "");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FILE_PAGES_IN_FLIGHT, expected) }, reader));
+  const pages = await Promise.all(
+    Array.from({ length: expected }, async (_, i) => {
+      const response = await github.request(route, { ...params, page: i + 1 });
+      if (i + 1 === expected) more = /\brel="next"/.test(response.headers.link ?? "");
+      return pageFiles(response.data);
+    }),
+  );
+  let listed = pages.flat();
   if (more) {
     for await (const page of github.paginate.iterator(route, { ...params, page: expected + 1 })) {
-      pages.push(page.data);
-      if (pages.flat().length >= PR_FILES_CAP) break;
+      listed = listed.concat(pageFiles(page.data));
+      if (listed.length >= PR_FILES_CAP) break;
     }
   }
-  return z.array(PullRequestFile).parse(pages.flat()).slice(0, PR_FILES_CAP).map(changedFile);
+  return listed.slice(0, PR_FILES_CAP);
 }
 
 const Blob = z.object({ text: z.string().nullable() }).nullable();
@@ -282,24 +284,47 @@ function ownLogin(github: GitHub): Promise<string> {
   return login;
 }
 
-/**
- * Edits the PR comment carrying `marker`, or creates it: one sticky comment however often the check runs.
- * Only a comment this token wrote counts: someone quoting the marker in their own comment is never edited.
- */
-export async function upsertComment(
-  github: GitHub,
-  args: { repo: Repo; issueNumber: number; marker: string; body: string; createIfMissing?: boolean },
-): Promise<{ id: number; created: boolean } | null> {
+/** A comment this token wrote earlier, found by its marker. */
+export interface OwnComment {
+  id: number;
+  body: string;
+}
+
+/** The comment carrying `marker` that this token wrote: someone quoting the marker in their own comment never counts. */
+export async function findOwnComment(github: GitHub, args: { repo: Repo; issueNumber: number; marker: string }): Promise<OwnComment | null> {
   const pages = github.paginate.iterator(github.rest.issues.listComments, { ...args.repo, issue_number: args.issueNumber, per_page: 100 });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (!comment.body?.includes(args.marker) || !comment.user || !sameLogin(comment.user.login, await ownLogin(github))) continue;
-      if (comment.body === args.body) return { id: comment.id, created: false };
-      await github.rest.issues.updateComment({ ...args.repo, comment_id: comment.id, body: args.body });
-      return { id: comment.id, created: false };
+      if (comment.body?.includes(args.marker) && comment.user && sameLogin(comment.user.login, await ownLogin(github))) {
+        return { id: comment.id, body: comment.body };
+      }
     }
+  }
+  return null;
+}
+
+/**
+ * Edits `found` (the sticky comment) to `body`, or creates the comment: one sticky comment however often the check runs.
+ * `found` comes from findOwnComment, which the check runs beside its reads so that the write needs no listing after the verdict.
+ */
+export async function writeComment(
+  github: GitHub,
+  args: { repo: Repo; issueNumber: number; found: OwnComment | null; body: string; createIfMissing?: boolean },
+): Promise<{ id: number; created: boolean } | null> {
+  const { found } = args;
+  if (found) {
+    if (found.body !== args.body) await github.rest.issues.updateComment({ ...args.repo, comment_id: found.id, body: args.body });
+    return { id: found.id, created: false };
   }
   if (args.createIfMissing === false) return null;
   const { data } = await github.rest.issues.createComment({ ...args.repo, issue_number: args.issueNumber, body: args.body });
   return { id: data.id, created: true };
+}
+
+/** Edits the comment carrying `marker` that this token wrote, or creates it. */
+export async function upsertComment(
+  github: GitHub,
+  args: { repo: Repo; issueNumber: number; marker: string; body: string },
+): Promise<{ id: number; created: boolean } | null> {
+  return writeComment(github, { ...args, found: await findOwnComment(github, args) });
 }
