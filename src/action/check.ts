@@ -209,7 +209,7 @@ async function check(run: Run): Promise<void> {
   const likely = refs.length > 0 || hotfixReasons({ ...payload, links: [] }, DEFAULT_CONFIG.hotfix).length > 0;
   const filesRead = likely ? early(() => listPullRequestFiles(github, repo, pr.number, pr.changed_files)) : null;
   // A PR that is no hotfix has its old verdict comment edited on any event but `opened`, so that lookup is never wasted.
-  if (inputs.comment && (likely || event.action !== "opened")) early(run.sticky);
+  if (inputs.comment && (likely || event.action !== "opened")) void early(run.sticky);
   const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
   const { result: loaded, hotfix } = await loadCheckConfig(
     github,
