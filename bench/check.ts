@@ -1,21 +1,32 @@
-// Cold start to verdict of the built Action on a 3,000-file hotfix PR against a loopback GitHub API, with no latency
-// and with 100 ms added to every call, each beside the same run without `changed_files` in the payload (the pages
-// then follow one another through `Link` headers, as before they were read concurrently).
-// Run from the repository root (`npm run bench:check`).
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The Action's verdict on a 3,000-file hotfix PR (issue 12, items 1 and 3): the built Action (`node dist/index.js`) and
+// its peer danger-js, each spawned cold against the same loopback GitHub stand-in, with no latency and with 100 ms added
+// to every call; runs of the two, of an empty Node process and of the Action without `changed_files` take turns, so a
+// busy moment of the machine falls on all of them. Run from the repository root after `npm run build`.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FILE_PAGES_IN_FLIGHT } from "../src/action/github.js";
+import { DEFAULT_CONFIG } from "../src/core/config.js";
 import { issueMarker } from "../src/core/render.js";
 import { startPrApi, type PrApi } from "../test/action/pr-api-server.js";
+import { figure, summary } from "./figures.js";
 
 const DIST = join(process.cwd(), "dist/index.js");
+/** The Node that runs the Action, its peer and the empty process: this one unless BENCH_NODE names another (action.yml says node24). */
+const NODE = process.env.BENCH_NODE || process.execPath;
 const FILES = 3000;
 const RUNS = 5;
 const LATENCY_MS = 100;
 const COLD_START_GOAL_MS = 300;
 const FLOOR_RATIO_GOAL = 1.5;
+/** The verdict needs two round trips: one round of reads sent together (the GraphQL read of config and linked issues, the 30 file pages), then the check run. */
+const FLOOR_TRIPS = 2;
+/** Pinned so that the peer is the same program on every run; installed at bench time, never a dependency of the project. */
+const DANGER_VERSION = "14.0.7";
+const DANGER_DIR = join(process.cwd(), "node_modules/.cache/hotfix-bench/danger");
+const DANGER_BIN = join(DANGER_DIR, "node_modules/danger/distribution/commands/danger.js");
+const DANGERFILE = join(process.cwd(), "bench/dangerfile.js");
 
 if (!existsSync(DIST)) {
   console.error(`${DIST} is missing: run \`npm run build\` first`);
@@ -23,7 +34,7 @@ if (!existsSync(DIST)) {
 }
 
 const event = JSON.parse(readFileSync(join(process.cwd(), "test/fixtures/github/pull_request.opened.hotfix-branch.json"), "utf8")) as {
-  pull_request: { changed_files?: number };
+  pull_request: Record<string, unknown> & { changed_files?: number };
 };
 const files = Array.from({ length: FILES }, (_, i) => ({
   filename: `src/module-${Math.floor(i / 100)}/file-${i}.ts`,
@@ -33,25 +44,56 @@ const files = Array.from({ length: FILES }, (_, i) => ({
   changes: 4,
   patch: `@@ -10,4 +10,6 @@\n ctx\n-old\n+new\n+new\n ctx`,
 }));
+// The PR as the REST API shows it: danger-js reads it from there, the Action from the event.
+const pullRequest = { ...event.pull_request, changed_files: FILES, additions: 3 * FILES, deletions: FILES };
+const rules = DEFAULT_CONFIG.rules;
+const hotfixRules = JSON.stringify({
+  ignore: rules.ignore,
+  manifests: rules.dependencies.manifests,
+  tests: rules.regressionTest.paths,
+  maxFiles: rules.maxFiles.limit,
+  maxLines: rules.maxLines.limit,
+});
+
+/** danger-js from the npm registry into a cache outside the project's files; the reason when it cannot be had. */
+function installDanger(): string | null {
+  if (existsSync(DANGER_BIN)) return null;
+  mkdirSync(DANGER_DIR, { recursive: true });
+  try {
+    const args = ["install", "--prefix", DANGER_DIR, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `danger@${DANGER_VERSION}`];
+    execFileSync("npm", args, { stdio: ["ignore", "ignore", "pipe"], timeout: 180_000 });
+    return existsSync(DANGER_BIN) ? null : `npm installed danger@${DANGER_VERSION} but ${DANGER_BIN} is not there`;
+  } catch (error) {
+    const stderr = error && typeof error === "object" && "stderr" in error ? String(error.stderr).trim().split("\n").slice(-3).join(" ") : "";
+    return `npm install danger@${DANGER_VERSION} failed: ${stderr || String(error)}`;
+  }
+}
+
+type Program = "action" | "action-link-pages" | "danger" | "node";
 
 interface Run {
   /** Spawn to exit. */
   exitMs: number;
-  /** Spawn to the check run's answer: the verdict is on the PR. */
+  /** Spawn to the answer to the first write carrying the verdict (the check run; danger's comment or status); NaN for an empty process. */
   verdictMs: number;
-  /** First API call's arrival to the check run's answer. */
-  apiMs: number;
   calls: PrApi["calls"];
   maxInFlight: number;
+  /** What the program concluded: the check run's conclusion, danger's status. */
+  conclusion: string;
+  /** How many rules it failed the PR for, to hold the two to the same verdict. */
+  fails: number;
 }
 
-async function runOnce(latencyMs: number, changedFiles: boolean): Promise<Run> {
+const isVerdictWrite = (c: PrApi["calls"][number]) => c.method !== "GET" && c.path !== "/graphql";
+
+async function runOnce(program: Program, latencyMs: number): Promise<Run> {
   const api = await startPrApi({
     owner: "Codertocat",
     repo: "Hello-World",
     pullNumber: 2,
     files,
     latencyMs,
+    pullRequest,
     issues: {
       1: {
         state: "OPEN",
@@ -60,85 +102,146 @@ async function runOnce(latencyMs: number, changedFiles: boolean): Promise<Run> {
     },
   });
   const payload = structuredClone(event);
-  if (changedFiles) payload.pull_request.changed_files = FILES;
-  else delete payload.pull_request.changed_files;
+  if (program === "action-link-pages") delete payload.pull_request.changed_files;
+  else payload.pull_request = pullRequest;
   const dir = mkdtempSync(join(tmpdir(), "hotfix-bench-"));
   writeFileSync(join(dir, "event.json"), JSON.stringify(payload));
   writeFileSync(join(dir, "output"), "");
   writeFileSync(join(dir, "summary.md"), "");
-  const env = {
+  const runner = {
     PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKFLOW: "hotfix",
     GITHUB_EVENT_NAME: "pull_request",
     GITHUB_EVENT_PATH: join(dir, "event.json"),
-    GITHUB_OUTPUT: join(dir, "output"),
-    GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
     GITHUB_REPOSITORY: "Codertocat/Hello-World",
-    GITHUB_API_URL: api.url,
     GITHUB_WORKSPACE: dir,
-    "INPUT_GITHUB-TOKEN": "ghs_bench",
-    INPUT_MODE: "check",
-    INPUT_COMMENT: "true",
   };
+  const command: Record<Program, { args: string[]; env: Record<string, string> }> = {
+    action: {
+      args: [DIST],
+      env: {
+        ...runner,
+        GITHUB_OUTPUT: join(dir, "output"),
+        GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+        GITHUB_API_URL: api.url,
+        "INPUT_GITHUB-TOKEN": "ghs_bench",
+        INPUT_MODE: "check",
+        INPUT_COMMENT: "true",
+      },
+    },
+    "action-link-pages": { args: [DIST], env: {} },
+    danger: {
+      args: [DANGER_BIN, "ci", "--dangerfile", DANGERFILE],
+      env: { ...runner, DANGER_GITHUB_API_BASE_URL: api.url, GITHUB_TOKEN: "ghs_bench", HOTFIX_RULES: hotfixRules },
+    },
+    node: { args: ["-e", "0"], env: runner },
+  };
+  command["action-link-pages"].env = command.action.env;
   const start = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], { env, stdio: "ignore" });
+    const child = spawn(NODE, command[program].args, { env: command[program].env, cwd: dir, stdio: "ignore" });
     child.on("error", reject);
     child.on("close", () => resolve());
   });
   const exitMs = Date.now() - start;
   await api.close();
   rmSync(dir, { recursive: true, force: true });
-  const checkRun = api.calls.find((c) => c.method === "POST" && c.path.endsWith("/check-runs"));
-  if (!checkRun) throw new Error("the Action created no check run");
-  const answered = checkRun.at + latencyMs;
-  return { exitMs, verdictMs: answered - start, apiMs: answered - (api.calls[0]?.at ?? start), calls: api.calls, maxInFlight: api.maxInFlight };
+  const write = api.calls.find(isVerdictWrite);
+  if (program !== "node" && !write) throw new Error(`${program} wrote no verdict to the stand-in`);
+  const checkRun = api.checkRuns[0] as { conclusion: string; output: { title: string } } | undefined;
+  const status = api.statuses[0] as { state: string } | undefined;
+  return {
+    exitMs,
+    verdictMs: write ? write.at + latencyMs - start : NaN,
+    calls: api.calls,
+    maxInFlight: api.maxInFlight,
+    conclusion: checkRun?.conclusion ?? status?.state ?? "",
+    fails: checkRun
+      ? Number(/^(\d+) failures?\b/.exec(checkRun.output.title)?.[1] ?? 0)
+      : (api.comments[0]?.body.match(/<td>:no_entry_sign:<\/td>/g) ?? []).length,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-/** Runs the variants in turn, so that a busy moment of the machine falls on both. */
-async function sideBySide(latencyMs: number): Promise<{ concurrent: Run[]; sequential: Run[] }> {
-  const concurrent: Run[] = [];
-  const sequential: Run[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    concurrent.push(await runOnce(latencyMs, true));
-    sequential.push(await runOnce(latencyMs, false));
+const dangerProblem = installDanger();
+const programs: Program[] = ["node", "action", ...(dangerProblem ? [] : (["danger"] as const)), "action-link-pages"];
+
+async function sideBySide(latencyMs: number): Promise<Record<Program, Run[]>> {
+  const runs: Record<Program, Run[]> = { action: [], "action-link-pages": [], danger: [], node: [] };
+  for (let round = 0; round < RUNS; round++) {
+    for (const program of programs) runs[program].push(await runOnce(program, latencyMs));
   }
-  return { concurrent, sequential };
+  return runs;
 }
 
 const cold = await sideBySide(0);
 const slow = await sideBySide(LATENCY_MS);
 
-const calls = cold.concurrent[0]?.calls ?? [];
-const firstWrite = calls.findIndex((c) => c.method !== "GET" && c.path !== "/graphql");
-const pageRounds = Math.ceil(FILES / 100 / FILE_PAGES_IN_FLIGHT);
-// The GraphQL read (config and linked issues) decides whether the PR is a hotfix, then the pages, then the check run.
-const floorTrips = 1 + pageRounds + 1;
-const floorMs = floorTrips * LATENCY_MS;
-const verdict = median(slow.concurrent.map((r) => r.verdictMs));
-const coldMs = median(cold.concurrent.map((r) => r.exitMs));
-const ratio = verdict / floorMs;
-const met = (ok: boolean) => (ok ? "goal met" : "goal MISSED");
+// Both must fail the PR for the same three rules (files, lines, regression test), or the times compare different work.
+for (const program of programs.filter((p) => p !== "node")) {
+  for (const run of [...cold[program], ...slow[program]]) {
+    if (run.conclusion !== "failure" || run.fails !== 3)
+      throw new Error(`${program} concluded ${run.conclusion} with ${run.fails} failures, not failure with 3`);
+  }
+}
+
+const verdict = (runs: Run[]) => median(runs.map((r) => r.verdictMs));
+const exit = (runs: Run[]) => median(runs.map((r) => r.exitMs));
+const nodeStart = { cold: exit(cold.node), slow: exit(slow.node) };
+const calls = slow.action[0]?.calls ?? [];
+const readsFirst = calls.findIndex(isVerdictWrite);
 
 console.log(
-  `check: ${FILES}-file hotfix PR, node dist/index.js, median of ${RUNS} runs; pages ${FILE_PAGES_IN_FLIGHT} at a time vs one after another`,
+  `check: ${FILES}-file hotfix PR, built Action (node dist/index.js) vs danger-js ${DANGER_VERSION} (bench/dangerfile.js), ` +
+    `median of ${RUNS} cold runs each; ${NODE} ${execFileSync(NODE, ["--version"], { encoding: "utf8" }).trim()}`,
 );
-console.log(
-  `  no latency     cold start to verdict ${coldMs} ms (pages one after another: ${median(cold.sequential.map((r) => r.exitMs))} ms); ` +
-    `goal <= ${COLD_START_GOAL_MS} ms: ${met(coldMs <= COLD_START_GOAL_MS)}`,
-);
-console.log(
-  `  ${LATENCY_MS} ms a call   spawn to check run ${verdict} ms (pages one after another: ${median(slow.sequential.map((r) => r.verdictMs))} ms), ` +
-    `of which first API call to check run ${median(slow.concurrent.map((r) => r.apiMs))} ms`,
-);
-console.log(
-  `                 floor ${floorMs} ms = ${floorTrips} round trips (GraphQL read, ${pageRounds} rounds of ${FILE_PAGES_IN_FLIGHT} pages, check run) x ${LATENCY_MS} ms; ` +
-    `${ratio.toFixed(2)}x the floor, goal <= ${FLOOR_RATIO_GOAL}x: ${met(ratio <= FLOOR_RATIO_GOAL)}`,
-);
-console.log(
-  `  API calls      ${firstWrite} reads to the verdict, ${calls.length} in all, at most ${Math.max(...slow.concurrent.map((r) => r.maxInFlight))} at once (${calls
-    .map((c) => `${c.method} ${c.path.replace(/\/(?:repos\/[^/]+\/[^/]+|repositories\/\d+)/, "")}`)
-    .filter((v, i, a) => a.indexOf(v) === i)
-    .join(", ")})`,
-);
+figure({
+  name: "check: cold start to verdict, no latency",
+  value: verdict(cold.action),
+  unit: "ms",
+  against: { kind: "floor", label: "an empty Node process, spawn to exit", value: nodeStart.cold },
+  goal: { text: `<= ${COLD_START_GOAL_MS} ms`, met: verdict(cold.action) <= COLD_START_GOAL_MS },
+  note: `exit at ${exit(cold.action)} ms (after the sticky comment)`,
+});
+const floor = FLOOR_TRIPS * LATENCY_MS + nodeStart.slow;
+const slowRatio = verdict(slow.action) / floor;
+figure({
+  name: `check: spawn to verdict, ${LATENCY_MS} ms a call`,
+  value: verdict(slow.action),
+  unit: "ms",
+  against: {
+    kind: "floor",
+    label: `${FLOOR_TRIPS} round trips x ${LATENCY_MS} ms (the reads together, then the check run) + an empty Node process's ${nodeStart.slow} ms`,
+    value: floor,
+  },
+  goal: { text: `<= ${FLOOR_RATIO_GOAL}x the floor`, met: slowRatio <= FLOOR_RATIO_GOAL },
+  note:
+    `${(verdict(slow.action) / (FLOOR_TRIPS * LATENCY_MS)).toFixed(2)}x the round trips alone; ${readsFirst} reads before the first write, ` +
+    `at most ${Math.max(...slow.action.map((r) => r.maxInFlight))} requests at once (pages ${FILE_PAGES_IN_FLIGHT} at a time), ${calls.length} calls in all`,
+});
+figure({
+  name: `check: spawn to verdict, ${LATENCY_MS} ms a call, pages through Link headers (no changed_files in the event)`,
+  value: verdict(slow["action-link-pages"]),
+  unit: "ms",
+  against: { kind: "baseline", label: "the same Action with changed_files: the figure above", value: verdict(slow.action) },
+});
+if (dangerProblem) {
+  console.log(`  danger-js peer: not run: ${dangerProblem}`);
+} else {
+  for (const [label, runs] of [
+    ["no latency", cold],
+    [`${LATENCY_MS} ms a call`, slow],
+  ] as const) {
+    figure({
+      name: `check vs danger-js: spawn to verdict, ${label}`,
+      value: verdict(runs.action),
+      unit: "ms",
+      against: { kind: "peer", label: `danger ci, same PR, rules and stand-in; its comment answered`, value: verdict(runs.danger) },
+      note: `exit ${exit(runs.action)} ms vs ${exit(runs.danger)} ms; danger made ${runs.danger[0]?.calls.length} calls, at most ${Math.max(...runs.danger.map((r) => r.maxInFlight))} at once`,
+    });
+  }
+}
+summary("check");

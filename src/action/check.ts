@@ -28,12 +28,14 @@ import {
   createCheckRun,
   createGitHub,
   describeGitHubError,
+  findOwnComment,
   isRateLimit,
   listPullRequestFiles,
   readConfigAndIssues,
-  upsertComment,
+  writeComment,
   type Annotation,
   type GitHub,
+  type OwnComment,
   type Repo,
 } from "./github.js";
 import { readCheckInputs, type CheckInputs } from "./inputs.js";
@@ -109,6 +111,8 @@ interface Run {
   inputs: CheckInputs;
   /** Where the PR's code comes from when that is another repository. */
   foreign: string | null;
+  /** The sticky comment, looked up on first use: the check starts the lookup beside its reads when it expects to write one. */
+  sticky: () => Promise<OwnComment | null>;
 }
 
 /**
@@ -140,14 +144,8 @@ async function report(run: Run, outcome: CheckOutcome): Promise<void> {
   if (outcome.kind === "not-hotfix" && inputs.comment && event.action !== "opened") {
     // Only a PR that had a verdict has a sticky comment (never one just opened): it now says the verdict no longer holds.
     const stale = renderCheckReport({ ...outcome, wasHotfix: true });
-    const edited = await write("edit the PR comment", () =>
-      upsertComment(github, {
-        repo,
-        issueNumber: event.pull_request.number,
-        marker: CHECK_COMMENT_MARKER,
-        body: stale.comment,
-        createIfMissing: false,
-      }),
+    const edited = await write("edit the PR comment", async () =>
+      writeComment(github, { repo, issueNumber: event.pull_request.number, found: await run.sticky(), body: stale.comment, createIfMissing: false }),
     );
     if (edited) shown = { ...outcome, wasHotfix: true };
   }
@@ -164,8 +162,8 @@ async function report(run: Run, outcome: CheckOutcome): Promise<void> {
   );
   // Non-hotfix PRs get no new comment: the check run says enough and most PRs are not hotfixes.
   if (inputs.comment && shown.kind !== "not-hotfix") {
-    await write("write the PR comment", () =>
-      upsertComment(github, { repo, issueNumber: event.pull_request.number, marker: CHECK_COMMENT_MARKER, body: rendered.comment }),
+    await write("write the PR comment", async () =>
+      writeComment(github, { repo, issueNumber: event.pull_request.number, found: await run.sticky(), body: rendered.comment }),
     );
   }
   const readOnlyNote = readOnly
@@ -192,10 +190,26 @@ async function testRunFor(run: Run): Promise<TestRun | undefined> {
   return runTestCommand(command, process.env.GITHUB_WORKSPACE ?? process.cwd(), run.inputs.testTimeoutMs);
 }
 
+/** Starts `read` now and keeps its failure for whoever awaits it, so that a read nobody ends up needing fails nothing. */
+function early<T>(read: () => Promise<T>): Promise<T> {
+  const started = read();
+  started.catch(() => undefined);
+  return started;
+}
+
 async function check(run: Run): Promise<void> {
   const { github, repo, event, inputs } = run;
   const pr = event.pull_request;
   const refs = parseIssueLinks(pr.body ?? "", repo);
+  const payload = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name) };
+  // Only the config (read with the linked issues in one GraphQL request) says for certain whether the PR is a hotfix. When
+  // the PR looks like one by the default rules, or links an issue that may be a hotfix issue, its files and sticky comment
+  // are read beside that request: the verdict is then one round trip of reads and one write away. A PR that turns out not
+  // to be a hotfix has spent those reads for nothing, so they wait for the config otherwise.
+  const likely = refs.length > 0 || hotfixReasons({ ...payload, links: [] }, DEFAULT_CONFIG.hotfix).length > 0;
+  const filesRead = likely ? early(() => listPullRequestFiles(github, repo, pr.number, pr.changed_files)) : null;
+  // A PR that is no hotfix has its old verdict comment edited on any event but `opened`, so that lookup is never wasted.
+  if (inputs.comment && (likely || event.action !== "opened")) void early(run.sticky);
   const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
   const { result: loaded, hotfix } = await loadCheckConfig(
     github,
@@ -208,7 +222,7 @@ async function check(run: Run): Promise<void> {
     const issue = read.issues[i];
     return { ref, issue: issue ? { state: issue.state, marker: parseIssueMarker(issue.body) } : null };
   });
-  const facts = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name), links };
+  const facts = { ...payload, links };
   const because = hotfixReasons(facts, config.hotfix);
   for (const problem of invalidConfig?.problems ?? []) {
     const annotate = because.length > 0 ? core.error : core.warning;
@@ -233,7 +247,7 @@ async function check(run: Run): Promise<void> {
     return;
   }
 
-  const files = await listPullRequestFiles(github, repo, pr.number, pr.changed_files);
+  const files = await (filesRead ?? listPullRequestFiles(github, repo, pr.number, pr.changed_files));
   const testRun = await testRunFor(run);
   const result = evaluatePolicy(
     { ...facts, files, changedFiles: Math.max(pr.changed_files ?? 0, files.length), ...(testRun ? { testRun } : {}) },
@@ -262,7 +276,16 @@ export async function runCheck(): Promise<void> {
   if (!parsed.success) throw new Error(`The ${event.name} payload lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
   const repo = { owner: parsed.data.repository.owner.login, repo: parsed.data.repository.name };
   const github = createGitHub(inputs.token);
-  const run: Run = { github, repo, event: parsed.data, eventName: event.name, inputs, foreign: foreignHead(parsed.data, repo) };
+  let sticky: Promise<OwnComment | null> | undefined;
+  const run: Run = {
+    github,
+    repo,
+    event: parsed.data,
+    eventName: event.name,
+    inputs,
+    foreign: foreignHead(parsed.data, repo),
+    sticky: () => (sticky ??= findOwnComment(github, { repo, issueNumber: parsed.data.pull_request.number, marker: CHECK_COMMENT_MARKER })),
+  };
   try {
     await check(run);
   } catch (error) {

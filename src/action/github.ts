@@ -3,7 +3,7 @@ import { getOctokit } from "@actions/github";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
-import Bottleneck from "bottleneck/light.js";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
 import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
@@ -37,12 +37,49 @@ export function rateLimitWaits(github: object): RateLimitWaits {
 }
 
 /**
- * plugin-throttling's `global` group (10 requests at once by default), answered without Bottleneck: each Bottleneck
- * schedule waits out four timer ticks (submit, register, run, free), about 5 ms, which the default group added to
- * every read. This client has at most FILE_PAGES_IN_FLIGHT requests out, so reads need no queue; the retry limiter
- * that waits out rate limits and the `write` group that sends writes one at a time are the plugin's own.
+ * plugin-throttling's groups, answered without Bottleneck: each Bottleneck schedule waits out four timer ticks (submit,
+ * register, run, free), about 5 ms, which every group a request passes added to it (a GraphQL read or a write passed
+ * three: 14 ms against 0.7 ms without). This client has at most 32 requests out (FILE_PAGES_IN_FLIGHT), so reads need
+ * no queue (`global`, 10 at once by default); `write` and `notifications` only space the starts of writes (1 s and 3 s
+ * apart by default, which this client does not want: see createGitHub), and the check awaits each write before the next.
  */
 const straightThrough = { key: () => ({ schedule: <T>(_options: unknown, task: (...args: unknown[]) => T, ...args: unknown[]) => task(...args) }) };
+
+/** plugin-throttling's `failed` listener: how many ms to wait before sending a request again after a rate limit, or nothing. */
+type RetryListener = (error: unknown, info: { args: unknown[]; retryCount: number }) => Promise<number | undefined> | number | undefined;
+
+/**
+ * plugin-throttling's retry limiter, which waits out rate limits (the plugin's `failed` listener says how long), without
+ * Bottleneck's ticks: it limits nothing else, so it runs each request at once and again after the wait it is told.
+ */
+function retryAfterWaits() {
+  const listeners: RetryListener[] = [];
+  return {
+    on(event: string, listener: RetryListener) {
+      if (event === "failed") listeners.push(listener);
+    },
+    async schedule<T>(task: (...args: unknown[]) => Promise<T>, ...args: unknown[]): Promise<T> {
+      for (let retryCount = 0; ; retryCount++) {
+        try {
+          return await task(...args);
+        } catch (error) {
+          const waits = await Promise.all(listeners.map(async (listener) => listener(error, { args, retryCount })));
+          const wait = waits.find((ms) => typeof ms === "number");
+          if (wait === undefined) throw error;
+          await sleep(wait);
+        }
+      }
+    },
+  };
+}
+
+/** The plugin's limiters as above, in an object of their own: the plugin's option types name Bottleneck's classes. */
+const unthrottled = (): Record<string, unknown> => ({
+  global: straightThrough,
+  write: straightThrough,
+  notifications: straightThrough,
+  retryLimiter: retryAfterWaits(),
+});
 
 export function createGitHub(token: string): GitHub {
   // Read at call time: @actions/github's own default is fixed when the module loads.
@@ -71,12 +108,9 @@ export function createGitHub(token: string): GitHub {
         onSecondaryRateLimit: onLimit("secondary rate limit"),
         onRateLimit: onLimit("rate limit exhausted"),
         // One run writes a handful of times (a check run, a comment, a label): GitHub's advice to space writes 1-3 s
-        // apart is for many writes, and following it here would only delay the verdict by seconds. Writes still go
-        // one at a time, and the limits GitHub answers with are waited out as above.
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-        // Not in the plugin's option types, but read like `write` (its state takes every `throttle` option).
-        ...{ global: straightThrough },
+        // apart is for many writes, and following it here would only delay the verdict by seconds. The limits GitHub
+        // answers with are waited out as above.
+        ...unthrottled(),
       },
     },
     throttling,
@@ -110,8 +144,14 @@ const PullRequestFile = z.object({
 });
 
 const FILES_PER_PAGE = 100;
-/** Pages of files read at once: the 30 pages of the largest PR in 4 round trips, well inside GitHub's secondary limits. */
-export const FILE_PAGES_IN_FLIGHT = 8;
+/**
+ * Pages of files read at once: all of them. GitHub lists at most 3,000 files (30 pages), so a run has at most 32 requests
+ * out (the pages, the GraphQL read and the comment listing), well under the 100 concurrent requests GitHub's secondary
+ * limits allow, and 32 points of the 900 a minute REST allows; any smaller bound only adds round trips before the verdict.
+ */
+export const FILE_PAGES_IN_FLIGHT = PR_FILES_CAP / FILES_PER_PAGE;
+
+const FilePage = z.array(PullRequestFile);
 
 function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
   const line = item.patch ? firstChangedLine(item.patch) : undefined;
@@ -125,39 +165,35 @@ function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
   };
 }
 
+/** A page as the check uses it, parsed as it arrives: while one page is parsed the others are still on the wire. */
+const pageFiles = (data: unknown): ChangedFile[] => FilePage.parse(data).map(changedFile);
+
 /**
  * The PR's changed files, 100 a page, up to GitHub's cap of 3,000 (30 reads). With the PR's
- * `changed_files` the pages are known up front and read FILE_PAGES_IN_FLIGHT at a time, in order;
- * without it, or when the PR grew since (the last expected page is full and GitHub links a next
- * one), the `Link` headers are followed one page after another.
+ * `changed_files` the pages are known up front and read all at once, kept in order; without it,
+ * or when the PR grew since (the last expected page is full and GitHub links a next one), the
+ * `Link` headers are followed one page after another.
  */
 export async function listPullRequestFiles(github: GitHub, repo: Repo, pullNumber: number, changedFiles?: number): Promise<ChangedFile[]> {
   const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files" as const;
   const params = { ...repo, pull_number: pullNumber, per_page: FILES_PER_PAGE };
-  const expected = Math.min(Math.ceil((changedFiles ?? 0) / FILES_PER_PAGE), PR_FILES_CAP / FILES_PER_PAGE);
-  const pages: unknown[][] = [];
+  const expected = Math.min(Math.ceil((changedFiles ?? 0) / FILES_PER_PAGE), FILE_PAGES_IN_FLIGHT);
   let more = expected === 0;
-  let next = 1;
-  const reader = async () => {
-    while (next <= expected) {
-      const page = next++;
-      // One failed page fails the listing: the other readers stop taking pages.
-      const response = await github.request(route, { ...params, page }).catch((error: unknown) => {
-        next = expected + 1;
-        throw error;
-      });
-      pages[page - 1] = response.data;
-      if (page === expected) more = /\brel="next"/.test(response.headers.link ?? "");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FILE_PAGES_IN_FLIGHT, expected) }, reader));
+  const pages = await Promise.all(
+    Array.from({ length: expected }, async (_, i) => {
+      const response = await github.request(route, { ...params, page: i + 1 });
+      if (i + 1 === expected) more = /\brel="next"/.test(response.headers.link ?? "");
+      return pageFiles(response.data);
+    }),
+  );
+  let listed = pages.flat();
   if (more) {
     for await (const page of github.paginate.iterator(route, { ...params, page: expected + 1 })) {
-      pages.push(page.data);
-      if (pages.flat().length >= PR_FILES_CAP) break;
+      listed = listed.concat(pageFiles(page.data));
+      if (listed.length >= PR_FILES_CAP) break;
     }
   }
-  return z.array(PullRequestFile).parse(pages.flat()).slice(0, PR_FILES_CAP).map(changedFile);
+  return listed.slice(0, PR_FILES_CAP);
 }
 
 const Blob = z.object({ text: z.string().nullable() }).nullable();
@@ -282,24 +318,47 @@ function ownLogin(github: GitHub): Promise<string> {
   return login;
 }
 
-/**
- * Edits the PR comment carrying `marker`, or creates it: one sticky comment however often the check runs.
- * Only a comment this token wrote counts: someone quoting the marker in their own comment is never edited.
- */
-export async function upsertComment(
-  github: GitHub,
-  args: { repo: Repo; issueNumber: number; marker: string; body: string; createIfMissing?: boolean },
-): Promise<{ id: number; created: boolean } | null> {
+/** A comment this token wrote earlier, found by its marker. */
+export interface OwnComment {
+  id: number;
+  body: string;
+}
+
+/** The comment carrying `marker` that this token wrote: someone quoting the marker in their own comment never counts. */
+export async function findOwnComment(github: GitHub, args: { repo: Repo; issueNumber: number; marker: string }): Promise<OwnComment | null> {
   const pages = github.paginate.iterator(github.rest.issues.listComments, { ...args.repo, issue_number: args.issueNumber, per_page: 100 });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (!comment.body?.includes(args.marker) || !comment.user || !sameLogin(comment.user.login, await ownLogin(github))) continue;
-      if (comment.body === args.body) return { id: comment.id, created: false };
-      await github.rest.issues.updateComment({ ...args.repo, comment_id: comment.id, body: args.body });
-      return { id: comment.id, created: false };
+      if (comment.body?.includes(args.marker) && comment.user && sameLogin(comment.user.login, await ownLogin(github))) {
+        return { id: comment.id, body: comment.body };
+      }
     }
+  }
+  return null;
+}
+
+/**
+ * Edits `found` (the sticky comment) to `body`, or creates the comment: one sticky comment however often the check runs.
+ * `found` comes from findOwnComment, which the check runs beside its reads so that the write needs no listing after the verdict.
+ */
+export async function writeComment(
+  github: GitHub,
+  args: { repo: Repo; issueNumber: number; found: OwnComment | null; body: string; createIfMissing?: boolean },
+): Promise<{ id: number; created: boolean } | null> {
+  const { found } = args;
+  if (found) {
+    if (found.body !== args.body) await github.rest.issues.updateComment({ ...args.repo, comment_id: found.id, body: args.body });
+    return { id: found.id, created: false };
   }
   if (args.createIfMissing === false) return null;
   const { data } = await github.rest.issues.createComment({ ...args.repo, issue_number: args.issueNumber, body: args.body });
   return { id: data.id, created: true };
+}
+
+/** Edits the comment carrying `marker` that this token wrote, or creates it. */
+export async function upsertComment(
+  github: GitHub,
+  args: { repo: Repo; issueNumber: number; marker: string; body: string },
+): Promise<{ id: number; created: boolean } | null> {
+  return writeComment(github, { ...args, found: await findOwnComment(github, args) });
 }

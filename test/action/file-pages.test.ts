@@ -4,7 +4,7 @@ import { FILE_PAGES_IN_FLIGHT, createGitHub, listPullRequestFiles } from "../../
 import { prFile } from "./harness.js";
 import { startPrApi, type PrApi } from "./pr-api-server.js";
 
-/** The check's listing of a PR's files (issue 12, item 1): pages read concurrently in order, GitHub's cap, the `Link` fallback. */
+/** The check's listing of a PR's files (issue 12, item 1): pages read all at once, in order, GitHub's cap, the `Link` fallback. */
 
 const REPO = { owner: "Codertocat", repo: "Hello-World" };
 let api: PrApi | undefined;
@@ -31,7 +31,7 @@ async function list(count: number, changedFiles: number | undefined) {
 }
 
 describe("listPullRequestFiles", () => {
-  it("reads the pages that changed_files announces concurrently, at most FILE_PAGES_IN_FLIGHT at once, in the PR's file order", async () => {
+  it("reads every page that changed_files announces at once (GitHub's cap is 30 pages), in the PR's file order", async () => {
     const { files, listed, pages, maxInFlight } = await list(2_950, 2_950);
     expect(listed).toEqual(files.map((f) => f.filename));
     expect(pages).toBe(30);

@@ -60,6 +60,12 @@ export interface PrApiOptions {
   faults?: Fault[];
   /** Added to every answer, as a real API's round trip (the bench's 100 ms). */
   latencyMs?: number;
+  /**
+   * The pull request as the REST API shows it (`GET /pulls/{n}`), for a client that reads the PR itself rather than
+   * taking it from the event: danger-js, the bench's peer. It also gets the PR's issue, commits, reviews and requested
+   * reviewers (none), and commit statuses are accepted.
+   */
+  pullRequest?: Record<string, unknown>;
 }
 
 export interface PrApi {
@@ -69,6 +75,8 @@ export interface PrApi {
   checkRuns: any[];
   /** The most requests the stand-in was answering at once. */
   maxInFlight: number;
+  /** Commit statuses posted (danger-js reports its verdict with one). */
+  statuses: any[];
   close(): Promise<void>;
 }
 
@@ -79,6 +87,7 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
   const calls: PrApi["calls"] = [];
   const comments = [...(options.comments ?? [])];
   const checkRuns: any[] = [];
+  const statuses: any[] = [];
   const faults = (options.faults ?? []).map((f) => ({ ...f }));
   const viewer = options.viewer ?? "github-actions";
   const author = { login: `${viewer}[bot]`, type: "Bot" as const };
@@ -155,6 +164,25 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
             : {};
         return send(200, options.files.slice((page - 1) * perPage, page * perPage), next);
       }
+      const pr = options.pullRequest;
+      if (pr && method === "GET") {
+        const number = options.pullNumber;
+        if (url.pathname === `${repoPath}/pulls/${number}`) return send(200, pr);
+        if (url.pathname === `${repoPath}/issues/${number}`)
+          return send(200, { number, title: pr.title, body: pr.body, labels: pr.labels, state: "open" });
+        if (url.pathname === `${repoPath}/pulls/${number}/commits`) {
+          const head = pr.head as { sha: string };
+          const who = { name: "Codertocat", email: "octocat@github.com", date: "2019-05-15T15:20:30Z" };
+          const commit = { message: String(pr.title), author: who, committer: who, tree: { sha: head.sha, url: "" }, url: "" };
+          return send(200, [{ sha: head.sha, commit, author: null, committer: null, parents: [], url: "" }]);
+        }
+        if ([`${repoPath}/pulls/${number}/reviews`, `${repoPath}/pulls/${number}/comments`].includes(url.pathname)) return send(200, []);
+        if (url.pathname === `${repoPath}/pulls/${number}/requested_reviewers`) return send(200, { users: [], teams: [] });
+      }
+      if (pr && method === "POST" && url.pathname.startsWith(`${repoPath}/statuses/`)) {
+        statuses.push(body);
+        return send(201, { id: statuses.length, ...body });
+      }
       if (route === `POST ${repoPath}/check-runs`) {
         checkRuns.push(body);
         return send(201, { id: checkRuns.length, ...body });
@@ -182,6 +210,7 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
     calls,
     comments,
     checkRuns,
+    statuses,
     get maxInFlight() {
       return state.maxInFlight;
     },

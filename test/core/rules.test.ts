@@ -1,8 +1,10 @@
+import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig, type HotfixConfigInput } from "../../src/core/config.js";
 import type { ChangedFile, PullRequestFacts } from "../../src/core/pull-request.js";
 import { baseBranch } from "../../src/core/rules/base-branch.js";
 import { dependencies } from "../../src/core/rules/dependencies.js";
+import { globMatcher } from "../../src/core/rules/finding.js";
 import { forbiddenPaths } from "../../src/core/rules/forbidden-paths.js";
 import { linkedIssue } from "../../src/core/rules/linked-issue.js";
 import { maxFiles } from "../../src/core/rules/max-files.js";
@@ -165,5 +167,34 @@ describe("testCommand", () => {
     expect(testCommand(change({ testRun: { ...run, exitCode: null, timedOut: true } }), DEFAULT_CONFIG)).toEqual([
       { level: "fail", message: "`npm test` did not finish in time" },
     ]);
+  });
+});
+
+describe("globMatcher", () => {
+  it("matches exactly what picomatch's matcher of the same list matches", () => {
+    const lists = [DEFAULT_CONFIG.rules.ignore, DEFAULT_CONFIG.rules.dependencies.manifests, DEFAULT_CONFIG.rules.regressionTest.paths];
+    const globs = [...lists, ["!src/**", "docs/*.md", "lib/[ab].ts", "**/*.{yml,yaml}"]];
+    const paths = [
+      "src/cart.ts",
+      "package-lock.json",
+      "apps/web/yarn.lock",
+      ".github/workflows/ci.yml",
+      "a/.hidden/Cargo.lock",
+      "test/cart.test.ts",
+      "src/FooTest.java",
+      "requirements-dev.txt",
+      "docs/readme.md",
+      "docs/deep/readme.md",
+      "lib/a.ts",
+      "lib/[ab].ts",
+      "**/go.sum",
+      "",
+    ];
+    for (const list of globs) {
+      const reference = picomatch(list, { dot: true });
+      const matcher = globMatcher(list);
+      expect(paths.map((p) => matcher(p))).toEqual(paths.map((p) => reference(p)));
+    }
+    expect(globMatcher([])("src/cart.ts")).toBe(false);
   });
 });

