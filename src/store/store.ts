@@ -52,6 +52,11 @@ export interface IngestInput {
   repo: string;
   installationId: number;
   signature: string;
+  /**
+   * The same crash's signatures under earlier signature versions: the alert joins a group the
+   * repository already has under one of them when it has none under `signature`.
+   */
+  aliases?: string[];
   report: CrashReport;
   /**
    * Idempotency key: the reporter's delivery/request id, or a hash of the signed body.

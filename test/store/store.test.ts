@@ -165,6 +165,19 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect((await store.stats()).pendingJobs).toBe(1);
     });
 
+    it("counts an alert in the group of an alias (an earlier signature of the crash) when none has the current signature", async () => {
+      const store = await target.open();
+      const old = await store.ingest(alert({ signature: "old-signature" }), T0);
+      const joined = await store.ingest(alert({ signature: "new-signature", aliases: ["older-signature", "old-signature"] }), at(1));
+      expect(joined).toMatchObject({ status: "stored", groupId: old.groupId, created: false });
+      expect(await store.findGroup("acme/shop", "new-signature")).toBeNull();
+
+      // A crash no group knows under any of its signatures is grouped under the current one.
+      const fresh = await store.ingest(alert({ signature: "another-crash", aliases: ["never-stored"] }), at(2));
+      expect(fresh).toMatchObject({ status: "stored", created: true });
+      expect(await store.findGroup("acme/shop", "another-crash")).toMatchObject({ id: fresh.groupId, events: 1 });
+    });
+
     it("recognises a delivery id seen before and changes nothing", async () => {
       const store = await target.open();
       const input = alert({ release: "1.0.0" });
