@@ -96,9 +96,16 @@ export function printAckFloor(floor: AckFloor, run: StormRun): void {
   const p = (t: Target, q: number) => percentile(t.latencies, q);
   const load = `${floor.rounds} rounds of ${run.ratePerSecond ?? 1_000} alerts at ${run.ratePerSecond ?? "unpaced"}/s, ${run.senders} senders, after ${floor.warmup} warm-up alerts`;
   console.log(`ack latency against its floor: echo server, App on SQLite and 2 App replicas on PostgreSQL in turn, ${load}`);
-  console.log(`  answers: echo ${JSON.stringify(floor.echo.statuses)}, SQLite ${JSON.stringify(floor.sqlite.statuses)}, PostgreSQL ${JSON.stringify(floor.postgres.statuses)}`);
+  console.log(
+    `  answers: echo ${JSON.stringify(floor.echo.statuses)}, SQLite ${JSON.stringify(floor.sqlite.statuses)}, PostgreSQL ${JSON.stringify(floor.postgres.statuses)}`,
+  );
   const echo = "echo server, same load generator, same run";
-  figure({ name: "ack p50, App on SQLite", value: p(floor.sqlite, 50), unit: "ms", against: { kind: "floor", label: echo, value: p(floor.echo, 50) } });
+  figure({
+    name: "ack p50, App on SQLite",
+    value: p(floor.sqlite, 50),
+    unit: "ms",
+    against: { kind: "floor", label: echo, value: p(floor.echo, 50) },
+  });
   figure({
     name: "ack p99, App on SQLite",
     value: p(floor.sqlite, 99),
@@ -107,7 +114,12 @@ export function printAckFloor(floor: AckFloor, run: StormRun): void {
     goal: { text: "<= 1.5x the echo server's p99", met: p(floor.sqlite, 99) <= 1.5 * p(floor.echo, 99) },
   });
   const sqlite = "App on SQLite, same run";
-  figure({ name: "ack p50, 2 replicas on PostgreSQL", value: p(floor.postgres, 50), unit: "ms", against: { kind: "peer", label: sqlite, value: p(floor.sqlite, 50) } });
+  figure({
+    name: "ack p50, 2 replicas on PostgreSQL",
+    value: p(floor.postgres, 50),
+    unit: "ms",
+    against: { kind: "peer", label: sqlite, value: p(floor.sqlite, 50) },
+  });
   figure({
     name: "ack p99, 2 replicas on PostgreSQL",
     value: p(floor.postgres, 99),

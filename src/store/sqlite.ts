@@ -109,8 +109,8 @@ setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.everyMs);
  * thread cannot start, the App's connection checkpoints as before.
  */
 function checkpointElsewhere(db: Database.Database, path: string): Worker | null {
-  const module = createRequire(import.meta.url).resolve("better-sqlite3");
   try {
+    const module = createRequire(import.meta.url).resolve("better-sqlite3");
     const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { module, path, everyMs: CHECKPOINT_EVERY_MS } });
     worker.unref();
     db.pragma("wal_autocheckpoint = 0");
@@ -119,6 +119,12 @@ function checkpointElsewhere(db: Database.Database, path: string): Worker | null
   } catch {
     return null;
   }
+}
+
+interface Batch {
+  committed: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 class SqliteDatabase implements SqlDatabase {
@@ -131,6 +137,8 @@ class SqliteDatabase implements SqlDatabase {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tx: SqlTx;
   private readonly checkpointer: Worker | null = null;
+  /** The transaction alerts of this turn of the event loop join, until it commits. */
+  private batch: Batch | null = null;
 
   constructor(path: string, synchronous: SqliteSynchronous) {
     if (path !== ":memory:" && !path.startsWith("file:")) mkdirSync(dirname(path), { recursive: true });
@@ -147,8 +155,6 @@ class SqliteDatabase implements SqlDatabase {
     // Another process on the same file (a CLI next to the App) waits for the write lock instead of failing.
     this.db.pragma("busy_timeout = 5000");
     if (path !== ":memory:") this.checkpointer = checkpointElsewhere(this.db, path);
-    // The App's next write after a complete checkpoint starts the WAL over; past this size it also shrinks the file.
-    this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
     this.db.pragma("foreign_keys = ON");
     this.tx = {
       all: async (sql, params = []) => this.all(sql, params),
@@ -182,22 +188,62 @@ class SqliteDatabase implements SqlDatabase {
   }
 
   query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
-    return this.inTurn(async () => this.all(sql, params));
+    return this.inTurn(async () => {
+      // Nobody reads what is not committed: the worker must not act on an alert that may yet be lost.
+      this.commitBatch();
+      return this.all(sql, params);
+    });
   }
 
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-    return this.inTurn(async () => {
-      // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
-      this.db.exec("BEGIN IMMEDIATE");
+  /**
+   * Group commit: the transactions asked for within one turn of the event loop (a storm's
+   * alerts parsed in the same poll) share one SQLite transaction, each in its own savepoint,
+   * committed once at the end of the turn; each caller is answered only after that commit, so
+   * nothing is acknowledged before it is durable. One commit writes a page the batch touched
+   * once instead of once per alert (the group's row, its job, the index pages).
+   */
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    const { result, batch } = await this.inTurn(async () => {
+      const open = this.openBatch();
+      this.db.exec("SAVEPOINT alert");
       try {
-        const result = await fn(this.tx);
-        this.db.exec("COMMIT");
-        return result;
+        const value = await fn(this.tx);
+        this.db.exec("RELEASE alert");
+        return { result: value, batch: open };
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        // A failed transaction is undone alone; the others of the batch still commit.
+        if (this.db.inTransaction) this.db.exec("ROLLBACK TO alert; RELEASE alert");
         throw error;
       }
     });
+    await batch.committed;
+    return result;
+  }
+
+  private openBatch(): Batch {
+    if (this.batch) return this.batch;
+    // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
+    this.db.exec("BEGIN IMMEDIATE");
+    const batch: Batch = { committed: Promise.resolve(), resolve: () => undefined, reject: () => undefined };
+    batch.committed = new Promise<void>((resolve, reject) => Object.assign(batch, { resolve, reject }));
+    // Callers await it only after their own part ran; a batch nobody joined still must not warn of an unhandled rejection.
+    batch.committed.catch(() => undefined);
+    this.batch = batch;
+    setImmediate(() => void this.inTurn(async () => this.commitBatch()));
+    return batch;
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    try {
+      this.db.exec("COMMIT");
+      batch.resolve();
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      batch.reject(error instanceof Error ? error : new Error(`COMMIT failed: ${String(error)}`));
+    }
   }
 
   async lockForMigration(): Promise<void> {
@@ -206,7 +252,10 @@ class SqliteDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     await this.checkpointer?.terminate();
-    await this.inTurn(async () => this.db.close());
+    await this.inTurn(async () => {
+      this.commitBatch();
+      this.db.close();
+    });
   }
 }
 
