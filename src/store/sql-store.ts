@@ -125,6 +125,9 @@ function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null 
   };
 }
 
+/** Delivery ids deleted per transaction when pruning. */
+const PRUNE_SLICE = 5_000;
+
 /** What ingest decides on from the upserted group: regression, hotfix clock and sync time. */
 const INGESTED_COLUMNS = "id, events, state, fixed_in, resolved_max_version, issue_number, regressed_in, rendered_at";
 const IngestedRow = GroupRow.pick({
@@ -533,12 +536,27 @@ export class SqlStore implements Store {
     return rows.map(toSettings);
   }
 
-  async pruneDeliveries(before: Date): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.all("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM deliveries WHERE received_at < ?", [before.toISOString()]);
-      await tx.run("DELETE FROM deliveries WHERE received_at < ?", [before.toISOString()]);
-      return int(row?.n);
-    });
+  async pruneDeliveries(before: Date, keepAtMost = Number.POSITIVE_INFINITY): Promise<number> {
+    let cutoff = `received_at < ?`;
+    let at = before.toISOString();
+    if (Number.isFinite(keepAtMost)) {
+      // The newest delivery past the cap: it and every older one go, so at most keepAtMost stay (fewer on a tie).
+      const [row] = await this.read("SELECT received_at FROM deliveries ORDER BY received_at DESC LIMIT 1 OFFSET ?", [keepAtMost]);
+      const past = row ? iso(row.received_at) : null;
+      if (past !== null && past >= at) [cutoff, at] = ["received_at <= ?", past];
+    }
+    // In slices, each its own transaction: a backlog of millions of ids must not hold the event loop or the lock for seconds.
+    let pruned = 0;
+    for (;;) {
+      const removed = await this.db.transaction((tx) =>
+        tx.run(
+          `DELETE FROM deliveries WHERE (repo, delivery_id) IN (SELECT repo, delivery_id FROM deliveries WHERE ${cutoff} ORDER BY received_at LIMIT ?)`,
+          [at, PRUNE_SLICE],
+        ),
+      );
+      pruned += removed;
+      if (removed < PRUNE_SLICE) return pruned;
+    }
   }
 
   async outboxStatus(now: Date): Promise<OutboxStatus> {

@@ -174,10 +174,11 @@ export interface Store {
   routesFor(provider: string, project: string | undefined): Promise<RepoSettings[]>;
 
   /**
-   * Forgets delivery ids received before `before`, so the idempotency table does not grow
-   * forever; reporters retry a delivery within hours, never weeks. Returns how many went.
+   * Forgets delivery ids received before `before`, and the oldest past the newest `keepAtMost`,
+   * so the idempotency table (the one record kept per alert) is bounded in time and in rows;
+   * reporters retry a delivery within hours, never weeks. Returns how many went.
    */
-  pruneDeliveries(before: Date): Promise<number>;
+  pruneDeliveries(before: Date, keepAtMost?: number): Promise<number>;
 
   /** The outbox as operators watch it (health.ts): a stalled worker shows as an old due job. */
   outboxStatus(now: Date): Promise<OutboxStatus>;

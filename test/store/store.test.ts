@@ -203,6 +203,18 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 3 });
     });
 
+    it("keeps at most the newest delivery ids it is told to, whatever their age", async () => {
+      const store = await target.open();
+      for (let i = 0; i < 7; i++) await store.ingest(alert({ deliveryId: `d-${i}` }), at(i));
+      expect(await store.pruneDeliveries(T0, 3)).toBe(4);
+      expect((await store.stats()).deliveries).toBe(3);
+      expect((await store.ingest(alert({ deliveryId: "d-4" }), at(10))).status).toBe("duplicate");
+      expect((await store.ingest(alert({ deliveryId: "d-3" }), at(11))).status).toBe("stored");
+      // Under the cap, only age prunes.
+      expect(await store.pruneDeliveries(T0, 100)).toBe(0);
+      expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 8 });
+    });
+
     it("stores one delivery routed to two repositories once in each", async () => {
       const store = await target.open();
       const a = await store.ingest(alert({ deliveryId: "req-1", repo: "acme/shop" }), T0);
