@@ -84,7 +84,7 @@ const MIGRATIONS = [
 ];
 
 /** How often the checkpointer copies committed WAL pages into the database file. */
-const CHECKPOINT_EVERY_MS = 250;
+export const CHECKPOINT_EVERY_MS = 250;
 
 /**
  * The checkpointer's own connection, in a worker thread. Its source is inline so that the
@@ -94,8 +94,16 @@ const CHECKPOINTER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
-db.pragma("busy_timeout = 5000");
-setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.everyMs);
+// RESTART waits for the App's write in progress, not longer: the next round tries again.
+db.pragma("busy_timeout = 20");
+setInterval(() => {
+  // PASSIVE copies what is committed without blocking anyone, but while the App keeps writing it
+  // never copies the last frames, and the WAL starts over only once all are copied: it would grow
+  // without end. RESTART then copies the few frames written meanwhile and makes the App's next
+  // write start the WAL over; it holds the App's writes only for those frames.
+  db.pragma("wal_checkpoint(PASSIVE)");
+  db.pragma("wal_checkpoint(RESTART)");
+}, workerData.everyMs);
 `;
 
 /**
