@@ -1,3 +1,5 @@
+import { ackAndCost, costSizes } from "./ack-and-cost.js";
+import { summary } from "./figures.js";
 import { crashRestart, twoReplicas, type FaultFigures } from "./fault-scenarios.js";
 import { fuzzTheApp } from "./fuzz-scenario.js";
 import { stormPrivateKey, stormTheApp, stormTheNaiveBaseline, type StormFigures, type StormRun } from "./storm-scenario.js";
@@ -7,7 +9,8 @@ import { stormPrivateKey, stormTheApp, stormTheNaiveBaseline, type StormFigures,
  * signatures, 16 senders, paced at 1,000/s) against the App on its SQLite default and against
  * the naive baseline, side by side; the same storm with the App killed -9 and restarted; with
  * two replicas on PostgreSQL (DATABASE_URL, default the local test database); and 10,000
- * fuzzed payloads. `--alerts N --signatures N --rate N` scale the storms.
+ * fuzzed payloads; then ack latency against an echo server and the cost table (bench/ack-and-cost.ts).
+ * `--alerts N --signatures N --rate N` scale the storms, `--cost 1000,10000,100000` the cost table.
  */
 
 function arg(name: string, fallback: number): number {
@@ -68,3 +71,5 @@ console.log(
   `fuzz (seed ${fuzzSeed}): ${fuzz.requests} mutated payloads in ${fmt(fuzz.elapsedMs / 1000)} s, answers ${JSON.stringify(fuzz.statuses)}, ${fuzz.failures.length} broke the rules, ${fuzz.unhandledRejections} unhandled rejections`,
 );
 if (fuzz.failures.length > 0) console.log(JSON.stringify(fuzz.failures.slice(0, 5), null, 2));
+await ackAndCost(run, key, process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test", costSizes(process.argv));
+summary("bench:storm");
