@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import * as z from "zod";
 import { formatIssues, Source } from "../core/config.js";
 import { CrashReport, earliestStamp } from "../core/crash.js";
@@ -30,8 +31,12 @@ export interface SqlTx {
 export interface SqlDatabase {
   /** One statement on its own (autocommit). */
   query(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
-  /** Runs `fn` in one transaction, running it again when the database reports a transient conflict. */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction, running it again when the database reports a transient
+   * conflict. Transactions may share a commit with others (group commit): `order` is the key
+   * they run in then, so that concurrent batches take rows in the same order.
+   */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, order?: string): Promise<T>;
   /** Clause that holds the selected rows until commit ("" where a transaction already excludes other writers). */
   readonly lockRows: string;
   /** Clause that holds the selected rows and passes over rows another transaction holds. */
@@ -202,8 +207,13 @@ function routesOf(config: unknown): { provider: string; project: string }[] {
   });
 }
 
+/** Key of the group-signature cache: a crash's current signature in one repository. */
+const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
+
 export class SqlStore implements Store {
   readonly clock: ClockStore;
+  /** The signature each recent crash is grouped under (its own or an alias), as committed: spares the alias look-up per alert. */
+  private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
     this.clock = new SqlClockStore(db);
@@ -231,11 +241,10 @@ export class SqlStore implements Store {
     const now = nowDate.toISOString();
     const version = occurrenceVersion(input.report);
     try {
-      return await this.db.transaction(async (tx): Promise<IngestResult> => {
-        const [seen] = await tx.all("SELECT group_id FROM deliveries WHERE repo = ? AND delivery_id = ?", [input.repo, input.deliveryId]);
-        if (seen) return { status: "duplicate", groupId: int(seen.group_id) };
-
-        const signature = await this.groupSignature(tx, input);
+      const result = await this.db.transaction(async (tx) => {
+        // A delivery seen before is found by its insert below, which rolls everything back: a
+        // look-up first would cost every alert a statement to spare the rare repeat its upsert.
+        const signature = this.groupKeys.get(groupKey(input)) ?? (await this.groupSignature(tx, input));
         // The upsert leaves state, fixed_in and the issue fields alone, so the returned row still
         // says what the group was before this alert: that is what the regression decision needs.
         // It returns only what the decisions below read: parsing `latest` back for every alert was
@@ -277,8 +286,12 @@ export class SqlStore implements Store {
           await startRound(tx, group.id, regressed ? now : new Date(earliestStamp([input.report.firstSeen], now)).toISOString());
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds);
         // events is 1 only on the insert: every later alert adds one.
-        return { status: "stored", groupId: group.id, created: group.events === 1, regressed };
-      });
+        const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };
+        return { signature, stored };
+      }, groupKey(input));
+      // Committed: the group exists, and groups are never deleted, so this crash's alerts go to it from now on.
+      this.groupKeys.set(groupKey(input), result.signature);
+      return result.stored;
     } catch (error) {
       if (!(error instanceof DeliverySeen)) throw error;
       const [seen] = await this.read("SELECT group_id FROM deliveries WHERE repo = ? AND delivery_id = ?", [input.repo, input.deliveryId]);

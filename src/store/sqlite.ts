@@ -182,6 +182,11 @@ class SqliteDatabase implements SqlDatabase {
     return statement;
   }
 
+  /** Transaction control, prepared once: it runs several times per alert, and exec() parses its text each time. */
+  private control(sql: string): void {
+    this.statement(sql).run();
+  }
+
   private all(sql: string, params: readonly SqlValue[]): SqlRow[] {
     const statement = this.statement(sql);
     if (statement.reader) return statement.all(...params) as SqlRow[];
@@ -213,10 +218,10 @@ class SqliteDatabase implements SqlDatabase {
   async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     const { result, batch } = await this.inTurn(async () => {
       const open = this.openBatch();
-      this.db.exec("SAVEPOINT alert");
+      this.control("SAVEPOINT alert");
       try {
         const value = await fn(this.tx);
-        this.db.exec("RELEASE alert");
+        this.control("RELEASE alert");
         return { result: value, batch: open };
       } catch (error) {
         // A failed transaction is undone alone; the others of the batch still commit.
@@ -231,7 +236,7 @@ class SqliteDatabase implements SqlDatabase {
   private openBatch(): Batch {
     if (this.batch) return this.batch;
     // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
-    this.db.exec("BEGIN IMMEDIATE");
+    this.control("BEGIN IMMEDIATE");
     const batch: Batch = { committed: Promise.resolve(), resolve: () => undefined, reject: () => undefined };
     batch.committed = new Promise<void>((resolve, reject) => Object.assign(batch, { resolve, reject }));
     // Callers await it only after their own part ran; a batch nobody joined still must not warn of an unhandled rejection.
@@ -246,7 +251,7 @@ class SqliteDatabase implements SqlDatabase {
     if (!batch) return;
     this.batch = null;
     try {
-      this.db.exec("COMMIT");
+      this.control("COMMIT");
       batch.resolve();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
