@@ -588,6 +588,16 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(counts.reduce((sum, v) => sum + v.count, 0)).toBe(200);
     });
 
+    it("stores the new alerts of a concurrent burst (committed together) when some of it are repeats", async () => {
+      const store = await target.open();
+      const burst = Array.from({ length: 40 }, (_, i) => alert({ deliveryId: `burst-${i % 20}`, signature: `sig-${i % 4}` }));
+      const results = await Promise.all(burst.map((input) => store.ingest(input, T0)));
+      expect(results.filter((r) => r.status === "stored")).toHaveLength(20);
+      expect(results.filter((r) => r.status === "duplicate")).toHaveLength(20);
+      for (let s = 0; s < 4; s++) expect(await store.findGroup("acme/shop", `sig-${s}`)).toMatchObject({ events: 5 });
+      expect(await store.stats()).toMatchObject({ groups: 4, pendingJobs: 4, deliveries: 20 });
+    });
+
     it("takes concurrent retries of one delivery as one alert", async () => {
       const store = await target.open();
       const input = alert();
