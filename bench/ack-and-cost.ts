@@ -24,5 +24,5 @@ export async function ackAndCost(run: StormRun, privateKey: string, databaseUrl:
   console.log("");
   const rows: CostRow[] = [];
   for (const alerts of sizes) rows.push(await measureCost(alerts, run, privateKey));
-  printCost(rows);
+  printCost(rows, run.ratePerSecond ?? 1_000);
 }

@@ -99,32 +99,27 @@ export function printAckFloor(floor: AckFloor, run: StormRun): void {
   console.log(
     `  answers: echo ${JSON.stringify(floor.echo.statuses)}, SQLite ${JSON.stringify(floor.sqlite.statuses)}, PostgreSQL ${JSON.stringify(floor.postgres.statuses)}`,
   );
-  const echo = "echo server, same load generator, same run";
-  figure({
-    name: "ack p50, App on SQLite",
-    value: p(floor.sqlite, 50),
-    unit: "ms",
-    against: { kind: "floor", label: echo, value: p(floor.echo, 50) },
+  const latency = (
+    name: string,
+    target: Target,
+    kind: "floor" | "peer",
+    reference: Target,
+    label: string,
+    goal?: { factor: number; text: string },
+  ) => {
+    for (const q of [50, 99]) {
+      figure({
+        name: `ack p${q}, ${name}`,
+        value: p(target, q),
+        unit: "ms",
+        against: { kind, label, value: p(reference, q) },
+        ...(q === 99 && goal ? { goal: { text: goal.text, met: p(target, q) <= goal.factor * p(reference, q) } } : {}),
+      });
+    }
+  };
+  latency("App on SQLite", floor.sqlite, "floor", floor.echo, "echo server, same load generator, same run", {
+    factor: 1.5,
+    text: "<= 1.5x the echo server's p99",
   });
-  figure({
-    name: "ack p99, App on SQLite",
-    value: p(floor.sqlite, 99),
-    unit: "ms",
-    against: { kind: "floor", label: echo, value: p(floor.echo, 99) },
-    goal: { text: "<= 1.5x the echo server's p99", met: p(floor.sqlite, 99) <= 1.5 * p(floor.echo, 99) },
-  });
-  const sqlite = "App on SQLite, same run";
-  figure({
-    name: "ack p50, 2 replicas on PostgreSQL",
-    value: p(floor.postgres, 50),
-    unit: "ms",
-    against: { kind: "peer", label: sqlite, value: p(floor.sqlite, 50) },
-  });
-  figure({
-    name: "ack p99, 2 replicas on PostgreSQL",
-    value: p(floor.postgres, 99),
-    unit: "ms",
-    against: { kind: "peer", label: sqlite, value: p(floor.sqlite, 99) },
-    goal: { text: "<= 2x the SQLite p99", met: p(floor.postgres, 99) <= 2 * p(floor.sqlite, 99) },
-  });
+  latency("2 replicas on PostgreSQL", floor.postgres, "peer", floor.sqlite, "App on SQLite, same run", { factor: 2, text: "<= 2x the SQLite p99" });
 }

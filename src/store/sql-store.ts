@@ -107,32 +107,6 @@ function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what:
   return parsed.data;
 }
 
-function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null } {
-  const r = parseRow(GroupRow, row, "crash_groups");
-  return {
-    id: r.id,
-    repo: r.repo,
-    installationId: r.installation_id,
-    signature: r.signature,
-    issueNumber: r.issue_number,
-    state: r.state,
-    fixedIn: r.fixed_in,
-    resolvedMaxVersion: r.resolved_max_version,
-    regressedIn: r.regressed_in,
-    events: r.events,
-    users: r.users,
-    firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
-    latest: r.latest,
-    renderedAt: r.rendered_at,
-    renderedEvents: r.rendered_events,
-    rolledUp: r.rolled_up,
-  };
-}
-
-/** Delivery ids deleted per transaction when pruning. */
-const PRUNE_SLICE = 5_000;
-
 /** What ingest decides on from the upserted group: regression, hotfix clock and sync time. */
 const INGESTED_COLUMNS = "id, events, state, fixed_in, resolved_max_version, issue_number, regressed_in, rendered_at";
 const IngestedRow = GroupRow.pick({
@@ -146,8 +120,7 @@ const IngestedRow = GroupRow.pick({
   rendered_at: true,
 });
 
-function toIngested(row: SqlRow) {
-  const r = parseRow(IngestedRow, row, "crash_groups");
+function ingested(r: z.infer<typeof IngestedRow>) {
   return {
     id: r.id,
     events: r.events,
@@ -159,6 +132,27 @@ function toIngested(row: SqlRow) {
     renderedAt: r.rendered_at,
   };
 }
+
+const toIngested = (row: SqlRow) => ingested(parseRow(IngestedRow, row, "crash_groups"));
+
+function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null } {
+  const r = parseRow(GroupRow, row, "crash_groups");
+  return {
+    ...ingested(r),
+    repo: r.repo,
+    installationId: r.installation_id,
+    signature: r.signature,
+    users: r.users,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    latest: r.latest,
+    renderedEvents: r.rendered_events,
+    rolledUp: r.rolled_up,
+  };
+}
+
+/** Delivery ids deleted per transaction when pruning. */
+const PRUNE_SLICE = 5_000;
 
 function publicGroup(row: SqlRow | undefined): CrashGroup | null {
   if (!row) return null;
