@@ -100,25 +100,11 @@ export function withUser(connectionString: string): string {
   }
 }
 
-/** Batches of transactions a replica runs at once; the pool's other connections serve single statements. */
-const MAX_BATCHES_IN_FLIGHT = 4;
-/** Transactions in one batch at most, so one batch holds its rows' locks only briefly. */
-const MAX_BATCH = 32;
-
-interface Waiting {
-  fn: (tx: SqlTx) => Promise<unknown>;
-  order: string;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 class PostgresDatabase implements SqlDatabase {
   readonly lockRows = " FOR UPDATE";
   readonly lockRowsSkipLocked = " FOR UPDATE SKIP LOCKED";
   readonly migrations = MIGRATIONS;
   private readonly pool: pg.Pool;
-  private readonly waiting: Waiting[] = [];
-  private inFlight = 0;
 
   constructor(
     connectionString: string,
@@ -141,85 +127,34 @@ class PostgresDatabase implements SqlDatabase {
     return (await this.pool.query(numbered(sql), [...params])).rows as SqlRow[];
   }
 
-  /**
-   * Group commit: transactions asked for while MAX_BATCHES_IN_FLIGHT batches are already
-   * running wait and then run together, one after the other in one PostgreSQL transaction, in
-   * the order of their `order` key. A storm's alerts then cost one BEGIN and one COMMIT (and
-   * its WAL flush) per batch instead of per alert, and the replicas, taking the groups' rows in
-   * the same order, do not deadlock. Each caller is answered after the batch commits; if any
-   * member fails, the batch is rolled back and every member runs again alone, with the retries.
-   */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>, order = ""): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ fn, order, resolve: (value) => resolve(value as T), reject });
-      this.startBatches();
-    });
-  }
-
-  private startBatches(): void {
-    while (this.inFlight < MAX_BATCHES_IN_FLIGHT && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MAX_BATCH).sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-      this.inFlight++;
-      void this.runBatch(batch).finally(() => {
-        this.inFlight--;
-        this.startBatches();
-      });
-    }
-  }
-
-  private async runBatch(batch: Waiting[]): Promise<void> {
-    if (batch.length > 1) {
-      try {
-        const results = await this.attempt(async (tx) => {
-          const out: unknown[] = [];
-          for (const member of batch) out.push(await member.fn(tx));
-          return out;
-        });
-        batch.forEach((member, i) => member.resolve(results[i]));
-        return;
-      } catch {
-        // Which member failed, and whether alone it would, is for each to find out on its own.
-      }
-    }
-    await Promise.all(batch.map((member) => this.alone(member.fn).then(member.resolve, member.reject)));
-  }
-
-  private async alone<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
       try {
-        return await this.attempt(fn);
+        await client.query("BEGIN");
+        const result = await fn({
+          all: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rows as SqlRow[],
+          run: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rowCount ?? 0,
+          exec: async (script) => {
+            await client.query(script);
+          },
+        });
+        await client.query("COMMIT");
+        return result;
       } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
         const code = (error as { code?: unknown }).code;
         if (typeof code === "string" && TRANSIENT.has(code) && attempt < MAX_ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
           continue;
         }
         throw error;
+      } finally {
+        client.release(broken);
       }
-    }
-  }
-
-  private async attempt<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query("BEGIN");
-      const result = await fn({
-        all: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rows as SqlRow[],
-        run: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rowCount ?? 0,
-        exec: async (script) => {
-          await client.query(script);
-        },
-      });
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
     }
   }
 

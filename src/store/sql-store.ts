@@ -31,12 +31,8 @@ export interface SqlTx {
 export interface SqlDatabase {
   /** One statement on its own (autocommit). */
   query(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
-  /**
-   * Runs `fn` in one transaction, running it again when the database reports a transient
-   * conflict. Transactions may share a commit with others (group commit): `order` is the key
-   * they run in then, so that concurrent batches take rows in the same order.
-   */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>, order?: string): Promise<T>;
+  /** Runs `fn` in one transaction, running it again when the database reports a transient conflict. */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   /** Clause that holds the selected rows until commit ("" where a transaction already excludes other writers). */
   readonly lockRows: string;
   /** Clause that holds the selected rows and passes over rows another transaction holds. */
@@ -282,7 +278,7 @@ export class SqlStore implements Store {
         // events is 1 only on the insert: every later alert adds one.
         const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };
         return { signature, stored };
-      }, groupKey(input));
+      });
       // Committed: the group exists, and groups are never deleted, so this crash's alerts go to it from now on.
       this.groupKeys.set(groupKey(input), result.signature);
       return result.stored;
