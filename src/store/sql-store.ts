@@ -312,11 +312,17 @@ export class SqlStore implements Store {
   private async ensureJob(tx: SqlTx, groupId: number, dueAt: string, refreshSeconds: number): Promise<void> {
     // Two rounds at most: the insert only loses to a twin that committed, which the second read sees.
     for (let round = 0; round < 3; round++) {
-      const [job] = await tx.all(`SELECT id, due_at, lease_until, rearm, parked_at FROM sync_jobs WHERE group_id = ?${this.db.lockRows}`, [groupId]);
+      const [job] = await tx.all(
+        `SELECT id, due_at, lease_until, rearm, parked_at, refresh_seconds FROM sync_jobs WHERE group_id = ?${this.db.lockRows}`,
+        [groupId],
+      );
       // A parked job stays parked: its alerts are counted, and the poison is not retried per alert.
       if (job?.parked_at) return;
       if (job) {
-        const next = rescheduled({ dueAt: iso(job.due_at), leased: job.lease_until !== null, rearm: Boolean(job.rearm) }, dueAt);
+        const current = { dueAt: iso(job.due_at), leased: job.lease_until !== null, rearm: Boolean(job.rearm) };
+        const next = rescheduled(current, dueAt);
+        // Most of a storm's repeats leave their group's job as it is: an update writing the same values would cost a row write each.
+        if (next.dueAt === current.dueAt && next.rearm === current.rearm && int(job.refresh_seconds) === refreshSeconds) return;
         await tx.run(`UPDATE sync_jobs SET due_at = ?, rearm = ${next.rearm ? "TRUE" : "FALSE"}, refresh_seconds = ? WHERE id = ?`, [
           next.dueAt,
           refreshSeconds,
