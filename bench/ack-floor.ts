@@ -20,7 +20,6 @@ import { realisticGitHub, STORM_REPO, STORM_SECRET, type StormRun } from "./stor
  */
 
 interface Target {
-  name: string;
   url: (i: number) => string;
   processes: Replica[];
   latencies: number[];
@@ -58,9 +57,9 @@ export async function measureAckFloor(run: StormRun, privateKey: string, databas
     // One after the other: the second finds the schema migrated.
     const pgReplicas = [started(await startReplica(pgEnv)), started(await startReplica(pgEnv))];
     const targets: Target[] = [
-      { name: "echo", url: () => echo.url, processes: [echo], latencies: [], statuses: {} },
-      { name: "sqlite", url: () => route(sqlite), processes: [sqlite], latencies: [], statuses: {} },
-      { name: "postgres", url: (i) => route(pgReplicas[i % 2]!), processes: pgReplicas, latencies: [], statuses: {} },
+      { url: () => echo.url, processes: [echo], latencies: [], statuses: {} },
+      { url: () => route(sqlite), processes: [sqlite], latencies: [], statuses: {} },
+      { url: (i) => route(pgReplicas[i % 2]!), processes: pgReplicas, latencies: [], statuses: {} },
     ];
     const alone = (target: Target) => {
       for (const other of targets) for (const replica of other.processes) replica.process.kill(other === target ? "SIGCONT" : "SIGSTOP");
