@@ -164,6 +164,8 @@ class SqliteDatabase implements SqlDatabase {
     // Another process on the same file (a CLI next to the App) waits for the write lock instead of failing.
     this.db.pragma("busy_timeout = 5000");
     if (path !== ":memory:") this.checkpointer = checkpointElsewhere(this.db, path);
+    // The WAL file keeps its largest size when it starts over; past this the App's write that starts it over shrinks it.
+    this.db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
     this.db.pragma("foreign_keys = ON");
     this.tx = {
       all: async (sql, params = []) => this.all(sql, params),
