@@ -21,6 +21,7 @@ const libEntries = Object.fromEntries(
     "app/main": "src/app/main.ts",
     bench: "bench/index.ts",
     "bench-storm": "bench/storm.ts",
+    "bench-ack": "bench/ack.ts",
     "bench-check": "bench/check.ts",
     "bench-verify": "bench/verify-simulation.ts",
     "bench-bundle": "bench/bundle.ts",

@@ -86,6 +86,14 @@ export async function crashRestart(run: StormRun & { killAfter: number }): Promi
   }
 }
 
+/** Removes a storm's PostgreSQL schema, so runs leave the database as they found it. */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withUser(databaseUrl) });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+}
+
 /** Two replicas on one PostgreSQL schema, alerts alternating between them. */
 export async function twoReplicas(run: StormRun, databaseUrl: string): Promise<FaultFigures> {
   const schema = `storm_${process.pid}_${Date.now()}`;
@@ -108,10 +116,7 @@ export async function twoReplicas(run: StormRun, databaseUrl: string): Promise<F
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
     await store.close();
-    const client = new pg.Client({ connectionString: withUser(databaseUrl) });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    await dropSchema(databaseUrl, schema);
     await github.close();
   }
 }

@@ -9,7 +9,7 @@ import { build } from "esbuild";
  * current source, and apart from the load generator's event loop.
  */
 
-export type ProcessEntry = "app-process" | "naive-process";
+export type ProcessEntry = "app-process" | "naive-process" | "echo-process";
 
 const bundles = new Map<ProcessEntry, Promise<string>>();
 

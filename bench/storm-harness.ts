@@ -11,6 +11,8 @@ export interface StormLoad {
   url: string | ((i: number) => string);
   secret: string;
   alerts: number;
+  /** Index of the first alert (default 0): a storm sent in rounds gives each round new alerts. */
+  from?: number;
   signatures: number;
   senders: number;
   /** Alerts per second across all senders; unpaced when absent. */
@@ -75,16 +77,17 @@ export async function runStorm(load: StormLoad): Promise<StormResult> {
   const statuses: Record<number, number> = {};
   const acknowledged: number[] = [];
   let unanswered = 0;
-  let next = 0;
+  const from = load.from ?? 0;
+  let next = from;
   const start = performance.now();
   const release = load.release ?? ((i: number) => (i % 2 === 0 ? "2.3.0" : "2.3.1"));
 
   async function sender(): Promise<void> {
     while (!load.signal?.aborted) {
       const i = next++;
-      if (i >= load.alerts) return;
+      if (i >= from + load.alerts) return;
       if (load.ratePerSecond) {
-        const due = start + (i * 1000) / load.ratePerSecond;
+        const due = start + ((i - from) * 1000) / load.ratePerSecond;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }

@@ -1,4 +1,5 @@
 import { GITHUB_SECONDARY_LIMITS } from "../src/github/secondary-limits.js";
+import { ackAndCost, costSizes } from "./ack-and-cost.js";
 import { crashRestart, twoReplicas, type FaultFigures } from "./fault-scenarios.js";
 import { figure, summary } from "./figures.js";
 import { fuzzTheApp } from "./fuzz-scenario.js";
@@ -11,7 +12,8 @@ import { pacedFloorMs, stormPrivateKey, stormTheApp, stormTheNaiveBaseline, type
  * baseline with Probot's default throttling meeting the storm's 100 new crashes; then the naive
  * baseline unthrottled under the whole storm; the storm with the App killed -9 and restarted; with
  * two replicas on PostgreSQL (DATABASE_URL, default the local test database); and 10,000 fuzzed
- * payloads. `--alerts N --signatures N --rate N` scale the storms.
+ * payloads; then ack latency against an echo server and the cost table (bench/ack-and-cost.ts).
+ * `--alerts N --signatures N --rate N` scale the storms, `--cost 1000,10000,100000` the cost table.
  */
 
 function arg(name: string, fallback: number): number {
@@ -116,9 +118,13 @@ console.log(`  hotfix-loop done: ${app.counted} alerts counted in the store, ${a
 const naive = await stormTheNaiveBaseline(run, key);
 console.log(`\n${table(app, naive)}\n`);
 const writeBound = Math.ceil(1.05 * run.signatures);
-console.log(
-  `targets: issues == ${run.signatures}: ${app.issues === run.signatures ? "met" : "MISSED"}; creates <= ${writeBound}: ${app.creates <= writeBound ? "met" : "MISSED"}; ack p99 <= 25 ms: ${app.ackP99 <= 25 ? "met" : "MISSED"}`,
-);
+figure({
+  name: "issues opened",
+  value: app.issues,
+  unit: "",
+  goal: { text: `${run.signatures}, one per signature`, met: app.issues === run.signatures },
+});
+figure({ name: "issue creates", value: app.creates, unit: "", goal: { text: `<= ${writeBound}`, met: app.creates <= writeBound } });
 printPace(app, naivePaced);
 
 function faultLine(f: FaultFigures): string {
@@ -132,4 +138,5 @@ console.log(
   `fuzz (seed ${fuzzSeed}): ${fuzz.requests} mutated payloads in ${fmt(fuzz.elapsedMs / 1000)} s, answers ${JSON.stringify(fuzz.statuses)}, ${fuzz.failures.length} broke the rules, ${fuzz.unhandledRejections} unhandled rejections`,
 );
 if (fuzz.failures.length > 0) console.log(JSON.stringify(fuzz.failures.slice(0, 5), null, 2));
+await ackAndCost(run, key, process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test", costSizes(process.argv));
 summary("bench:storm");

@@ -48,17 +48,6 @@ function tooDeep(value: unknown, max: number): string | null {
   return null;
 }
 
-/**
- * The signature a repository already groups this crash under: the current one, or an alias
- * (the same crash's signature under an earlier version) whose group predates the change, so
- * that group keeps counting instead of a second issue opening.
- */
-async function groupKey(store: Store, repo: string, signature: string, aliases: string[]): Promise<string> {
-  if (aliases.length === 0 || (await store.findGroup(repo, signature))) return signature;
-  for (const alias of aliases) if (await store.findGroup(repo, alias)) return alias;
-  return signature;
-}
-
 export async function receiveAlert(
   intake: AlertIntake,
   provider: AlertProvider,
@@ -100,7 +89,8 @@ export async function receiveAlert(
         {
           repo: target.repo,
           installationId: target.installationId,
-          signature: await groupKey(intake.store, target.repo, signature, aliases),
+          signature,
+          aliases,
           report,
           deliveryId: `${provider.name}:${delivery}`,
           refreshIntervalSeconds: target.config.issues.refreshIntervalSeconds,

@@ -20,8 +20,13 @@ export interface WorkerOptions {
   maxRetryMs: number;
   /** Attempts before a failing job is parked (a poison job): it keeps its reason and is not retried again. */
   maxAttempts: number;
-  /** Delivery ids older than this are forgotten (checked once an hour); reporters retry within hours. */
+  /** Delivery ids older than this are forgotten (checked every PRUNE_EVERY_MS); reporters retry within hours. */
   deliveryRetentionMs: number;
+  /**
+   * At most this many delivery ids are kept (the oldest go first), so a storm cannot grow the
+   * table past it plus one prune interval's alerts: about 140 bytes each on SQLite (npm run bench:storm), 135 MB at the cap.
+   */
+  maxDeliveryIds: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -34,9 +39,11 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   // About three hours of retries with the backoff above: longer than GitHub's outages usually last.
   maxAttempts: 15,
   deliveryRetentionMs: 30 * 24 * 3_600_000,
+  maxDeliveryIds: 1_000_000,
 };
 
-const PRUNE_EVERY_MS = 3_600_000;
+/** How often delivery ids are pruned: the bound on them is maxDeliveryIds plus the alerts of this long. */
+export const PRUNE_EVERY_MS = 10 * 60_000;
 
 export class OutboxWorker {
   readonly id = `worker-${randomUUID()}`;
@@ -112,7 +119,7 @@ export class OutboxWorker {
         const now = this.now().getTime();
         if (now - prunedAt >= PRUNE_EVERY_MS) {
           prunedAt = now;
-          await this.store.pruneDeliveries(new Date(now - this.options.deliveryRetentionMs));
+          await this.store.pruneDeliveries(new Date(now - this.options.deliveryRetentionMs), this.options.maxDeliveryIds);
         }
       } catch (error) {
         this.log.error({ err: error }, "outbox worker round failed");

@@ -105,6 +105,7 @@ class PostgresDatabase implements SqlDatabase {
   readonly lockRowsSkipLocked = " FOR UPDATE SKIP LOCKED";
   readonly migrations = MIGRATIONS;
   private readonly pool: pg.Pool;
+  private readonly statements = new Map<string, { name: string; text: string }>();
 
   constructor(
     connectionString: string,
@@ -123,8 +124,22 @@ class PostgresDatabase implements SqlDatabase {
     this.pool.on("error", (error) => onPoolError(error));
   }
 
+  /**
+   * A named statement: each connection parses and plans it once and then only binds values.
+   * Unnamed, PostgreSQL parsed and planned every statement of every alert, most of its CPU in
+   * the storm. The store's statements are a fixed set of texts, so the names are too.
+   */
+  private prepared(sql: string, params: readonly SqlValue[]): pg.QueryConfig {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = { name: `hotfix_${this.statements.size + 1}`, text: numbered(sql) };
+      this.statements.set(sql, statement);
+    }
+    return { ...statement, values: [...params] };
+  }
+
   async query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
-    return (await this.pool.query(numbered(sql), [...params])).rows as SqlRow[];
+    return (await this.pool.query(this.prepared(sql, params))).rows as SqlRow[];
   }
 
   async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
@@ -134,8 +149,8 @@ class PostgresDatabase implements SqlDatabase {
       try {
         await client.query("BEGIN");
         const result = await fn({
-          all: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rows as SqlRow[],
-          run: async (sql, params = []) => (await client.query(numbered(sql), [...params])).rowCount ?? 0,
+          all: async (sql, params = []) => (await client.query(this.prepared(sql, params))).rows as SqlRow[],
+          run: async (sql, params = []) => (await client.query(this.prepared(sql, params))).rowCount ?? 0,
           exec: async (script) => {
             await client.query(script);
           },

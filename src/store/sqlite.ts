@@ -1,5 +1,7 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { clockMigration } from "./clock-store.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
@@ -81,6 +83,59 @@ const MIGRATIONS = [
   clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
 ];
 
+/** How often the checkpointer copies committed WAL pages into the database file. */
+export const CHECKPOINT_EVERY_MS = 250;
+
+/**
+ * The checkpointer's own connection, in a worker thread. Its source is inline so that the
+ * bundled App (lib/) needs no second file; better-sqlite3 is found where this module finds it.
+ */
+const CHECKPOINTER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+// RESTART waits for the App's write in progress, not longer: the next round tries again.
+db.pragma("busy_timeout = 20");
+setInterval(() => {
+  // PASSIVE copies what is committed without blocking anyone, but while the App keeps writing it
+  // never copies the last frames, and the WAL starts over only once all are copied: it would grow
+  // without end. RESTART then copies the few frames written meanwhile and makes the App's next
+  // write start the WAL over; it holds the App's writes only for those frames.
+  db.pragma("wal_checkpoint(PASSIVE)");
+  db.pragma("wal_checkpoint(RESTART)");
+}, workerData.everyMs);
+`;
+
+/**
+ * SQLite copies the WAL into the database file (a checkpoint, with its fsyncs) inside the
+ * commit that crosses 1,000 WAL pages, so every few hundred alerts one ingest blocked the
+ * event loop for several milliseconds, and every alert queued behind it waited: in the storm
+ * the store's p99 was 3 ms against a p50 of 0.08 ms (0.5 ms with this). The App's connection
+ * no longer checkpoints; a connection in a worker thread does, off the event loop, holding the
+ * App's writes only for the last frames. The WAL holds at most one interval's writes. Durability
+ * is the same: a commit is acknowledged once it is in the WAL, whoever checkpoints it later,
+ * and the WAL is replayed on open. If the thread cannot start, the App's connection
+ * checkpoints as before.
+ */
+function checkpointElsewhere(db: Database.Database, path: string): Worker | null {
+  try {
+    const module = createRequire(import.meta.url).resolve("better-sqlite3");
+    const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { module, path, everyMs: CHECKPOINT_EVERY_MS } });
+    worker.unref();
+    db.pragma("wal_autocheckpoint = 0");
+    worker.once("error", () => db.open && db.pragma("wal_autocheckpoint = 1000"));
+    return worker;
+  } catch {
+    return null;
+  }
+}
+
+interface Batch {
+  committed: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
 class SqliteDatabase implements SqlDatabase {
   readonly lockRows = "";
   readonly lockRowsSkipLocked = "";
@@ -90,6 +145,9 @@ class SqliteDatabase implements SqlDatabase {
   /** One connection serves every caller, so transactions take turns on it. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tx: SqlTx;
+  private readonly checkpointer: Worker | null = null;
+  /** The transaction alerts of this turn of the event loop join, until it commits. */
+  private batch: Batch | null = null;
 
   constructor(path: string, synchronous: SqliteSynchronous) {
     if (path !== ":memory:" && !path.startsWith("file:")) mkdirSync(dirname(path), { recursive: true });
@@ -105,6 +163,9 @@ class SqliteDatabase implements SqlDatabase {
     this.db.pragma(`synchronous = ${synchronous}`);
     // Another process on the same file (a CLI next to the App) waits for the write lock instead of failing.
     this.db.pragma("busy_timeout = 5000");
+    if (path !== ":memory:") this.checkpointer = checkpointElsewhere(this.db, path);
+    // The WAL file keeps its largest size when it starts over; past this the App's write that starts it over shrinks it.
+    this.db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
     this.db.pragma("foreign_keys = ON");
     this.tx = {
       all: async (sql, params = []) => this.all(sql, params),
@@ -124,6 +185,11 @@ class SqliteDatabase implements SqlDatabase {
     return statement;
   }
 
+  /** Transaction control, prepared once: it runs several times per alert, and exec() parses its text each time. */
+  private control(sql: string): void {
+    this.statement(sql).run();
+  }
+
   private all(sql: string, params: readonly SqlValue[]): SqlRow[] {
     const statement = this.statement(sql);
     if (statement.reader) return statement.all(...params) as SqlRow[];
@@ -138,22 +204,62 @@ class SqliteDatabase implements SqlDatabase {
   }
 
   query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
-    return this.inTurn(async () => this.all(sql, params));
+    return this.inTurn(async () => {
+      // Nobody reads what is not committed: the worker must not act on an alert that may yet be lost.
+      this.commitBatch();
+      return this.all(sql, params);
+    });
   }
 
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-    return this.inTurn(async () => {
-      // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
-      this.db.exec("BEGIN IMMEDIATE");
+  /**
+   * Group commit: the transactions asked for within one turn of the event loop (a storm's
+   * alerts parsed in the same poll) share one SQLite transaction, each in its own savepoint,
+   * committed once at the end of the turn; each caller is answered only after that commit, so
+   * nothing is acknowledged before it is durable. One commit writes a page the batch touched
+   * once instead of once per alert (the group's row, its job, the index pages).
+   */
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    const { result, batch } = await this.inTurn(async () => {
+      const open = this.openBatch();
+      this.control("SAVEPOINT alert");
       try {
-        const result = await fn(this.tx);
-        this.db.exec("COMMIT");
-        return result;
+        const value = await fn(this.tx);
+        this.control("RELEASE alert");
+        return { result: value, batch: open };
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        // A failed transaction is undone alone; the others of the batch still commit.
+        if (this.db.inTransaction) this.db.exec("ROLLBACK TO alert; RELEASE alert");
         throw error;
       }
     });
+    await batch.committed;
+    return result;
+  }
+
+  private openBatch(): Batch {
+    if (this.batch) return this.batch;
+    // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
+    this.control("BEGIN IMMEDIATE");
+    const batch: Batch = { committed: Promise.resolve(), resolve: () => undefined, reject: () => undefined };
+    batch.committed = new Promise<void>((resolve, reject) => Object.assign(batch, { resolve, reject }));
+    // Callers await it only after their own part ran; a batch nobody joined still must not warn of an unhandled rejection.
+    batch.committed.catch(() => undefined);
+    this.batch = batch;
+    setImmediate(() => void this.inTurn(async () => this.commitBatch()));
+    return batch;
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    try {
+      this.control("COMMIT");
+      batch.resolve();
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      batch.reject(error instanceof Error ? error : new Error(`COMMIT failed: ${String(error)}`));
+    }
   }
 
   async lockForMigration(): Promise<void> {
@@ -161,7 +267,11 @@ class SqliteDatabase implements SqlDatabase {
   }
 
   async close(): Promise<void> {
-    await this.inTurn(async () => this.db.close());
+    await this.checkpointer?.terminate();
+    await this.inTurn(async () => {
+      this.commitBatch();
+      this.db.close();
+    });
   }
 }
 

@@ -52,6 +52,11 @@ export interface IngestInput {
   repo: string;
   installationId: number;
   signature: string;
+  /**
+   * The same crash's signatures under earlier signature versions: the alert joins a group the
+   * repository already has under one of them when it has none under `signature`.
+   */
+  aliases?: string[];
   report: CrashReport;
   /**
    * Idempotency key: the reporter's delivery/request id, or a hash of the signed body.
@@ -169,10 +174,11 @@ export interface Store {
   routesFor(provider: string, project: string | undefined): Promise<RepoSettings[]>;
 
   /**
-   * Forgets delivery ids received before `before`, so the idempotency table does not grow
-   * forever; reporters retry a delivery within hours, never weeks. Returns how many went.
+   * Forgets delivery ids received before `before`, and the oldest past the newest `keepAtMost`,
+   * so the idempotency table (the one record kept per alert) is bounded in time and in rows;
+   * reporters retry a delivery within hours, never weeks. Returns how many went.
    */
-  pruneDeliveries(before: Date): Promise<number>;
+  pruneDeliveries(before: Date, keepAtMost?: number): Promise<number>;
 
   /** The outbox as operators watch it (health.ts): a stalled worker shows as an old due job. */
   outboxStatus(now: Date): Promise<OutboxStatus>;

@@ -165,6 +165,19 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect((await store.stats()).pendingJobs).toBe(1);
     });
 
+    it("counts an alert in the group of an alias (an earlier signature of the crash) when none has the current signature", async () => {
+      const store = await target.open();
+      const old = await store.ingest(alert({ signature: "old-signature" }), T0);
+      const joined = await store.ingest(alert({ signature: "new-signature", aliases: ["older-signature", "old-signature"] }), at(1));
+      expect(joined).toMatchObject({ status: "stored", groupId: old.groupId, created: false });
+      expect(await store.findGroup("acme/shop", "new-signature")).toBeNull();
+
+      // A crash no group knows under any of its signatures is grouped under the current one.
+      const fresh = await store.ingest(alert({ signature: "another-crash", aliases: ["never-stored"] }), at(2));
+      expect(fresh).toMatchObject({ status: "stored", created: true });
+      expect(await store.findGroup("acme/shop", "another-crash")).toMatchObject({ id: fresh.groupId, events: 1 });
+    });
+
     it("recognises a delivery id seen before and changes nothing", async () => {
       const store = await target.open();
       const input = alert({ release: "1.0.0" });
@@ -188,6 +201,18 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect((await store.ingest(alert({ deliveryId: "new" }), at(61))).status).toBe("duplicate");
       expect((await store.ingest(alert({ deliveryId: "old" }), at(62))).status).toBe("stored");
       expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 3 });
+    });
+
+    it("keeps at most the newest delivery ids it is told to, whatever their age", async () => {
+      const store = await target.open();
+      for (let i = 0; i < 7; i++) await store.ingest(alert({ deliveryId: `d-${i}` }), at(i));
+      expect(await store.pruneDeliveries(T0, 3)).toBe(4);
+      expect((await store.stats()).deliveries).toBe(3);
+      expect((await store.ingest(alert({ deliveryId: "d-4" }), at(10))).status).toBe("duplicate");
+      expect((await store.ingest(alert({ deliveryId: "d-3" }), at(11))).status).toBe("stored");
+      // Under the cap, only age prunes.
+      expect(await store.pruneDeliveries(T0, 100)).toBe(0);
+      expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 8 });
     });
 
     it("stores one delivery routed to two repositories once in each", async () => {
@@ -575,6 +600,16 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 200 });
       const counts = await store.versionCounts("acme/shop", "0123456789abcdef");
       expect(counts.reduce((sum, v) => sum + v.count, 0)).toBe(200);
+    });
+
+    it("stores the new alerts of a concurrent burst (committed together) when some of it are repeats", async () => {
+      const store = await target.open();
+      const burst = Array.from({ length: 40 }, (_, i) => alert({ deliveryId: `burst-${i % 20}`, signature: `sig-${i % 4}` }));
+      const results = await Promise.all(burst.map((input) => store.ingest(input, T0)));
+      expect(results.filter((r) => r.status === "stored")).toHaveLength(20);
+      expect(results.filter((r) => r.status === "duplicate")).toHaveLength(20);
+      for (let s = 0; s < 4; s++) expect(await store.findGroup("acme/shop", `sig-${s}`)).toMatchObject({ events: 5 });
+      expect(await store.stats()).toMatchObject({ groups: 4, pendingJobs: 4, deliveries: 20 });
     });
 
     it("takes concurrent retries of one delivery as one alert", async () => {
