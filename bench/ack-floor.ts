@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGitHubStandin, type GitHubStandin } from "../src/demo/github-standin.js";
@@ -24,6 +24,8 @@ interface Target {
   processes: Replica[];
   latencies: number[];
   statuses: Record<number, number>;
+  /** CPU time its processes used during its measured rounds, ms; null where it cannot be read. */
+  cpuMs: number | null;
 }
 
 export interface AckFloor {
@@ -33,6 +35,26 @@ export interface AckFloor {
   rounds: number;
   warmup: number;
 }
+
+/**
+ * CPU time (user + system) a process has used so far, ms, from /proc (Linux, where clock ticks are
+ * 1/100 s); null elsewhere. A child process's own process.cpuUsage() cannot be read from outside.
+ */
+function cpuMs(replica: Replica): number | null {
+  try {
+    const stat = readFileSync(`/proc/${replica.process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+const cpuOf = (processes: Replica[]): number | null =>
+  processes.reduce<number | null>((sum, replica) => {
+    const ms = cpuMs(replica);
+    return sum === null || ms === null ? null : sum + ms;
+  }, 0);
 
 const route = (replica: Replica) => `${replica.url}/hotfix/alerts/generic/${STORM_REPO}`;
 
@@ -57,9 +79,9 @@ export async function measureAckFloor(run: StormRun, privateKey: string, databas
     // One after the other: the second finds the schema migrated.
     const pgReplicas = [started(await startReplica(pgEnv)), started(await startReplica(pgEnv))];
     const targets: Target[] = [
-      { url: () => echo.url, processes: [echo], latencies: [], statuses: {} },
-      { url: () => route(sqlite), processes: [sqlite], latencies: [], statuses: {} },
-      { url: (i) => route(pgReplicas[i % 2]!), processes: pgReplicas, latencies: [], statuses: {} },
+      { url: () => echo.url, processes: [echo], latencies: [], statuses: {}, cpuMs: 0 },
+      { url: () => route(sqlite), processes: [sqlite], latencies: [], statuses: {}, cpuMs: 0 },
+      { url: (i) => route(pgReplicas[i % 2]!), processes: pgReplicas, latencies: [], statuses: {}, cpuMs: 0 },
     ];
     const alone = (target: Target) => {
       for (const other of targets) for (const replica of other.processes) replica.process.kill(other === target ? "SIGCONT" : "SIGSTOP");
@@ -75,7 +97,10 @@ export async function measureAckFloor(run: StormRun, privateKey: string, databas
       for (let k = 0; k < targets.length; k++) {
         const target = targets[(round + k) % targets.length]!;
         alone(target);
+        const cpuBefore = cpuOf(target.processes);
         const result = await runStorm({ ...load, url: target.url, from: WARMUP + round * chunk, alerts: chunk });
+        const cpuAfter = cpuOf(target.processes);
+        target.cpuMs = target.cpuMs === null || cpuBefore === null || cpuAfter === null ? null : target.cpuMs + cpuAfter - cpuBefore;
         target.latencies.push(...result.latencies);
         for (const [status, n] of Object.entries(result.statuses)) target.statuses[Number(status)] = (target.statuses[Number(status)] ?? 0) + n;
       }
@@ -120,5 +145,18 @@ export function printAckFloor(floor: AckFloor, run: StormRun): void {
     factor: 1.5,
     text: "<= 1.5x the echo server's p99",
   });
+  // CPU per alert is what queues requests at a steady rate: the App's work beside what Node's HTTP costs the echo server.
+  const perAlert = (t: Target) => (t.cpuMs === null ? null : t.cpuMs / t.latencies.length);
+  const appCpu = perAlert(floor.sqlite);
+  const echoCpu = perAlert(floor.echo);
+  if (appCpu !== null && echoCpu !== null) {
+    figure({
+      name: "CPU per alert, App on SQLite",
+      value: appCpu,
+      unit: "ms",
+      against: { kind: "floor", label: "echo server, same rounds", value: echoCpu },
+      note: "user + system time of the process over its measured rounds, outbox work included",
+    });
+  }
   latency("2 replicas on PostgreSQL", floor.postgres, "peer", floor.sqlite, "App on SQLite, same run", { factor: 2, text: "<= 2x the SQLite p99" });
 }

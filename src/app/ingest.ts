@@ -36,14 +36,33 @@ const refuse = (status: number, error: string): Reply => ({ status, body: { erro
 /** Deeper than any reporter's payload; deeper input would overflow the stack of every recursive step after parsing. */
 export const MAX_JSON_DEPTH = 64;
 
+interface Visit {
+  node: unknown;
+  depth: number;
+  parent: Visit | null;
+  key: string;
+}
+
+/** "body.a[0].b": the path is spelled only for the value that is reported, not for every value visited. */
+function pathOf(visit: Visit): string {
+  let path = "";
+  for (let at: Visit = visit; at.parent; at = at.parent) path = Array.isArray(at.parent.node) ? `[${at.key}]${path}` : `.${at.key}${path}`;
+  return `body${path}`;
+}
+
 /** The path to the first value nested deeper than `max`, found without recursion; null when none is. */
 function tooDeep(value: unknown, max: number): string | null {
-  const stack: [unknown, string, number][] = [[value, "body", 0]];
+  const stack: Visit[] = [{ node: value, depth: 0, parent: null, key: "" }];
   while (stack.length > 0) {
-    const [node, path, depth] = stack.pop()!;
+    const visit = stack.pop()!;
+    const { node, depth } = visit;
     if (node === null || typeof node !== "object") continue;
-    if (depth >= max) return path;
-    for (const [key, child] of Object.entries(node)) stack.push([child, Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`, depth + 1]);
+    if (depth >= max) return pathOf(visit);
+    for (const key of Object.keys(node)) {
+      const child = (node as Record<string, unknown>)[key];
+      // Scalars need no visit: only containers can be too deep.
+      if (child !== null && typeof child === "object") stack.push({ node: child, depth: depth + 1, parent: visit, key });
+    }
   }
   return null;
 }

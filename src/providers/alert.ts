@@ -88,6 +88,9 @@ export function finishReport(report: z.input<typeof CrashReport>, deliveryId: st
   return { ok: true, report: result.data, deliveryId };
 }
 
+/** toISOString()'s form; the groups are the day and the hour. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-(\d{2})T(\d{2}):\d{2}:\d{2}\.\d{3}Z$/;
+
 /** Unix seconds (or milliseconds) or an ISO string, as an ISO string; unparseable text is kept as sent. */
 export function isoTimestamp(value: number | string | null | undefined): string | undefined {
   if (value === null || value === undefined || value === "") return undefined;
@@ -96,6 +99,11 @@ export function isoTimestamp(value: number | string | null | undefined): string 
     const date = new Date(ms);
     return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   }
+  // Most senders already send toISOString()'s form: kept as is when Date would give it back unchanged (up to
+  // day 28 and hour 23, as Date rolls "02-30" and "24:00" over to the next month or day); unreadable fields come
+  // back as sent either way. A breadcrumb trail's stamps otherwise cost a Date parse and print each.
+  const canonical = CANONICAL_ISO.exec(value);
+  if (canonical && canonical[1]! <= "28" && canonical[2]! <= "23") return value;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }

@@ -103,6 +103,15 @@ describe("refused alerts write nothing", () => {
     await expectRefused(await post(app, `/hotfix/alerts/sentry/${REPO}`, noEvent, sentryHeaders(noEvent)), 400, /event/);
   });
 
+  it("malformed: JSON nested deeper than any reporter's, refused with the path to the first too-deep value", async () => {
+    let nested: unknown = "bottom";
+    for (let i = 0; i < 70; i++) nested = [nested];
+    const deep = Buffer.from(JSON.stringify({ exception: { type: "E" }, breadcrumbs: [{ message: "m" }, { data: { n: 1, x: nested } }] }));
+    const path = `body.breadcrumbs[1].data.x${"[0]".repeat(60)}`.slice(0, 200);
+    const res = await post(app, "/hotfix/alerts/generic", deep, genericHeaders(deep));
+    expect(res).toEqual({ status: 400, body: { error: `${path}: nested deeper than 64 levels` } });
+  });
+
   it("unknown provider and wrong method", async () => {
     await expectRefused(await post(app, "/hotfix/alerts/rollbar", sentryBody, {}), 404, /unknown provider "rollbar"/);
     const res = await fetch(`${app.url}/hotfix/alerts/sentry`);

@@ -1,6 +1,7 @@
 import { describeGap } from "../../src/core/render.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CrashReport } from "../../src/core/crash.js";
 import { hmacSha256Hex } from "../../src/providers/alert.js";
 import { generic, genericAlertJsonSchema } from "../../src/providers/generic.js";
 import { delivery, fixtureBytes, fixtureJson } from "./delivery.js";
@@ -59,6 +60,21 @@ describe("generic.parse", () => {
     expect(result.report.frames).toEqual([]);
     expect(result.report.release).toBe("0.14.2");
     expect(result.report.gaps.map(describeGap)).toEqual(["stack trace: not in the alert", "breadcrumbs: not in the alert"]);
+  });
+
+  it("builds a report the canonical schema would pass unchanged, so it is not validated twice", () => {
+    const unity = fixtureJson("generic/unity-crashing-first.json") as Record<string, unknown>;
+    const payloads = [
+      unity,
+      fixtureJson("generic/bugnet-no-stack.json"),
+      { ...unity, fingerprint: ["a", "b"], firstSeen: 1718700000, lastSeen: "not a date", counts: { events: 0 } },
+      { exception: { type: "E" }, breadcrumbs: [{}, { timestamp: "" }, { timestamp: 1e300 }, { timestamp: 1718700000123, data: {} }] },
+    ];
+    for (const payload of payloads) {
+      const result = generic.parse(payload, none);
+      if (!result.ok) throw new Error(result.error);
+      expect(JSON.stringify(CrashReport.parse(result.report))).toBe(JSON.stringify(result.report));
+    }
   });
 
   it("names the field of a bad payload", () => {

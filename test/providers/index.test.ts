@@ -42,6 +42,18 @@ describe("alert building blocks", () => {
     expect(sameSecret("", "abc")).toBe(false);
   });
 
+  it("isoTimestamp gives an ISO string back as Date would print it, also where Date rolls a day or an hour over", () => {
+    const asDate = (text: string) => (Number.isNaN(Date.parse(text)) ? text : new Date(text).toISOString());
+    for (const day of ["00", "01", "28", "29", "30", "31", "32"])
+      for (const month of ["00", "02", "04", "12", "13"])
+        for (const time of ["00:00:00.000", "23:59:59.999", "24:00:00.000", "23:60:00.000", "23:59:60.000"]) {
+          const text = `2025-${month}-${day}T${time}Z`;
+          expect(isoTimestamp(text), text).toBe(asDate(text));
+        }
+    expect(isoTimestamp("2024-02-29T12:00:00.000Z")).toBe("2024-02-29T12:00:00.000Z");
+    expect(isoTimestamp("2024-06-18T11:52:00Z")).toBe("2024-06-18T11:52:00.000Z");
+  });
+
   it("isoTimestamp reads unix seconds, milliseconds and ISO", () => {
     expect(isoTimestamp(1566248777.677)).toBe("2019-08-19T21:06:17.677Z");
     expect(isoTimestamp(1566248777677)).toBe("2019-08-19T21:06:17.677Z");
