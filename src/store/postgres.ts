@@ -102,6 +102,7 @@ export function withUser(connectionString: string): string {
 
 class PostgresDatabase implements SqlDatabase {
   readonly lockRows = " FOR UPDATE";
+  readonly writesInWith = true;
   readonly lockRowsSkipLocked = " FOR UPDATE SKIP LOCKED";
   readonly migrations = MIGRATIONS;
   private readonly pool: pg.Pool;

@@ -37,6 +37,11 @@ export interface SqlDatabase {
   readonly lockRows: string;
   /** Clause that holds the selected rows and passes over rows another transaction holds. */
   readonly lockRowsSkipLocked: string;
+  /**
+   * Whether INSERTs may go in a WITH clause (PostgreSQL): an alert's writes are then one statement, so the
+   * rows its group's other alerts wait on are held from that statement to the commit, not across a round trip each.
+   */
+  readonly writesInWith: boolean;
   /** Numbered migrations; index 0 is version 1. Append only: a released migration never changes. */
   readonly migrations: readonly string[];
   /** Called first inside the migration transaction: makes concurrent migrations of replicas wait for each other. */
@@ -197,6 +202,36 @@ function routesOf(config: unknown): { provider: string; project: string }[] {
   });
 }
 
+/**
+ * The writes of an alert that lock its group's rows. `group` is the group's id: a parameter when they run
+ * one by one, the upsert's output when they run as one statement.
+ */
+const UPSERT_GROUP = `INSERT INTO crash_groups (repo, installation_id, signature, state, events, users, first_seen, last_seen, latest, rendered_events)
+   VALUES (?, ?, ?, 'open', 1, ?, ?, ?, ?, 0)
+   ON CONFLICT (repo, signature) DO UPDATE SET
+     installation_id = excluded.installation_id,
+     events = crash_groups.events + 1,
+     users = CASE WHEN excluded.users > crash_groups.users THEN excluded.users ELSE crash_groups.users END,
+     last_seen = excluded.last_seen,
+     latest = excluded.latest
+   RETURNING ${INGESTED_COLUMNS}`;
+const recordDelivery = (group: string) =>
+  `INSERT INTO deliveries (repo, delivery_id, group_id, received_at) VALUES (?, ?, ${group}, ?) ON CONFLICT DO NOTHING`;
+const countVersion = (group: string) =>
+  `INSERT INTO version_occurrences (group_id, version, count, first_seen, last_seen) VALUES (${group}, ?, 1, ?, ?)
+   ON CONFLICT (group_id, version) DO UPDATE SET count = version_occurrences.count + 1, last_seen = excluded.last_seen`;
+const JOB_COLUMNS = "due_at, lease_until, rearm, parked_at, refresh_seconds";
+const jobOf = (group: string, lock: string) => `SELECT id, ${JOB_COLUMNS} FROM sync_jobs WHERE group_id = ${group}${lock}`;
+/** The upserted group's id inside the one statement. */
+const UPSERTED = "(SELECT id FROM g)";
+
+interface AlertWrite {
+  input: IngestInput;
+  signature: string;
+  version: string;
+  now: string;
+}
+
 /** Key of the group-signature cache: a crash's current signature in one repository. */
 const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
 
@@ -232,39 +267,9 @@ export class SqlStore implements Store {
     const version = occurrenceVersion(input.report);
     try {
       const result = await this.db.transaction(async (tx) => {
-        // A delivery seen before is found by its insert below, which rolls everything back: a
-        // look-up first would cost every alert a statement to spare the rare repeat its upsert.
         const signature = this.groupKeys.get(groupKey(input)) ?? (await this.groupSignature(tx, input));
-        // The upsert leaves state, fixed_in and the issue fields alone, so the returned row still
-        // says what the group was before this alert: that is what the regression decision needs.
-        // It returns only what the decisions below read: parsing `latest` back for every alert was
-        // a third of the ingest's time in the storm.
-        const [row] = await tx.all(
-          `INSERT INTO crash_groups (repo, installation_id, signature, state, events, users, first_seen, last_seen, latest, rendered_events)
-           VALUES (?, ?, ?, 'open', 1, ?, ?, ?, ?, 0)
-           ON CONFLICT (repo, signature) DO UPDATE SET
-             installation_id = excluded.installation_id,
-             events = crash_groups.events + 1,
-             users = CASE WHEN excluded.users > crash_groups.users THEN excluded.users ELSE crash_groups.users END,
-             last_seen = excluded.last_seen,
-             latest = excluded.latest
-           RETURNING ${INGESTED_COLUMNS}`,
-          [input.repo, input.installationId, signature, input.report.users ?? 0, now, now, JSON.stringify(input.report)],
-        );
-        if (!row) throw new Error(`ingest: the upsert of ${input.repo} ${signature} returned no row`);
+        const { group: row, job } = await this.writeAlert(tx, { input, signature, version, now });
         const group = toIngested(row);
-
-        const recorded = await tx.run(
-          "INSERT INTO deliveries (repo, delivery_id, group_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-          [input.repo, input.deliveryId, group.id, now],
-        );
-        if (recorded === 0) throw new DeliverySeen();
-
-        await tx.run(
-          `INSERT INTO version_occurrences (group_id, version, count, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)
-           ON CONFLICT (group_id, version) DO UPDATE SET count = version_occurrences.count + 1, last_seen = excluded.last_seen`,
-          [group.id, version, now, now],
-        );
 
         const regressed = input.reopenOnRegression && isRegression(group, input.report.release);
         if (regressed) {
@@ -274,7 +279,7 @@ export class SqlStore implements Store {
         // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
         if (regressed || group.events === 1)
           await startRound(tx, group.id, regressed ? now : new Date(earliestStamp([input.report.firstSeen], now)).toISOString());
-        await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds);
+        await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds, { job });
         // events is 1 only on the insert: every later alert adds one.
         const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };
         return { signature, stored };
@@ -288,6 +293,37 @@ export class SqlStore implements Store {
       if (!seen) throw new Error(`ingest: delivery ${input.deliveryId} was reported stored but is not`);
       return { status: "duplicate", groupId: int(seen.group_id) };
     }
+  }
+
+  /**
+   * Counts the alert in its group and version and records its delivery id; returns the group as it was
+   * before the alert (the upsert leaves state, fixed_in and the issue fields alone, which is what the
+   * regression decision needs) and its pending job, locked. Only what the decisions read comes back:
+   * parsing `latest` back for every alert was a third of the ingest's time in the storm.
+   * A delivery seen before throws DeliverySeen, which rolls the transaction back: a look-up first
+   * would cost every alert a statement to spare the rare repeat its upsert.
+   */
+  private async writeAlert(tx: SqlTx, { input, signature, version, now }: AlertWrite): Promise<{ group: SqlRow; job: SqlRow | undefined }> {
+    const groupValues = [input.repo, input.installationId, signature, input.report.users ?? 0, now, now, JSON.stringify(input.report)];
+    if (this.db.writesInWith) {
+      const [row] = await tx.all(
+        `WITH g AS (${UPSERT_GROUP}), d AS (${recordDelivery(UPSERTED)} RETURNING 1), v AS (${countVersion(UPSERTED)}),
+           j AS (${jobOf(UPSERTED, this.db.lockRows)})
+         SELECT g.*, (SELECT COUNT(*) FROM d) AS recorded, j.id AS job_id, ${JOB_COLUMNS.replace(/(\w+)/g, "j.$1")} FROM g LEFT JOIN j ON TRUE`,
+        [...groupValues, input.repo, input.deliveryId, now, version, now, now],
+      );
+      if (!row) throw new Error(`ingest: the upsert of ${input.repo} ${signature} returned no row`);
+      if (int(row.recorded) === 0) throw new DeliverySeen();
+      const { job_id, due_at, lease_until, rearm, parked_at, refresh_seconds } = row;
+      return { group: row, job: job_id === null ? undefined : { id: job_id, due_at, lease_until, rearm, parked_at, refresh_seconds } };
+    }
+    const [row] = await tx.all(UPSERT_GROUP, groupValues);
+    if (!row) throw new Error(`ingest: the upsert of ${input.repo} ${signature} returned no row`);
+    const id = int(row.id);
+    if ((await tx.run(recordDelivery("?"), [input.repo, input.deliveryId, id, now])) === 0) throw new DeliverySeen();
+    await tx.run(countVersion("?"), [id, version, now, now]);
+    const [job] = await tx.all(jobOf("?", this.db.lockRows), [id]);
+    return { group: row, job };
   }
 
   /**
@@ -308,14 +344,14 @@ export class SqlStore implements Store {
     return candidates.find((c) => stored.has(c)) ?? input.signature;
   }
 
-  /** Makes the group's one pending job due no later than `dueAt`, or re-arms it when a worker holds it. */
-  private async ensureJob(tx: SqlTx, groupId: number, dueAt: string, refreshSeconds: number): Promise<void> {
+  /**
+   * Makes the group's one pending job due no later than `dueAt`, or re-arms it when a worker holds it.
+   * `read` is the job as the caller already read it, locked, in this transaction.
+   */
+  private async ensureJob(tx: SqlTx, groupId: number, dueAt: string, refreshSeconds: number, read?: { job: SqlRow | undefined }): Promise<void> {
     // Two rounds at most: the insert only loses to a twin that committed, which the second read sees.
     for (let round = 0; round < 3; round++) {
-      const [job] = await tx.all(
-        `SELECT id, due_at, lease_until, rearm, parked_at, refresh_seconds FROM sync_jobs WHERE group_id = ?${this.db.lockRows}`,
-        [groupId],
-      );
+      const [job] = round === 0 && read ? [read.job] : await tx.all(jobOf("?", this.db.lockRows), [groupId]);
       // A parked job stays parked: its alerts are counted, and the poison is not retried per alert.
       if (job?.parked_at) return;
       if (job) {

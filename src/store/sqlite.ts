@@ -138,6 +138,7 @@ interface Batch {
 
 class SqliteDatabase implements SqlDatabase {
   readonly lockRows = "";
+  readonly writesInWith = false;
   readonly lockRowsSkipLocked = "";
   readonly migrations = MIGRATIONS;
   private readonly db: Database.Database;
