@@ -62,6 +62,17 @@ function runnerEnv(payload: unknown, inputs: Record<string, string>, eventName =
   return { env, outputs: () => parseOutputFile(readFileSync(files.output, "utf8")), summary: () => readFileSync(files.summary, "utf8") };
 }
 
+/** The stand-in with a narrow hotfix PR (a fix and its regression test) that links its hotfix issue: the check passes it. */
+const narrowHotfixApi = (options: Partial<Parameters<typeof startPrApi>[0]> = {}) =>
+  startPrApi({
+    owner: "Codertocat",
+    repo: "Hello-World",
+    pullNumber: 2,
+    files: [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added" })],
+    issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
+    ...options,
+  });
+
 describe("dist/index.js", () => {
   it("checks a hotfix PR end to end: outputs, check run and one sticky comment", async () => {
     api = await startPrApi({
@@ -104,13 +115,7 @@ describe("dist/index.js", () => {
   });
 
   it("reaches GitHub through the proxy HTTPS_PROXY / HTTP_PROXY names (undici, loaded only then)", async () => {
-    api = await startPrApi({
-      owner: "Codertocat",
-      repo: "Hello-World",
-      pullNumber: 2,
-      files: [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added" })],
-      issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
-    });
+    api = await narrowHotfixApi();
     // The API's host resolves nowhere: only the proxy, which tunnels every CONNECT to the stand-in, reaches it. A loopback
     // address would not do, as @actions/http-client never proxies those.
     const standIn = new URL(api.url);
@@ -166,14 +171,7 @@ describe("dist/index.js", () => {
 
   it("waits out GitHub's secondary rate limit on the check-run write instead of dropping the check", async () => {
     const isCheckRun = (method: string, path: string) => method === "POST" && path.endsWith("/check-runs");
-    api = await startPrApi({
-      owner: "Codertocat",
-      repo: "Hello-World",
-      pullNumber: 2,
-      files: [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added" })],
-      issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
-      faults: [secondaryRateLimit(isCheckRun, 1, 1)],
-    });
+    api = await narrowHotfixApi({ faults: [secondaryRateLimit(isCheckRun, 1, 1)] });
     const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
     const { code, stdout } = await runDist(runner.env);
     expect(code, stdout).toBe(0);
