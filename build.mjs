@@ -1,6 +1,7 @@
 // Builds the committed Action bundle (dist/: the entry index.js, its chunks and source maps) and the App/CLI (lib/, not committed).
 // `--lib` builds lib/ only: it runs on `npm ci` (prepare) so `npm start` works on a fresh clone.
 import { existsSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { build } from "esbuild";
 
 const libOnly = process.argv.includes("--lib");
@@ -37,6 +38,20 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
 });
 
+const UNDICI_ON_DEMAND = resolve("src/action/undici-on-demand.ts");
+
+/**
+ * @actions/github and @actions/http-client import undici for proxies only; the Action gets src/action/undici-on-demand.ts
+ * in its place, which loads the real one (its own chunk) when a request goes through a proxy.
+ * @type {import("esbuild").Plugin}
+ */
+const undiciOnDemand = {
+  name: "undici-on-demand",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) => (args.importer === UNDICI_ON_DEMAND ? undefined : { path: UNDICI_ON_DEMAND }));
+  },
+};
+
 if (!libOnly) {
   // Chunk names carry a content hash: a chunk left from an earlier build would be committed as stale weight.
   rmSync("dist", { recursive: true, force: true });
@@ -51,6 +66,7 @@ if (!libOnly) {
     sourcesContent: false,
     // Chunks loaded by import() on demand: a PR check never loads verify mode's code.
     splitting: true,
+    plugins: [undiciOnDemand],
     // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
     banner: { js: "import { createRequire as __hotfixCreateRequire } from 'node:module';\nconst require = __hotfixCreateRequire(import.meta.url);" },
   });

@@ -23,7 +23,6 @@ import {
 } from "../core/policy.js";
 import { parseIssueMarker } from "../core/render.js";
 import { runTestCommand } from "../local/test-command.js";
-import { loadCheckConfig } from "./config.js";
 import {
   createCheckRun,
   createGitHub,
@@ -210,7 +209,10 @@ async function check(run: Run): Promise<void> {
   const filesRead = likely ? early(() => listPullRequestFiles(github, repo, pr.number, pr.changed_files)) : null;
   // A PR that is no hotfix has its old verdict comment edited on any event but `opened`, so that lookup is never wasted.
   if (inputs.comment && (likely || event.action !== "opened")) void early(run.sticky);
-  const read = await readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs });
+  const reading = early(() => readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs }));
+  // The config's parser (YAML) is a chunk of its own, loaded while the reads are on the wire: a cold start sends them first.
+  const { loadCheckConfig } = await import("./config.js");
+  const read = await reading;
   const { result: loaded, hotfix } = await loadCheckConfig(
     github,
     { ...repo, path: inputs.configPath, ref: pr.base.sha },

@@ -169,6 +169,14 @@ function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
 const pageFiles = (data: unknown): ChangedFile[] => FilePage.parse(data).map(changedFile);
 
 /**
+ * Octokit parses every JSON answer with a reviver that looks for integers too big for a number (json-with-bigint), which
+ * is several times slower than JSON.parse and is most of the CPU the verdict waits for once 30 pages of files come back.
+ * A file page holds no such integers, so its body is left unparsed (`parseSuccessResponseBody: false`) and parsed here.
+ */
+const rawBody = { parseSuccessResponseBody: false } as const;
+const parseBody = async (body: unknown): Promise<unknown> => new Response(body as ReadableStream<Uint8Array>).json();
+
+/**
  * The PR's changed files, 100 a page, up to GitHub's cap of 3,000 (30 reads). With the PR's
  * `changed_files` the pages are known up front and read all at once, kept in order; without it,
  * or when the PR grew since (the last expected page is full and GitHub links a next one), the
@@ -181,9 +189,9 @@ export async function listPullRequestFiles(github: GitHub, repo: Repo, pullNumbe
   let more = expected === 0;
   const pages = await Promise.all(
     Array.from({ length: expected }, async (_, i) => {
-      const response = await github.request(route, { ...params, page: i + 1 });
+      const response = await github.request(route, { ...params, page: i + 1, request: rawBody });
       if (i + 1 === expected) more = /\brel="next"/.test(response.headers.link ?? "");
-      return pageFiles(response.data);
+      return pageFiles(await parseBody(response.data));
     }),
   );
   let listed = pages.flat();

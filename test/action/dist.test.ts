@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +21,10 @@ beforeAll(() => {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first (CI builds before testing)`);
 });
 
+const closers: (() => void)[] = [];
+
 afterEach(async () => {
+  for (const close of closers.splice(0)) close();
   await api?.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   api = undefined;
@@ -56,6 +61,17 @@ function runnerEnv(payload: unknown, inputs: Record<string, string>, eventName =
   };
   return { env, outputs: () => parseOutputFile(readFileSync(files.output, "utf8")), summary: () => readFileSync(files.summary, "utf8") };
 }
+
+/** The stand-in with a narrow hotfix PR (a fix and its regression test) that links its hotfix issue: the check passes it. */
+const narrowHotfixApi = (options: Partial<Parameters<typeof startPrApi>[0]> = {}) =>
+  startPrApi({
+    owner: "Codertocat",
+    repo: "Hello-World",
+    pullNumber: 2,
+    files: [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added" })],
+    issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
+    ...options,
+  });
 
 describe("dist/index.js", () => {
   it("checks a hotfix PR end to end: outputs, check run and one sticky comment", async () => {
@@ -98,6 +114,35 @@ describe("dist/index.js", () => {
     expect(api.calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/"))).toHaveLength(0);
   });
 
+  it("reaches GitHub through the proxy HTTPS_PROXY / HTTP_PROXY names (undici, loaded only then)", async () => {
+    api = await narrowHotfixApi();
+    // The API's host resolves nowhere: only the proxy, which tunnels every CONNECT to the stand-in, reaches it. A loopback
+    // address would not do, as @actions/http-client never proxies those.
+    const standIn = new URL(api.url);
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on("connect", (request: { url?: string }, client: import("node:stream").Duplex, head: Buffer) => {
+      tunnels.push(request.url ?? "");
+      const upstream = connect(Number(standIn.port), standIn.hostname, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    closers.push(() => proxy.close());
+    const apiHost = `api.github.invalid:${standIn.port}`;
+    const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const { code, stdout } = await runDist({ ...runner.env, GITHUB_API_URL: `http://${apiHost}`, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl });
+    expect(code, stdout).toBe(0);
+    expect(api.checkRuns).toEqual([expect.objectContaining({ conclusion: "success" })]);
+    expect(tunnels.length).toBeGreaterThan(0);
+    expect(new Set(tunnels)).toEqual(new Set([apiHost]));
+  });
+
   it("fails the step naming a bad input", async () => {
     api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
     const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "check", comment: "maybe" });
@@ -126,14 +171,7 @@ describe("dist/index.js", () => {
 
   it("waits out GitHub's secondary rate limit on the check-run write instead of dropping the check", async () => {
     const isCheckRun = (method: string, path: string) => method === "POST" && path.endsWith("/check-runs");
-    api = await startPrApi({
-      owner: "Codertocat",
-      repo: "Hello-World",
-      pullNumber: 2,
-      files: [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts", { status: "added" })],
-      issues: { 1: { state: "OPEN", body: hotfixMarker(["src/checkout/cart.ts"]) } },
-      faults: [secondaryRateLimit(isCheckRun, 1, 1)],
-    });
+    api = await narrowHotfixApi({ faults: [secondaryRateLimit(isCheckRun, 1, 1)] });
     const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
     const { code, stdout } = await runDist(runner.env);
     expect(code, stdout).toBe(0);
