@@ -3,8 +3,8 @@ import { getOctokit } from "@actions/github";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
-import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
+import RetryLimiter from "./retry-limiter.js";
 import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
 /**
@@ -45,40 +45,12 @@ export function rateLimitWaits(github: object): RateLimitWaits {
  */
 const straightThrough = { key: () => ({ schedule: <T>(_options: unknown, task: (...args: unknown[]) => T, ...args: unknown[]) => task(...args) }) };
 
-/** plugin-throttling's `failed` listener: how many ms to wait before sending a request again after a rate limit, or nothing. */
-type RetryListener = (error: unknown, info: { args: unknown[]; retryCount: number }) => Promise<number | undefined> | number | undefined;
-
-/**
- * plugin-throttling's retry limiter, which waits out rate limits (the plugin's `failed` listener says how long), without
- * Bottleneck's ticks: it limits nothing else, so it runs each request at once and again after the wait it is told.
- */
-function retryAfterWaits() {
-  const listeners: RetryListener[] = [];
-  return {
-    on(event: string, listener: RetryListener) {
-      if (event === "failed") listeners.push(listener);
-    },
-    async schedule<T>(task: (...args: unknown[]) => Promise<T>, ...args: unknown[]): Promise<T> {
-      for (let retryCount = 0; ; retryCount++) {
-        try {
-          return await task(...args);
-        } catch (error) {
-          const waits = await Promise.all(listeners.map(async (listener) => listener(error, { args, retryCount })));
-          const wait = waits.find((ms) => typeof ms === "number");
-          if (wait === undefined) throw error;
-          await sleep(wait);
-        }
-      }
-    },
-  };
-}
-
 /** The plugin's limiters as above, in an object of their own: the plugin's option types name Bottleneck's classes. */
 const unthrottled = (): Record<string, unknown> => ({
   global: straightThrough,
   write: straightThrough,
   notifications: straightThrough,
-  retryLimiter: retryAfterWaits(),
+  retryLimiter: new RetryLimiter(),
 });
 
 export function createGitHub(token: string): GitHub {

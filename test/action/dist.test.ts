@@ -180,6 +180,16 @@ describe("dist/index.js", () => {
     expect(stdout).toContain("hotfix / narrow diff: pass: Narrow hotfix");
   });
 
+  it("sends a read again after GitHub answers it with a server error (plugin-retry on the bundle's retry limiter)", async () => {
+    const isFilePage = (method: string, path: string) => method === "GET" && path.endsWith("/files");
+    api = await narrowHotfixApi({ faults: [{ match: isFilePage, times: 1, status: 502, message: "Server Error" }] });
+    const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code, stdout).toBe(0);
+    expect(api.calls.filter((c) => isFilePage(c.method, c.path))).toHaveLength(2);
+    expect(api.checkRuns).toEqual([expect.objectContaining({ conclusion: "success" })]);
+  });
+
   it("on a fork's PR says the token is read-only and carries a failing verdict in the summary and the exit status", async () => {
     api = await startPrApi({
       owner: "Codertocat",
