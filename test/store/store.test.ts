@@ -612,6 +612,16 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.stats()).toMatchObject({ groups: 4, pendingJobs: 4, deliveries: 20 });
     });
 
+    it("stores the rest of a concurrent burst whose first alert is a repeat", async () => {
+      const store = await target.open();
+      await store.ingest(alert({ deliveryId: "seen" }), T0);
+      const burst = ["seen", "new-1", "new-2"].map((deliveryId) => alert({ deliveryId }));
+      const results = await Promise.all(burst.map((input) => store.ingest(input, T0)));
+      expect(results.map((r) => r.status)).toEqual(["duplicate", "stored", "stored"]);
+      expect(await store.findGroup("acme/shop", burst[0]!.signature)).toMatchObject({ events: 3 });
+      expect(await store.stats()).toMatchObject({ groups: 1, pendingJobs: 1, deliveries: 3 });
+    });
+
     it("takes concurrent retries of one delivery as one alert", async () => {
       const store = await target.open();
       const input = alert();
