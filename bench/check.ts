@@ -12,7 +12,7 @@ import { FILE_PAGES_IN_FLIGHT } from "../src/action/github.js";
 import { DEFAULT_CONFIG } from "../src/core/config.js";
 import { issueMarker } from "../src/core/render.js";
 import { startPrApi, type PrApi } from "../test/action/pr-api-server.js";
-import { figure, summary } from "./figures.js";
+import { figure, median, summary } from "./figures.js";
 
 const DIST = join(process.cwd(), "dist/index.js");
 const FILES = 3000;
@@ -167,8 +167,6 @@ async function runOnce(program: Program, latencyMs: number, node: string): Promi
       : (api.comments[0]?.body.match(/<td>:no_entry_sign:<\/td>/g) ?? []).length,
   };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 interface Runtime {
   /** "Node v24.22.3 (GitHub's runners)" */

@@ -28,6 +28,13 @@ const missed: string[] = [];
 const number = (value: number): string =>
   Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: value < 10 ? 2 : 1 });
 
+/** The middle of repeated measurements (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** value / against, as "1.95x"; "n/a" when the reference is zero or missing. */
 export function ratio(value: number, against: number | undefined): string {
   return against === undefined || against === 0 || !Number.isFinite(against) ? "n/a" : `${(value / against).toFixed(2)}x`;

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from "../src/core/config.js";
 import { CrashReport } from "../src/core/crash.js";
 import { type RenderInput, renderIssue } from "../src/core/render.js";
 import { computeSignature } from "../src/core/signature.js";
-import { figure, summary } from "./figures.js";
+import { figure, median, summary } from "./figures.js";
 
 const vendor = ["react-dom.production.min.js", "scheduler.production.min.js", "redux.js", "axios.js"];
 const appFiles = ["CartView", "CartLine", "usePrice", "formatMoney"];
@@ -97,12 +97,6 @@ function run(fn: (report: CrashReport) => unknown, seconds: number): number {
   }
   return (n * 1000) / (now - start);
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const SECONDS = Number(process.argv[3] ?? 1);
