@@ -2,8 +2,10 @@ import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG } from "../core/config.js";
 import { ProviderName } from "../core/crash.js";
 import { crashesIn, decideVerification, type VerdictName } from "../core/verify.js";
+import { describeLag } from "../core/verify-report.js";
 import { countSources, MissingSettingError, type ReporterSetting } from "../providers/count-sources.js";
 import { ProviderApiError } from "../providers/http.js";
+import { countPastLag } from "../providers/lagged-count.js";
 import { CountQueryError, UnknownReleaseError } from "../providers/query.js";
 
 /**
@@ -32,7 +34,8 @@ const USAGE = `usage: hotfix-loop verify --provider sentry|bugsnag|generic --sig
   --before V1,V2         versions to compare with (default: every release since the crash first appeared)
   --exposure sessions|events   (default sessions; falls back to events when the new release has no session data)
   --confidence 0.99      --deployed-at ISO-TIME   --min-window-minutes N (default 0)
-  --report-lag-minutes N count only up to N minutes ago, for late crash reports (default ${DEFAULT_CONFIG.verify.reportLagMinutes})
+  --report-lag-minutes N count only up to N minutes ago, for late crash reports (default: measured from the
+                         reporter's recent events, ${DEFAULT_CONFIG.verify.reportLagMinutes} when it cannot say)
 
 Tokens come from SENTRY_AUTH_TOKEN, BUGSNAG_AUTH_TOKEN or HOTFIX_API_TOKEN; SENTRY_URL and BUGSNAG_API_URL override the hosts.
 Exit: 0 verified, 1 not verified, 3 not enough data yet, 2 bad flags or unknown release, 4 the reporter could not be asked, 5 internal error.`;
@@ -103,7 +106,7 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
     const confidence = Number(values.confidence ?? DEFAULT_CONFIG.verify.confidence);
     if (!(confidence > 0.5 && confidence < 1)) throw new UsageError(`--confidence must be a number between 0.5 and 1, got ${values.confidence}`);
     const minWindowMinutes = wholeMinutes("--min-window-minutes", values["min-window-minutes"], 0);
-    const reportLagMinutes = wholeMinutes("--report-lag-minutes", values["report-lag-minutes"], DEFAULT_CONFIG.verify.reportLagMinutes);
+    const fixedLag = values["report-lag-minutes"] === undefined ? undefined : wholeMinutes("--report-lag-minutes", values["report-lag-minutes"], 0);
     const now = seams.now?.() ?? new Date();
     const deployedAt = values["deployed-at"] ? new Date(values["deployed-at"]) : now;
     if (Number.isNaN(deployedAt.getTime())) throw new UsageError(`--deployed-at must be an ISO-8601 time, got ${values["deployed-at"]}`);
@@ -115,21 +118,30 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
       sleep: seams.sleep,
       label: (setting) => FLAG[setting],
     });
-    const counts = await sourceFor(provider.data).count({
-      signature: need(values.signature, "--signature"),
-      version: need(values.version, "--version"),
-      project: values.project,
-      reporterGroupId: values["issue-id"],
-      before: values.before
-        ? values.before
-            .split(",")
-            .map((v) => v.trim())
-            .filter(Boolean)
-        : undefined,
-      exposure,
-      until: new Date(now.getTime() - reportLagMinutes * 60_000),
-    });
-    const verdict = decideVerification(counts, { confidence, minWindowMinutes, reportLagMinutes }, deployedAt, now);
+    const { counts, reportLag } = await countPastLag(
+      sourceFor(provider.data),
+      {
+        signature: need(values.signature, "--signature"),
+        version: need(values.version, "--version"),
+        project: values.project,
+        reporterGroupId: values["issue-id"],
+        before: values.before
+          ? values.before
+              .split(",")
+              .map((v) => v.trim())
+              .filter(Boolean)
+          : undefined,
+        exposure,
+      },
+      { configuredMinutes: DEFAULT_CONFIG.verify.reportLagMinutes, fixedMinutes: fixedLag },
+      now,
+    );
+    const verdict = decideVerification(
+      counts,
+      { confidence, minWindowMinutes, reportLagMinutes: reportLag.minutes, measuredLag: reportLag.measured },
+      deployedAt,
+      now,
+    );
     console.log(verdict.sentence);
     console.log(
       `  before (${counts.before.versions.join(", ") || "no earlier versions"}): ${crashesIn(counts.before.occurrences, counts.before.exposure, counts.exposureUnit)}`,
@@ -138,6 +150,7 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
     console.log(
       `  counted ${verdict.window.deployedAt.toISOString()} to ${verdict.window.until.toISOString()}; test: ${verdict.test?.name ?? "none (nothing to compare)"}`,
     );
+    if (reportLag.measured) console.log(`  ${describeLag(reportLag.minutes, reportLag.measured)}`);
     return EXIT[verdict.verdict];
   } catch (error) {
     if (

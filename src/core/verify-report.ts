@@ -2,6 +2,7 @@ import * as z from "zod";
 import { neutralize } from "./markdown.js";
 import { decodeMarker, encodeMarker, markerPrefix } from "./marker.js";
 import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";
+import type { MeasuredLag } from "./report-lag.js";
 import { verificationChart } from "./verify-chart.js";
 
 /**
@@ -84,7 +85,11 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
   const window = notes.some((n) => n.kind === "no-cutoff")
     ? `Counted from ${v.window.deployedAt.toISOString()} up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.`
     : `Counted from ${v.window.deployedAt.toISOString()} to ${v.window.until.toISOString()}` +
-      (v.reportLagMinutes > 0 ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports.` : ".");
+      (v.measuredLag
+        ? `: ${describeLag(v.reportLagMinutes, v.measuredLag)}.`
+        : v.reportLagMinutes > 0
+          ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports (configured, not measured).`
+          : ".");
   for (const note of [window, ...notes.flatMap(describeNote)]) lines.push(`- ${neutralize(note)}`);
   lines.push("");
   lines.push(
@@ -92,6 +97,12 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
       `"verified" needs no crash in the new version and P below ${percent(1 - v.confidence)}: it says the rate fell, not that the crash can never happen.</sub>`,
   );
   return lines.join("\n");
+}
+
+/** "reports for shop-android arrive within 47 minutes for 99% of events (the last 100); counted up to 47 minutes ago" */
+export function describeLag(minutes: number, lag: MeasuredLag): string {
+  const within = plural(minutes, "minute", "minutes");
+  return `reports for ${lag.project} arrive within ${within} for ${percent(lag.share)} of events (the last ${plural(lag.events, "event", "events")}); counted up to ${within} ago`;
 }
 
 /** A count note as a sentence for the comment (the missing cut-off is said with the counting window). */

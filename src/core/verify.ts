@@ -1,4 +1,6 @@
+import { formatTime } from "./clock.js";
 import type { ProviderName } from "./crash.js";
+import type { MeasuredLag } from "./report-lag.js";
 import { compareRates, exposureNeeded, RATE_TEST_NAME, rateTestPValue, type RateComparison } from "./rate-test.js";
 
 /**
@@ -72,6 +74,8 @@ export interface VerifyPolicy {
   minWindowMinutes: number;
   /** Crashes and exposure are counted only up to this many minutes ago: late reports (mobile) must have arrived. */
   reportLagMinutes: number;
+  /** How the lag was measured from the reporter; absent when it is the configured one. */
+  measuredLag?: MeasuredLag | null;
 }
 
 export interface CountingWindow {
@@ -99,6 +103,12 @@ export interface VerificationVerdict {
   window: CountingWindow;
   confidence: number;
   reportLagMinutes: number;
+  measuredLag: MeasuredLag | null;
+  /**
+   * While there is not enough data: the earliest time a verdict is possible if traffic goes on
+   * as counted so far (and no crash comes); null when nothing counted yet gives a rate.
+   */
+  expectedAt: Date | null;
   /** One plain sentence with the numbers. */
   sentence: string;
 }
@@ -178,8 +188,24 @@ export function decideVerification(counts: CrashCounts, policy: VerifyPolicy, de
     window,
     confidence: policy.confidence,
     reportLagMinutes: policy.reportLagMinutes,
+    measuredLag: policy.measuredLag ?? null,
+    expectedAt: verdict === "not-enough-data" ? expectedVerdictAt(counts, policy, window) : null,
   };
   return { ...result, sentence: explain(result, policy) };
+}
+
+/**
+ * When a verdict becomes possible at the exposure rate counted so far: the counting window must
+ * reach both the minimum and the exposure the exact test needs for zero crashes to be
+ * significant, and the report lag must pass after it. Null without a rate (nothing counted, or
+ * no old rate, whose need is unknown).
+ */
+export function expectedVerdictAt(counts: CrashCounts, policy: VerifyPolicy, window: CountingWindow): Date | null {
+  const hasBaseline = counts.before.occurrences > 0 && counts.before.exposure > 0;
+  if (!hasBaseline || counts.occurrences > 0 || counts.exposure <= 0 || window.minutes <= 0) return null;
+  const perMinute = counts.exposure / window.minutes;
+  const minutes = Math.max(policy.minWindowMinutes, window.minutes, exposureNeeded(counts.before, policy.confidence) / perMinute);
+  return new Date(window.deployedAt.getTime() + (minutes + policy.reportLagMinutes) * 60_000);
 }
 
 // ---- the sentence -------------------------------------------------------------------
@@ -254,7 +280,9 @@ function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy)
           ? ` (${plural(policy.minWindowMinutes, "minute", "minutes")} of counting plus ${plural(policy.reportLagMinutes, "minute", "minutes")} for late crash reports)`
           : "";
       const since = Math.floor((v.window.until.getTime() - v.window.deployedAt.getTime()) / 60_000 + policy.reportLagMinutes);
-      return `Not enough data yet: ${counts.version} was deployed ${plural(since, "minute", "minutes")} ago and verification waits at least ${plural(waits, "minute", "minutes")}${lag}; so far ${amount}.`;
+      // Without a rate yet, the earliest time is the end of the wait itself.
+      const until = v.expectedAt === null ? `, until ${formatTime(new Date(v.window.deployedAt.getTime() + waits * 60_000).toISOString())}` : "";
+      return `Not enough data yet: ${counts.version} was deployed ${plural(since, "minute", "minutes")} ago and verification waits at least ${plural(waits, "minute", "minutes")}${lag}${until}; so far ${amount}.${expectation(v, words.many)}`;
     }
     case "rate-fell":
       return (
@@ -266,7 +294,7 @@ function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy)
       const more = Math.max(0, Math.ceil(needed) - counts.exposure);
       return (
         `Not enough data yet: ${seen}, ${against}; about ${formatNumber(v.expected ?? 0)} would be expected if nothing had changed, and none happens by chance with P ${p} (a verdict needs below ${threshold}). ` +
-        `If no crash occurs, about ${plural(Math.ceil(needed), words.one, words.many)} of ${counts.version} are needed, ${integer.format(more)} more.`
+        `If no crash occurs, about ${plural(Math.ceil(needed), words.one, words.many)} of ${counts.version} are needed, ${integer.format(more)} more.${expectation(v, words.many)}`
       );
     }
     case "no-exposure":
@@ -290,6 +318,14 @@ function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy)
     case "occurs-without-baseline":
       return `Not verified: the crash still occurs, ${seen}; the versions before it (${describeBefore(counts)}) give no old rate to compare with.`;
   }
+}
+
+/** " At the 1,200 sessions an hour counted so far, a verdict is expected at 2026-12-07 14:20 UTC (…)." */
+function expectation(v: Omit<VerificationVerdict, "sentence">, units: string): string {
+  if (v.expectedAt === null) return "";
+  const perHour = (v.counts.exposure / v.window.minutes) * 60;
+  const lag = v.reportLagMinutes > 0 ? `, after the ${plural(v.reportLagMinutes, "minute", "minutes")} left for late reports` : "";
+  return ` At the ${formatNumber(perHour)} ${units} an hour counted so far, a verdict is expected at ${formatTime(v.expectedAt.toISOString())}${lag}.`;
 }
 
 /** "1.4.0, 1.4.1: 120 crashes in 38,700 sessions". */

@@ -20,7 +20,14 @@ import {
  */
 
 const Events = z.array(z.object({ id: z.string() }));
+/** Full reports carry the device's clock at the crash (`device.time`) beside Bugsnag's `received_at`. */
+const TimedEvents = z.array(
+  z.object({ received_at: z.iso.datetime({ offset: true }), device: z.object({ time: z.iso.datetime({ offset: true }).nullish() }).nullish() }),
+);
 const Releases = z.array(z.object({ app_version: z.string(), release_time: z.string().nullish(), total_sessions_count: z.number().nullable() }));
+
+/** Recent events whose delay measures the report lag: one page of the newest. */
+const LAG_EVENTS = "100";
 
 /** Earlier releases asked one by one whether the crash occurred in them, when the marker does not say. */
 const MAX_RELEASES_PROBED = 30;
@@ -71,6 +78,20 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
 
   return {
     provider: "bugsnag",
+    async reportTimes(query: CountQuery) {
+      if (!query.project)
+        throw new CountQueryError(`Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag project id (project) in its marker`);
+      const { body } = await api.get(`projects/${encodeURIComponent(query.project)}/events`, TimedEvents, {
+        full_reports: "true",
+        per_page: LAG_EVENTS,
+      });
+      return {
+        project: query.project,
+        times: body.flatMap((event) =>
+          event.device?.time ? [{ occurredAt: new Date(event.device.time), receivedAt: new Date(event.received_at) }] : [],
+        ),
+      };
+    },
     async count(query: CountQuery): Promise<CrashCounts> {
       if (!query.project || !query.reporterGroupId) {
         throw new CountQueryError(

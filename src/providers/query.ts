@@ -1,4 +1,5 @@
 import type { ProviderName } from "../core/crash.js";
+import type { ReportTimes } from "../core/report-lag.js";
 import { compareVersions, isVersion } from "../core/version.js";
 import type { CountNote, CrashCounts, ExposureUnit } from "../core/verify.js";
 
@@ -33,6 +34,11 @@ export interface CountQuery {
 export interface CrashCountSource {
   provider: ProviderName;
   count(query: CountQuery): Promise<CrashCounts>;
+  /**
+   * When recent events of the query's project occurred and arrived, newest arrivals first, for
+   * measuring the report lag; absent where the reporter does not record both.
+   */
+  reportTimes?(query: CountQuery): Promise<{ project: string; times: ReportTimes[] }>;
 }
 
 /** Test seams and overrides shared by every source. */

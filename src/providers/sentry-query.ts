@@ -25,8 +25,14 @@ const Sessions = z.object({
   groups: z.array(z.object({ by: z.object({ release: z.string().optional() }), totals: z.record(z.string(), z.number().nullable()) })),
 });
 const DiscoverRows = z.object({ data: z.array(z.object({ release: z.string().nullable(), "count()": z.number() })) });
+const DiscoverTimes = z.object({
+  data: z.array(z.object({ timestamp: z.iso.datetime({ offset: true }), received: z.iso.datetime({ offset: true }) })),
+});
 
 const PERIOD_DAYS = 90;
+/** Recent events whose delay measures the report lag: the newest arrivals of the last week, one page. */
+const LAG_PERIOD = "7d";
+const LAG_EVENTS = "100";
 /** Releases per sessions or Discover query: Sentry caps the groups one answer holds, so a long list is asked in parts. */
 const RELEASES_PER_QUERY = 25;
 const MAX_RELEASE_PAGES = 10;
@@ -70,6 +76,7 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
     const counts = new Map<string, number>();
     let page = await api.get(`organizations/${org}/events/`, DiscoverRows, {
       field: ["release", "count()"],
+      dataset: "errors",
       project: projectId,
       query,
       ...period(until),
@@ -108,13 +115,33 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
     return events;
   }
 
+  async function issueOf(query: CountQuery) {
+    if (!query.reporterGroupId) {
+      throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
+    }
+    return (await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue)).body;
+  }
+
   return {
     provider: "sentry",
+    async reportTimes(query: CountQuery) {
+      const issue = await issueOf(query);
+      // Newest arrivals, not newest occurrences: sorting by occurrence would favour reports that came fast.
+      const { body } = await api.get(`organizations/${org}/events/`, DiscoverTimes, {
+        field: ["timestamp", "received"],
+        dataset: "errors",
+        project: issue.project.id,
+        sort: "-received",
+        statsPeriod: LAG_PERIOD,
+        per_page: LAG_EVENTS,
+      });
+      return {
+        project: issue.project.slug,
+        times: body.data.map((row) => ({ occurredAt: new Date(row.timestamp), receivedAt: new Date(row.received) })),
+      };
+    },
     async count(query: CountQuery): Promise<CrashCounts> {
-      if (!query.reporterGroupId) {
-        throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
-      }
-      const { body: issue } = await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue);
+      const issue = await issueOf(query);
       const releases: Release[] = (
         await api.getAll(`organizations/${org}/releases/`, Releases, { project: issue.project.id, per_page: "100" }, MAX_RELEASE_PAGES)
       ).map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));

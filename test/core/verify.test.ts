@@ -99,7 +99,7 @@ describe("decideVerification: a table of cases", () => {
       reason: "too-little-exposure",
       // (38,700 / 39,100)^120 = 0.29; needed: 38,700 × (0.01^(−1/120) − 1) = 1,514.02 sessions, rounded up
       sentence:
-        /^Not enough data yet: 0 crashes in 400 sessions of 1\.4\.2, .* none happens by chance with P = 0\.29 .* about 1,515 sessions of 1\.4\.2 are needed, 1,115 more\.$/,
+        /^Not enough data yet: 0 crashes in 400 sessions of 1\.4\.2, .* none happens by chance with P = 0\.29 .* about 1,515 sessions of 1\.4\.2 are needed, 1,115 more\. At the 200 sessions an hour counted so far, a verdict is expected at 2024-05-01 17:34 UTC\.$/,
     },
     {
       name: "same rate",
@@ -155,7 +155,7 @@ describe("decideVerification: a table of cases", () => {
       verdict: "not-enough-data",
       reason: "window",
       sentence:
-        /^Not enough data yet: 1\.4\.2 was deployed 12 minutes ago and verification waits at least 30 minutes; so far 0 crashes in 12,400 sessions\.$/,
+        /^Not enough data yet: 1\.4\.2 was deployed 12 minutes ago and verification waits at least 30 minutes; so far 0 crashes in 12,400 sessions\. At the 59,520 sessions an hour counted so far, a verdict is expected at 2024-05-01 10:30 UTC\.$/,
     },
     {
       name: "the report lag extends the wait",
@@ -164,7 +164,7 @@ describe("decideVerification: a table of cases", () => {
       verdict: "not-enough-data",
       reason: "window",
       sentence:
-        /^Not enough data yet: 1\.4\.2 was deployed 120 minutes ago and verification waits at least 210 minutes \(30 minutes of counting plus 180 minutes for late crash reports\)/,
+        /^Not enough data yet: 1\.4\.2 was deployed 120 minutes ago and verification waits at least 210 minutes \(30 minutes of counting plus 180 minutes for late crash reports\), until 2024-05-01 13:30 UTC; so far 0 crashes in 12,400 sessions\.$/,
     },
   ];
 
@@ -248,7 +248,9 @@ describe("verification comment", () => {
     // What a release manager needs to read it: the test, the confidence, the window and the lag.
     expect(body).toMatch(/### ✅ Verified: the crash rate fell in 1\.4\.2 .* \(no crash seen\)/);
     expect(body).not.toMatch(/crash stopped/);
-    expect(body).toContain("- Counted from 2024-05-01T10:00:00.000Z to 2024-05-01T12:00:00.000Z, leaving 60 minutes for late crash reports.");
+    expect(body).toContain(
+      "- Counted from 2024-05-01T10:00:00.000Z to 2024-05-01T12:00:00.000Z, leaving 60 minutes for late crash reports (configured, not measured).",
+    );
     expect(body).toMatch(/Test: exact conditional test of two Poisson rates/);
     expect(body).toContain("confidence 99%");
     expect(parseVerificationMarker("no marker here")).toBeNull();

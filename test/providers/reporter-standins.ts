@@ -35,6 +35,19 @@ export interface StandinOptions {
   releases: StandinRelease[];
   /** Answer this many requests with 429 (Retry-After: 1) before serving. */
   rateLimited?: number;
+  /** Minutes from occurrence to arrival of the project's recent events, newest arrival first (none: the reporter lists no events). */
+  delaysMinutes?: number[];
+}
+
+/** The stand-ins' "now": recent events arrived up to here. */
+export const STANDIN_NOW = new Date("2024-05-01T13:00:00Z");
+
+/** Recent events, one a minute back from STANDIN_NOW, each occurred its delay before it arrived. */
+function recentEvents(delaysMinutes: number[]): { occurred: string; received: string }[] {
+  return delaysMinutes.map((delay, i) => {
+    const received = STANDIN_NOW.getTime() - i * 60_000;
+    return { occurred: new Date(received - delay * 60_000).toISOString(), received: new Date(received).toISOString() };
+  });
 }
 
 type Route = (url: URL, req: IncomingMessage) => { status: number; body: unknown; headers?: Record<string, string> };
@@ -116,6 +129,17 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
       return { status: 200, body, headers: link(more, cursorOffset + perPage) };
     }
     if (path === "events/") {
+      // Sentry's published description requires the dataset; only error events are counted here.
+      if (url.searchParams.get("dataset") !== "errors") return { status: 400, body: { detail: "dataset: this field is required (errors)" } };
+      const fields = url.searchParams.getAll("field");
+      if (fields.includes("received")) {
+        if (url.searchParams.get("sort") !== "-received") return { status: 400, body: { detail: "expected sort=-received" } };
+        const data = recentEvents(options.delaysMinutes ?? []).map((e) => ({
+          timestamp: e.occurred.replace("Z", "+00:00"),
+          received: e.received.replace("Z", "+00:00"),
+        }));
+        return { status: 200, body: { data: data.slice(0, perPageOf(url, 50)), meta: { fields: { timestamp: "date", received: "date" } } } };
+      }
       const query = url.searchParams.get("query") ?? "";
       const wanted = releaseList(query);
       const rows = state.releases
@@ -183,6 +207,15 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
       return { status: 200, body, headers };
     }
     if (url.pathname === `${project}/errors/${BUGSNAG_IDS.error}/events`) return events(total((r) => r.crashes));
+    if (url.pathname === `${project}/events` && url.searchParams.get("full_reports") === "true") {
+      const body = recentEvents(options.delaysMinutes ?? []).map((e, i) => ({
+        id: `6632017e6fcd89001829f${String(i).padStart(3, "0")}`,
+        received_at: e.received,
+        device: { time: e.occurred, osName: "android" },
+        app: { releaseStage: "production" },
+      }));
+      return { status: 200, body: body.slice(0, perPageOf(url, 30)) };
+    }
     if (url.pathname === `${project}/events`) return events(total((r) => r.events));
     return { status: 404, body: { errors: ["Not found"] } };
   });

@@ -66,7 +66,14 @@ describe("Sentry crash counts", () => {
       .query({ project: "4505123", per_page: "100" })
       .reply(200, fixture("releases.json"))
       .get("/api/0/organizations/acme/events/")
-      .query({ field: ["release", "count()"], project: "4505123", query: "issue.id:4509876543", statsPeriod: "90d", per_page: "100" })
+      .query({
+        field: ["release", "count()"],
+        dataset: "errors",
+        project: "4505123",
+        query: "issue.id:4509876543",
+        statsPeriod: "90d",
+        per_page: "100",
+      })
       .reply(200, fixture("issue-events-by-release.json"))
       .get("/api/0/organizations/acme/sessions/")
       .query(true)
@@ -74,6 +81,7 @@ describe("Sentry crash counts", () => {
       .get("/api/0/organizations/acme/events/")
       .query({
         field: ["release", "count()"],
+        dataset: "errors",
         project: "4505123",
         query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]',
         statsPeriod: "90d",

@@ -3,6 +3,7 @@ import type { HotfixConfig } from "../../core/config.js";
 import { decideVerification, worstVerdict, type VerifyPolicy } from "../../core/verify.js";
 import { MissingSettingError } from "../../providers/count-sources.js";
 import { ProviderApiError } from "../../providers/http.js";
+import { countPastLag } from "../../providers/lagged-count.js";
 import { CountQueryError, UnknownReleaseError } from "../../providers/query.js";
 import { loadConfig } from "../config.js";
 import { createGitHub } from "../github.js";
@@ -24,11 +25,11 @@ export interface VerifyDependencies extends ReporterSeams {
   now?: () => Date;
 }
 
-function policyOf(inputs: VerifyInputs, config: HotfixConfig): VerifyPolicy {
+/** The policy before the report lag, which is measured per reporter project. */
+function policyOf(inputs: VerifyInputs, config: HotfixConfig): Omit<VerifyPolicy, "reportLagMinutes"> {
   return {
     confidence: inputs.confidence ?? config.verify.confidence,
     minWindowMinutes: inputs["min-window-minutes"] ?? config.verify.minWindowMinutes,
-    reportLagMinutes: inputs["report-lag-minutes"] ?? config.verify.reportLagMinutes,
   };
 }
 
@@ -70,16 +71,20 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
     // A deployment time a little ahead of the runner's clock (clock skew) counts as now.
     const deployedAt = current.deployedAt.getTime() > at.getTime() ? at : current.deployedAt;
     try {
-      const counts = await sourceFor(hotfix.marker.provider).count({
-        signature: hotfix.marker.signature,
-        version: current.version,
-        project: hotfix.marker.project,
-        reporterGroupId: hotfix.marker.reporterGroupId,
-        seenIn: hotfix.marker.versions,
-        exposure: config.verify.exposure,
-        until: new Date(at.getTime() - policy.reportLagMinutes * 60_000),
-      });
-      return decideVerification(counts, policy, deployedAt, at);
+      const { counts, reportLag } = await countPastLag(
+        sourceFor(hotfix.marker.provider),
+        {
+          signature: hotfix.marker.signature,
+          version: current.version,
+          project: hotfix.marker.project,
+          reporterGroupId: hotfix.marker.reporterGroupId,
+          seenIn: hotfix.marker.versions,
+          exposure: config.verify.exposure,
+        },
+        { configuredMinutes: config.verify.reportLagMinutes, fixedMinutes: inputs["report-lag-minutes"] },
+        at,
+      );
+      return decideVerification(counts, { ...policy, reportLagMinutes: reportLag.minutes, measuredLag: reportLag.measured }, deployedAt, at);
     } catch (error) {
       if (error instanceof MissingSettingError || error instanceof UnknownReleaseError || error instanceof CountQueryError)
         throw new InputError(error.message);
