@@ -4,10 +4,11 @@
 // reporter's data are drawn from Poisson processes, reduced to counts by the same rules the
 // count sources use (releasesBefore, matchExposure) and judged by decideVerification.
 // "false verified" must stay ≤ 1 − confidence in every unfixed cell.
-// Run: npm run bench (prints the grid), or node lib/bench-verify.js [runs] [seed].
+// Run: npm run bench (prints the grid, then the time to verdict of verify-time.ts), or node lib/bench-verify.js [runs] [seed].
 import { assessVerification, type CrashCounts, type ExposureUnit, type VerdictName } from "../src/core/verify.js";
 import { seededRandom } from "../src/demo/github-standin.js";
 import { countsByRelease, matchExposure, releasesBefore } from "../src/providers/query.js";
+import { formatTimes, simulateTimes } from "./verify-time.js";
 
 export const CONFIDENCE = 0.99;
 
@@ -231,5 +232,8 @@ if (process.argv[1]?.endsWith("bench-verify.js")) {
   const seed = Number(process.argv[3] ?? 20_241);
   const started = performance.now();
   console.log(formatGrid(simulateGrid(runs, seed)));
-  console.log(`\n${runs} runs per cell and crash, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`\n${runs} runs per cell and crash, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const timeRuns = Math.min(runs, 2_000);
+  console.log(formatTimes(simulateTimes(timeRuns, seed)));
+  console.log(`\n${timeRuns} deployments per cell, fixed and unfixed, seed ${seed}`);
 }

@@ -208,6 +208,21 @@ export function expectedVerdictAt(counts: CrashCounts, policy: VerifyPolicy, win
   return new Date(window.deployedAt.getTime() + (minutes + policy.reportLagMinutes) * 60_000);
 }
 
+/**
+ * When to ask the reporter again after "not enough data yet": at the expected time when one can
+ * be named, else at the end of the minimum window and the lag, and never sooner than `retryMinutes`
+ * from now (the estimate from a short window may come a little early).
+ */
+export function nextLookAt(
+  verdict: Pick<VerificationVerdict, "expectedAt" | "window" | "reportLagMinutes">,
+  policy: VerifyPolicy,
+  now: Date,
+  retryMinutes: number,
+): Date {
+  const windowEnd = verdict.window.deployedAt.getTime() + (policy.minWindowMinutes + verdict.reportLagMinutes) * 60_000;
+  return new Date(Math.max(verdict.expectedAt?.getTime() ?? windowEnd, windowEnd, now.getTime() + retryMinutes * 60_000));
+}
+
 // ---- the sentence -------------------------------------------------------------------
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
