@@ -196,6 +196,12 @@ export const HotfixConfig = z
         exposure: z.enum(["sessions", "events"]).default("sessions"),
         closeOnVerified: z.boolean().default(false),
         /**
+         * On "verified", also mark every reporter group of the hotfix issue fixed in the reporter: the Sentry
+         * issue resolved in the deployed release, the Bugsnag error fixed. A crash that returns is then reopened
+         * by the reporter's own regression rules. Needs a token that may write (Sentry `event:write`).
+         */
+        resolveInReporter: z.boolean().default(false),
+        /**
          * Logins whose verification comments the App believes, besides its own: the identity the
          * verify Action posts as (the default GITHUB_TOKEN posts as github-actions[bot]).
          */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { ProviderName } from "./crash.js";
 import { neutralize } from "./markdown.js";
 import { decodeMarker, encodeMarker, markerPrefix } from "./marker.js";
 import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";
@@ -45,6 +46,17 @@ export interface ReportContext {
   environment?: string;
   /** The deployed commit. */
   sha?: string;
+  /** The reporter groups marked fixed in the reporter after "verified" (`verify.resolveInReporter`). */
+  resolvedInReporter?: { provider: ProviderName; ids: string[] };
+}
+
+const REPORTER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the reporter" };
+
+/** "Resolved in Sentry in 1.4.2: issue 4509876543. …" */
+function describeResolution(resolved: NonNullable<ReportContext["resolvedInReporter"]>, version: string): string {
+  const name = REPORTER_NAMES[resolved.provider];
+  const what = resolved.provider === "bugsnag" ? (resolved.ids.length === 1 ? "error" : "errors") : resolved.ids.length === 1 ? "issue" : "issues";
+  return `Marked fixed in ${name} in ${version}: ${what} ${resolved.ids.join(", ")}. If the crash comes back, ${name} reopens it by its own regression rules; this comment does not.`;
 }
 
 /** The comment body: marker, heading, the one sentence, and the numbers behind it. */
@@ -90,7 +102,9 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
         : v.reportLagMinutes > 0
           ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports (configured, not measured).`
           : ".");
-  for (const note of [window, ...notes.flatMap(describeNote)]) lines.push(`- ${neutralize(note)}`);
+  const resolved =
+    context.resolvedInReporter && context.resolvedInReporter.ids.length > 0 ? [describeResolution(context.resolvedInReporter, counts.version)] : [];
+  for (const note of [window, ...notes.flatMap(describeNote), ...resolved]) lines.push(`- ${neutralize(note)}`);
   lines.push("");
   lines.push(
     `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Test: ${v.test?.name ?? "exact conditional test of two Poisson rates"}; ` +

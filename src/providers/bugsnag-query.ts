@@ -26,6 +26,9 @@ const TimedEvents = z.array(
 );
 const Releases = z.array(z.object({ app_version: z.string(), release_time: z.string().nullish(), total_sessions_count: z.number().nullable() }));
 
+/** An error as the update answers it. */
+const ErrorUpdate = z.object({ id: z.string() });
+
 /** Recent events whose delay measures the report lag: one page of the newest. */
 const LAG_EVENTS = "100";
 
@@ -55,6 +58,12 @@ function versionFilter(versions: string[], until: Date | undefined): string {
   return params.toString();
 }
 
+function projectOf(query: CountQuery): string {
+  if (!query.project)
+    throw new CountQueryError(`Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag project id (project) in its marker`);
+  return query.project;
+}
+
 export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
   const api = new ApiClient({
     name: "Bugsnag",
@@ -79,18 +88,28 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
   return {
     provider: "bugsnag",
     async reportTimes(query: CountQuery) {
-      if (!query.project)
-        throw new CountQueryError(`Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag project id (project) in its marker`);
-      const { body } = await api.get(`projects/${encodeURIComponent(query.project)}/events`, TimedEvents, {
+      const { body } = await api.get(`projects/${encodeURIComponent(projectOf(query))}/events`, TimedEvents, {
         full_reports: "true",
         per_page: LAG_EVENTS,
       });
       return {
-        project: query.project,
+        project: projectOf(query),
         times: body.flatMap((event) =>
           event.device?.time ? [{ occurredAt: new Date(event.device.time), receivedAt: new Date(event.received_at) }] : [],
         ),
       };
+    },
+    async resolveFixed(query: CountQuery) {
+      const ids = query.reporterGroupId ? [query.reporterGroupId] : [];
+      for (const id of ids) {
+        await api.send(
+          "PATCH",
+          `projects/${encodeURIComponent(projectOf(query))}/errors/${encodeURIComponent(id)}`,
+          { operation: "fix" },
+          ErrorUpdate,
+        );
+      }
+      return ids;
     },
     async count(query: CountQuery): Promise<CrashCounts> {
       if (!query.project || !query.reporterGroupId) {

@@ -85,6 +85,16 @@ export class ApiClient {
       if (value === undefined) continue;
       for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
     }
+    return this.request("GET", url, schema);
+  }
+
+  /** A JSON write (an update that is the same whatever how often it is sent, so it is retried like a read). */
+  async send<S extends z.ZodType>(method: "PUT" | "PATCH", path: string, body: unknown, schema: S): Promise<ApiResponse<z.infer<S>>> {
+    const url = new URL(path, this.options.baseUrl.endsWith("/") ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    return this.request(method, url, schema, JSON.stringify(body));
+  }
+
+  private async request<S extends z.ZodType>(method: string, url: URL, schema: S, body?: string): Promise<ApiResponse<z.infer<S>>> {
     const { name } = this.options;
     const retries = this.options.retries ?? 3;
     const timeoutMs = this.options.timeoutMs ?? 15_000;
@@ -93,8 +103,11 @@ export class ApiClient {
       let res: Response;
       try {
         res = await this.fetch(url, {
+          method,
+          ...(body === undefined ? {} : { body }),
           headers: {
             accept: "application/json",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
             ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
             ...this.options.headers,
           },
@@ -111,7 +124,7 @@ export class ApiClient {
           (error as Error).name === "TimeoutError"
             ? `timed out: no answer within the per-request limit of ${timeoutMs / 1000} s, ${retries + 1} times`
             : `failed ${retries + 1} times: ${(error as Error).message}`;
-        throw new ProviderApiError(`${name} API: GET ${url.pathname} ${why}`, null);
+        throw new ProviderApiError(`${name} API: ${method} ${url.pathname} ${why}`, null);
       }
       if ((res.status === 429 || res.status >= 500) && attempt < retries) {
         // Read, not cancelled: a cancelled body of a retried answer upsets undici under interception (nock in tests).
@@ -131,18 +144,18 @@ export class ApiClient {
               : res.status === 429
                 ? ` (rate limited: still 429 after ${retries + 1} tries and ${Math.round(waitedMs / 1000)} s of waiting; try again later)`
                 : "";
-        throw new ProviderApiError(`${name} API: GET ${url.pathname} answered ${res.status}${hint}: ${text.slice(0, 200)}`, res.status);
+        throw new ProviderApiError(`${name} API: ${method} ${url.pathname} answered ${res.status}${hint}: ${text.slice(0, 200)}`, res.status);
       }
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        throw new ProviderApiError(`${name} API: GET ${url.pathname} answered ${res.status} with a body that is not JSON`, res.status);
+        throw new ProviderApiError(`${name} API: ${method} ${url.pathname} answered ${res.status} with a body that is not JSON`, res.status);
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
         const why = formatIssues(parsed.error.issues, json).slice(0, 3).join("; ");
-        throw new ProviderApiError(`${name} API: GET ${url.pathname} answered an unexpected shape: ${why}`, res.status);
+        throw new ProviderApiError(`${name} API: ${method} ${url.pathname} answered an unexpected shape: ${why}`, res.status);
       }
       return { body: parsed.data, headers: res.headers, next: nextLink(res.headers.get("link")) };
     }

@@ -39,6 +39,11 @@ export interface CrashCountSource {
    * measuring the report lag; absent where the reporter does not record both.
    */
   reportTimes?(query: CountQuery): Promise<{ project: string; times: ReportTimes[] }>;
+  /**
+   * Closes the loop in the reporter after "verified": every reporter group of the query is marked
+   * fixed in `query.version`. Returns the ids it marked; absent where the reporter has no such state.
+   */
+  resolveFixed?(query: CountQuery): Promise<string[]>;
 }
 
 /** Test seams and overrides shared by every source. */

@@ -29,6 +29,9 @@ const DiscoverTimes = z.object({
   data: z.array(z.object({ timestamp: z.iso.datetime({ offset: true }), received: z.iso.datetime({ offset: true }) })),
 });
 
+/** The issue update's answer: Sentry echoes what it changed. */
+const IssueUpdate = z.object({ status: z.string() });
+
 const PERIOD_DAYS = 90;
 /** Recent events whose delay measures the report lag: the newest arrivals of the last week, one page. */
 const LAG_PERIOD = "7d";
@@ -139,6 +142,19 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
         project: issue.project.slug,
         times: body.data.map((row) => ({ occurredAt: new Date(row.timestamp), receivedAt: new Date(row.received) })),
       };
+    },
+    async resolveFixed(query: CountQuery) {
+      const ids = query.reporterGroupId ? [query.reporterGroupId] : [];
+      for (const id of ids) {
+        // Resolved in the release that carries the fix: Sentry reopens it as a regression if it comes back in a later one.
+        await api.send(
+          "PUT",
+          `organizations/${org}/issues/${encodeURIComponent(id)}/`,
+          { status: "resolved", statusDetails: { inRelease: query.version } },
+          IssueUpdate,
+        );
+      }
+      return ids;
     },
     async count(query: CountQuery): Promise<CrashCounts> {
       const issue = await issueOf(query);

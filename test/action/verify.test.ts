@@ -348,6 +348,25 @@ describe("runVerify from a deployment_status event", () => {
     expect(rec.bodies[`POST ${REPO}/statuses/${SHA}`]?.[0].state).toBe("success");
   });
 
+  it("with verify.resolveInReporter, resolves the Sentry issue in the deployed release and says so", async () => {
+    env = actionEnv({ eventName: "deployment_status", payload: deploymentStatus("1.4.2"), inputs: sentryInputs, apiUrl: API });
+    writeConfig("verify:\n  resolveInReporter: true\n");
+    const rec = github({ issueBody: sentryIssueBody });
+    const sentry = sentryScenario();
+    const resolve = nock(SENTRY, { reqheaders: { authorization: "Bearer sntrys_test", "content-type": "application/json" } })
+      .put("/api/0/organizations/acme/issues/4509876543/", { status: "resolved", statusDetails: { inRelease: "1.4.2" } })
+      .reply(200, { status: "resolved", statusDetails: { inRelease: "1.4.2" } });
+
+    await run();
+
+    expect(failure()).toBe("");
+    expect(sentry.isDone()).toBe(true);
+    expect(resolve.isDone()).toBe(true);
+    expect(rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body).toContain(
+      "- Marked fixed in Sentry in 1.4.2: issue 4509876543. If the crash comes back, Sentry reopens it by its own regression rules; this comment does not.",
+    );
+  });
+
   it("stops polling at `wait` and reports not enough data with a pending status", async () => {
     env = actionEnv({
       eventName: "deployment_status",

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -27,6 +28,8 @@ export interface Standin {
   url: string;
   /** "METHOD path?query" of every request, in order. */
   requests: string[];
+  /** The JSON bodies of the writes (PUT, PATCH) the stand-in accepted, by "METHOD path". */
+  writes: { request: string; body: unknown }[];
   setReleases(releases: StandinRelease[]): void;
   close(): Promise<void>;
 }
@@ -50,16 +53,52 @@ function recentEvents(delaysMinutes: number[]): { occurred: string; received: st
   });
 }
 
-type Route = (url: URL, req: IncomingMessage) => { status: number; body: unknown; headers?: Record<string, string> };
+type Route = (url: URL, req: IncomingMessage, body: unknown) => { status: number; body: unknown; headers?: Record<string, string> };
+
+/** A JSON Schema as the services' API descriptions write request bodies (the subset their update bodies use). */
+interface BodySchema {
+  type?: string;
+  enum?: unknown[];
+  properties?: Record<string, BodySchema>;
+  required?: string[];
+  additionalProperties?: boolean;
+  allOf?: BodySchema[];
+}
+
+const requestSchema = (path: string) => JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), "utf8")) as BodySchema;
+
+/** What `value` breaks of `schema`, as "where: why"; empty when the description accepts it. */
+export function schemaProblems(schema: BodySchema, value: unknown, where = "body"): string[] {
+  const problems: string[] = [];
+  const kind = value === null ? "null" : Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
+  if (schema.type && schema.type !== kind && !(schema.type === "number" && kind === "integer"))
+    problems.push(`${where}: expected ${schema.type}, got ${kind}`);
+  if (schema.enum && !schema.enum.includes(value)) problems.push(`${where}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`);
+  for (const part of schema.allOf ?? []) problems.push(...schemaProblems(part, value, where));
+  if (kind === "object" && (schema.properties || schema.required)) {
+    const object = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) if (!(key in object)) problems.push(`${where}.${key}: required`);
+    for (const [key, item] of Object.entries(object)) {
+      const property = schema.properties?.[key];
+      if (property) problems.push(...schemaProblems(property, item, `${where}.${key}`));
+      else if (schema.additionalProperties === false) problems.push(`${where}.${key}: not in the API description`);
+    }
+  }
+  return problems;
+}
 
 async function serve(options: StandinOptions, route: (state: { releases: StandinRelease[] }) => Route): Promise<Standin> {
   const state = { releases: options.releases };
   const requests: string[] = [];
+  const writes: Standin["writes"] = [];
   let limited = options.rateLimited ?? 0;
   const handle = route(state);
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
@@ -68,14 +107,23 @@ async function serve(options: StandinOptions, route: (state: { releases: Standin
       limited--;
       return send(429, { detail: "Request was throttled." }, { "retry-after": "1" });
     }
-    const { status, body, headers } = handle(url, req);
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      return send(400, { detail: "body is not JSON" });
+    }
+    const { status, body, headers } = handle(url, req, json);
+    if (status < 300 && (req.method === "PUT" || req.method === "PATCH")) writes.push({ request: `${req.method} ${url.pathname}`, body: json });
     send(status, body, headers);
-  });
+  };
+  const server = createServer((req, res) => void respond(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    writes,
     setReleases: (releases) => {
       state.releases = releases;
     },
@@ -95,6 +143,8 @@ const newestFirst = (releases: StandinRelease[]) => [...releases].sort((a, b) =>
 
 export const SENTRY_ISSUE = { id: "4509876543", projectId: "4505123", slug: "checkout-web" };
 
+const SENTRY_ISSUE_UPDATE = requestSchema("sentry-api/issue-update.request.schema.json");
+
 /** Sentry answers at most this many groups in one sessions response. */
 export const SENTRY_SESSION_GROUP_CAP = 25;
 
@@ -105,7 +155,7 @@ function releaseList(query: string): string[] | null {
 }
 
 export function startSentry(options: StandinOptions & { token: string; org: string }): Promise<Standin> {
-  return serve(options, (state) => (url, req) => {
+  return serve(options, (state) => (url, req, body) => {
     if (req.headers.authorization !== `Bearer ${options.token}`) return { status: 401, body: { detail: "Invalid token" } };
     const base = `/api/0/organizations/${options.org}/`;
     if (!url.pathname.startsWith(base)) return { status: 404, body: { detail: "The requested resource does not exist" } };
@@ -114,6 +164,11 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
     const link = (more: boolean, next: number) => ({
       Link: `<${url.origin}${url.pathname}?${withParam(url, "cursor", `0:${next}:0`)}>; rel="next"; results="${more}"; cursor="0:${next}:0"`,
     });
+    if (path === `issues/${SENTRY_ISSUE.id}/` && req.method === "PUT") {
+      const problems = schemaProblems(SENTRY_ISSUE_UPDATE, body);
+      if (problems.length > 0) return { status: 400, body: { detail: problems.join("; ") } };
+      return { status: 200, body: { ...(body as object), id: SENTRY_ISSUE.id } };
+    }
     if (path === `issues/${SENTRY_ISSUE.id}/`)
       return { status: 200, body: { id: SENTRY_ISSUE.id, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
     if (path.startsWith("issues/")) return { status: 404, body: { detail: "The requested resource does not exist" } };
@@ -181,8 +236,10 @@ function withParam(url: URL, key: string, value: string): string {
 
 export const BUGSNAG_IDS = { project: "5f8a1b2c3d4e5f6a7b8c9d0e", error: "60a1b2c3d4e5f6a7b8c9d0e1" };
 
+const BUGSNAG_ERROR_UPDATE = requestSchema("bugsnag-api/error-update.request.schema.json");
+
 export function startBugsnag(options: StandinOptions & { token: string }): Promise<Standin> {
-  return serve(options, (state) => (url, req) => {
+  return serve(options, (state) => (url, req, body) => {
     if (req.headers.authorization !== `token ${options.token}`) return { status: 401, body: { errors: ["Invalid authentication token"] } };
     if (req.headers["x-version"] !== "2") return { status: 400, body: { errors: ["X-Version header must be 2"] } };
     const project = `/projects/${BUGSNAG_IDS.project}`;
@@ -205,6 +262,11 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
       const headers: Record<string, string> = { "X-Total-Count": String(state.releases.length) };
       if (more) headers.Link = `<${url.origin}${url.pathname}?${withParam(url, "offset", String(offset + perPage))}>; rel="next"`;
       return { status: 200, body, headers };
+    }
+    if (url.pathname === `${project}/errors/${BUGSNAG_IDS.error}` && req.method === "PATCH") {
+      const problems = schemaProblems(BUGSNAG_ERROR_UPDATE, body);
+      if (problems.length > 0) return { status: 400, body: { errors: problems } };
+      return { status: 200, body: { id: BUGSNAG_IDS.error, status: (body as { operation: string }).operation === "fix" ? "fixed" : "open" } };
     }
     if (url.pathname === `${project}/errors/${BUGSNAG_IDS.error}/events`) return events(total((r) => r.crashes));
     if (url.pathname === `${project}/events` && url.searchParams.get("full_reports") === "true") {

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import type { HotfixConfig } from "../../core/config.js";
-import { renderVerification, verificationMarkerKey } from "../../core/verify-report.js";
+import { renderVerification, verificationMarkerKey, type ReportContext } from "../../core/verify-report.js";
 import type { VerdictName, VerificationVerdict } from "../../core/verify.js";
 import { upsertComment, type GitHub, type Repo } from "../github.js";
 import type { DeploymentUnderTest } from "./deployment.js";
@@ -19,7 +19,15 @@ const STATUS_STATE: Record<VerdictName, "success" | "failure" | "pending"> = {
 export interface HotfixVerdict {
   hotfix: Hotfix;
   verdict: VerificationVerdict;
+  /** Reporter groups marked fixed in the reporter (`verify.resolveInReporter`). */
+  resolvedInReporter?: ReportContext["resolvedInReporter"];
 }
+
+const contextOf = (result: HotfixVerdict, current: DeploymentUnderTest): ReportContext => ({
+  environment: current.environment,
+  sha: current.sha,
+  resolvedInReporter: result.resolvedInReporter,
+});
 
 async function removeLabel(github: GitHub, repo: Repo, issue: number, name: string): Promise<void> {
   try {
@@ -30,15 +38,10 @@ async function removeLabel(github: GitHub, repo: Repo, issue: number, name: stri
   }
 }
 
-async function writeVerdict(
-  github: GitHub,
-  repo: Repo,
-  config: HotfixConfig,
-  { hotfix, verdict }: HotfixVerdict,
-  current: DeploymentUnderTest,
-): Promise<void> {
+async function writeVerdict(github: GitHub, repo: Repo, config: HotfixConfig, result: HotfixVerdict, current: DeploymentUnderTest): Promise<void> {
+  const { hotfix, verdict } = result;
   const marker = verificationMarkerKey({ signature: hotfix.marker.signature, version: current.version });
-  const body = renderVerification(verdict, { environment: current.environment, sha: current.sha });
+  const body = renderVerification(verdict, contextOf(result, current));
   for (const issueNumber of [hotfix.issue, ...hotfix.pulls]) await upsertComment(github, { repo, issueNumber, marker, body });
   const { verified, notVerified } = config.verify.labels;
   if (verdict.verdict === "verified" || verdict.verdict === "not-verified") {
@@ -113,8 +116,6 @@ export async function reportVerdicts(
   core.setOutput("verdict", overall);
   core.setOutput("verdicts", JSON.stringify(results.map(verdictRecord)));
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary
-      .addRaw(results.map((r) => renderVerification(r.verdict, { environment: current.environment, sha: current.sha })).join("\n\n---\n\n"))
-      .write();
+    await core.summary.addRaw(results.map((r) => renderVerification(r.verdict, contextOf(r, current))).join("\n\n---\n\n")).write();
   }
 }

@@ -66,25 +66,18 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
   core.info(`Verifying ${hotfixes.map((h) => `#${h.issue}`).join(", ")} in ${current.version}.`);
 
   const sourceFor = actionCountSources(inputs, repo, { fetch: deps.fetch, sleep: deps.sleep });
-  const decide = async (hotfix: Hotfix) => {
-    const at = now();
-    // A deployment time a little ahead of the runner's clock (clock skew) counts as now.
-    const deployedAt = current.deployedAt.getTime() > at.getTime() ? at : current.deployedAt;
+  const queryOf = (hotfix: Hotfix) => ({
+    signature: hotfix.marker.signature,
+    version: current.version,
+    project: hotfix.marker.project,
+    reporterGroupId: hotfix.marker.reporterGroupId,
+    seenIn: hotfix.marker.versions,
+    exposure: config.verify.exposure,
+  });
+  /** Asks the reporter; its failures become the Action's failure messages. */
+  const ask = async <T>(question: () => Promise<T>): Promise<T> => {
     try {
-      const { counts, reportLag } = await countPastLag(
-        sourceFor(hotfix.marker.provider),
-        {
-          signature: hotfix.marker.signature,
-          version: current.version,
-          project: hotfix.marker.project,
-          reporterGroupId: hotfix.marker.reporterGroupId,
-          seenIn: hotfix.marker.versions,
-          exposure: config.verify.exposure,
-        },
-        { configuredMinutes: config.verify.reportLagMinutes, fixedMinutes: inputs["report-lag-minutes"] },
-        at,
-      );
-      return decideVerification(counts, { ...policy, reportLagMinutes: reportLag.minutes, measuredLag: reportLag.measured }, deployedAt, at);
+      return await question();
     } catch (error) {
       if (error instanceof MissingSettingError || error instanceof UnknownReleaseError || error instanceof CountQueryError)
         throw new InputError(error.message);
@@ -93,6 +86,15 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
       throw error;
     }
   };
+  const decide = (hotfix: Hotfix) =>
+    ask(async () => {
+      const at = now();
+      // A deployment time a little ahead of the runner's clock (clock skew) counts as now.
+      const deployedAt = current.deployedAt.getTime() > at.getTime() ? at : current.deployedAt;
+      const lag = { configuredMinutes: config.verify.reportLagMinutes, fixedMinutes: inputs["report-lag-minutes"] };
+      const { counts, reportLag } = await countPastLag(sourceFor(hotfix.marker.provider), queryOf(hotfix), lag, at);
+      return decideVerification(counts, { ...policy, reportLagMinutes: reportLag.minutes, measuredLag: reportLag.measured }, deployedAt, at);
+    });
   const results: HotfixVerdict[] = [];
   for (const hotfix of hotfixes) results.push({ hotfix, verdict: await decide(hotfix) });
   await pollVerdicts(
@@ -101,6 +103,15 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
     { startedAt: started, waitMs: inputs.wait, intervalMs: inputs["poll-interval"] },
     { now, sleep },
   );
+
+  if (config.verify.resolveInReporter) {
+    for (const result of results.filter((r) => r.verdict.verdict === "verified")) {
+      const source = sourceFor(result.hotfix.marker.provider);
+      if (!source.resolveFixed) continue;
+      const ids = await ask(async () => (await source.resolveFixed?.(queryOf(result.hotfix))) ?? []);
+      result.resolvedInReporter = { provider: result.hotfix.marker.provider, ids };
+    }
+  }
 
   const overall = worstVerdict(results.map((r) => r.verdict.verdict)) ?? "not-enough-data";
   await reportVerdicts(github, repo, config, results, current, overall);
