@@ -243,6 +243,9 @@ describe("runVerify from a deployment_status event", () => {
         verdict: "verified",
         occurrences: 0,
         exposure: 12_400,
+        reportLagMinutes: 2,
+        reportLagMeasured: true,
+        expectedAt: null,
       }),
     ]);
   });
@@ -386,7 +389,12 @@ describe("runVerify from a deployment_status event", () => {
     expect(env.outputs().verdict).toBe("not-enough-data");
     expect(rec.bodies[`POST ${REPO}/issues/5/labels`]).toBeUndefined();
     expect(rec.bodies[`POST ${REPO}/statuses/${SHA}`]?.[0]).toMatchObject({ state: "pending", context: "hotfix / verification" });
-    expect(rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body).toContain("about 1,515 sessions of 1.4.2 are needed, 1,115 more");
+    const comment = rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body as string;
+    expect(comment).toContain("about 1,515 sessions of 1.4.2 are needed, 1,115 more");
+    // The time named is the one the `verdicts` output gives a workflow for its next run.
+    const [record] = JSON.parse(env.outputs().verdicts ?? "") as { expectedAt: string; reportLagMeasured: boolean }[];
+    expect(record?.reportLagMeasured).toBe(false);
+    expect(comment).toContain(`a verdict is expected at ${record?.expectedAt.slice(0, 16).replace("T", " ")} UTC.`);
   });
 });
 

@@ -47,6 +47,19 @@ describe("hotfix-loop verify", () => {
     expect(out[3]).toMatch(/counted 2024-05-01T00:00:00\.000Z to 2024-05-02T07:00:00\.000Z; test: exact conditional test of two Poisson rates/);
   });
 
+  it("counts up to the lag measured from Sentry's recent events, and says so", async () => {
+    await sentry.close();
+    sentry = await startSentry({
+      releases: [release("shop@1.4.0", 10, 20_000, 1), release("shop@1.4.2", 30, 12_000, 1)],
+      token: "t",
+      org: "acme",
+      delaysMinutes: Array.from({ length: 40 }, (_, i) => (i === 0 ? 12.5 : 0.2)),
+    });
+    expect(await verify(["--version", "shop@1.4.2", "--deployed-at", "2024-05-01T00:00:00Z"])).toBe(EXIT["not-verified"]);
+    expect(out[3]).toMatch(/counted 2024-05-01T00:00:00\.000Z to 2024-05-02T09:47:00\.000Z;/);
+    expect(out[4]).toBe("  reports for checkout-web arrive within 13 minutes for 99% of events (the last 40 events); counted up to 13 minutes ago");
+  });
+
   it("exits 2 with the releases Sentry knows for a version spelled otherwise", async () => {
     expect(await verify(["--version", "1.4.2", "--deployed-at", "2024-05-01T00:00:00Z"])).toBe(EXIT.usage);
     expect(err[0]).toContain('Sentry has no release "1.4.2": it knows shop@1.4.2, shop@1.4.1, shop@1.4.0. Did you mean "shop@1.4.2"?');

@@ -64,7 +64,8 @@ function statusDescription(results: HotfixVerdict[]): string {
 }
 
 /** The `verdicts` output: one record per hotfix issue with the numbers behind its verdict. */
-function verdictRecord({ hotfix, verdict }: HotfixVerdict) {
+function verdictRecord(result: HotfixVerdict) {
+  const { hotfix, verdict } = result;
   const { counts, test } = verdict;
   return {
     issue: hotfix.issue,
@@ -86,6 +87,11 @@ function verdictRecord({ hotfix, verdict }: HotfixVerdict) {
     confidence: verdict.confidence,
     countedFrom: verdict.window.deployedAt.toISOString(),
     countedUntil: verdict.window.until.toISOString(),
+    reportLagMinutes: verdict.reportLagMinutes,
+    reportLagMeasured: verdict.measuredLag !== null,
+    // While not enough data: when to run again (a scheduled re-run costs a runner minute; `wait` bills the whole wait).
+    expectedAt: verdict.expectedAt?.toISOString() ?? null,
+    resolvedInReporter: result.resolvedInReporter?.ids ?? [],
     sentence: verdict.sentence,
   };
 }
