@@ -19,7 +19,7 @@ import { compareRates, exposureNeeded, RATE_TEST_NAME, rateTestPValue, type Rate
  * - not enough data yet: the counting window is too short; or no crash yet but too little
  *   exposure to tell a fix from luck (the sentence says how much is needed); or no old rate.
  *
- * Just over 300 lines: the verdict and the sentence that states it belong together; the
+ * About 360 lines: the verdict, when it can come, and the sentence that states it belong together; the
  * statistics themselves are in rate-test.ts.
  */
 
@@ -335,7 +335,7 @@ function explain(v: Omit<VerificationVerdict, "sentence">, policy: VerifyPolicy)
   }
 }
 
-/** " At the 1,200 sessions an hour counted so far, a verdict is expected at 2026-12-07 14:20 UTC (…)." */
+/** " At the 1,200 sessions an hour counted so far, a verdict is expected at 2026-12-07 14:20 UTC." */
 function expectation(v: Omit<VerificationVerdict, "sentence">, units: string): string {
   if (v.expectedAt === null) return "";
   const perHour = (v.counts.exposure / v.window.minutes) * 60;
