@@ -43,8 +43,8 @@ function liveText(body: string): string {
   }
   expect(fence, "every code block is closed").toBeNull();
   let text = out.join("\n").replace(/<!-- hotfix-loop:crash [^\n]*? -->/g, "");
-  // Code spans: a run of n backticks up to the next run of exactly n.
-  text = text.replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, "");
+  // Code spans: a run of n backticks (not backslash-escaped) up to the next run of exactly n.
+  text = text.replace(/(?<![\\`])(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, "");
   return text;
 }
 
@@ -322,8 +322,12 @@ describe("untrusted text cannot come alive", () => {
 });
 
 describe("neutralize", () => {
-  it("breaks mentions and references with a zero-width joiner and escapes HTML and Markdown", () => {
-    expect(neutralize("@alice #1 GH-2 <b>&</b> *x* a|b\nc")).toBe("@\u200Dalice #\u200D1 GH-\u200D2 &lt;b&gt;&amp;&lt;/b&gt; \\*x\\* a\\|b c");
+  it("puts mentions and references in code spans, as sent, and escapes HTML and Markdown", () => {
+    expect(neutralize("@alice #1 GH-2 <b>&</b> *x* a|b\nc")).toBe("`@alice` `#1` `GH-2` &lt;b&gt;&amp;&lt;/b&gt; \\*x\\* a\\|b c");
+    expect(neutralize("version com.example.shop@4.12.2 (see acme/app#12, github.com/acme)")).toBe(
+      "version `com.example.shop@4.12.2` (see `acme/app#12,` `github.com/acme)`",
+    );
+    expect(neutralize("`@x`|y")).toBe("\\``@x`\\`\\|y");
   });
 
   it("keeps text without markup as it is", () => {
