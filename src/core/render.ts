@@ -185,7 +185,7 @@ function renderFrame(frame: Frame, index: number, path: string | null, target: L
 
 /** Where it crashed, right under the message: the crashing frame, linked, with its line of source when the report has it. */
 function renderCrashSite(frame: Frame, index: number, path: string | null, target: LinkTarget | null): string {
-  const place = index > 0 ? `, frame ${index + 1} of the stack` : "";
+  const place = index > 0 ? `, frame ${thousands(index + 1)} of the stack` : "";
   const source = clean(frame.context_line?.trim(), CAP.contextLine);
   const head = `**Crashed in** ${frameText(frame, path, target)}${place}`;
   return source ? `${head}:\n\n${codeBlock(source)}` : head;
