@@ -149,12 +149,15 @@ export function clockGantt(rounds: readonly ClockRound[]): string {
   return lines.join("\n");
 }
 
+/** The round as a table; the column of details only when a stage has one. */
 function roundTable(round: ClockRound): string[] {
+  const details = round.steps.map((s) => describeDetail(s.detail));
+  const withDetails = details.some(Boolean);
   const rows = round.steps.map(
-    (s) =>
-      `| ${STAGE_LABELS[s.stage]} | ${shownTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} | ${describeDetail(s.detail)} |`,
+    (s, i) =>
+      `| ${STAGE_LABELS[s.stage]} | ${shownTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} |${withDetails ? ` ${details[i]} |` : ""}`,
   );
-  return ["| Stage | When | Since previous | |", "|---|---|---|---|", ...rows];
+  return withDetails ? ["| Stage | When | Since previous | Details |", "|---|---|---|---|", ...rows] : ["| Stage | When | Since previous |", "|---|---|---|", ...rows];
 }
 
 function headline(round: ClockRound): string {
