@@ -270,6 +270,7 @@ describe("renderIssue of an oversized crash", () => {
 
 describe("untrusted text cannot come alive", () => {
   const attacks = [
+    "@someone see #12",
     "@octocat please look",
     "ping @github/security-team now",
     "fixes #123 and closes GH-45 and acme/widgets#9",
@@ -306,6 +307,8 @@ describe("untrusted text cannot come alive", () => {
       regressedIn: attack,
     });
     const live = liveText(out.body);
+    // Defused by code spans and escapes, never by invisible characters a person would copy.
+    expect(out.body).not.toMatch(/[\u200B-\u200D\u2060]/);
     expect(live).not.toMatch(/(^|[^\w])@[A-Za-z0-9]/);
     expect(live).not.toMatch(/#\d/);
     expect(live).not.toMatch(/GH-\d/i);
