@@ -157,7 +157,9 @@ function roundTable(round: ClockRound): string[] {
     (s, i) =>
       `| ${STAGE_LABELS[s.stage]} | ${shownTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} |${withDetails ? ` ${details[i]} |` : ""}`,
   );
-  return withDetails ? ["| Stage | When | Since previous | Details |", "|---|---|---|---|", ...rows] : ["| Stage | When | Since previous |", "|---|---|---|", ...rows];
+  return withDetails
+    ? ["| Stage | When | Since previous | Details |", "|---|---|---|---|", ...rows]
+    : ["| Stage | When | Since previous |", "|---|---|---|", ...rows];
 }
 
 function headline(round: ClockRound): string {

@@ -295,8 +295,7 @@ export class SqlStore implements Store {
           group.regressedIn = version;
         }
         // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
-        if (regressed || group.events === 1)
-          await startRound(tx, group.id, regressed ? now : new Date(firstSeenOf(input.report, now)).toISOString());
+        if (regressed || group.events === 1) await startRound(tx, group.id, regressed ? now : new Date(firstSeenOf(input.report, now)).toISOString());
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds, { job });
         // events is 1 only on the insert: every later alert adds one.
         const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };

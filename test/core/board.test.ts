@@ -107,7 +107,10 @@ describe("renderBoard", () => {
     // Only the weeks with a verified hotfix have a bar: no week reads as an instant fix.
     expect(blocks[0]).toContain('x-axis ["01-26", "02-09", "03-09", "03-16", "03-23"]');
     expect(blocks[0]).toContain("bar [48, 10, 12, 8, 4]");
-    const caption = body.slice(body.indexOf("```", body.indexOf("```mermaid") + 3) + 3).trim().split("\n")[0];
+    const caption = body
+      .slice(body.indexOf("```", body.indexOf("```mermaid") + 3) + 3)
+      .trim()
+      .split("\n")[0];
     expect(caption).toBe(
       "_Bars: per week (labelled by its Monday, UTC), the median hours from first occurrence to verified of the hotfixes verified that week; " +
         "from 5 verified hotfixes in the last 13 weeks. The 8 weeks without a verified hotfix have no bar._",

@@ -77,7 +77,9 @@ describe("renderClock", () => {
   it("puts the total at the top, then the gantt, then the table", () => {
     const text = renderClock(LOOP);
     expect(text.split("\n").slice(0, 3)).toEqual(["### Hotfix clock", "", "**Detection → verified: 1 d 2 h**"]);
-    expect(text).toContain('| Deployed | <span title="2026-03-01T12:00:00.000Z">2026-03-01 12:00 UTC</span> | 40 min | production, version `1.4.3` |');
+    expect(text).toContain(
+      '| Deployed | <span title="2026-03-01T12:00:00.000Z">2026-03-01 12:00 UTC</span> | 40 min | production, version `1.4.3` |',
+    );
     expect(text.indexOf("```mermaid")).toBeLessThan(text.indexOf("| Stage |"));
   });
 

@@ -53,4 +53,3 @@ function crumbData(): CrashReport {
     breadcrumbs,
   });
 }
-
