@@ -455,6 +455,25 @@ describe("native frames and what was skipped", () => {
     expect(out.body).toContain('- breadcrumbs.values\\[2\\].data: skipped, expected record, got the text "must be a mapping"');
   });
 
+  it("explains the ★ only when a listed frame has one", () => {
+    const library = [
+      { file: "/usr/lib/node/events.js", function: "emit", line: 1, in_app: false },
+      { file: "/usr/lib/node/net.js", function: "onread", line: 2, in_app: false },
+    ];
+    const without = renderIssue(input({ provider: "sentry", exception: { type: "E", message: "m" }, frames: library })).body;
+    expect(without).toContain("Most recent call first.");
+    expect(without).not.toContain("★");
+    // Oldest first, as reporters send frames: main called handle, which called into the library.
+    const own = [
+      { file: "src/app.js", function: "main", line: 3, in_app: true },
+      { file: "src/handle.js", function: "handle", line: 4, in_app: true },
+    ];
+    const withOwn = renderIssue(input({ provider: "sentry", exception: { type: "E", message: "m" }, frames: [...own, ...library] })).body;
+    expect(withOwn).toContain("**Crashed in** `handle` at `src/handle.js:4`, frame 3 of the stack");
+    expect(withOwn).toContain("Most recent call first; ★ marks the project's own code.");
+    expect(withOwn).toContain("3. _the crashing frame, shown above_\n4. ★ `main` at `src/app.js:3`");
+  });
+
   it("leaves out rows whose value is unknown, and takes first seen from the event's own time", () => {
     const out = renderIssue({
       ...input({ provider: "sentry", exception: { type: "E", message: "m" }, occurredAt: "2024-06-09T08:00:00.000Z" }),
