@@ -1,5 +1,6 @@
 import { neutralize } from "../core/render.js";
 import { scrubText } from "../core/scrub.js";
+import { shownTime } from "../core/time.js";
 import type { CrashGroup } from "../store/store.js";
 
 /**
@@ -17,7 +18,7 @@ const MAX_ROWS = 200;
 function row(group: CrashGroup): string {
   const { type, message } = group.latest.exception;
   const what = neutralize(scrubText(`${type}: ${message}`).slice(0, 140));
-  return `| \`${group.signature.replace(/[^0-9a-z]/gi, "")}\` | ${what} | ${group.events} | ${group.lastSeen.slice(0, 16).replace("T", " ")} |`;
+  return `| \`${group.signature.replace(/[^0-9a-z]/gi, "")}\` | ${what} | ${group.events} | ${shownTime(group.lastSeen)} |`;
 }
 
 export function renderRollUp(groups: CrashGroup[], budget: number): string {
@@ -27,7 +28,7 @@ export function renderRollUp(groups: CrashGroup[], budget: number): string {
     `More new crashes arrived than this repository's budget of ${budget} new hotfix issues an hour (\`issues.maxNewPerHour\` in \`.github/hotfix.yml\`).`,
     "They are counted here instead of opening an issue each; the App keeps counting them in its store.",
     "",
-    "| Signature | Crash | Events | Last seen (UTC) |",
+    "| Signature | Crash | Events | Last alert received |",
     "| --- | --- | ---: | --- |",
     ...shown.map(row),
     ...(more > 0 ? ["", `…and ${more} more.`] : []),

@@ -63,8 +63,11 @@ export async function run(args: string[]): Promise<number> {
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
   const sentrySecret = randomBytes(16).toString("hex");
-  // The rest of the loop happens hours apart: the App's clock is moved forward instead of waiting.
-  let ahead = 0;
+  const body = readFileSync(examplePath());
+  // The App's clock starts a minute after the example crash happened, as if its alert had just arrived (the clock's first
+  // stage and the issue's "First seen" are the crash's own time); the rest of the loop moves it forward instead of waiting.
+  const crashedAt = (JSON.parse(body.toString("utf8")) as { data: { event: { timestamp: number } } }).data.event.timestamp * 1000;
+  let ahead = crashedAt + 60_000 - Date.now();
   const now = () => new Date(Date.now() + ahead);
   const webhookSecret = randomBytes(16).toString("hex");
   const app = await startApp({
@@ -81,7 +84,6 @@ export async function run(args: string[]): Promise<number> {
     worker: { pollIntervalMs: 200 },
   });
   try {
-    const body = readFileSync(examplePath());
     const route = `/hotfix/alerts/sentry/${REPO}`;
     const res = await fetch(`${app.url}${route}`, {
       method: "POST",
@@ -89,7 +91,7 @@ export async function run(args: string[]): Promise<number> {
       headers: {
         "content-type": "application/json",
         "sentry-hook-resource": "event_alert",
-        "sentry-hook-timestamp": String(Math.floor(Date.now() / 1000)),
+        "sentry-hook-timestamp": String(Math.floor(now().getTime() / 1000)),
         "sentry-hook-signature": createHmac("sha256", sentrySecret).update(body).digest("hex"),
         "request-id": randomUUID(),
       },

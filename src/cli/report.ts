@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { BOARD_WINDOWS, boardFigures, type BoardFigures, type Spread } from "../core/board.js";
-import { formatDuration, formatTime, STAGE_LABELS } from "../core/clock.js";
+import { formatDuration, STAGE_LABELS } from "../core/clock.js";
+import { formatTime } from "../core/time.js";
 import { repoKey } from "../app/routing.js";
 import { openStore } from "../store/open.js";
 

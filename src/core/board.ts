@@ -1,5 +1,6 @@
 import { barChart, mermaidBlock } from "./charts.js";
-import { clockRounds, formatDuration, formatTime, STAGE_LABELS, type ClockRound, type StageName, type StageTime } from "./clock.js";
+import { shownTime } from "./time.js";
+import { clockRounds, formatDuration, STAGE_LABELS, type ClockRound, type StageName, type StageTime } from "./clock.js";
 
 /**
  * The hotfix board of a repository: where each open hotfix stands in the loop with its
@@ -178,7 +179,7 @@ export const BOARD_MARKER = "<!-- hotfix-loop:board -->";
 /** The board issue's body: safe Markdown (everything in it is ours, numbers and fixed labels). */
 export function renderBoard(figures: BoardFigures): string {
   const lines = [
-    `_As of ${formatTime(figures.asOf)}; refreshed by hotfix-loop as the loop moves, at most once a minute._`,
+    `_As of ${shownTime(figures.asOf)}; refreshed by hotfix-loop as the loop moves, at most once a minute._`,
     "",
     "### Open hotfixes",
     "",
@@ -189,7 +190,7 @@ export function renderBoard(figures: BoardFigures): string {
     for (const h of figures.open) {
       const issue = h.issueNumber === null ? `\`${h.signature}\`` : `#${h.issueNumber}`;
       lines.push(
-        `| ${issue}${h.round > 1 ? ` (round ${h.round})` : ""} | ${STAGE_LABELS[h.stage]} | ${formatDuration(h.runningMs)} | ${formatTime(h.since)} |`,
+        `| ${issue}${h.round > 1 ? ` (round ${h.round})` : ""} | ${STAGE_LABELS[h.stage]} | ${formatDuration(h.runningMs)} | ${shownTime(h.since)} |`,
       );
     }
     lines.push("");
@@ -236,15 +237,25 @@ export function renderBoard(figures: BoardFigures): string {
     "",
   );
   lines.push("### Weekly median time to verified", "");
-  if (figures.weekly.every((w) => w.median === null)) lines.push("No hotfix verified in the last 13 weeks yet.");
+  // A week without a verified hotfix has no median: it gets no bar, since a 0 would read as an instant fix.
+  const weeks = figures.weekly.filter((w) => w.median !== null);
+  if (weeks.length === 0) lines.push(`No hotfix verified in the last ${figures.weekly.length} weeks yet.`);
   else {
     const chart = barChart({
       title: "Median detection to verified (hours), by week",
-      labels: figures.weekly.map((w) => w.week.slice(5)),
-      values: figures.weekly.map((w) => (w.median ?? 0) / 3_600_000),
+      labels: weeks.map((w) => w.week.slice(5)),
+      values: weeks.map((w) => w.median! / 3_600_000),
       yLabel: "hours",
     });
-    lines.push(mermaidBlock(chart), "", "_Weeks without a verified hotfix show 0._");
+    const verified = weeks.reduce((n, w) => n + w.verified, 0);
+    const left = figures.weekly.length - weeks.length;
+    lines.push(
+      mermaidBlock(chart),
+      "",
+      `_Bars: per week (labelled by its Monday, UTC), the median hours from first occurrence to verified of the hotfixes verified that week; ` +
+        `from ${verified} verified ${verified === 1 ? "hotfix" : "hotfixes"} in the last ${figures.weekly.length} weeks.` +
+        `${left > 0 ? ` The ${left} ${left === 1 ? "week" : "weeks"} without a verified hotfix ${left === 1 ? "has" : "have"} no bar.` : ""}_`,
+    );
   }
   lines.push("", BOARD_MARKER);
   return lines.join("\n");

@@ -1,8 +1,9 @@
 import type { Breadcrumb } from "./crash.js";
 import { bounded, cap, cell, clean, neutralize } from "./markdown.js";
 import { remembered, scrubData } from "./scrub.js";
+import { shownTime } from "./time.js";
 
-/** One row of the issue's breadcrumb table: time, category, level, and the message with its data. */
+/** The issue's breadcrumb table: time, category, level, and the message with its data; a column no row fills is left out. */
 
 /** Longest message (with its data) a row shows. */
 const CRUMB = 500;
@@ -64,9 +65,6 @@ function crumbPairs(data: Record<string, unknown> | undefined): readonly Shown[]
   return pairs;
 }
 
-/** An ISO-8601 timestamp holds nothing to scrub or neutralise; breadcrumbs carry one each. */
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
-
 /** Messages repeat across crumbs and alerts ("GET /cart [200]" after scrubbing): each is shown once. */
 const messageOf = remembered((text) => shown(cap(clean(text, CRUMB), CRUMB)));
 const NO_MESSAGE: Shown = { text: "", cell: "" };
@@ -81,13 +79,25 @@ function messageCell(crumb: Breadcrumb): string {
   if (length <= CRUMB) {
     // Uncut, the parts are neutralised apart: " (", ", " and ")" around them end any match of neutralize().
     let cells = message.cell;
-    for (let i = 0; i < pairs.length; i++) cells += `${i === 0 ? " (" : ", "}${pairs[i]!.cell}`;
+    for (let i = 0; i < pairs.length; i++) cells += `${i > 0 ? ", " : cells ? " (" : "("}${pairs[i]!.cell}`;
     return `${cells})`;
   }
   return neutralize(cap(`${clean(crumb.message, CRUMB)} (${pairs.map((p) => p.text).join(", ")})`, CRUMB));
 }
 
-export function renderCrumb(crumb: Breadcrumb): string {
-  const time = crumb.timestamp && ISO_TIME.test(crumb.timestamp) ? crumb.timestamp : cell(crumb.timestamp);
-  return `| ${time} | ${cell(crumb.category)} | ${cell(crumb.level)} | ${messageCell(crumb)} |`;
+const COLUMNS = ["Time", "Category", "Level", "Message"];
+
+/** One breadcrumb's cells, in the order of COLUMNS. */
+export function crumbCells(crumb: Breadcrumb): string[] {
+  return [shownTime(crumb.timestamp), cell(crumb.category), cell(crumb.level), messageCell(crumb)];
+}
+
+/** The table's header (with its delimiter row) and one row per breadcrumb, oldest first, without the columns no row fills. */
+export function crumbTable(crumbs: readonly Breadcrumb[]): { header: string; rows: string[] } {
+  const cells = crumbs.map(crumbCells);
+  const shown = COLUMNS.map((_, i) => cells.some((row) => row[i] !== ""));
+  const pick = (row: string[]) => row.filter((_, i) => shown[i]);
+  const line = (row: string[]) => `| ${row.join(" | ")} |`;
+  const header = pick(COLUMNS);
+  return { header: `${line(header)}\n|${header.map(() => "---").join("|")}|`, rows: cells.map((row) => line(pick(row))) };
 }

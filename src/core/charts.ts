@@ -15,11 +15,10 @@ export interface BarChart {
 
 function label(text: string, limit = 40): string {
   const clean = text
-    .replace(/["`\\[\]{}<>\r\n\t]/g, " ")
+    // ";" too: Mermaid reads "#35;" as a character code. Inside the fenced block GitHub links no "@team" or "#12".
+    .replace(/["`\\[\]{}<>;\r\n\t]/g, " ")
     .replace(/\s+/g, " ")
-    .trim()
-    // As in neutralize(): a zero-width joiner keeps "@team" and "#12" readable but not live.
-    .replace(/([@#])(?=[A-Za-z0-9])/g, "$1\u200d");
+    .trim();
   return clean.length > limit ? `${clean.slice(0, limit - 1)}…` : clean || "–";
 }
 

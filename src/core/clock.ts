@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { mermaidBlock } from "./charts.js";
-import { neutralize } from "./render.js";
+import { codeSpan, neutralize } from "./markdown.js";
+import { shownTime } from "./time.js";
 
 /**
  * The hotfix clock: when each stage of the loop (detected → issue → fix PR → check passed →
@@ -112,11 +113,6 @@ export function formatDuration(milliseconds: number): string {
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
 
-/** 2026-03-01 12:00 UTC */
-export function formatTime(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 /** Webhook text in a table cell: short, and neutralised (no mentions, links, HTML or Markdown). */
 const plain = (text: string) => neutralize(text.trim().slice(0, 80));
 
@@ -124,7 +120,8 @@ function describeDetail(detail: StageDetail): string {
   const parts: string[] = [];
   if (detail.pr !== undefined) parts.push(`PR #${detail.pr}`);
   if (detail.environment) parts.push(plain(detail.environment));
-  if (detail.version) parts.push(`version ${plain(detail.version)}`);
+  // A value people copy into the reporter's search: shown as sent, in a code span where nothing is linked.
+  if (detail.version) parts.push(`version ${codeSpan(detail.version.trim().slice(0, 80), true)}`);
   return parts.join(", ");
 }
 
@@ -152,18 +149,23 @@ export function clockGantt(rounds: readonly ClockRound[]): string {
   return lines.join("\n");
 }
 
+/** The round as a table; the column of details only when a stage has one. */
 function roundTable(round: ClockRound): string[] {
+  const details = round.steps.map((s) => describeDetail(s.detail));
+  const withDetails = details.some(Boolean);
   const rows = round.steps.map(
-    (s) =>
-      `| ${STAGE_LABELS[s.stage]} | ${formatTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} | ${describeDetail(s.detail)} |`,
+    (s, i) =>
+      `| ${STAGE_LABELS[s.stage]} | ${shownTime(s.at)} | ${s.sincePrevious === null ? "–" : formatDuration(s.sincePrevious)} |${withDetails ? ` ${details[i]} |` : ""}`,
   );
-  return ["| Stage | When | Since previous | |", "|---|---|---|---|", ...rows];
+  return withDetails
+    ? ["| Stage | When | Since previous | Details |", "|---|---|---|---|", ...rows]
+    : ["| Stage | When | Since previous |", "|---|---|---|", ...rows];
 }
 
 function headline(round: ClockRound): string {
   if (round.total !== null) return `**Detection → verified: ${formatDuration(round.total)}**`;
   const start = round.steps.find((s) => s.stage === "first-occurrence");
-  const since = start ? ` since ${formatTime(start.at)}` : "";
+  const since = start ? ` since ${shownTime(start.at)}` : "";
   return `**Not verified yet**: the clock is running${since}; last stage: ${STAGE_LABELS[round.current]}.`;
 }
 
@@ -178,7 +180,9 @@ export function renderClock(stages: readonly StageTime[]): string {
     const earlier = rounds.slice(0, -1).map((r) => `round ${r.round}: ${r.total === null ? "not verified" : formatDuration(r.total)}`);
     lines.push("", `Round ${latest.round}: this crash regressed after a fix (${earlier.join("; ")}).`);
   }
-  lines.push("", mermaidBlock(clockGantt(shown)), "");
+  // Bars that all have no length (every stage at one instant) would draw an empty chart.
+  if (shown.some((r) => r.steps.some((step) => (step.sincePrevious ?? 0) > 0))) lines.push("", mermaidBlock(clockGantt(shown)));
+  lines.push("");
   for (const round of [...shown].reverse()) {
     if (shown.length > 1) lines.push(`**Round ${round.round}**`, "");
     lines.push(...roundTable(round), "");

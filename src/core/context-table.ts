@@ -46,7 +46,9 @@ export function renderContext(report: CrashReport): string {
   }
   add("OS", report.os && join(report.os.name, report.os.version, report.os.build ? `(${report.os.build})` : undefined));
   add("Browser", report.browser && join(report.browser.name, report.browser.version));
-  add("Runtime", report.runtime && join(report.runtime.name, report.runtime.version));
+  const runtime = report.runtime && join(report.runtime.name, report.runtime.version);
+  // Android and iOS reporters name the OS again as the runtime: said once.
+  if (!report.os || runtime !== join(report.os.name, report.os.version)) add("Runtime", runtime);
   const app = report.app;
   add("App", app && join(app.name, app.version, app.build ? `(build ${app.build})` : undefined));
   add("Platform", report.platform);

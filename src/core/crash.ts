@@ -200,8 +200,7 @@ export function crashingStack(report: Pick<CrashReport, "frames" | "causes">): F
 
 /**
  * The earliest of the reporter's `stamps` and `received` (when the App heard of the crash). A stamp that is
- * unreadable, or later than `received` (a device with a skewed clock), is passed over. The issue's "First seen" and
- * the hotfix clock's start both read it.
+ * unreadable, or later than `received` (a device with a skewed clock), is passed over.
  */
 export function earliestStamp(stamps: (string | undefined)[], received: string): string {
   const limit = Date.parse(received);
@@ -212,4 +211,12 @@ export function earliestStamp(stamps: (string | undefined)[], received: string):
     if (!best || ms < best.ms) best = { text, ms };
   }
   return best?.text ?? received;
+}
+
+/**
+ * When the crash was first seen: the earliest of the reporter's first-seen and the event's own time, never after the
+ * alert was `received`. The one rule for the issue's "First seen" and the hotfix clock's first stage.
+ */
+export function firstSeenOf(report: Pick<CrashReport, "firstSeen" | "occurredAt">, received: string): string {
+  return earliestStamp([report.firstSeen, report.occurredAt], received);
 }

@@ -6,6 +6,7 @@ import { remembered, scrubText } from "./scrub.js";
  * line says with invisible direction or zero-width characters.
  */
 
+/** Titles only: they are plain text, where no code span can hold a mention. Bodies never carry it. */
 export const ZWJ = "\u200D";
 
 /**
@@ -22,18 +23,31 @@ export function revealInvisible(text: string): string {
   return text.replace(INVISIBLE, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`);
 }
 
-/** Characters neutralize() may have to change; "GH-1" and "github.com" are found apart. */
+/** Characters neutralize() may have to change. */
 const SPECIAL = new Uint8Array(128);
 for (const c of "&<>\\`*_[]~|\n\r@#") SPECIAL[c.charCodeAt(0)] = 1;
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\r\n": " ", "@": `@${ZWJ}`, "#": `#${ZWJ}` };
-const NEUTRAL = /[&<>\\`*_[\]~|]|\r\n?|\n|@(?=[A-Za-z0-9])|#(?=\d)/g;
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\r\n": " " };
+const NEUTRAL = /[&<>\\`*_[\]~|]|\r\n?|\n/g;
+
+/**
+ * What GitHub would turn into a ping or a cross-reference: @user and @org/team, #123 (also in
+ * owner/repo#123), GH-123, and github.com URLs. GitHub usernames, team slugs and issue
+ * numbers are ASCII, so ASCII classes catch every one.
+ */
+const LIVE = /@[A-Za-z0-9]|#\d|\bGH-\d|github\.com/i;
+/** Where a word of untrusted text ends: whitespace, and the characters a code span or a table cell cannot hold. */
+const WORD_BREAKS = /([\s`|]+)/;
+
+function escapeInline(text: string): string {
+  return text.replace(NEUTRAL, (m) => ESCAPES[m] ?? `\\${m}`);
+}
 
 /**
  * Untrusted text made safe inline in Markdown (paragraphs, list items, table cells): no
  * @mentions or team pings, no #123 / GH-12 / owner/repo#1 / github.com URL
  * cross-references, no HTML, no Markdown formatting or links, no line breaks, no `|`.
- * A zero-width joiner after `@`, `#` and `GH-` keeps the text readable but not live; GitHub
- * usernames, team slugs and issue numbers are ASCII, so ASCII lookaheads catch every one.
+ * A word that GitHub would link is put in a code span, where GitHub links nothing and
+ * which shows (and copies) the reporter's text as sent; the rest is escaped.
  */
 export function neutralize(text: string): string {
   let special = false;
@@ -44,9 +58,11 @@ export function neutralize(text: string): string {
     // "gh" of GH-1, "hub" of github.com
     else if (((c | 32) === 104 && (text.charCodeAt(i - 1) | 32) === 103) || ((c | 32) === 98 && (text.charCodeAt(i - 1) | 32) === 117)) gh = true;
   }
-  let out = special ? text.replace(NEUTRAL, (m) => ESCAPES[m] ?? `\\${m}`) : text;
-  if (gh) out = out.replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`).replace(/(github)(\.com)/gi, `$1${ZWJ}$2`);
-  return out;
+  if (!special && !gh) return text;
+  if (!LIVE.test(text)) return escapeInline(text);
+  const parts = text.split(WORD_BREAKS);
+  // Odd indexes are the breaks between words.
+  return parts.map((part, i) => (i % 2 === 0 && LIVE.test(part) ? `\`${part}\`` : escapeInline(part))).join("");
 }
 
 export function longestBacktickRun(text: string): number {
@@ -120,7 +136,8 @@ export function bounded(text: string, max: number): string {
 export function clean(text: string | undefined, max: number): string {
   if (!text) return "";
   const out = cap(revealInvisible(scrubText(bounded(text, max))), max);
-  return out.includes("<!--") ? out.replace(/<!--/g, `<!${ZWJ}--`) : out;
+  // A visible space, not an invisible character: the text stays readable and copies as what is shown.
+  return out.includes("<!--") ? out.replace(/<!--/g, "<! --") : out;
 }
 
 /** Longest text a table cell shows. */

@@ -1,24 +1,26 @@
 import type { HotfixConfig } from "./config.js";
-import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, earliestStamp, isUnnamed } from "./crash.js";
+import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, firstSeenOf, isUnnamed } from "./crash.js";
 import { BODY_LIMIT, type FrameLine, planBody } from "./budget.js";
-import { renderCrumb } from "./breadcrumbs-table.js";
+import { crumbTable } from "./breadcrumbs-table.js";
 import { renderContext } from "./context-table.js";
 import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPaths } from "./links.js";
 import { cap, cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands, titleSafe } from "./markdown.js";
 import { type IssueMarker, issueMarker } from "./marker.js";
 import { remembered } from "./scrub.js";
 import { signaturesByVersion } from "./signature.js";
+import { shownTime } from "./time.js";
 
 /**
- * The hotfix issue: a title a person can triage from the issue list, and a body with all
- * the context a fix needs (the exception chain with stacks linked to the crashing
- * version's lines, breadcrumbs, device, versions, counts). Everything that came from a
+ * The hotfix issue: a title a person can triage from the issue list, and a body in the
+ * order on-call reads it: the message and the crashing frame with its line, the rest of
+ * the stack and the exceptions it wrapped, breadcrumbs, device and app, then the counts and
+ * the hotfix clock. Each fact is said once; the signature is in the hidden marker only. Everything that came from a
  * crash report is untrusted: it is scrubbed of secrets, then neutralised (markdown.ts) so
  * it cannot ping people, cross-reference issues or inject HTML, and the body always fits
  * GitHub's limit (budget.ts). This file composes the sections.
  *
- * Over 300 lines on purpose: the composition of one body (title, summary, chain of stacks,
- * breadcrumbs, context, gaps, footer) shares the budget's plan; each kind of text it writes
+ * Over 300 lines on purpose: the composition of one body (title, crash, chain of stacks,
+ * breadcrumbs, context, gaps, counts, clock, footer) shares the budget's plan; each kind of text it writes
  * lives in its own module above.
  */
 
@@ -33,7 +35,9 @@ export interface IssueStats {
   /** 0 when no reporter counted users: the row is left out. */
   users: number;
   versions: { version: string; count: number }[];
+  /** When the App first heard of the crash: "First seen" is never later (firstSeenOf). */
   firstSeen: string;
+  /** When the last alert arrived. */
   lastSeen: string;
 }
 
@@ -124,17 +128,17 @@ function renderSummary(input: RenderInput, report: CrashReport): string {
     .map((v) => `${codeSpan(clean(v.version, CAP.version), true)} × ${thousands(v.count)}`)
     .join(", ");
   const more = versions.length > MAX_VERSIONS_SHOWN ? ` and ${versions.length - MAX_VERSIONS_SHOWN} more` : "";
-  const rows = ["| | |", "|---|---|"];
+  const rows = ["### Occurrences", "", "| | |", "|---|---|"];
   const add = (label: string, value: string) => value && rows.push(tableRow(label, value));
-  add("First seen", cell(earliestStamp([report.firstSeen, report.occurredAt], stats.firstSeen)));
-  add("Last seen", cell(stats.lastSeen));
+  add("First seen", shownTime(firstSeenOf(report, stats.firstSeen)));
+  add("Last alert received", shownTime(stats.lastSeen));
   add("Events", thousands(stats.events));
   if (stats.users > 0) add("Users", thousands(stats.users));
   if (shown) add("Versions", shown + more);
-  if (report.release) add("Release", codeSpan(clean(report.release, CAP.cell), true));
+  // The crashing release, unless it is the one version listed.
+  if (report.release && !(versions.length === 1 && versions[0]?.version === report.release))
+    add("Release", codeSpan(clean(report.release, CAP.cell), true));
   add("Environment", cell(report.environment));
-  if (report.exception.handled !== undefined) add("Handled", report.exception.handled ? "yes" : "no, it crashed");
-  add("Severity", cell(report.severity));
   add("Project", cell(report.project));
   add("Transaction", cell(report.transaction));
   add("Context", cell(report.context));
@@ -144,14 +148,14 @@ function renderSummary(input: RenderInput, report: CrashReport): string {
     const href = url.replace(/[()|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     add("Reporter", `[Open in ${PROVIDER_NAMES[report.provider]}](${href})`);
   }
-  add("Signature", codeSpan(input.signature, true));
   return rows.join("\n");
 }
 
 /** Frames of one app repeat across its alerts: a function's code span is made once. */
 const functionSpanOf = remembered((name) => codeSpan(clean(name, CAP.functionName)));
 
-function renderFrame(frame: Frame, index: number, path: string | null, target: LinkTarget | null): string {
+/** A frame's function, its file and line (linked when it is the project's), and its class. */
+function frameText(frame: Frame, path: string | null, target: LinkTarget | null): string {
   const name = frameName(frame);
   const file = frame.file ?? frame.module;
   let what: string;
@@ -169,10 +173,22 @@ function renderFrame(frame: Frame, index: number, path: string | null, target: L
   }
   // JVM and .NET frames name a file only: the class is what tells two Foo.java apart.
   const owner = frame.file && frame.module && !name?.startsWith(frame.module) ? ` (${codeSpan(clean(frame.module, CAP.location))})` : "";
+  return `${what}${location}${owner}`;
+}
+
+function renderFrame(frame: Frame, index: number, path: string | null, target: LinkTarget | null): string {
   const mark = frame.in_app ? "★ " : "";
   const contextLine = frame.in_app ? clean(frame.context_line?.trim(), CAP.contextLine) : "";
   const context = contextLine ? `\n   Source: ${codeSpan(contextLine)}` : "";
-  return `${index + 1}. ${mark}${what}${location}${owner}${context}`;
+  return `${index + 1}. ${mark}${frameText(frame, path, target)}${context}`;
+}
+
+/** Where it crashed, right under the message: the crashing frame, linked, with its line of source when the report has it. */
+function renderCrashSite(frame: Frame, index: number, path: string | null, target: LinkTarget | null): string {
+  const place = index > 0 ? `, frame ${thousands(index + 1)} of the stack` : "";
+  const source = clean(frame.context_line?.trim(), CAP.contextLine);
+  const head = `**Crashed in** ${frameText(frame, path, target)}${place}`;
+  return source ? `${head}:\n\n${codeBlock(source)}` : head;
 }
 
 /** A stack as listed in the issue: most recent call first, at most MAX_FRAMES. */
@@ -235,6 +251,13 @@ const STACK_FROM: Record<NonNullable<CrashReport["stackFrom"]>, string> = {
   "current thread": " The exception carried no stack: these are the current thread's frames.",
 };
 
+/** The heading's facts about how it crashed, each said once: "unhandled", the reporter's level. */
+function howItCrashed(report: CrashReport): string {
+  const facts = [report.exception.handled === undefined ? "" : report.exception.handled ? "handled" : "unhandled", cell(report.severity)];
+  const said = facts.filter(Boolean);
+  return said.length ? ` (${said.join(", ")})` : "";
+}
+
 /** Issue title and body for a crash group; the body is scrubbed, neutralised and at most BODY_LIMIT characters. */
 export function renderIssue(input: RenderInput): { title: string; body: string } {
   const { report } = input;
@@ -247,12 +270,20 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const frameLines = (list: Frame[], pathsOf: (string | null)[]): FrameLine[] =>
     list.map((frame, i) => ({ text: renderFrame(frame, i, pathsOf[i] ?? null, target), inApp: frame.in_app }));
   const causeFrames = causes.map((c) => listed(c.frames));
-  const blocks = [frameLines(frames, paths), ...causeFrames.map((list) => frameLines(list, list.map(pathOf)))];
+
+  // The crashing frame is shown under the message; the stack lists the rest, a pointer where it was.
+  const crashed = report.frames.length > 0 ? frames.indexOf(crashingFrame(report.frames)!) : -1;
+  const crashSite = crashed >= 0 ? renderCrashSite(frames[crashed]!, crashed, paths[crashed] ?? null, target) : "";
+  const ownLines = frameLines(frames, paths);
+  if (crashed > 0) ownLines[crashed] = { text: `${crashed + 1}. _the crashing frame, shown above_`, inApp: true };
+  else if (crashed === 0) ownLines.shift();
+  const blocks = [ownLines, ...causeFrames.map((list) => frameLines(list, list.map(pathOf)))];
+  const starred = [frames.filter((_, i) => i !== crashed), ...causeFrames].some((list) => list.some((f) => f.in_app));
 
   const banner = input.regressedIn
     ? `> [!CAUTION]\n> **Regression:** this crash is back in ${codeSpan(clean(input.regressedIn, CAP.version))}, a version that was supposed to fix it.\n`
     : "";
-  const heading = `## ${codeSpan(clean(report.exception.type, CAP.type))}${report.exception.handled === false ? " (unhandled)" : ""}`;
+  const heading = `## ${codeSpan(clean(report.exception.type, CAP.type))}${howItCrashed(report)}`;
   const summary = renderSummary(input, report);
   const clock = input.clock ?? "";
   const context = renderContext(report);
@@ -266,21 +297,23 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
     `<sub>Opened by hotfix-loop from an alert of ${PROVIDER_NAMES[report.provider]}. Repeats of this crash update this issue; do not edit below this line.</sub>`,
     renderMarker(input, markerPaths),
   ].join("\n");
-  const crumbRows = report.breadcrumbs.slice(-MAX_CRUMBS).map(renderCrumb);
+  const crumbs = crumbTable(report.breadcrumbs.slice(-MAX_CRUMBS));
   const message = clean(report.exception.message, CAP.message);
 
   const fixed =
     banner.length +
     heading.length +
+    crashSite.length +
     summary.length +
     clock.length +
     context.length +
     gaps.length +
     footer.length +
+    crumbs.header.length +
     NOTE_RESERVE +
     400 /* headings and blank lines */ +
     causeHeadings.reduce((n, h) => n + h.length + 40, 0);
-  const plan = planBody({ fixed: fixed + longestBacktickRun(message), blocks, crumbs: crumbRows, messageLength: message.length });
+  const plan = planBody({ fixed: fixed + longestBacktickRun(message), blocks, crumbs: crumbs.rows, messageLength: message.length });
   const fullMessageLength = report.exception.message.length;
 
   const cuts: string[] = [];
@@ -303,9 +336,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   } else if (message.length > 0) {
     parts.push("_The message was too long to show._", "");
   }
-  parts.push(summary, "");
-  if (clock) parts.push(clock, "");
-  parts.push("### Stack trace", "");
+  if (crashSite) parts.push(crashSite, "");
   const stackLines = plan.blocks[0] ?? [];
   if (frames.length === 0) {
     const inCause = causeFrames.some((c) => c.length > 0);
@@ -315,9 +346,10 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
         : "_The report had no stack frames, neither on the exception nor on a thread._",
       "",
     );
-  } else {
+  } else if (stackLines.length > 0 || droppedFrames > 0) {
+    const legend = starred ? "; ★ marks the project's own code" : "";
     const linked = target ? ` Links point at ${codeSpan(target.ref)}.` : "";
-    parts.push(`Most recent call first; ★ marks the project's own code.${linked}${STACK_FROM[report.stackFrom ?? "exception"]}`, "");
+    parts.push("### Stack trace", "", `Most recent call first${legend}.${linked}${STACK_FROM[report.stackFrom ?? "exception"]}`, "");
     parts.push(...stackLines);
     if (droppedFrames > 0) parts.push("", `_${thousands(droppedFrames)} outermost frames not shown._`);
     parts.push("");
@@ -330,17 +362,19 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
     });
     if (report.causes.length > MAX_CAUSES) parts.push(`_${thousands(report.causes.length - MAX_CAUSES)} deeper causes not shown._`, "");
   }
-  if (crumbRows.length > 0) {
+  if (crumbs.rows.length > 0) {
     parts.push("### Breadcrumbs", "", "Oldest first; the last one happened just before the crash.", "");
     if (droppedCrumbs > 0) parts.push(`_${thousands(droppedCrumbs)} older breadcrumbs not shown._`, "");
     if (plan.crumbCount > 0) {
-      parts.push("| Time | Category | Level | Message |", "|---|---|---|---|");
-      for (let i = crumbRows.length - plan.crumbCount; i < crumbRows.length; i++) parts.push(crumbRows[i] ?? "");
+      parts.push(crumbs.header);
+      for (let i = crumbs.rows.length - plan.crumbCount; i < crumbs.rows.length; i++) parts.push(crumbs.rows[i] ?? "");
     }
     parts.push("");
   }
   if (context) parts.push(context, "");
   if (gaps) parts.push(gaps, "");
+  parts.push(summary, "");
+  if (clock) parts.push(clock, "");
   if (cuts.length > 0)
     parts.push(`> [!NOTE]\n> Cut to stay readable and within GitHub's ${thousands(BODY_LIMIT)}-character limit: ${cuts.join("; ")}.`, "");
   parts.push(footer);

@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { ProviderName } from "./crash.js";
 import { neutralize } from "./markdown.js";
 import { decodeMarker, encodeMarker, markerPrefix } from "./marker.js";
+import { shownTime } from "./time.js";
 import { formatNumber, formatProbability, percent, plural, rateScale, unitWords, type CountNote, type VerificationVerdict } from "./verify.js";
 import type { MeasuredLag } from "./report-lag.js";
 import { verificationChart } from "./verify-chart.js";
@@ -95,16 +96,18 @@ export function renderVerification(v: VerificationVerdict, context: ReportContex
   lines.push("");
   const notes = counts.notes ?? [];
   const window = notes.some((n) => n.kind === "no-cutoff")
-    ? `Counted from ${v.window.deployedAt.toISOString()} up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.`
-    : `Counted from ${v.window.deployedAt.toISOString()} to ${v.window.until.toISOString()}` +
+    ? `Counted from ${shownTime(v.window.deployedAt.toISOString())} up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.`
+    : `Counted from ${shownTime(v.window.deployedAt.toISOString())} to ${shownTime(v.window.until.toISOString())}` +
+      // The times are ours (HTML spans neutralize would escape); the lag names the reporter's project, so it is neutralized.
       (v.measuredLag
-        ? `: ${describeLag(v.reportLagMinutes, v.measuredLag)}.`
+        ? `: ${neutralize(describeLag(v.reportLagMinutes, v.measuredLag))}.`
         : v.reportLagMinutes > 0
           ? `, leaving ${plural(v.reportLagMinutes, "minute", "minutes")} for late crash reports (configured, not measured).`
           : ".");
   const resolved =
     context.resolvedInReporter && context.resolvedInReporter.ids.length > 0 ? [describeResolution(context.resolvedInReporter, counts.version)] : [];
-  for (const note of [window, ...notes.flatMap(describeNote), ...resolved]) lines.push(`- ${neutralize(note)}`);
+  lines.push(`- ${window}`);
+  for (const note of [...notes.flatMap(describeNote), ...resolved]) lines.push(`- ${neutralize(note)}`);
   lines.push("");
   lines.push(
     `<sub>Signature \`${counts.signature}\` from ${counts.provider}. Test: ${v.test?.name ?? "exact conditional test of two Poisson rates"}; ` +

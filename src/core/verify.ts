@@ -1,4 +1,4 @@
-import { formatTime } from "./clock.js";
+import { formatTime } from "./time.js";
 import type { ProviderName } from "./crash.js";
 import type { MeasuredLag } from "./report-lag.js";
 import { compareRates, exposureNeeded, RATE_TEST_NAME, rateTestPValue, type RateComparison } from "./rate-test.js";

@@ -138,7 +138,7 @@ export async function continueLoop(demo: LoopDemo): Promise<void> {
   );
 
   await waitFor("the board to count the verified fix", () => board.body.includes("| Hotfixes verified | 1 |"));
-  const clock = issue.body.slice(issue.body.indexOf("### Hotfix clock"), issue.body.indexOf("### Stack trace")).trimEnd();
+  const clock = /### Hotfix clock[\s\S]*?(?=\n###? |\n---\n)/.exec(issue.body)?.[0] ?? "";
   console.log(`\n${repo}#${issue.number}, its clock:\n\n${clock}`);
   console.log(`\n${repo}#${board.number}: ${board.title}\n\n${board.body}`);
 }

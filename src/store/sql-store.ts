@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import * as z from "zod";
 import { formatIssues, Source } from "../core/config.js";
-import { CrashReport, earliestStamp } from "../core/crash.js";
+import { CrashReport, firstSeenOf } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
@@ -294,9 +294,8 @@ export class SqlStore implements Store {
           await tx.run("UPDATE crash_groups SET state = 'open', regressed_in = ? WHERE id = ?", [version, group.id]);
           group.regressedIn = version;
         }
-        // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
-        if (regressed || group.events === 1)
-          await startRound(tx, group.id, regressed ? now : new Date(earliestStamp([input.report.firstSeen], now)).toISOString());
+        // The hotfix clock starts when the crash was first seen, by the rule of the issue's "First seen"; a regression's, at this alert.
+        if (regressed || group.events === 1) await startRound(tx, group.id, regressed ? now : new Date(firstSeenOf(input.report, now)).toISOString());
         await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds, { job });
         // events is 1 only on the insert: every later alert adds one.
         const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };

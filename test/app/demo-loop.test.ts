@@ -21,7 +21,7 @@ it("hotfix-loop demo continues past the issue: fix PR, check, merge, deployment 
   const clock = out.slice(out.indexOf("acme/shop-android#1, its clock:"), out.indexOf("acme/shop-android#2: Hotfix board"));
   expect(clock).toContain("**Detection → verified:");
   expect(clock).toMatch(/\| Fix PR opened \| .* \| 40 min \| PR #2 \|/);
-  expect(clock).toMatch(/\| Verified \| .* \| 2 h \| version com\.example\.shop@\u200d4\.12\.2 \|/);
+  expect(clock).toMatch(/\| Verified \| .* \| 2 h \| version `com\.example\.shop@4\.12\.2` \|/);
   const board = out.slice(out.indexOf("acme/shop-android#2: Hotfix board"));
   expect(board).toContain("| Hotfixes verified | 1 | 1 |");
   expect(board).toContain("None: every hotfix is verified.");

@@ -78,6 +78,7 @@ describe("findSuspect", () => {
 
   it("makes the commit headline inert: no mention or reference comes alive from it", () => {
     const text = renderSuspect({ sha: OID, headline: "Fix @octocat #12 <b>x</b>" }, { path: "src/a.ts", line: 3 });
-    expect(text).toContain("Fix @\u200Doctocat #\u200D12 &lt;b&gt;x&lt;/b&gt;");
+    // GitHub links nothing inside a code span, and the headline reads (and copies) as written.
+    expect(text).toContain("Fix `@octocat` `#12` &lt;b&gt;x&lt;/b&gt;");
   });
 });

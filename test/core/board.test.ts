@@ -95,7 +95,7 @@ describe("boardFigures", () => {
 describe("renderBoard", () => {
   it("writes the tables, a chart Mermaid reads, and the marker", async () => {
     const body = renderBoard(boardFigures(HOTFIXES, AS_OF));
-    expect(body).toContain("| #5 (round 2) | Issue opened | 5 d | 2026-03-26 12:00 UTC |");
+    expect(body).toContain('| #5 (round 2) | Issue opened | 5 d | <span title="2026-03-26T12:00:00.000Z">2026-03-26 12:00 UTC</span> |');
     expect(body).toContain("| Hotfixes verified | 3 | 5 |");
     expect(body).toContain("| Detection → verified, median | 8 h | 10 h |");
     expect(body).toContain("| Fixes not verified the first time | 1 | 1 |");
@@ -104,7 +104,17 @@ describe("renderBoard", () => {
     const blocks = mermaidBlocks(body);
     expect(blocks).toHaveLength(1);
     expect((await parseMermaid(blocks[0]!)).type).toBe("xychart");
-    expect(blocks[0]).toContain("bar [0, 0, 0, 48, 0, 10, 0, 0, 0, 12, 8, 4, 0]");
+    // Only the weeks with a verified hotfix have a bar: no week reads as an instant fix.
+    expect(blocks[0]).toContain('x-axis ["01-26", "02-09", "03-09", "03-16", "03-23"]');
+    expect(blocks[0]).toContain("bar [48, 10, 12, 8, 4]");
+    const caption = body
+      .slice(body.indexOf("```", body.indexOf("```mermaid") + 3) + 3)
+      .trim()
+      .split("\n")[0];
+    expect(caption).toBe(
+      "_Bars: per week (labelled by its Monday, UTC), the median hours from first occurrence to verified of the hotfixes verified that week; " +
+        "from 5 verified hotfixes in the last 13 weeks. The 8 weeks without a verified hotfix have no bar._",
+    );
   });
 
   it("says so when nothing is open and nothing was verified", () => {

@@ -77,13 +77,17 @@ describe("renderClock", () => {
   it("puts the total at the top, then the gantt, then the table", () => {
     const text = renderClock(LOOP);
     expect(text.split("\n").slice(0, 3)).toEqual(["### Hotfix clock", "", "**Detection → verified: 1 d 2 h**"]);
-    expect(text).toContain("| Deployed | 2026-03-01 12:00 UTC | 40 min | production, version 1.4.3 |");
+    expect(text).toContain(
+      '| Deployed | <span title="2026-03-01T12:00:00.000Z">2026-03-01 12:00 UTC</span> | 40 min | production, version `1.4.3` |',
+    );
     expect(text.indexOf("```mermaid")).toBeLessThan(text.indexOf("| Stage |"));
   });
 
   it("shows a running clock before verification and a new round after a regression", () => {
     const running = renderClock(LOOP.slice(0, 3));
-    expect(running).toContain("**Not verified yet**: the clock is running since 2026-03-01 10:00 UTC; last stage: Fix PR opened.");
+    expect(running).toContain(
+      '**Not verified yet**: the clock is running since <span title="2026-03-01T10:00:00.000Z">2026-03-01 10:00 UTC</span>; last stage: Fix PR opened.',
+    );
     const regressed = renderClock([...LOOP, stage(2, "first-occurrence", 3000)]);
     expect(regressed).toContain("Round 2: this crash regressed after a fix (round 1: 1 d 2 h).");
     expect(regressed.indexOf("**Round 2**")).toBeLessThan(regressed.indexOf("**Round 1**"));
@@ -97,11 +101,20 @@ describe("renderClock", () => {
     const row = text.split("\n").find((l) => l.startsWith("| Deployed"))!;
     // GitHub's tables do not split on an escaped pipe.
     expect(row.split(/(?<!\\)\|/).length).toBe(6);
-    expect(row).not.toMatch(/@acme|<img|[^\\]\]\(/);
+    // The version, a value people copy, is a code span: exactly as sent, and nothing in it is live.
+    expect(row).toContain("version `[x](https://evil)`");
+    expect(row.replace(/`[^`]*`/g, "")).not.toMatch(/@acme|<img|[^\\]\]\(/);
+  });
+
+  it("draws no gantt while every bar would have no length", () => {
+    const text = renderClock([stage(1, "first-occurrence", 0), stage(1, "issue-opened", 0)]);
+    expect(text).not.toContain("```mermaid");
+    expect(text).toContain("| Issue opened |");
+    expect(renderClock([stage(1, "first-occurrence", 0), stage(1, "issue-opened", 1)])).toContain("```mermaid");
   });
 
   it("draws only the latest rounds of a crash that regressed many times", () => {
-    const stages = Array.from({ length: 8 }, (_, i) => stage(i + 1, "first-occurrence", i * 100));
+    const stages = Array.from({ length: 8 }, (_, i) => [stage(i + 1, "first-occurrence", i * 100), stage(i + 1, "issue-opened", i * 100 + 1)]).flat();
     const text = renderClock(stages);
     expect(text).toContain("_3 earlier rounds not shown._");
     expect(text).not.toContain("section Round 3\n");

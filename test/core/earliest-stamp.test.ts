@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { earliestStamp } from "../../src/core/crash.js";
+import { earliestStamp, firstSeenOf } from "../../src/core/crash.js";
 
 const RECEIVED = "2026-03-01T12:00:00Z";
 
@@ -17,5 +17,13 @@ describe("earliestStamp", () => {
 
   it("keeps the reporter's own text when it names the same instant as the arrival", () => {
     expect(earliestStamp(["2026-03-01T12:00:00.000Z"], RECEIVED)).toBe("2026-03-01T12:00:00.000Z");
+  });
+});
+
+describe("firstSeenOf", () => {
+  it("takes the earlier of the reporter's first-seen and the event's own time, never after the arrival", () => {
+    expect(firstSeenOf({ occurredAt: "2026-03-01T11:52:11.217Z" }, RECEIVED)).toBe("2026-03-01T11:52:11.217Z");
+    expect(firstSeenOf({ firstSeen: "2026-02-01T00:00:00Z", occurredAt: "2026-03-01T11:52:11.217Z" }, RECEIVED)).toBe("2026-02-01T00:00:00Z");
+    expect(firstSeenOf({ occurredAt: "2026-03-02T00:00:00Z" }, RECEIVED)).toBe(RECEIVED);
   });
 });

@@ -43,8 +43,8 @@ function liveText(body: string): string {
   }
   expect(fence, "every code block is closed").toBeNull();
   let text = out.join("\n").replace(/<!-- hotfix-loop:crash [^\n]*? -->/g, "");
-  // Code spans: a run of n backticks up to the next run of exactly n.
-  text = text.replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, "");
+  // Code spans: a run of n backticks (not backslash-escaped) up to the next run of exactly n.
+  text = text.replace(/(?<![\\`])(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, "");
   return text;
 }
 
@@ -78,14 +78,18 @@ describe("renderIssue", () => {
     expect(rendered.title).toBe("KeyError: 373362 in symbolicate (views.py)");
   });
 
-  it("lists frames crashing frame first, in-app frames marked and linked to the exact line of the crashing commit", () => {
-    const frames = rendered.body.split("\n").filter((l) => /^\d+\. /.test(l));
-    expect(frames).toHaveLength(10);
-    expect(frames[0]).toBe(
-      "1. ★ `symbolicate` at [`/app/tecken/symbolicate/views.py:288`](https://github.com/mozilla-services/tecken/blob/3f9a2c1b7d0e4a5f6b7c8d9e0f1a2b3c4d5e6f70/tecken/symbolicate/views.py#L288)",
+  it("shows the crashing frame under the message, linked to the exact line of the crashing commit, then the rest of the stack", () => {
+    const lines = rendered.body.split("\n");
+    const crashed = lines.findIndex((l) => l.startsWith("**Crashed in** "));
+    expect(lines[crashed]).toBe(
+      "**Crashed in** `symbolicate` at [`/app/tecken/symbolicate/views.py:288`](https://github.com/mozilla-services/tecken/blob/3f9a2c1b7d0e4a5f6b7c8d9e0f1a2b3c4d5e6f70/tecken/symbolicate/views.py#L288)",
     );
-    expect(frames[3]).toBe("4. `_timer_decorator` at `/usr/local/lib/python3.6/site-packages/markus/main.py:357`");
-    expect(frames[9]).toContain("`inner` at `/usr/local/lib/python3.6/site-packages/django/core/handlers/exception.py:35`");
+    expect(crashed).toBeLessThan(lines.indexOf("### Stack trace"));
+    const frames = lines.filter((l) => /^\d+\. /.test(l));
+    expect(frames).toHaveLength(9);
+    expect(frames[0]).toMatch(/^2\. ★ `symbolicate_v5_json` at /);
+    expect(frames[2]).toBe("4. `_timer_decorator` at `/usr/local/lib/python3.6/site-packages/markus/main.py:357`");
+    expect(frames[8]).toContain("`inner` at `/usr/local/lib/python3.6/site-packages/django/core/handlers/exception.py:35`");
   });
 
   it("shows summary, breadcrumbs newest last, device and missing context", () => {
@@ -110,7 +114,7 @@ describe("renderIssue", () => {
     const frame = (r: RenderInput) =>
       renderIssue(r)
         .body.split("\n")
-        .find((l) => l.startsWith("1. ")) ?? "";
+        .find((l) => l.startsWith("**Crashed in** ")) ?? "";
     const base = { repo: "o/r", links: { ...links, stripPrefixes: ["/app/"] } };
     expect(frame(input(report, { ...base, ref: "v9.9.9" }))).toContain("https://github.com/o/r/blob/v9.9.9/tecken/symbolicate/views.py#L288");
     expect(frame(input({ ...report, commit: undefined }, base))).toContain(
@@ -133,7 +137,7 @@ describe("renderIssue", () => {
     const frame = (l: RenderInput["links"]) =>
       renderIssue(input(report, { repo: "o/r", ref: "v1", links: l }))
         .body.split("\n")
-        .find((line) => line.startsWith("1. ")) ?? "";
+        .find((line) => line.startsWith("**Crashed in** ")) ?? "";
     const stripped = { ...links, stripPrefixes: ["/app/"] };
     for (let round = 0; round < 2; round++) {
       expect(frame(stripped)).toContain("](https://github.com/o/r/blob/v1/tecken/symbolicate/views.py#L288)");
@@ -208,7 +212,7 @@ describe("renderIssue of an oversized crash", () => {
 
   it("keeps the crashing frames and the newest breadcrumbs, and says what was cut", () => {
     expect(huge.body).toContain(
-      "1. ★ `handler9999` at [`/app/src/module9999/handler9999.js:10000`](https://github.com/o/r/blob/abc1234/src/module9999/handler9999.js#L10000)",
+      "**Crashed in** `handler9999` at [`/app/src/module9999/handler9999.js:10000`](https://github.com/o/r/blob/abc1234/src/module9999/handler9999.js#L10000)",
     );
     expect(huge.body).toContain("5. ★ `handler9995`");
     expect(huge.body).not.toContain("`handler0`");
@@ -266,6 +270,7 @@ describe("renderIssue of an oversized crash", () => {
 
 describe("untrusted text cannot come alive", () => {
   const attacks = [
+    "@someone see #12",
     "@octocat please look",
     "ping @github/security-team now",
     "fixes #123 and closes GH-45 and acme/widgets#9",
@@ -302,6 +307,8 @@ describe("untrusted text cannot come alive", () => {
       regressedIn: attack,
     });
     const live = liveText(out.body);
+    // Defused by code spans and escapes, never by invisible characters a person would copy.
+    expect(out.body).not.toMatch(/[\u200B-\u200D\u2060]/);
     expect(live).not.toMatch(/(^|[^\w])@[A-Za-z0-9]/);
     expect(live).not.toMatch(/#\d/);
     expect(live).not.toMatch(/GH-\d/i);
@@ -322,8 +329,12 @@ describe("untrusted text cannot come alive", () => {
 });
 
 describe("neutralize", () => {
-  it("breaks mentions and references with a zero-width joiner and escapes HTML and Markdown", () => {
-    expect(neutralize("@alice #1 GH-2 <b>&</b> *x* a|b\nc")).toBe("@\u200Dalice #\u200D1 GH-\u200D2 &lt;b&gt;&amp;&lt;/b&gt; \\*x\\* a\\|b c");
+  it("puts mentions and references in code spans, as sent, and escapes HTML and Markdown", () => {
+    expect(neutralize("@alice #1 GH-2 <b>&</b> *x* a|b\nc")).toBe("`@alice` `#1` `GH-2` &lt;b&gt;&amp;&lt;/b&gt; \\*x\\* a\\|b c");
+    expect(neutralize("version com.example.shop@4.12.2 (see acme/app#12, github.com/acme)")).toBe(
+      "version `com.example.shop@4.12.2` (see `acme/app#12,` `github.com/acme)`",
+    );
+    expect(neutralize("`@x`|y")).toBe("\\``@x`\\`\\|y");
   });
 
   it("keeps text without markup as it is", () => {
@@ -420,7 +431,8 @@ describe("the size budget", () => {
     expect(out.body).toContain("| step 0 |");
     expect(out.body).toContain("| step 299 |");
     expect(out.body).toMatch(/_… 1,999 library frames …_/);
-    expect(out.body).toContain("★ `checkout` at `src/cart/checkout.js:42`");
+    expect(out.body).toContain("**Crashed in** `checkout` at `src/cart/checkout.js:42`, frame 2,001 of the stack");
+    expect(out.body).toContain("2001. _the crashing frame, shown above_");
     expect(out.body).toMatch(/Cut to stay readable and within GitHub's 65,536-character limit: 4,9\d\d library frames collapsed\./);
   });
 });
@@ -435,9 +447,31 @@ describe("native frames and what was skipped", () => {
         gaps: [{ kind: "skipped", field: "breadcrumbs.values[2].data", reason: 'expected record, got the text "must be a mapping"' }],
       }),
     );
-    expect(out.body).toContain("1. `0xbcc196b4 in libart.so`");
+    expect(out.body).toContain("**Crashed in** `0xbcc196b4 in libart.so`");
+    // Its only frame is shown under the message: no stack section repeats it, and no legend explains a ★ that is not there.
+    expect(out.body).not.toContain("### Stack trace");
+    expect(out.body).not.toContain("★");
     expect(out.body).not.toContain("_unknown function_");
     expect(out.body).toContain('- breadcrumbs.values\\[2\\].data: skipped, expected record, got the text "must be a mapping"');
+  });
+
+  it("explains the ★ only when a listed frame has one", () => {
+    const library = [
+      { file: "/usr/lib/node/events.js", function: "emit", line: 1, in_app: false },
+      { file: "/usr/lib/node/net.js", function: "onread", line: 2, in_app: false },
+    ];
+    const without = renderIssue(input({ provider: "sentry", exception: { type: "E", message: "m" }, frames: library })).body;
+    expect(without).toContain("Most recent call first.");
+    expect(without).not.toContain("★");
+    // Oldest first, as reporters send frames: main called handle, which called into the library.
+    const own = [
+      { file: "src/app.js", function: "main", line: 3, in_app: true },
+      { file: "src/handle.js", function: "handle", line: 4, in_app: true },
+    ];
+    const withOwn = renderIssue(input({ provider: "sentry", exception: { type: "E", message: "m" }, frames: [...own, ...library] })).body;
+    expect(withOwn).toContain("**Crashed in** `handle` at `src/handle.js:4`, frame 3 of the stack");
+    expect(withOwn).toContain("Most recent call first; ★ marks the project's own code.");
+    expect(withOwn).toContain("3. _the crashing frame, shown above_\n4. ★ `main` at `src/app.js:3`");
   });
 
   it("leaves out rows whose value is unknown, and takes first seen from the event's own time", () => {
@@ -446,6 +480,7 @@ describe("native frames and what was skipped", () => {
       stats: { events: 3, users: 0, versions: [], firstSeen: "2024-06-10T09:00:00Z", lastSeen: "2024-06-11T10:00:00Z" },
     });
     expect(out.body).not.toContain("**Users**");
-    expect(out.body).toContain("| **First seen** | 2024-06-09T08:00:00.000Z |");
+    expect(out.body).toContain('| **First seen** | <span title="2024-06-09T08:00:00.000Z">2024-06-09 08:00 UTC</span> |');
+    expect(out.body).toContain('| **Last alert received** | <span title="2024-06-11T10:00:00.000Z">2024-06-11 10:00 UTC</span> |');
   });
 });

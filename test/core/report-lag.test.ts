@@ -52,7 +52,7 @@ describe("report lag from the reporter's recent events", () => {
       new Date("2024-05-01T13:00:00Z"),
     );
     expect(renderVerification(verdict)).toContain(
-      "- Counted from 2024-05-01T10:00:00.000Z to 2024-05-01T12:13:00.000Z: reports for shop-android arrive within 47 minutes for 99% of events (the last 100 events); counted up to 47 minutes ago.",
+      '- Counted from <span title="2024-05-01T10:00:00.000Z">2024-05-01 10:00 UTC</span> to <span title="2024-05-01T12:13:00.000Z">2024-05-01 12:13 UTC</span>: reports for shop-android arrive within 47 minutes for 99% of events (the last 100 events); counted up to 47 minutes ago.',
     );
   });
 });

@@ -26,14 +26,33 @@ describe("the verification comment's chart", () => {
     const comment = renderVerification(verdict);
     const [chart, ...rest] = mermaidBlocks(comment);
     expect(rest).toEqual([]);
-    // The "@" carries a zero-width joiner, as in the rest of the comment.
-    expect(chart).toContain('x-axis ["1.4.0, 1.4.1", "my-app@\u200d1.4.2"]');
+    // Inside the fenced block nothing is linked: the version is as sent.
+    expect(chart).toContain('x-axis ["1.4.0, 1.4.1", "my-app@1.4.2"]');
     // 120 crashes in 38,700 sessions: 3.1 per 1,000 sessions, as the table says.
     expect(chart).toContain("bar [3.101, 0]");
     expect(chart).toContain('y-axis "crashes per 1,000 sessions"');
     expect(comment).toContain("| Rate per 1,000 sessions | 3.1 | 0 |");
     expect(comment.indexOf("| Rate per")).toBeLessThan(comment.indexOf("```mermaid"));
     expect((await parseMermaid(chart!)).type).toBe("xychart");
+    expect(comment).toContain(
+      "_Bars: crashes per 1,000 sessions, from the counts in the table (before the fix: 120 crashes in 38,700 sessions; `my-app@1.4.2`: 0 crashes in 12,400 sessions)._",
+    );
+  });
+
+  it("draws no bar for a release with no data yet, and says why", async () => {
+    const verdict = decideVerification(counts(0, 0, 120, 38_700), policy, deployedAt, later);
+    const comment = renderVerification(verdict);
+    const [chart] = mermaidBlocks(comment);
+    expect(chart).toContain('x-axis ["1.4.0, 1.4.1"]');
+    expect(chart).toContain("bar [3.101]");
+    expect(comment).toContain("no bar for `my-app@1.4.2`: no sessions counted yet._");
+    expect((await parseMermaid(chart!)).type).toBe("xychart");
+  });
+
+  it("draws no bar before the fix when no crash was counted there", () => {
+    const chart = verificationChart(decideVerification(counts(3, 1_000, 0, 5_000), policy, deployedAt, later));
+    expect(chart).toContain('x-axis ["my-app@1.4.2"]');
+    expect(chart).toContain("no bar for before the fix: no crash counted, so no rate to compare with._");
   });
 
   it("reads a partial fix, and versions with quotes or brackets in their names", async () => {

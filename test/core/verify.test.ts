@@ -240,7 +240,11 @@ describe("verification comment", () => {
     expect(body.startsWith(verificationMarkerKey({ signature: "0123456789abcdef", version: hostile.version }))).toBe(true);
     // The marker is the only HTML comment (the chart's axis range "0 --> n" is inside its code fence), and the untrusted version never reaches the Markdown raw.
     expect(body.replace(/^```mermaid\n[\s\S]*?\n```$/gm, "").match(/-->/g)).toHaveLength(1);
-    const visible = body.slice(body.indexOf(" -->") + 4);
+    // What GitHub renders as Markdown: after the marker, outside the chart's fence and code spans (where the version is shown as sent).
+    const visible = body
+      .slice(body.indexOf(" -->") + 4)
+      .replace(/^```mermaid\n[\s\S]*?\n```$/gm, "")
+      .replace(/`[^`\n]*`/g, "");
     expect(visible).not.toContain("<b>");
     expect(visible).not.toMatch(/@team/);
     expect(body).toContain("| Crashes | 120 | 0 |");
@@ -249,7 +253,7 @@ describe("verification comment", () => {
     expect(body).toMatch(/### ✅ Verified: the crash rate fell in 1\.4\.2 .* \(no crash seen\)/);
     expect(body).not.toMatch(/crash stopped/);
     expect(body).toContain(
-      "- Counted from 2024-05-01T10:00:00.000Z to 2024-05-01T12:00:00.000Z, leaving 60 minutes for late crash reports (configured, not measured).",
+      '- Counted from <span title="2024-05-01T10:00:00.000Z">2024-05-01 10:00 UTC</span> to <span title="2024-05-01T12:00:00.000Z">2024-05-01 12:00 UTC</span>, leaving 60 minutes for late crash reports (configured, not measured).',
     );
     expect(body).toMatch(/Test: exact conditional test of two Poisson rates/);
     expect(body).toContain("confidence 99%");
@@ -264,7 +268,7 @@ describe("verification comment", () => {
     const body = renderVerification(decideVerification(noted, policy, deployedAt, later));
     expect(body).toContain("- Left out of the comparison: 1.3.9 (crashes but no session data");
     expect(body).toContain(
-      "- Counted from 2024-05-01T10:00:00.000Z up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.",
+      '- Counted from <span title="2024-05-01T10:00:00.000Z">2024-05-01 10:00 UTC</span> up to now: the reporter gives totals only, so the report-lag cut-off could not be applied.',
     );
   });
 });

@@ -100,8 +100,8 @@ function liveText(markdown: string): string {
     }
     out.push(line);
   }
-  // Inline code: a run of n backticks up to the next run of exactly n.
-  return out.join("\n").replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, "");
+  // Inline code: a run of n backticks (not backslash-escaped) up to the next run of exactly n.
+  return out.join("\n").replace(/(?<![\\`])(`+)([\s\S]*?[^`])\1(?!`)/g, "");
 }
 
 let github: GitHubStandin;
@@ -144,6 +144,8 @@ it("no secret and no live mention, reference, HTML or forged marker reaches GitH
   const received = [issue!.title, issue!.body, ...issue!.comments.map((c) => c.body)];
   for (const text of received) {
     for (const secret of SECRETS) expect(text).not.toContain(secret);
+    // Defused without invisible characters: what a person copies is what the reporter sent.
+    if (text !== issue!.title) expect(text).not.toMatch(/[\u200B-\u200D\u2060]/);
     const live = liveText(text);
     expect(live).not.toMatch(/@octocat|@acme\/security-team/);
     expect(live).not.toMatch(/(^|[\s(])#123\b|\bGH-42\b|acme\/other#7/);

@@ -57,7 +57,7 @@ const CORPUS: Record<string, Expected> = {
     top: "ViewController.causeCrash(Any) -> ()",
     chain: ["EXC_BAD_ACCESS"],
     crumbs: 5,
-    shows: ["| **Severity** | fatal |", "★ `ViewController.causeCrash(Any) -> ()` in `sentry-ios-cocoapods`"],
+    shows: ["## `EXC_BAD_ACCESS` (fatal)", "**Crashed in** `ViewController.causeCrash(Any) -> ()` in `sentry-ios-cocoapods`"],
     signature: "0c388057caf2e027",
   },
   "sentry/samples/cordova.json": {
@@ -106,7 +106,7 @@ const CORPUS: Record<string, Expected> = {
     top: "poll",
     chain: ["TypeError"],
     crumbs: 0,
-    shows: ["★ `poll` at `../../sentry/scripts/views.js:389:46`"],
+    shows: ["**Crashed in** `poll` at `../../sentry/scripts/views.js:389:46`"],
     signature: "0185950115c13b54",
   },
   "sentry/samples/native-rust.json": {
@@ -134,14 +134,18 @@ const CORPUS: Record<string, Expected> = {
     top: "USentryTowerCheatManager::ActivateGodMode",
     chain: ["Exception"],
     crumbs: 2,
-    shows: ["| **Device** | named PlayStation 5 |", "Source: `CheatData->Activate();`"],
+    shows: ["| **Device** | named PlayStation 5 |", "```\nCheatData->Activate();\n```"],
     signature: "ed316d780440e33c",
   },
   "sentry/samples/python-modern.json": {
     top: "main",
     chain: ["Exception"],
     crumbs: 1,
-    shows: ["| **Runtime** | CPython 3.13.5 |", "| **Handled** | no, it crashed |", "| **First seen** | 2025-06-27T06:48:32.867Z |"],
+    shows: [
+      "| **Runtime** | CPython 3.13.5 |",
+      "## `Exception` (unhandled, error)",
+      '| **First seen** | <span title="2025-06-27T06:48:32.867Z">2025-06-27 06:48 UTC</span> |',
+    ],
     signature: "e0f1ced1becf0d72",
   },
   "sentry/samples/python.json": {
