@@ -4,7 +4,8 @@ import { formatIssues, Source } from "../core/config.js";
 import { CrashReport, earliestStamp } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
-import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
+import { type FixStore, markCandidate, recordResolution, SqlFixStore } from "./fix-store.js";
+import { newestRelease, rescheduled, syncDueAt, occurrenceVersion, UNKNOWN_VERSION } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
@@ -255,11 +256,13 @@ const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
 
 export class SqlStore implements Store {
   readonly clock: ClockStore;
+  readonly fixes: FixStore;
   /** The signature each recent crash is grouped under (its own or an alias), as committed: spares the alias look-up per alert. */
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
     this.clock = new SqlClockStore(db);
+    this.fixes = new SqlFixStore(db);
   }
 
   async migrate(): Promise<void> {
@@ -289,17 +292,15 @@ export class SqlStore implements Store {
         const { group: row, job } = await this.writeAlert(tx, { input, signature, version, now });
         const group = toIngested(row);
 
-        const regressed = input.reopenOnRegression && isRegression(group, input.report.release);
-        if (regressed) {
-          await tx.run("UPDATE crash_groups SET state = 'open', regressed_in = ? WHERE id = ?", [version, group.id]);
-          group.regressedIn = version;
-        }
-        // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, at this alert.
-        if (regressed || group.events === 1)
-          await startRound(tx, group.id, regressed ? now : new Date(earliestStamp([input.report.firstSeen], now)).toISOString());
-        await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds, { job });
+        // A closed crash seen in a release not judged since the close: the worker asks git whether it is news.
+        const candidate =
+          input.reopenOnRegression && group.state === "resolved" && version !== UNKNOWN_VERSION && (await markCandidate(tx, group.id, version, now));
+        // The hotfix clock starts when the reporter first saw the crash (never after the alert arrived); a regression's, when judged.
+        if (group.events === 1) await startRound(tx, group.id, new Date(earliestStamp([input.report.firstSeen], now)).toISOString());
+        const dueAt = candidate ? now : syncDueAt(group, now, input.refreshIntervalSeconds);
+        await this.ensureJob(tx, group.id, dueAt, input.refreshIntervalSeconds, { job });
         // events is 1 only on the insert: every later alert adds one.
-        const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };
+        const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, candidate };
         return { signature, stored };
       });
       // Committed: the group exists, and groups are never deleted, so this crash's alerts go to it from now on.
@@ -535,9 +536,10 @@ export class SqlStore implements Store {
     );
   }
 
-  async resolve(groupId: number, fixedIn: string | null): Promise<void> {
+  async resolve(groupId: number, fixedIn: string | null, at: Date): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.all(`SELECT id FROM crash_groups WHERE id = ?${this.db.lockRows}`, [groupId]);
+      await recordResolution(tx, groupId, at.toISOString());
       const versions = await tx.all("SELECT version FROM version_occurrences WHERE group_id = ?", [groupId]);
       await tx.run("UPDATE crash_groups SET state = 'resolved', fixed_in = ?, resolved_max_version = ?, regressed_in = NULL WHERE id = ?", [
         fixedIn,
