@@ -83,6 +83,9 @@ export async function markCandidate(tx: SqlTx, groupId: number, version: string,
   );
 }
 
+/** SQL condition on crash_groups: a release of the group awaits the worker's verdict. */
+export const UNJUDGED = "EXISTS (SELECT 1 FROM regression_candidates c WHERE c.group_id = crash_groups.id AND c.verdict IS NULL)";
+
 /** Inside the resolve transaction: a new close, so every release is a new question. */
 export async function recordResolution(tx: SqlTx, groupId: number, at: string): Promise<void> {
   await tx.run("DELETE FROM regression_candidates WHERE group_id = ?", [groupId]);

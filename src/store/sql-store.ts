@@ -4,7 +4,7 @@ import { formatIssues, Source } from "../core/config.js";
 import { CrashReport, earliestStamp } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
-import { type FixStore, markCandidate, recordResolution, SqlFixStore } from "./fix-store.js";
+import { type FixStore, markCandidate, recordResolution, SqlFixStore, UNJUDGED } from "./fix-store.js";
 import { newestRelease, rescheduled, syncDueAt, occurrenceVersion, UNKNOWN_VERSION } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
@@ -426,18 +426,25 @@ export class SqlStore implements Store {
         await tx.run("DELETE FROM sync_jobs WHERE id = ?", [job.id]);
         return;
       }
-      const [group] = await tx.all("SELECT issue_number, regressed_in, rendered_at FROM crash_groups WHERE id = ?", [int(held.group_id)]);
-      const dueAt = group
-        ? syncDueAt(
-            {
-              issueNumber: group.issue_number === null ? null : int(group.issue_number),
-              regressedIn: textOrNull(group.regressed_in),
-              renderedAt: isoOrNull(group.rendered_at),
-            },
-            iso(held.due_at),
-            int(held.refresh_seconds),
-          )
-        : iso(held.due_at);
+      const [group] = await tx.all(
+        `SELECT issue_number, regressed_in, rendered_at,
+           CASE WHEN state = 'resolved' AND ${UNJUDGED} THEN 1 ELSE 0 END AS judging
+         FROM crash_groups WHERE id = ?`,
+        [int(held.group_id)],
+      );
+      // A release that came in while the job ran waits for a verdict, not for the refresh interval.
+      const dueAt =
+        group && !int(group.judging)
+          ? syncDueAt(
+              {
+                issueNumber: group.issue_number === null ? null : int(group.issue_number),
+                regressedIn: textOrNull(group.regressed_in),
+                renderedAt: isoOrNull(group.rendered_at),
+              },
+              iso(held.due_at),
+              int(held.refresh_seconds),
+            )
+          : iso(held.due_at);
       await tx.run(
         "UPDATE sync_jobs SET due_at = ?, lease_owner = NULL, lease_until = NULL, rearm = FALSE, attempts = 0, last_error = NULL WHERE id = ?",
         [dueAt, job.id],

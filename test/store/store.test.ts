@@ -455,6 +455,18 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.ingest(alert({ release: "1.4.2" }), at(201))).toMatchObject({ candidate: true });
     });
 
+    it("judges a release that came in while the group's job ran at once, not after the refresh interval", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
+      await store.ingest(alert({ release: "1.0.0" }), at(20));
+      const [job] = await store.claimJobs("w1", at(20), 10, 30_000);
+      expect(await judgeByNames(store, groupId)).toBe(false);
+      await store.ingest(alert({ release: "1.0.2" }), at(21));
+      await store.markRendered(groupId, 3, at(22));
+      await store.completeJob(job!, "w1");
+      expect(await store.claimJobs("w1", at(22), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(21).toISOString() }]);
+    });
+
     it("with no fixedIn, reopens only for a release newer than every version seen before resolving", async () => {
       const store = await target.open();
       const groupId = await resolvedGroup(store, ["2.0.0", "2.1.0", "1.9.0"], null);
