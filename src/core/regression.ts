@@ -141,7 +141,8 @@ export function describeRegression(verdict: RegressionVerdict, fixedIn: string |
       port.length > 0 ? `\nCommits to port: ${port.map(short).join(", ")}.` : "",
     ].join("\n");
   }
-  if (verdict.basis === "commits") return `**The crash is back in ${release}**: ${release}${at} contains ${fix}, and this crash happened in it again.`;
+  if (verdict.basis === "commits")
+    return `**The crash is back in ${release}**: ${release}${at} contains ${fix}, and this crash happened in it again.`;
   const after = fixedIn ? `, after the fix in ${codeSpan(fixedIn)}` : "";
   const why =
     verdict.basis === "version-order"

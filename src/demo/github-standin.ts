@@ -401,7 +401,12 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
         const repo = known(repoOf(m));
         const pull = repo?.pulls?.[Number(m.groups?.number)];
         const parents = (sha: string) => (repo?.git?.commits[sha] ?? []).map((p) => ({ sha: p }));
-        return pull ? paged((pull.commits ?? []).map((sha) => ({ sha, parents: parents(sha) })), url) : notFound;
+        return pull
+          ? paged(
+              (pull.commits ?? []).map((sha) => ({ sha, parents: parents(sha) })),
+              url,
+            )
+          : notFound;
       },
     ],
     [

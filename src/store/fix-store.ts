@@ -99,16 +99,25 @@ export async function recordResolution(tx: SqlTx, groupId: number, at: string): 
 const Iso = z.union([z.date().transform((d) => d.toISOString()), z.string()]);
 const JsonText = z.string().transform((text) => JSON.parse(text) as unknown);
 const FixRow = z.object({ pr_number: z.coerce.number(), merge_commit: z.string(), commits: JsonText, merged_at: Iso });
-const CandidateRow = z.object({ version: z.string(), seen_at: Iso, release_first_seen: Iso, resolved_at: Iso, resolved_max_version: z.string().nullable() });
+const CandidateRow = z.object({
+  version: z.string(),
+  seen_at: Iso,
+  release_first_seen: Iso,
+  resolved_at: Iso,
+  resolved_max_version: z.string().nullable(),
+});
 
 export class SqlFixStore implements FixStore {
   constructor(private readonly db: SqlDatabase) {}
 
   async recordFix(repo: string, fix: Fix): Promise<void> {
-    await this.db.query(
-      "INSERT INTO fix_merges (repo, pr_number, merge_commit, commits, merged_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-      [repo, fix.pr, fix.mergeCommit, JSON.stringify(fix.commits), new Date(fix.mergedAt).toISOString()],
-    );
+    await this.db.query("INSERT INTO fix_merges (repo, pr_number, merge_commit, commits, merged_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [
+      repo,
+      fix.pr,
+      fix.mergeCommit,
+      JSON.stringify(fix.commits),
+      new Date(fix.mergedAt).toISOString(),
+    ]);
   }
 
   async fixesOf(groupId: number): Promise<Fix[]> {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import type { RunningApp } from "../../src/app/server.js";
 import { startGitHubStandin, type GitHubStandin, type StandinIssue } from "../../src/demo/github-standin.js";
 import { PostgresStore, withUser } from "../../src/store/postgres.js";
@@ -126,7 +126,7 @@ afterAll(async () => {
   }
 });
 
-describe.each(STORES)("on $name", ({ open }) => {
+describe.each(STORES)("on $name", (target) => {
   let github: GitHubStandin;
   let store: Store;
   let app: RunningApp;
@@ -142,7 +142,7 @@ describe.each(STORES)("on $name", ({ open }) => {
         },
       },
     });
-    store = await open();
+    store = await target.open();
     app = await testApp(store, github.url);
   }
 

@@ -12,7 +12,12 @@ import {
 } from "../../src/core/regression.js";
 
 const links = DEFAULT_CONFIG.links;
-const FIX: Fix = { pr: 12, mergeCommit: "f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1", commits: ["c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"], mergedAt: "2026-12-01T10:00:00.000Z" };
+const FIX: Fix = {
+  pr: 12,
+  mergeCommit: "f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1",
+  commits: ["c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"],
+  mergedAt: "2026-12-01T10:00:00.000Z",
+};
 const BACKPORT: Fix = { ...FIX, pr: 13, mergeCommit: "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", mergedAt: "2026-12-02T10:00:00.000Z" };
 const cmp = (status: Comparison["status"], aheadBy = 0, behindBy = 0): Comparison => ({ status, aheadBy, behindBy });
 
@@ -64,13 +69,18 @@ describe("judgeRegression by commits", () => {
   });
 
   it("calls a diverged release first seen before the fix merged an old build", () => {
-    const verdict = judgeRegression(question({ releaseFirstSeen: "2026-11-30T00:00:00.000Z", answers: [{ fix: FIX, comparison: cmp("diverged", 2, 2) }] }));
+    const verdict = judgeRegression(
+      question({ releaseFirstSeen: "2026-11-30T00:00:00.000Z", answers: [{ fix: FIX, comparison: cmp("diverged", 2, 2) }] }),
+    );
     expect(verdict.outcome).toBe("old-build");
   });
 
   it("with a backport, one fix in the release is enough, and a line behind the backport is an old build", () => {
     const onMain = { fix: FIX, comparison: cmp("diverged", 2, 7) };
-    expect(judgeRegression(question({ answers: [onMain, { fix: BACKPORT, comparison: cmp("ahead", 1) }] }))).toMatchObject({ outcome: "back", fix: BACKPORT });
+    expect(judgeRegression(question({ answers: [onMain, { fix: BACKPORT, comparison: cmp("ahead", 1) }] }))).toMatchObject({
+      outcome: "back",
+      fix: BACKPORT,
+    });
     expect(judgeRegression(question({ answers: [onMain, { fix: BACKPORT, comparison: cmp("behind", 0, 1) }] }))).toMatchObject({
       outcome: "old-build",
       fix: BACKPORT,
@@ -104,7 +114,10 @@ describe("judgeRegression without commits", () => {
 
   it("judges names that are not versions by when the release was first seen: an old build seen before the close never reopens", () => {
     const seenBefore = { releaseFirstSeen: "2026-12-01T00:00:00.000Z", resolvedAt: "2026-12-03T00:00:00.000Z" };
-    expect(judgeRegression(question({ ...seenBefore, release: "9fceb02", releaseRef: null }))).toMatchObject({ outcome: "old-build", basis: "first-seen" });
+    expect(judgeRegression(question({ ...seenBefore, release: "9fceb02", releaseRef: null }))).toMatchObject({
+      outcome: "old-build",
+      basis: "first-seen",
+    });
     expect(judgeRegression(question({ release: "9fceb02", releaseRef: null }))).toMatchObject({ outcome: "back", basis: "first-seen" });
     expect(judgeRegression(question({ release: "shop@octocat", releaseRef: null, fixedIn: "shop@1.4.2" })).basis).toBe("first-seen");
   });
@@ -146,6 +159,8 @@ describe("describeRegression", () => {
       "**Regressed in `1.4.3`**: this crash happened again, after the fix in `1.4.2`.\n\nJudged by version order: no commit of the release or of the fix could be found.",
     );
     expect(describeRegression(judgeRegression(question({ release: "9fceb02", releaseRef: null })), null)).toContain("Judged by release dates");
-    expect(describeRegression(judgeRegression(question({ release: "x`@team`", releaseRef: null })), null)).toMatch(/^\*\*Regressed in `` x`@team` ``\*\*/);
+    expect(describeRegression(judgeRegression(question({ release: "x`@team`", releaseRef: null })), null)).toMatch(
+      /^\*\*Regressed in `` x`@team` ``\*\*/,
+    );
   });
 });

@@ -423,7 +423,13 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       // An old build: a candidate, judged once; its repeats are only counted.
       expect(await store.ingest(alert({ release: "1.4.1" }), at(20))).toMatchObject({ status: "stored", candidate: true });
       expect(await store.fixes.candidates(groupId)).toEqual([
-        { version: "1.4.1", seenAt: at(20).toISOString(), releaseFirstSeen: at(1).toISOString(), resolvedAt: at(10).toISOString(), resolvedMaxVersion: "1.4.1" },
+        {
+          version: "1.4.1",
+          seenAt: at(20).toISOString(),
+          releaseFirstSeen: at(1).toISOString(),
+          resolvedAt: at(10).toISOString(),
+          resolvedMaxVersion: "1.4.1",
+        },
       ]);
       const [judgeOld] = await store.claimJobs("w1", at(20), 10, 30_000);
       expect(judgeOld).toMatchObject({ groupId, dueAt: at(20).toISOString() });
@@ -539,7 +545,10 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       await store.clock.linkPullRequest("acme/shop", 12, groupId);
       await store.clock.linkPullRequest("acme/shop", 14, groupId);
       await store.clock.linkPullRequest("acme/other", 12, groupId);
-      expect(await store.fixes.fixesOf(groupId)).toEqual([{ ...fix, pr: 14, mergeCommit: "e4e4e4e", commits: [], mergedAt: at(3).toISOString() }, fix]);
+      expect(await store.fixes.fixesOf(groupId)).toEqual([
+        { ...fix, pr: 14, mergeCommit: "e4e4e4e", commits: [], mergedAt: at(3).toISOString() },
+        fix,
+      ]);
 
       expect(await store.fixes.comparison("acme/shop", "f1f1f1f", "9fceb02")).toBeNull();
       await store.fixes.putComparison("acme/shop", "f1f1f1f", "9fceb02", { status: "diverged", aheadBy: 2, behindBy: 3 });
