@@ -75,7 +75,6 @@ const GroupRow = z.object({
   issue_number: Int.nullable(),
   state: z.enum(["open", "resolved"]),
   fixed_in: z.string().nullable(),
-  resolved_max_version: z.string().nullable(),
   regressed_in: z.string().nullable(),
   events: Int,
   users: Int,
@@ -109,14 +108,12 @@ function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what:
   return parsed.data;
 }
 
-/** What ingest decides on from the upserted group: regression, hotfix clock and sync time. */
-const INGESTED_COLUMNS = "id, events, state, fixed_in, resolved_max_version, issue_number, regressed_in, rendered_at";
+/** What ingest decides on from the upserted group: regression candidate, hotfix clock and sync time. */
+const INGESTED_COLUMNS = "id, events, state, issue_number, regressed_in, rendered_at";
 const IngestedRow = GroupRow.pick({
   id: true,
   events: true,
   state: true,
-  fixed_in: true,
-  resolved_max_version: true,
   issue_number: true,
   regressed_in: true,
   rendered_at: true,
@@ -127,8 +124,6 @@ function ingested(r: z.infer<typeof IngestedRow>) {
     id: r.id,
     events: r.events,
     state: r.state,
-    fixedIn: r.fixed_in,
-    resolvedMaxVersion: r.resolved_max_version,
     issueNumber: r.issue_number,
     regressedIn: r.regressed_in,
     renderedAt: r.rendered_at,
@@ -137,13 +132,14 @@ function ingested(r: z.infer<typeof IngestedRow>) {
 
 const toIngested = (row: SqlRow) => ingested(parseRow(IngestedRow, row, "crash_groups"));
 
-function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null } {
+function toGroup(row: SqlRow): CrashGroup {
   const r = parseRow(GroupRow, row, "crash_groups");
   return {
     ...ingested(r),
     repo: r.repo,
     installationId: r.installation_id,
     signature: r.signature,
+    fixedIn: r.fixed_in,
     users: r.users,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
@@ -157,9 +153,7 @@ function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null 
 const PRUNE_SLICE = 5_000;
 
 function publicGroup(row: SqlRow | undefined): CrashGroup | null {
-  if (!row) return null;
-  const { resolvedMaxVersion: _, ...group } = toGroup(row);
-  return group;
+  return row ? toGroup(row) : null;
 }
 
 function toJob(row: SqlRow): Job {
@@ -316,8 +310,8 @@ export class SqlStore implements Store {
 
   /**
    * Counts the alert in its group and version and records its delivery id; returns the group as it was
-   * before the alert (the upsert leaves state, fixed_in and the issue fields alone, which is what the
-   * regression decision needs) and its pending job, locked. Only what the decisions read comes back:
+   * before the alert (the upsert leaves state and the issue fields alone, which is what the
+   * regression candidate needs) and its pending job, locked. Only what the decisions read comes back:
    * parsing `latest` back for every alert was a third of the ingest's time in the storm.
    * A delivery seen before throws DeliverySeen, which rolls the transaction back: a look-up first
    * would cost every alert a statement to spare the rare repeat its upsert.
