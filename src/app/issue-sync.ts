@@ -93,9 +93,10 @@ export class IssueSync {
     }
     const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
     const octokit = await github.asInstallation(installationId);
-    if (group.state === "resolved" && config.issues.reopenOnRegression && (await judgeRegressions(this.deps, octokit, group, config)))
-      group = (await store.getGroup(group.id)) ?? group;
     const report = await this.withContext(group);
+    // The completed report may name its release's commit (Sentry's API event does), which the judgement resolves releases with.
+    if (group.state === "resolved" && config.issues.reopenOnRegression && (await judgeRegressions(this.deps, octokit, group, report, config)))
+      group = (await store.getGroup(group.id)) ?? group;
     const versions = await store.versionCounts(group.repo, group.signature);
     // Hotfix clock (issue 11): opening or reopening the issue is a stage, shown in the body that write carries.
     const openedAt = this.deps.now();

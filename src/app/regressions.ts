@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
 import type { HotfixConfig } from "../core/config.js";
+import type { CrashReport } from "../core/crash.js";
 import { Comparison, judgeRegression, releaseRef, type Fix } from "../core/regression.js";
 import type { CrashGroup, Store } from "../store/store.js";
 import { answered, splitRepo, type Octokit } from "./github.js";
@@ -32,13 +33,19 @@ async function compare(deps: RegressionDeps, octokit: Octokit, repo: string, bas
   }
 }
 
-/** Judges the group's candidate releases in the order they came; true when one reopened the group. */
-export async function judgeRegressions(deps: RegressionDeps, octokit: Octokit, group: CrashGroup, config: HotfixConfig): Promise<boolean> {
+/** Judges the group's candidate releases in the order they came (`report`: the group's latest, completed); true when one reopened the group. */
+export async function judgeRegressions(
+  deps: RegressionDeps,
+  octokit: Octokit,
+  group: CrashGroup,
+  report: CrashReport,
+  config: HotfixConfig,
+): Promise<boolean> {
   const candidates = await deps.store.fixes.candidates(group.id);
   if (candidates.length === 0) return false;
   const fixes = await deps.store.fixes.fixesOf(group.id);
   for (const candidate of candidates) {
-    const ref = releaseRef(candidate.version, group.latest, config.links);
+    const ref = releaseRef(candidate.version, report, config.links);
     const answers: { fix: Fix; comparison: Comparison }[] = [];
     if (ref !== null)
       for (const fix of fixes) {
