@@ -137,7 +137,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       if (!group || group.state === "resolved") return;
       const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
       const fixedIn = await fixedInFromComments(context.octokit, context.issue(), group.signature, trustedAuthors(await appLogin(), config));
-      await store.resolve(group.id, fixedIn);
+      await store.resolve(group.id, fixedIn, now());
     });
     app.on("issues.reopened", async (context) => {
       // The App reopens regressions itself; the store already knows about those.

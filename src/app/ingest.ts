@@ -119,7 +119,7 @@ export async function receiveAlert(
       );
       if (result.status === "stored") {
         stored++;
-        due ||= result.created || result.regressed;
+        due ||= result.created || result.candidate;
       }
     }
     const repos = route.targets.map((t) => t.repo);

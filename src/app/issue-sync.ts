@@ -4,7 +4,8 @@ import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { encodeMarker } from "../core/marker.js";
-import { neutralize, parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
+import { parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
+import { describeRegression, type RegressionVerdict } from "../core/regression.js";
 import { signatureAliases } from "../core/signature.js";
 import { renderSuspect } from "../core/suspect.js";
 import { isSameOrNewer } from "../core/version.js";
@@ -16,6 +17,7 @@ import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } fr
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
 import type { Pacer } from "./pacer.js";
+import { judgeRegressions } from "./regressions.js";
 import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
@@ -55,11 +57,6 @@ const HOUR_MS = 3_600_000;
 /** The roll-up issue's key among the signatures found by marker (signatures are hex, so it cannot clash). */
 const ROLLUP_KEY = "rollup";
 
-/** "1.4.3" reads as "v1.4.3"; "my-app@1.4.3" or "v1.4.3" stay as they are. */
-function displayVersion(version: string): string {
-  return /^\d/.test(version) ? `v${version}` : version;
-}
-
 function regressionMarker(version: string): string {
   return encodeMarker("regression", { version });
 }
@@ -97,6 +94,9 @@ export class IssueSync {
     const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
     const octokit = await github.asInstallation(installationId);
     const report = await this.withContext(group);
+    // The completed report may name its release's commit (Sentry's API event does), which the judgement resolves releases with.
+    if (group.state === "resolved" && config.issues.reopenOnRegression && (await judgeRegressions(this.deps, octokit, group, report, config)))
+      group = (await store.getGroup(group.id)) ?? group;
     const versions = await store.versionCounts(group.repo, group.signature);
     // Hotfix clock (issue 11): opening or reopening the issue is a stage, shown in the body that write carries.
     const openedAt = this.deps.now();
@@ -148,11 +148,13 @@ export class IssueSync {
       const fixedIn = await fixedInFromComments(octokit, ref, group.signature, trustedAuthors(await this.deps.appLogin(), config));
       const release = report.release?.trim();
       if (config.issues.reopenOnRegression && fixedIn && release && isSameOrNewer(release, fixedIn)) regressedIn = release;
-      else await store.resolve(group.id, fixedIn);
+      else await store.resolve(group.id, fixedIn, this.deps.now());
     }
 
     if (regressedIn) {
-      await this.reopen(octokit, ref, rendered.body, regressedIn, group.fixedIn, await this.deps.appLogin());
+      // A reopen the store did not judge (it had forgotten the close) was judged above by version order.
+      const verdict = (await store.fixes.verdictOf(group.id, regressedIn)) ?? { outcome: "back", basis: "version-order", release: regressedIn };
+      await this.reopen(octokit, ref, rendered.body, verdict, group.fixedIn, await this.deps.appLogin());
       metrics.issueWritten("reopened");
     } else if (group.issueNumber !== null && group.events === group.renderedEvents && clock.lastStageId <= clock.renderedStageId) {
       return;
@@ -271,19 +273,18 @@ export class IssueSync {
       });
   }
 
-  private async reopen(octokit: Octokit, ref: IssueRef, body: string, version: string, fixedIn: string | null, appLogin: string) {
+  private async reopen(octokit: Octokit, ref: IssueRef, body: string, verdict: RegressionVerdict, fixedIn: string | null, appLogin: string) {
     await octokit.rest.issues.update({ ...ref, state: "open", body });
     await octokit.rest.issues.addLabels({ ...ref, labels: [REGRESSION_LABEL] });
-    const marker = regressionMarker(version);
+    const marker = regressionMarker(verdict.release);
     // A retry after a crash must not say it twice; only the App's own comment counts as said,
     // so a comment quoting the marker cannot silence the regression.
     const own = new Set([appLogin.toLowerCase()]);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
     if (comments.some((c) => writtenBy(c, own) && (c.body ?? "").includes(marker))) return;
-    const fixed = fixedIn ? `, after the fix in ${neutralize(displayVersion(fixedIn))}` : "";
     await octokit.rest.issues.createComment({
       ...ref,
-      body: `**Regressed in ${neutralize(displayVersion(version))}**: this crash happened again${fixed}.\n\n${marker}`,
+      body: `${describeRegression(verdict, fixedIn)}\n\n${marker}`,
       // A comment is not idempotent: a retry after a lost answer would post it twice. The job's retry reads the comments first.
       request: { retries: 0 },
     });

@@ -38,6 +38,8 @@ const PullRequestEvent = z.object({
     body: z.string().nullish(),
     created_at: Timestamp,
     merged_at: Timestamp.nullish(),
+    /** The merge, squash or last rebased commit on the base branch (GitHub's test merge while open). */
+    merge_commit_sha: z.string().nullish(),
   }),
   repository: Repository,
 });
@@ -171,6 +173,20 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     }
   }
 
+  /** The merged fix's commits, what the regression decision compares releases with (regressions.ts). */
+  async function recordFix(octokit: Octokit, repo: string, pr: { number: number; merge_commit_sha?: string | null | undefined }, mergedAt: string) {
+    if (!pr.merge_commit_sha) return;
+    let commits: string[] = [];
+    try {
+      const listed = await octokit.paginate(octokit.rest.pulls.listCommits, { ...splitRepo(repo), pull_number: pr.number, per_page: 100 });
+      commits = listed.map((c) => c.sha);
+    } catch (error) {
+      // The merge commit alone still decides; only the list of commits to port is lost.
+      log.warn({ err: error, repo, pr: pr.number }, "hotfix clock: the pull request's commits could not be read");
+    }
+    await store.fixes.recordFix(repo, { pr: pr.number, mergeCommit: pr.merge_commit_sha, commits, mergedAt });
+  }
+
   app.on("pull_request", async (context) => {
     const event = parse(PullRequestEvent, "pull_request", context.payload);
     if (!event) return;
@@ -184,7 +200,9 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     const groups = [...known, ...(await link(repo, pr.number, issues))];
     if (groups.length === 0) return;
     await record(repo, groups, "fix-pr-opened", pr.created_at, { pr: pr.number });
-    if (event.action === "closed" && pr.merged_at) await record(repo, groups, "merged", pr.merged_at, { pr: pr.number });
+    if (event.action !== "closed" || !pr.merged_at) return;
+    await recordFix(context.octokit, repo, pr, pr.merged_at);
+    await record(repo, groups, "merged", pr.merged_at, { pr: pr.number });
   });
 
   app.on("check_run", async (context) => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
+import { compareRefs, type CommitGraph } from "./commit-graph.js";
 import { GITHUB_SECONDARY_LIMITS, isContentCreating, type RequestWindow } from "../github/secondary-limits.js";
 
 /**
@@ -43,8 +44,10 @@ export interface StandinRepo {
   installationId: number;
   /** Files served by the contents API, path -> text (e.g. ".github/hotfix.yml", ".github/CODEOWNERS"). */
   files?: Record<string, string>;
-  /** Pull requests' changed files, by PR number. */
-  pulls?: Record<number, { files: FileAnswer[] }>;
+  /** Pull requests' changed files and commits (full SHAs), by PR number. */
+  pulls?: Record<number, { files?: FileAnswer[]; commits?: string[] }>;
+  /** The history compare answers from. */
+  git?: CommitGraph;
 }
 
 export interface StandinOptions {
@@ -388,7 +391,35 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/,
       (m, _req, _body, url) => {
         const pull = known(repoOf(m))?.pulls?.[Number(m.groups?.number)];
-        return pull ? paged(pull.files.slice(0, PR_FILES_CAP), url) : notFound;
+        return pull ? paged((pull.files ?? []).slice(0, PR_FILES_CAP), url) : notFound;
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/pulls/{number}/commits",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/commits$/,
+      (m, _req, _body, url) => {
+        const repo = known(repoOf(m));
+        const pull = repo?.pulls?.[Number(m.groups?.number)];
+        const parents = (sha: string) => (repo?.git?.commits[sha] ?? []).map((p) => ({ sha: p }));
+        return pull
+          ? paged(
+              (pull.commits ?? []).map((sha) => ({ sha, parents: parents(sha) })),
+              url,
+            )
+          : notFound;
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/compare/{basehead}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/compare\/(?<basehead>.+)$/,
+      (m, _req, _body, url) => {
+        const git = known(repoOf(m))?.git;
+        const [base, head] = decodeURIComponent(m.groups?.basehead ?? "").split("...");
+        const answer = git && base && head ? compareRefs(git, base, head) : null;
+        if (!answer) return notFound;
+        // Head's commits are paged as GitHub pages them; the counts are the whole comparison's.
+        const page = paged(answer.commits, url);
+        return { status: 200, body: { ...answer, commits: page.body }, ...(page.headers ? { headers: page.headers } : {}) };
       },
     ],
     [

@@ -159,6 +159,7 @@ export type LatestContext = Partial<
     | "browser"
     | "app"
     | "release"
+    | "commit"
     | "environment"
     | "reporterEventId"
     | "platform"
@@ -194,6 +195,8 @@ export async function fillGapsFromLatestEvent(report: CrashReport, fetchLatest: 
     browser: report.browser ?? latest.browser,
     app: report.app ?? latest.app,
     release: report.release ?? latest.release,
+    // The latest event's commit is its release's: taken only when that is the report's release too.
+    commit: report.commit ?? (report.release === undefined || report.release === latest.release ? latest.commit : undefined),
     environment: report.environment ?? latest.environment,
     platform: report.platform ?? latest.platform,
     reporterEventId: report.reporterEventId ?? latest.reporterEventId,

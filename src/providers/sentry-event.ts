@@ -310,7 +310,10 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
   const app = skipped.read(App, contexts.app ?? contextOf("app"), "contexts.app");
   const request = skipped.read(z.looseObject({ url: text }), event.request, "request");
   const tags = tagsOf(event.tags);
-  const release = typeof event.release === "string" ? event.release : ((event.release as { version?: unknown } | null)?.version ?? tags.release);
+  // The API's event carries its release as an object, with the release's newest commit when the project links a repository.
+  const releaseObject =
+    typeof event.release === "object" ? (event.release as { version?: unknown; lastCommit?: { id?: unknown } | null } | null) : null;
+  const release = typeof event.release === "string" ? event.release : (releaseObject?.version ?? tags.release);
   const str = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
   return {
@@ -344,6 +347,7 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
     app: app ? present({ name: app.app_name, version: app.app_version, build: app.app_build }) : undefined,
     platform: str(event.platform),
     release: str(release),
+    commit: str(releaseObject?.lastCommit?.id),
     environment: str(event.environment) ?? tags.environment,
     reporterEventId: str(event.event_id) ?? str(event.eventID),
     tags,

@@ -1,10 +1,9 @@
 import type { CrashReport } from "../core/crash.js";
-import { isNewer, isSameOrNewer, newestVersion } from "../core/version.js";
-import type { GroupState } from "./store.js";
+import { newestVersion } from "../core/version.js";
 
 /**
- * The decisions both stores make the same way, kept free of SQL: when a resolved crash
- * counts as a regression, when a group's issue must next be synced, and how a pending
+ * The decisions both stores make the same way, kept free of SQL: which version an alert
+ * counts under, when a group's issue must next be synced, and how a pending
  * sync job absorbs a new request for one. Timestamps are ISO strings from toISOString(),
  * so they order as text.
  */
@@ -14,29 +13,6 @@ export const UNKNOWN_VERSION = "unknown";
 
 export function occurrenceVersion(report: CrashReport): string {
   return report.release?.trim() || UNKNOWN_VERSION;
-}
-
-/** What was known about a resolved group before the new alert arrived. */
-export interface ResolvedGroup {
-  state: GroupState;
-  fixedIn: string | null;
-  /** Newest known version seen before the group was resolved; null when none had a release. */
-  resolvedMaxVersion: string | null;
-}
-
-/**
- * A crash is back when its group is resolved and the alert's release is one the fix
- * should have covered: at or after fixedIn, or, with no fixedIn, newer than every version
- * seen before the resolution (an alert from an old build still in use is not news).
- * An alert without a release cannot tell, so it never reopens anything; nor does a release
- * that is not a version (a name is not "newer" by its text).
- */
-export function isRegression(group: ResolvedGroup, release: string | undefined): boolean {
-  if (group.state !== "resolved") return false;
-  const version = release?.trim();
-  if (!version) return false;
-  if (group.fixedIn !== null) return isSameOrNewer(version, group.fixedIn);
-  return group.resolvedMaxVersion === null || isNewer(version, group.resolvedMaxVersion);
 }
 
 /** The newest release among the versions a group was seen in ("unknown" is not a release). */

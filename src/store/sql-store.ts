@@ -4,7 +4,8 @@ import { formatIssues, Source } from "../core/config.js";
 import { CrashReport, firstSeenOf } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
-import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
+import { type FixStore, markCandidate, recordResolution, SqlFixStore, UNJUDGED } from "./fix-store.js";
+import { newestRelease, rescheduled, syncDueAt, occurrenceVersion, UNKNOWN_VERSION } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
@@ -74,7 +75,6 @@ const GroupRow = z.object({
   issue_number: Int.nullable(),
   state: z.enum(["open", "resolved"]),
   fixed_in: z.string().nullable(),
-  resolved_max_version: z.string().nullable(),
   regressed_in: z.string().nullable(),
   events: Int,
   users: Int,
@@ -108,14 +108,12 @@ function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what:
   return parsed.data;
 }
 
-/** What ingest decides on from the upserted group: regression, hotfix clock and sync time. */
-const INGESTED_COLUMNS = "id, events, state, fixed_in, resolved_max_version, issue_number, regressed_in, rendered_at";
+/** What ingest decides on from the upserted group: regression candidate, hotfix clock and sync time. */
+const INGESTED_COLUMNS = "id, events, state, issue_number, regressed_in, rendered_at";
 const IngestedRow = GroupRow.pick({
   id: true,
   events: true,
   state: true,
-  fixed_in: true,
-  resolved_max_version: true,
   issue_number: true,
   regressed_in: true,
   rendered_at: true,
@@ -126,8 +124,6 @@ function ingested(r: z.infer<typeof IngestedRow>) {
     id: r.id,
     events: r.events,
     state: r.state,
-    fixedIn: r.fixed_in,
-    resolvedMaxVersion: r.resolved_max_version,
     issueNumber: r.issue_number,
     regressedIn: r.regressed_in,
     renderedAt: r.rendered_at,
@@ -136,13 +132,14 @@ function ingested(r: z.infer<typeof IngestedRow>) {
 
 const toIngested = (row: SqlRow) => ingested(parseRow(IngestedRow, row, "crash_groups"));
 
-function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null } {
+function toGroup(row: SqlRow): CrashGroup {
   const r = parseRow(GroupRow, row, "crash_groups");
   return {
     ...ingested(r),
     repo: r.repo,
     installationId: r.installation_id,
     signature: r.signature,
+    fixedIn: r.fixed_in,
     users: r.users,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
@@ -156,9 +153,7 @@ function toGroup(row: SqlRow): CrashGroup & { resolvedMaxVersion: string | null 
 const PRUNE_SLICE = 5_000;
 
 function publicGroup(row: SqlRow | undefined): CrashGroup | null {
-  if (!row) return null;
-  const { resolvedMaxVersion: _, ...group } = toGroup(row);
-  return group;
+  return row ? toGroup(row) : null;
 }
 
 function toJob(row: SqlRow): Job {
@@ -255,11 +250,13 @@ const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
 
 export class SqlStore implements Store {
   readonly clock: ClockStore;
+  readonly fixes: FixStore;
   /** The signature each recent crash is grouped under (its own or an alias), as committed: spares the alias look-up per alert. */
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
     this.clock = new SqlClockStore(db);
+    this.fixes = new SqlFixStore(db);
   }
 
   async migrate(): Promise<void> {
@@ -289,16 +286,15 @@ export class SqlStore implements Store {
         const { group: row, job } = await this.writeAlert(tx, { input, signature, version, now });
         const group = toIngested(row);
 
-        const regressed = input.reopenOnRegression && isRegression(group, input.report.release);
-        if (regressed) {
-          await tx.run("UPDATE crash_groups SET state = 'open', regressed_in = ? WHERE id = ?", [version, group.id]);
-          group.regressedIn = version;
-        }
-        // The hotfix clock starts when the crash was first seen, by the rule of the issue's "First seen"; a regression's, at this alert.
-        if (regressed || group.events === 1) await startRound(tx, group.id, regressed ? now : new Date(firstSeenOf(input.report, now)).toISOString());
-        await this.ensureJob(tx, group.id, syncDueAt(group, now, input.refreshIntervalSeconds), input.refreshIntervalSeconds, { job });
+        // A closed crash seen in a release not judged since the close: the worker asks git whether it is news.
+        const candidate =
+          input.reopenOnRegression && group.state === "resolved" && version !== UNKNOWN_VERSION && (await markCandidate(tx, group.id, version, now));
+        // The hotfix clock starts when the crash was first seen, by the rule of the issue's "First seen"; a regression's, when judged.
+        if (group.events === 1) await startRound(tx, group.id, new Date(firstSeenOf(input.report, now)).toISOString());
+        const dueAt = candidate ? now : syncDueAt(group, now, input.refreshIntervalSeconds);
+        await this.ensureJob(tx, group.id, dueAt, input.refreshIntervalSeconds, { job });
         // events is 1 only on the insert: every later alert adds one.
-        const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, regressed };
+        const stored: IngestResult = { status: "stored", groupId: group.id, created: group.events === 1, candidate };
         return { signature, stored };
       });
       // Committed: the group exists, and groups are never deleted, so this crash's alerts go to it from now on.
@@ -314,8 +310,8 @@ export class SqlStore implements Store {
 
   /**
    * Counts the alert in its group and version and records its delivery id; returns the group as it was
-   * before the alert (the upsert leaves state, fixed_in and the issue fields alone, which is what the
-   * regression decision needs) and its pending job, locked. Only what the decisions read comes back:
+   * before the alert (the upsert leaves state and the issue fields alone, which is what the
+   * regression candidate needs) and its pending job, locked. Only what the decisions read comes back:
    * parsing `latest` back for every alert was a third of the ingest's time in the storm.
    * A delivery seen before throws DeliverySeen, which rolls the transaction back: a look-up first
    * would cost every alert a statement to spare the rare repeat its upsert.
@@ -424,18 +420,25 @@ export class SqlStore implements Store {
         await tx.run("DELETE FROM sync_jobs WHERE id = ?", [job.id]);
         return;
       }
-      const [group] = await tx.all("SELECT issue_number, regressed_in, rendered_at FROM crash_groups WHERE id = ?", [int(held.group_id)]);
-      const dueAt = group
-        ? syncDueAt(
-            {
-              issueNumber: group.issue_number === null ? null : int(group.issue_number),
-              regressedIn: textOrNull(group.regressed_in),
-              renderedAt: isoOrNull(group.rendered_at),
-            },
-            iso(held.due_at),
-            int(held.refresh_seconds),
-          )
-        : iso(held.due_at);
+      const [group] = await tx.all(
+        `SELECT issue_number, regressed_in, rendered_at,
+           CASE WHEN state = 'resolved' AND ${UNJUDGED} THEN 1 ELSE 0 END AS judging
+         FROM crash_groups WHERE id = ?`,
+        [int(held.group_id)],
+      );
+      // A release that came in while the job ran waits for a verdict, not for the refresh interval.
+      const dueAt =
+        group && !int(group.judging)
+          ? syncDueAt(
+              {
+                issueNumber: group.issue_number === null ? null : int(group.issue_number),
+                regressedIn: textOrNull(group.regressed_in),
+                renderedAt: isoOrNull(group.rendered_at),
+              },
+              iso(held.due_at),
+              int(held.refresh_seconds),
+            )
+          : iso(held.due_at);
       await tx.run(
         "UPDATE sync_jobs SET due_at = ?, lease_owner = NULL, lease_until = NULL, rearm = FALSE, attempts = 0, last_error = NULL WHERE id = ?",
         [dueAt, job.id],
@@ -534,9 +537,10 @@ export class SqlStore implements Store {
     );
   }
 
-  async resolve(groupId: number, fixedIn: string | null): Promise<void> {
+  async resolve(groupId: number, fixedIn: string | null, at: Date): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.all(`SELECT id FROM crash_groups WHERE id = ?${this.db.lockRows}`, [groupId]);
+      await recordResolution(tx, groupId, at.toISOString());
       const versions = await tx.all("SELECT version FROM version_occurrences WHERE group_id = ?", [groupId]);
       await tx.run("UPDATE crash_groups SET state = 'resolved', fixed_in = ?, resolved_max_version = ?, regressed_in = NULL WHERE id = ?", [
         fixedIn,

@@ -1,5 +1,6 @@
 import type { CrashReport } from "../core/crash.js";
 import type { ClockStore } from "./clock-store.js";
+import type { FixStore } from "./fix-store.js";
 
 /**
  * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
@@ -23,7 +24,7 @@ export interface CrashGroup {
   state: GroupState;
   /** Version the hotfix shipped in, set when the issue is closed (from the marker or the closing PR). */
   fixedIn: string | null;
-  /** Set when an alert arrived for a resolved group in a version >= fixedIn; cleared once the reopen is on GitHub. */
+  /** Set when the worker judged a resolved group's new release a regression (core/regression.ts); cleared once the reopen is on GitHub. */
   regressedIn: string | null;
   /** Alerts received, across versions. */
   events: number;
@@ -65,11 +66,12 @@ export interface IngestInput {
   deliveryId: string;
   /** Minimum seconds between two edits of one issue (config issues.refreshIntervalSeconds). */
   refreshIntervalSeconds: number;
-  /** Whether an alert in a version >= fixedIn reopens a resolved group (config issues.reopenOnRegression). */
+  /** Whether a resolved group's alerts are judged as possible regressions (config issues.reopenOnRegression). */
   reopenOnRegression: boolean;
 }
 
-export type IngestResult = { status: "duplicate"; groupId: number } | { status: "stored"; groupId: number; created: boolean; regressed: boolean };
+/** candidate: the group is resolved and the alert's release was not judged since the close; its sync is due now to judge it. */
+export type IngestResult = { status: "duplicate"; groupId: number } | { status: "stored"; groupId: number; created: boolean; candidate: boolean };
 
 export type JobKind = "sync-issue";
 
@@ -158,8 +160,8 @@ export interface Store {
    * Pass the `events` of the group as read for rendering: regressedIn stays set when a regression arrived after that read.
    */
   markRendered(groupId: number, events: number, at: Date): Promise<void>;
-  /** The issue was closed: the group is resolved, fixed in `fixedIn` when known. */
-  resolve(groupId: number, fixedIn: string | null): Promise<void>;
+  /** The issue was closed at `at`: the group is resolved, fixed in `fixedIn` when known; releases are judged afresh. */
+  resolve(groupId: number, fixedIn: string | null, at: Date): Promise<void>;
   /** The issue was reopened by a person: the group is open again. */
   reopen(groupId: number): Promise<void>;
 
@@ -188,4 +190,6 @@ export interface Store {
 
   /** The hotfix clock: stage times per group and round (a new group and a regression start a round in `ingest`), fix PRs, boards. */
   readonly clock: ClockStore;
+  /** Fix commits, compare answers and the releases a closed crash came back in, for the regression decision. */
+  readonly fixes: FixStore;
 }

@@ -83,3 +83,48 @@ describe("GitHub's limits in the stand-in", () => {
     expect(pages).toBe(30);
   });
 });
+
+describe("compare in the stand-in, as GitHub answers GET /repos/{owner}/{repo}/compare/{base}...{head}", () => {
+  // a - b - c - d on main, tagged v1 at b; x off a on a release line; z a root of its own.
+  const sha = (c: string) => c.repeat(40);
+  const git = {
+    commits: { [sha("a")]: [], [sha("b")]: [sha("a")], [sha("c")]: [sha("b")], [sha("d")]: [sha("c")], [sha("e")]: [sha("a")], [sha("f")]: [] },
+    tags: { v1: sha("b") },
+  };
+  let repo: GitHubStandin;
+  beforeEach(async () => {
+    repo = await startGitHubStandin({ repos: { [REPO]: { installationId: 1, git } } });
+  });
+  afterEach(() => repo.close());
+
+  const compare = async (basehead: string, query = "") => {
+    const res = await fetch(`${repo.url}/repos/${REPO}/compare/${basehead}${query}`);
+    return { status: res.status, link: res.headers.get("link"), body: (await res.json()) as Record<string, any> };
+  };
+  const shas = (commits: { sha: string }[]) => commits.map((c) => c.sha);
+
+  it("says ahead, behind, identical or diverged, with the counts and the merge base", async () => {
+    const ahead = await compare(`v1...${sha("d")}`);
+    expect(ahead.body).toMatchObject({ status: "ahead", ahead_by: 2, behind_by: 0, total_commits: 2, merge_base_commit: { sha: sha("b") } });
+    expect(shas(ahead.body.commits)).toEqual([sha("c"), sha("d")]);
+    expect((await compare(`${sha("d")}...v1`)).body).toMatchObject({ status: "behind", ahead_by: 0, behind_by: 2, commits: [] });
+    expect((await compare(`cccccccc...${sha("c")}`)).body).toMatchObject({ status: "identical", ahead_by: 0, behind_by: 0 });
+    const diverged = await compare(`${sha("c")}...eeeeeee`);
+    expect(diverged.body).toMatchObject({ status: "diverged", ahead_by: 1, behind_by: 2, merge_base_commit: { sha: sha("a") } });
+    expect(shas(diverged.body.commits)).toEqual([sha("e")]);
+  });
+
+  it("pages head's commits and keeps the counts whole", async () => {
+    const first = await compare(`${sha("a")}...${sha("d")}`, "?per_page=1");
+    expect(first.body).toMatchObject({ ahead_by: 3, total_commits: 3 });
+    expect(shas(first.body.commits)).toEqual([sha("b")]);
+    expect(first.link).toMatch(/rel="next"/);
+  });
+
+  it("answers 404 for an unknown ref, a SHA too short to name a commit, no head, and commits without common history", async () => {
+    expect((await compare(`v9...${sha("d")}`)).status).toBe(404);
+    expect((await compare(`${sha("a")}...abc`)).status).toBe(404);
+    expect((await compare(`${sha("a")}...${sha("f")}`)).status).toBe(404);
+    expect((await compare(`${sha("a")}`)).status).toBe(404);
+  });
+});

@@ -34,7 +34,7 @@ async function seed(): Promise<void> {
   await store.setIssue(a.groupId, 1);
   await store.clock.recordStage(a.groupId, "issue-opened", ago(20, 1));
   await store.clock.recordStage(a.groupId, "verified", ago(20, 10));
-  await store.resolve(a.groupId, "1.0.1");
+  await store.resolve(a.groupId, "1.0.1", ago(20, 10));
   const b = await ingest("acme/shop", "bbbb", crash("RangeError", ago(2)), ago(2));
   await store.setIssue(b.groupId, 2);
   await store.clock.recordStage(b.groupId, "issue-opened", ago(2, 1));

@@ -251,6 +251,22 @@ describe("sentry.completeContext", () => {
     expect(report.gaps.map(describeGap)).toEqual([]);
   });
 
+  it("takes the release's commit from the latest event when Sentry links the release to a repository", async () => {
+    // Sentry's release serializer gives `lastCommit` as a commit ({ id, message, dateCreated }); the fixture left it out.
+    const event = fixtureJson("sentry/event-latest.json") as { release: Record<string, unknown> };
+    const lastCommit = { id: "b65bc521378269d3eaefdc964f8ef56621414943", message: "fix(ui): null check", dateCreated: "2020-06-17T18:40:00Z" };
+    nock("https://sentry.io")
+      .get(latestPath)
+      .reply(200, { ...event, release: { ...event.release, lastCommit } });
+    const report = await sentry.completeContext(issueReport, env);
+    expect(report).toMatchObject({ release: "b65bc521378269d3eaefdc964f8ef56621414943", commit: lastCommit.id });
+    // A latest event of another release says nothing about the report's.
+    nock("https://sentry.io")
+      .get(latestPath)
+      .reply(200, { ...event, release: { ...event.release, lastCommit } });
+    expect((await sentry.completeContext({ ...issueReport, release: "1.4.0" }, env)).commit).toBeUndefined();
+  });
+
   it("uses SENTRY_URL for a self-hosted Sentry", async () => {
     const scope = nock("https://sentry.internal.example").get(latestPath).reply(200, fixtureJson("sentry/event-latest.json"));
     const report = await sentry.completeContext(issueReport, { ...env, SENTRY_URL: "https://sentry.internal.example" });

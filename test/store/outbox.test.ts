@@ -1,35 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CrashReport } from "../../src/core/crash.js";
-import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "../../src/store/outbox.js";
-
-const resolved = (fixedIn: string | null, resolvedMaxVersion: string | null) => ({ state: "resolved" as const, fixedIn, resolvedMaxVersion });
-
-describe("isRegression", () => {
-  it("compares with fixedIn the way reporters write versions", () => {
-    expect(isRegression(resolved("1.4.2", "1.4.1"), "1.4.2")).toBe(true);
-    expect(isRegression(resolved("1.4.2", "1.4.1"), "my-app@1.4.3+77")).toBe(true);
-    expect(isRegression(resolved("1.4.2", "1.4.1"), "1.4.2-beta.1")).toBe(false);
-    // A release that is not a version is never "newer" by its text (issue 14, item 14).
-    expect(isRegression(resolved("shop@1.4.2", "shop@1.4.1"), "shop@octocat")).toBe(false);
-    expect(isRegression(resolved(null, "shop@1.4.1"), "shop@octocat")).toBe(false);
-    expect(isRegression(resolved("1.4.2", "1.4.1"), "1.4.1")).toBe(false);
-    expect(isRegression(resolved("v2.0.0", null), "2.0.0")).toBe(true);
-  });
-
-  it("without fixedIn, needs a release newer than all seen before resolving", () => {
-    expect(isRegression(resolved(null, "1.10.0"), "1.9.9")).toBe(false);
-    expect(isRegression(resolved(null, "1.10.0"), "1.10.0")).toBe(false);
-    expect(isRegression(resolved(null, "1.10.0"), "1.10.1")).toBe(true);
-    // Nothing with a release was seen before: any release is after the resolution.
-    expect(isRegression(resolved(null, null), "0.0.1")).toBe(true);
-  });
-
-  it("never fires for an open group or an alert without a release", () => {
-    expect(isRegression({ state: "open", fixedIn: "1.0.0", resolvedMaxVersion: null }, "9.0.0")).toBe(false);
-    expect(isRegression(resolved("1.0.0", null), undefined)).toBe(false);
-    expect(isRegression(resolved("1.0.0", null), "  ")).toBe(false);
-  });
-});
+import { newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "../../src/store/outbox.js";
 
 describe("versions", () => {
   it("counts a report without a release as unknown and leaves unknown out of the newest release", () => {

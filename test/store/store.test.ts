@@ -6,6 +6,7 @@ import { build } from "esbuild";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CrashReport, type CrashReportInput } from "../../src/core/crash.js";
+import { judgeRegression } from "../../src/core/regression.js";
 import { openStore } from "../../src/store/open.js";
 import { PostgresStore, withUser } from "../../src/store/postgres.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
@@ -128,7 +129,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
     it("creates a group and one sync job due at once for a new signature", async () => {
       const store = await target.open();
       const result = await store.ingest(alert({ release: "1.4.2" }), T0);
-      expect(result).toEqual({ status: "stored", groupId: expect.any(Number), created: true, regressed: false });
+      expect(result).toEqual({ status: "stored", groupId: expect.any(Number), created: true, candidate: false });
       if (result.status !== "stored") throw new Error("not stored");
 
       const group = await store.getGroup(result.groupId);
@@ -399,57 +400,121 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       await store.setIssue(groupId, 8);
       await store.markRendered(groupId, versions.length, at(10));
       for (const job of jobs) await store.completeJob(job, "w1");
-      await store.resolve(groupId, fixedIn);
+      await store.resolve(groupId, fixedIn, at(10));
       return groupId;
     }
 
-    it("reopens a resolved group on an alert at or after fixedIn, and not before", async () => {
+    /** What the worker does with a candidate: judges it by release names (no fix commit is recorded here). */
+    async function judgeByNames(store: Store, groupId: number) {
+      const group = (await store.getGroup(groupId))!;
+      let reopened = false;
+      for (const c of await store.fixes.candidates(groupId)) {
+        const verdict = judgeRegression({ ...c, release: c.version, releaseRef: null, answers: [], fixedIn: group.fixedIn });
+        reopened = (await store.fixes.judge(groupId, verdict)) || reopened;
+      }
+      return reopened;
+    }
+
+    it("makes a resolved group's new release a candidate, due at once; the worker's verdict reopens it", async () => {
       const store = await target.open();
       const groupId = await resolvedGroup(store, ["1.4.0", "1.4.1"], "1.4.2");
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", fixedIn: "1.4.2", regressedIn: null });
 
-      // Within the refresh interval of the last edit (at 10 s): counted, synced later.
-      expect(await store.ingest(alert({ release: "1.4.1" }), at(20))).toMatchObject({ status: "stored", regressed: false });
-      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", events: 3 });
-      expect(await store.claimJobs("w1", at(21), 10, 30_000)).toEqual([]);
+      // An old build: a candidate, judged once; its repeats are only counted.
+      expect(await store.ingest(alert({ release: "1.4.1" }), at(20))).toMatchObject({ status: "stored", candidate: true });
+      expect(await store.fixes.candidates(groupId)).toEqual([
+        {
+          version: "1.4.1",
+          seenAt: at(20).toISOString(),
+          releaseFirstSeen: at(1).toISOString(),
+          resolvedAt: at(10).toISOString(),
+          resolvedMaxVersion: "1.4.1",
+        },
+      ]);
+      const [judgeOld] = await store.claimJobs("w1", at(20), 10, 30_000);
+      expect(judgeOld).toMatchObject({ groupId, dueAt: at(20).toISOString() });
+      expect(await judgeByNames(store, groupId)).toBe(false);
+      await store.markRendered(groupId, 3, at(20));
+      await store.completeJob(judgeOld!, "w1");
+      expect(await store.fixes.verdictOf(groupId, "1.4.1")).toMatchObject({ outcome: "old-build", basis: "version-order" });
+      expect(await store.ingest(alert({ release: "1.4.1" }), at(21))).toMatchObject({ candidate: false });
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", events: 4 });
+      expect(await store.claimJobs("w1", at(22), 10, 30_000)).toEqual([]);
 
-      expect(await store.ingest(alert({ release: "1.4.2" }), at(21))).toMatchObject({ status: "stored", regressed: true });
+      expect(await store.ingest(alert({ release: "1.4.2" }), at(23))).toMatchObject({ status: "stored", candidate: true });
+      // Still closed until the worker judges it: the ingest asks nobody.
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", regressedIn: null });
+      expect(await store.claimJobs("w1", at(23), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(23).toISOString() }]);
+      expect(await judgeByNames(store, groupId)).toBe(true);
       expect(await store.getGroup(groupId)).toMatchObject({ state: "open", regressedIn: "1.4.2", fixedIn: "1.4.2" });
-      // The reopen is due at once, whatever the refresh interval.
-      expect(await store.claimJobs("w1", at(21), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(21).toISOString() }]);
+      // Judged once: a second worker's verdict changes nothing.
+      expect(await store.fixes.judge(groupId, { outcome: "back", basis: "version-order", release: "1.4.2" })).toBe(false);
 
-      // Repeats in the open group are not regressions again.
-      expect(await store.ingest(alert({ release: "1.4.3" }), at(102))).toMatchObject({ regressed: false });
-      await store.markRendered(groupId, 5, at(103));
-      expect(await store.getGroup(groupId)).toMatchObject({ regressedIn: null, renderedEvents: 5 });
+      // Alerts in the open group are not candidates.
+      expect(await store.ingest(alert({ release: "1.4.3" }), at(102))).toMatchObject({ candidate: false });
+      await store.markRendered(groupId, 6, at(103));
+      expect(await store.getGroup(groupId)).toMatchObject({ regressedIn: null, renderedEvents: 6 });
+
+      // A new close asks again about every release.
+      await store.resolve(groupId, "1.4.4", at(200));
+      expect(await store.fixes.verdictOf(groupId, "1.4.2")).toBeNull();
+      expect(await store.ingest(alert({ release: "1.4.2" }), at(201))).toMatchObject({ candidate: true });
+    });
+
+    it("judges a release that came in while the group's job ran at once, not after the refresh interval", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
+      await store.ingest(alert({ release: "1.0.0" }), at(20));
+      const [job] = await store.claimJobs("w1", at(20), 10, 30_000);
+      expect(await judgeByNames(store, groupId)).toBe(false);
+      await store.ingest(alert({ release: "1.0.2" }), at(21));
+      await store.markRendered(groupId, 3, at(22));
+      await store.completeJob(job!, "w1");
+      expect(await store.claimJobs("w1", at(22), 10, 30_000)).toMatchObject([{ groupId, dueAt: at(21).toISOString() }]);
     });
 
     it("with no fixedIn, reopens only for a release newer than every version seen before resolving", async () => {
       const store = await target.open();
       const groupId = await resolvedGroup(store, ["2.0.0", "2.1.0", "1.9.0"], null);
-      expect(await store.ingest(alert({ release: "2.0.5" }), at(100))).toMatchObject({ regressed: false });
-      expect(await store.ingest(alert({ release: "2.1.0" }), at(101))).toMatchObject({ regressed: false });
+      await store.ingest(alert({ release: "2.0.5" }), at(100));
+      await store.ingest(alert({ release: "2.1.0" }), at(101));
+      expect(await judgeByNames(store, groupId)).toBe(false);
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved" });
-      expect(await store.ingest(alert({ release: "2.1.1" }), at(102))).toMatchObject({ regressed: true });
+      await store.ingest(alert({ release: "2.1.1" }), at(102));
+      expect(await judgeByNames(store, groupId)).toBe(true);
       expect(await store.getGroup(groupId)).toMatchObject({ state: "open", regressedIn: "2.1.1" });
+    });
+
+    it("never flaps a closed issue open on an old SHA-named build seen before the close", async () => {
+      const store = await target.open();
+      const groupId = await resolvedGroup(store, ["9fceb02", "0a1b2c3"], null);
+      await store.ingest(alert({ release: "9fceb02" }), at(100));
+      expect(await judgeByNames(store, groupId)).toBe(false);
+      expect(await store.fixes.verdictOf(groupId, "9fceb02")).toMatchObject({ outcome: "old-build", basis: "first-seen" });
+      // A release first seen after the close, with no commit to compare: back, by release dates.
+      await store.ingest(alert({ release: "d34db33f" }), at(101));
+      expect(await judgeByNames(store, groupId)).toBe(true);
+      expect(await store.getGroup(groupId)).toMatchObject({ state: "open", regressedIn: "d34db33f" });
     });
 
     it("only counts an alert without a release for a resolved group", async () => {
       const store = await target.open();
       const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
-      expect(await store.ingest(alert(), at(100))).toMatchObject({ status: "stored", regressed: false });
+      expect(await store.ingest(alert(), at(100))).toMatchObject({ status: "stored", candidate: false });
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", events: 2, regressedIn: null });
+      expect(await store.fixes.candidates(groupId)).toEqual([]);
       expect(await store.versionCounts("acme/shop", "0123456789abcdef")).toMatchObject([
         { version: "1.0.0", count: 1 },
         { version: "unknown", count: 1 },
       ]);
     });
 
-    it("does not reopen when reopenOnRegression is off", async () => {
+    it("does not judge anything when reopenOnRegression is off", async () => {
       const store = await target.open();
       const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
       const result = await store.ingest({ ...alert({ release: "1.0.2" }), reopenOnRegression: false }, at(100));
-      expect(result).toMatchObject({ status: "stored", regressed: false });
+      expect(result).toMatchObject({ status: "stored", candidate: false });
+      expect(await store.fixes.candidates(groupId)).toEqual([]);
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", regressedIn: null, events: 2 });
     });
 
@@ -458,6 +523,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const groupId = await resolvedGroup(store, ["1.0.0"], "1.0.1");
       await store.ingest(alert({ release: "1.0.1" }), at(100));
       const [job] = await store.claimJobs("w1", at(100), 10, 30_000);
+      expect(await judgeByNames(store, groupId)).toBe(true);
       // The worker rendered the group as it was before this second regression-era alert.
       const seen = await store.getGroup(groupId);
       await store.ingest(alert({ release: "1.0.2" }), at(101));
@@ -468,14 +534,37 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.claimJobs("w1", at(102), 10, 30_000)).toMatchObject([{ groupId }]);
     });
 
+    it("keeps merged fixes per linked group and GitHub's compare answers", async () => {
+      const store = await target.open();
+      const { groupId } = await store.ingest(alert({ release: "1.0.0" }), T0);
+      const fix = { pr: 12, mergeCommit: "f1f1f1f", commits: ["c0ffee1", "c0ffee2"], mergedAt: at(5).toISOString() };
+      await store.fixes.recordFix("acme/shop", fix);
+      await store.fixes.recordFix("acme/shop", { ...fix, mergeCommit: "redelivered" });
+      await store.fixes.recordFix("acme/shop", { ...fix, pr: 14, mergeCommit: "e4e4e4e", commits: [], mergedAt: at(3).toISOString() });
+      expect(await store.fixes.fixesOf(groupId)).toEqual([]);
+      await store.clock.linkPullRequest("acme/shop", 12, groupId);
+      await store.clock.linkPullRequest("acme/shop", 14, groupId);
+      await store.clock.linkPullRequest("acme/other", 12, groupId);
+      expect(await store.fixes.fixesOf(groupId)).toEqual([
+        { ...fix, pr: 14, mergeCommit: "e4e4e4e", commits: [], mergedAt: at(3).toISOString() },
+        fix,
+      ]);
+
+      expect(await store.fixes.comparison("acme/shop", "f1f1f1f", "9fceb02")).toBeNull();
+      await store.fixes.putComparison("acme/shop", "f1f1f1f", "9fceb02", { status: "diverged", aheadBy: 2, behindBy: 3 });
+      await store.fixes.putComparison("acme/shop", "f1f1f1f", "9fceb02", { status: "ahead", aheadBy: 9, behindBy: 0 });
+      expect(await store.fixes.comparison("acme/shop", "f1f1f1f", "9fceb02")).toEqual({ status: "diverged", aheadBy: 2, behindBy: 3 });
+      expect(await store.fixes.comparison("acme/other", "f1f1f1f", "9fceb02")).toBeNull();
+    });
+
     it("resolves and reopens a group", async () => {
       const store = await target.open();
       const { groupId } = await store.ingest(alert({ release: "3.0.0" }), T0);
-      await store.resolve(groupId, "3.0.1");
+      await store.resolve(groupId, "3.0.1", at(1));
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", fixedIn: "3.0.1" });
       await store.reopen(groupId);
       expect(await store.getGroup(groupId)).toMatchObject({ state: "open" });
-      await store.resolve(groupId, null);
+      await store.resolve(groupId, null, at(2));
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", fixedIn: null });
     });
 
@@ -550,10 +639,11 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       await store.clock.markClockRendered(id, 1);
       expect((await store.clock.clockOf(id)).renderedStageId).toBe(before.lastStageId);
 
-      // The fixed version crashing again is a regression: round 2 starts at its arrival.
-      await store.resolve(id, "1.0.1");
-      expect(await store.ingest(alert({ release: "1.0.1" }), at(100))).toMatchObject({ regressed: true });
+      // The fixed version crashing again is a regression: round 2 starts at its arrival, not when the worker judged it.
+      await store.resolve(id, "1.0.1", at(50));
+      expect(await store.ingest(alert({ release: "1.0.1" }), at(100))).toMatchObject({ candidate: true });
       await store.ingest(alert({ release: "1.0.1" }), at(110));
+      expect(await store.fixes.judge(id, { outcome: "back", basis: "version-order", release: "1.0.1" })).toBe(true);
       expect(await store.clock.recordStage(id, "issue-opened", at(120))).toBe(true);
       const after = await store.clock.clockOf(id);
       expect(after.stages).toEqual([
@@ -649,7 +739,7 @@ describe("SqliteStore on a file", () => {
     await first.migrate();
     const { groupId } = await first.ingest(alert({ deliveryId: "keep-1", release: "1.0.0" }), T0);
     await first.setIssue(groupId, 77);
-    await first.resolve(groupId, "1.0.1");
+    await first.resolve(groupId, "1.0.1", at(1));
     await first.putRepoSettings({ repo: "acme/shop", installationId: 7, config: { sources: [{ provider: "sentry" }] }, fetchedAt: T0.toISOString() });
     const before = await first.getGroup(groupId);
     await first.close();
@@ -661,7 +751,7 @@ describe("SqliteStore on a file", () => {
     expect(await second.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
     expect(await second.ingest(alert({ deliveryId: "keep-1" }), at(1))).toEqual({ status: "duplicate", groupId });
     expect((await second.routesFor("sentry", "web")).map((s) => s.repo)).toEqual(["acme/shop"]);
-    expect(await second.ingest(alert({ release: "1.0.1" }), at(2))).toMatchObject({ regressed: true });
+    expect(await second.ingest(alert({ release: "1.0.1" }), at(2))).toMatchObject({ candidate: true });
     await second.close();
   });
 });
