@@ -68,8 +68,6 @@ export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
   private readonly contexts = new LRUCache<string, CrashReport>({ max: CONTEXT_CACHE_SIZE });
   private readonly markers = new Map<string, Promise<Map<string, { number: number; state: string }>>>();
-  /** Issues being opened per repository in this process, not yet in the store's count of the budget's use. */
-  private readonly opening = new Map<string, number>();
   /** Roll-ups of one repository take turns, so concurrent jobs find the roll-up issue the first one opened. */
   private readonly rollUpTurns = new Map<string, Promise<void>>();
 
@@ -175,9 +173,8 @@ export class IssueSync {
 
   /**
    * Opens the crash's issue (true) while the repository's budget of new issues this hour lasts, else
-   * counts the crash in the repository's one roll-up issue. Issues being opened by this process
-   * count against the budget too; replicas each see only the store's count, so they may together
-   * go past it by the jobs they run at once.
+   * counts the crash in the repository's one roll-up issue. The store's claim is exact across
+   * replicas: counting the hour's issues and claiming one is a single transaction.
    */
   private async openWithinBudget(
     octokit: Octokit,
@@ -188,18 +185,10 @@ export class IssueSync {
     retry: boolean,
   ): Promise<boolean> {
     const { store, now } = this.deps;
-    const budget = config.issues.maxNewPerHour;
-    const inFlight = this.opening.get(group.repo) ?? 0;
-    this.opening.set(group.repo, inFlight + 1);
-    try {
-      if (inFlight + (await store.issuesOpenedSince(group.repo, new Date(now().getTime() - HOUR_MS))) < budget) {
-        await this.open(octokit, group, report, config, rendered);
-        return true;
-      }
-    } finally {
-      const left = (this.opening.get(group.repo) ?? 1) - 1;
-      if (left > 0) this.opening.set(group.repo, left);
-      else this.opening.delete(group.repo);
+    const at = now();
+    if (await store.budget.claim(group.repo, group.id, config.issues.maxNewPerHour, new Date(at.getTime() - HOUR_MS), at)) {
+      await this.open(octokit, group, report, config, rendered);
+      return true;
     }
     const previous = this.rollUpTurns.get(group.repo) ?? Promise.resolve();
     const turn = previous.then(() => this.rollUp(octokit, group, config, retry));
