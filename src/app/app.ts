@@ -5,7 +5,7 @@ import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
-import type { Pacer } from "./pacer.js";
+import type { RequestPacer } from "./pacer.js";
 import { createHealth, type Health } from "./health.js";
 import { registerLoopEvents } from "./loop-events.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
@@ -30,7 +30,7 @@ export interface HotfixAppOptions {
   /** Told of each crash counted in a roll-up issue past the new-issue budget (for a metrics counter). */
   onRolledUp?: (repo: string) => void;
   /** The pacer the App's Octokit sends through (server.ts), when it paces. */
-  pacer?: Pacer;
+  pacer?: RequestPacer;
 }
 
 export interface HotfixApp {

@@ -15,7 +15,7 @@ import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } 
 import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
-import type { Pacer } from "./pacer.js";
+import type { RequestPacer } from "./pacer.js";
 import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
@@ -48,7 +48,7 @@ export interface IssueSyncDeps {
   /** Told of each crash counted in a roll-up issue instead of an issue of its own (a metric's hook). */
   onRolledUp?: (repo: string) => void;
   /** GitHub's pacing of writes, when the App paces them. */
-  pacer?: Pick<Pacer, "room">;
+  pacer?: Pick<RequestPacer, "room">;
 }
 
 const HOUR_MS = 3_600_000;
