@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "probot";
 import type { Job, Store } from "../store/store.js";
 import { metrics } from "./metrics.js";
+import { RefusalReport, RefusedByGitHub } from "./refusals.js";
 
 /**
  * The outbox worker: claims due sync jobs with a lease, so several replicas share the work and
@@ -47,6 +48,8 @@ export const PRUNE_EVERY_MS = 10 * 60_000;
 
 export class OutboxWorker {
   readonly id = `worker-${randomUUID()}`;
+  /** GitHub's refusals, said once per repository. */
+  readonly refusals: RefusalReport;
   private running = false;
   private loop: Promise<void> | null = null;
   private woken = false;
@@ -58,7 +61,9 @@ export class OutboxWorker {
     private readonly options: WorkerOptions,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.refusals = new RefusalReport(log);
+  }
 
   start(): void {
     if (this.running) return;
@@ -92,6 +97,12 @@ export class OutboxWorker {
       await this.handle(job);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      // No retry changes GitHub's answer: the job waits, parked, for the App to hear the cause is gone, or for a person.
+      if (error instanceof RefusedByGitHub) {
+        await this.store.parkJob(job, this.id, reason, this.now(), error.refusal.reason);
+        this.refusals.parked(error, job.id);
+        return;
+      }
       if (job.attempts >= this.options.maxAttempts) {
         this.log.error(
           { err: error, job: job.id, group: job.groupId, attempts: job.attempts, reason },
