@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
 import { renderClock, withStage, type StageTime } from "../core/clock.js";
@@ -52,6 +53,8 @@ export interface IssueSyncDeps {
 }
 
 const HOUR_MS = 3_600_000;
+/** How long a replica opening the roll-up issue keeps others from opening one: past it, one that died is replaced. */
+const ROLLUP_OPENING_MS = 120_000;
 /** The roll-up issue's key among the signatures found by marker (signatures are hex, so it cannot clash). */
 const ROLLUP_KEY = "rollup";
 
@@ -68,6 +71,8 @@ export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
   private readonly contexts = new LRUCache<string, CrashReport>({ max: CONTEXT_CACHE_SIZE });
   private readonly markers = new Map<string, Promise<Map<string, { number: number; state: string }>>>();
+  /** This process, as the opener of a roll-up issue (IssueBudget.claimRollUpOpening). */
+  private readonly opener = `issue-sync-${randomUUID()}`;
   /** Roll-ups of one repository take turns, so concurrent jobs find the roll-up issue the first one opened. */
   private readonly rollUpTurns = new Map<string, Promise<void>>();
 
@@ -210,6 +215,9 @@ export class IssueSync {
     let number = known ?? (await this.findByMarker(octokit, group.repo, [ROLLUP_KEY], config, retry))?.number ?? null;
     const body = await this.rollUpBody(group, config);
     if (number === null) {
+      // Replicas past the budget at once must open one roll-up: the others count their crash in it on their job's retry.
+      if (!(await store.budget.claimRollUpOpening(group.repo, this.opener, now(), new Date(now().getTime() + ROLLUP_OPENING_MS))))
+        throw new Error(`the roll-up issue of ${group.repo} is being opened by another replica: the crash is counted in it on the next attempt`);
       const labels = config.issues.labels.filter((l) => l !== "");
       // Not retried in the request, as any create: the job's retry looks for the roll-up's marker first.
       number = (await octokit.rest.issues.create({ ...splitRepo(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data

@@ -88,7 +88,24 @@ export class OutboxWorker {
   /** Claims one round of due jobs and runs them; returns how many it ran. */
   async runOnce(): Promise<number> {
     const jobs = await this.store.claimJobs(this.id, this.now(), this.options.concurrency, this.options.leaseMs);
-    await Promise.all(jobs.map((job) => this.runJob(job)));
+    if (jobs.length === 0) return 0;
+    // A job may wait for GitHub's pace longer than its lease (a minute's window, or the hour's): the lease is
+    // renewed while this worker lives, so only a dead worker's jobs go to another replica.
+    const running = new Set(jobs.map((j) => j.id));
+    const renew = setInterval(() => {
+      const until = new Date(this.now().getTime() + this.options.leaseMs);
+      this.store.jobs.renewLeases(this.id, [...running], until).catch((error: unknown) => this.log.warn({ err: error }, "job leases not renewed"));
+    }, this.options.leaseMs / 3);
+    try {
+      await Promise.all(
+        jobs.map(async (job) => {
+          await this.runJob(job);
+          running.delete(job.id);
+        }),
+      );
+    } finally {
+      clearInterval(renew);
+    }
     return jobs.length;
   }
 

@@ -16,6 +16,11 @@ export interface IssueBudget {
   claim(repo: string, groupId: number, limit: number, since: Date, at: Date): Promise<boolean>;
   /** New issues claimed in the repository since `since`: the budget's use. */
   claimedSince(repo: string, since: Date): Promise<number>;
+  /**
+   * Claims the opening of the repository's roll-up issue for `opener` until `until`: true when no other
+   * opener holds it (or its hold ran out), so replicas past the budget at once open one roll-up, not one each.
+   */
+  claimRollUpOpening(repo: string, opener: string, at: Date, until: Date): Promise<boolean>;
 }
 
 /**
@@ -23,7 +28,11 @@ export interface IssueBudget {
  * claims at the time they were opened, so an upgrade does not hand out a fresh hour's budget.
  */
 export function budgetMigration(types: { time: string }): string {
-  return `CREATE TABLE issue_budgets (repo text PRIMARY KEY);
+  return `CREATE TABLE issue_budgets (
+     repo text PRIMARY KEY,
+     rollup_opener text,
+     rollup_opening_until ${types.time}
+   );
    CREATE TABLE issue_claims (
      group_id integer PRIMARY KEY REFERENCES crash_groups (id) ON DELETE CASCADE,
      repo text NOT NULL,
@@ -54,6 +63,18 @@ export class SqlIssueBudget implements IssueBudget {
       await tx.run("INSERT INTO issue_claims (group_id, repo, claimed_at) VALUES (?, ?, ?)", [groupId, repo, at.toISOString()]);
       return true;
     });
+  }
+
+  async claimRollUpOpening(repo: string, opener: string, at: Date, until: Date): Promise<boolean> {
+    const changed = await this.db.transaction((tx) =>
+      tx.run(
+        `INSERT INTO issue_budgets (repo, rollup_opener, rollup_opening_until) VALUES (?, ?, ?)
+         ON CONFLICT (repo) DO UPDATE SET rollup_opener = excluded.rollup_opener, rollup_opening_until = excluded.rollup_opening_until
+         WHERE issue_budgets.rollup_opener IS NULL OR issue_budgets.rollup_opener = excluded.rollup_opener OR issue_budgets.rollup_opening_until <= ?`,
+        [repo, opener, until.toISOString(), at.toISOString()],
+      ),
+    );
+    return changed > 0;
   }
 
   async claimedSince(repo: string, since: Date): Promise<number> {

@@ -4,7 +4,8 @@ import type { SqlDatabase, SqlRow } from "./sql-store.js";
 
 /**
  * The outbox as an operator sees and moves it (`hotfix-loop jobs`, and the App when GitHub says a
- * refusal's cause is gone): every job with its last error and, for a parked one, why it was parked.
+ * refusal's cause is gone): every job with its last error and, for a parked one, why it was parked;
+ * and the leases of jobs that wait long for GitHub's pace.
  * Written once in the SQL both databases share, on sync_jobs.
  */
 
@@ -43,6 +44,11 @@ export interface JobAdmin {
   drop(id: number): Promise<boolean>;
   /** Parked jobs per reason, for /metrics. */
   parkedByReason(): Promise<Partial<Record<ParkReason, number>>>;
+  /**
+   * Extends the worker's leases on these jobs to `until`: a job waiting its turn at GitHub's pace may
+   * outlast its lease, and another replica must not take a job whose worker is alive. Returns how many it still held.
+   */
+  renewLeases(workerId: string, ids: readonly number[], until: Date): Promise<number>;
 }
 
 /** Append to each database's migrations, after its own. */
@@ -126,6 +132,17 @@ export class SqlJobAdmin implements JobAdmin {
 
   async drop(id: number): Promise<boolean> {
     return (await this.db.transaction((tx) => tx.run("DELETE FROM sync_jobs WHERE id = ?", [id]))) > 0;
+  }
+
+  async renewLeases(workerId: string, ids: readonly number[], until: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.db.transaction((tx) =>
+      tx.run(`UPDATE sync_jobs SET lease_until = ? WHERE lease_owner = ? AND id IN (${ids.map(() => "?").join(", ")})`, [
+        until.toISOString(),
+        workerId,
+        ...ids,
+      ]),
+    );
   }
 
   async parkedByReason(): Promise<Partial<Record<ParkReason, number>>> {

@@ -810,6 +810,13 @@ describe("PostgresStore replicas", () => {
       const since = new Date(T0.getTime() - 3_600_000);
       const claims = await Promise.all(groups.map((g, i) => replicas[i % 3]!.budget.claim("acme/shop", g.groupId, 7, since, T0)));
       expect(claims.filter(Boolean)).toHaveLength(7);
+      // One replica opens the roll-up issue; another may only once the first one's hold ran out.
+      const opening = await Promise.all(replicas.map((r, i) => r.budget.claimRollUpOpening("acme/shop", `replica-${i}`, T0, at(120))));
+      expect(opening.filter(Boolean)).toHaveLength(1);
+      const opener = opening.indexOf(true);
+      expect(await replicas[opener]!.budget.claimRollUpOpening("acme/shop", `replica-${opener}`, at(1), at(121))).toBe(true);
+      expect(await replicas[(opener + 1) % 3]!.budget.claimRollUpOpening("acme/shop", "late", at(60), at(180))).toBe(false);
+      expect(await replicas[(opener + 1) % 3]!.budget.claimRollUpOpening("acme/shop", "late", at(121), at(241))).toBe(true);
       // Each replica retrying its groups' claims keeps exactly the claims made.
       const again = await Promise.all(groups.map((g, i) => replicas[(i + 1) % 3]!.budget.claim("acme/shop", g.groupId, 7, since, T0)));
       expect(again).toEqual(claims);
