@@ -31,7 +31,8 @@ const app = await startApp({
   // The production worker's concurrency; short polls, retries and lease so a killed replica's jobs are taken over within the proof's time.
   worker: { pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000, leaseMs: Number(env.LEASE_MS ?? 3_000) },
   // Paced as in production when HOTFIX_THROTTLE=on (the paced storm); else unpaced, to measure the store and the outbox.
-  github: { retryBaseMs: 100, throttle: env.HOTFIX_THROTTLE === "on" },
+  // HOTFIX_SHARED_PACE=off paces each replica on PostgreSQL by itself: the replicas storm's comparison.
+  github: { retryBaseMs: 100, throttle: env.HOTFIX_THROTTLE === "on", sharedPace: env.HOTFIX_SHARED_PACE !== "off" },
 });
 console.log(`listening ${app.url}`);
 process.once("SIGTERM", () => {

@@ -171,7 +171,7 @@ export function pacedFloorMs(creates: number, windows: RequestWindow[] = GITHUB_
 }
 
 /** The stand-in's options and the server's environment for a paced or unpaced run. */
-function pacing(run: StormRun): { github: Partial<StandinOptions>; env: Record<string, string> } {
+export function pacing(run: StormRun): { github: Partial<StandinOptions>; env: Record<string, string> } {
   if (!run.paced) return { github: run.github ?? {}, env: {} };
   return {
     github: { ...run.github, limits: { contentCreation: run.paced } },

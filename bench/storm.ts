@@ -3,6 +3,7 @@ import { ackAndCost, costSizes } from "./ack-and-cost.js";
 import { crashRestart, twoReplicas, type FaultFigures } from "./fault-scenarios.js";
 import { figure, summary } from "./figures.js";
 import { fuzzTheApp } from "./fuzz-scenario.js";
+import { issuesOf, REPLICAS, stormReplicasPace, type ReplicaPaceFigures, type ReplicaPaceRun } from "./storm-replicas.js";
 import { pacedFloorMs, stormPrivateKey, stormTheApp, stormTheNaiveBaseline, type StormFigures, type StormRun } from "./storm-scenario.js";
 
 /**
@@ -13,6 +14,8 @@ import { pacedFloorMs, stormPrivateKey, stormTheApp, stormTheNaiveBaseline, type
  * baseline unthrottled under the whole storm; the storm with the App killed -9 and restarted; with
  * two replicas on PostgreSQL (DATABASE_URL, default the local test database); and 10,000 fuzzed
  * payloads; then ack latency against an echo server and the cost table (bench/ack-and-cost.ts).
+ * Before all of them, 110 new crashes through three replicas on one PostgreSQL at GitHub's pace, shared
+ * and per process (bench/storm-replicas.ts); `--replicas-only` runs only that.
  * `--alerts N --signatures N --rate N` scale the storms, `--cost 1000,10000,100000` the cost table.
  */
 
@@ -28,6 +31,60 @@ const run: StormRun = {
   ratePerSecond: arg("rate", 1_000),
   settleMs: 60_000,
 };
+
+const databaseUrl = process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test";
+const limits = GITHUB_SECONDARY_LIMITS.contentCreation;
+const limitText = limits.map((w) => `${w.limit} per ${w.ms / 1000} s`).join(", ");
+
+/** Three replicas at GitHub's pace: shared through PostgreSQL, beside each pacing itself. */
+async function replicasAtGitHubsPace(): Promise<void> {
+  const paceRun: ReplicaPaceRun = { budget: 100, crashes: 110, sharedPace: true, settleMs: 300_000 };
+  console.log(
+    `replicas: ${paceRun.crashes} new crashes at once through ${REPLICAS} replicas on one PostgreSQL, budget ${paceRun.budget} new issues an hour; GitHub's content-creation limit enforced (${limitText})`,
+  );
+  const shared = await stormReplicasPace(paceRun, databaseUrl);
+  const own = await stormReplicasPace({ ...paceRun, sharedPace: false }, databaseUrl);
+  const expected = issuesOf(paceRun);
+  const floor = pacedFloorMs(expected);
+  const perProcess = "each replica pacing itself, same run otherwise";
+  const line = (f: ReplicaPaceFigures) =>
+    `${f.name}: ${f.issues} issues (${f.hotfixIssues} hotfix, ${f.rollUps} roll-up with ${f.rolledUp} crashes), ${f.duplicated} signatures duplicated, ${f.creates} creates + ${f.edits} edits, ${f.limited} limit 403s, all issues after ${fmt(f.allIssuesMs, 0)} ms, ${f.pendingJobs} jobs pending, answers ${JSON.stringify(f.storm.statuses)}`;
+  console.log(`  ${line(shared)}\n  ${line(own)}`);
+  figure({
+    name: "replicas, shared pace: secondary-limit 403s for exceeding the limit",
+    value: shared.limited,
+    unit: "",
+    against: { kind: "baseline", label: perProcess, value: own.limited },
+    goal: { text: "0", met: shared.limited === 0 },
+    note: `injected secondary-limit faults counted apart: ${shared.injectedSecondary} shared, ${own.injectedSecondary} per process`,
+  });
+  figure({
+    name: `replicas, shared pace: first alert -> all ${expected} issues`,
+    value: shared.allIssuesMs ?? paceRun.settleMs,
+    unit: "ms",
+    against: { kind: "floor", label: `${expected} creates under ${limitText}, answers taken as instant`, value: floor },
+    goal: { text: "<= 1.1x the floor", met: shared.allIssuesMs !== null && shared.allIssuesMs <= 1.1 * floor },
+    note: `${perProcess}: ${fmt(own.allIssuesMs, 0)} ms`,
+  });
+  figure({
+    name: "replicas, shared pace: signatures with more than one issue",
+    value: shared.duplicated,
+    unit: "",
+    goal: { text: "0", met: shared.duplicated === 0 },
+  });
+  const exact = (f: ReplicaPaceFigures) =>
+    f.hotfixIssues === paceRun.budget && f.claimed === paceRun.budget && f.rolledUp === paceRun.crashes - paceRun.budget;
+  figure({
+    name: "replicas: hotfix issues opened against the budget",
+    value: shared.hotfixIssues,
+    unit: "",
+    goal: {
+      text: `exactly ${paceRun.budget}, ${paceRun.crashes - paceRun.budget} crashes rolled up, in both runs`,
+      met: exact(shared) && exact(own),
+    },
+    note: `per process: ${own.hotfixIssues} opened, ${own.rolledUp} rolled up; the store claimed ${shared.claimed} and ${own.claimed}`,
+  });
+}
 
 const fmt = (n: number | null, digits = 1) => (n === null || Number.isNaN(n) ? "never" : n.toFixed(digits));
 
@@ -103,9 +160,13 @@ function printPace(app: StormFigures & { pendingJobs: number }, naive: StormFigu
   );
 }
 
+await replicasAtGitHubsPace();
+if (process.argv.includes("--replicas-only")) {
+  summary("bench:storm --replicas-only");
+  process.exit(0);
+}
+
 const key = stormPrivateKey();
-const limits = GITHUB_SECONDARY_LIMITS.contentCreation;
-const limitText = limits.map((w) => `${w.limit} per ${w.ms / 1000} s`).join(", ");
 console.log(
   `storm: ${run.alerts} alerts, ${run.signatures} signatures, ${run.senders} senders, paced at ${run.ratePerSecond}/s; GitHub stand-in 50-150 ms, 2% 502, 1% 429, 1% injected secondary limit, search lag 2 s; content-creation limit enforced (${limitText})`,
 );
@@ -131,12 +192,12 @@ function faultLine(f: FaultFigures): string {
   return `${f.name}: ${f.acknowledgedDistinct}/${run.alerts} alerts acknowledged, ${f.counted} counted, ${f.issues} issues (${f.duplicated} signatures duplicated), ${f.creates} creates + ${f.edits} edits, ack p50 ${fmt(f.ackP50)} ms p99 ${fmt(f.ackP99)} ms, all issues after ${fmt(f.allIssuesMs, 0)} ms, ${f.pendingJobs} jobs pending`;
 }
 console.log(faultLine(await crashRestart({ ...run, killAfter: Math.floor(run.alerts * 0.4) })));
-console.log(faultLine(await twoReplicas(run, process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test")));
+console.log(faultLine(await twoReplicas(run, databaseUrl)));
 const fuzzSeed = Date.now() % 1_000_000;
 const fuzz = await fuzzTheApp(10_000, fuzzSeed);
 console.log(
   `fuzz (seed ${fuzzSeed}): ${fuzz.requests} mutated payloads in ${fmt(fuzz.elapsedMs / 1000)} s, answers ${JSON.stringify(fuzz.statuses)}, ${fuzz.failures.length} broke the rules, ${fuzz.unhandledRejections} unhandled rejections`,
 );
 if (fuzz.failures.length > 0) console.log(JSON.stringify(fuzz.failures.slice(0, 5), null, 2));
-await ackAndCost(run, key, process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test", costSizes(process.argv));
+await ackAndCost(run, key, databaseUrl, costSizes(process.argv));
 summary("bench:storm");

@@ -13,6 +13,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: (ar
     summary: "report [--repo o/r] [--since 30d] [--json]   the hotfix board's figures from the App's store",
     load: () => import("./cli/report.js"),
   },
+  jobs: {
+    summary: "jobs [--parked] [--json] | jobs retry ID|--all-parked | jobs drop ID   the App's outbox: what waits, what is parked and why",
+    load: () => import("./cli/jobs.js"),
+  },
   demo: {
     summary: "demo   run the App against a loopback GitHub stand-in and open an issue from a Sentry alert",
     load: () => import("./cli/demo.js"),

@@ -5,9 +5,10 @@ import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
-import type { Pacer } from "./pacer.js";
+import type { RequestPacer } from "./pacer.js";
 import { createHealth, type Health } from "./health.js";
 import { registerLoopEvents } from "./loop-events.js";
+import { HEALED_BY, heal, refusalIn } from "./refusals.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
 import { fixedInFromComments, trustedAuthors } from "./trust.js";
@@ -30,7 +31,7 @@ export interface HotfixAppOptions {
   /** Told of each crash counted in a roll-up issue past the new-issue budget (for a metrics counter). */
   onRolledUp?: (repo: string) => void;
   /** The pacer the App's Octokit sends through (server.ts), when it paces. */
-  pacer?: Pacer;
+  pacer?: RequestPacer;
 }
 
 export interface HotfixApp {
@@ -93,14 +94,20 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     const running = new OutboxWorker(
       store,
       async (job) => {
-        await sync.sync(job);
-        await board.afterSync(job.groupId);
+        try {
+          await sync.sync(job);
+          await board.afterSync(job.groupId);
+        } catch (error) {
+          const repo = (await store.getGroup(job.groupId))?.repo;
+          throw (repo && refusalIn(error, repo)) || error;
+        }
       },
       { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
       app.log,
       now,
     );
     worker = running;
+    const healing = { store, now, log: app.log, report: running.refusals, wake: () => running.wake() };
 
     registerLoopEvents(app, { store, router, now, log: app.log, appLogin });
     addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
@@ -112,6 +119,13 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       for (const repository of context.payload.repositories ?? []) {
         await router.refresh(repository.full_name, installationId, context.octokit);
       }
+      if (context.payload.action === "new_permissions_accepted")
+        await heal(healing, { installationId }, HEALED_BY.permissionsAccepted, "the installation accepted the App's permissions");
+      if (context.payload.action === "unsuspend") await heal(healing, { installationId }, HEALED_BY.unsuspended, "the installation was unsuspended");
+    });
+    app.on("repository.edited", async (context) => {
+      const { repository } = context.payload;
+      if (repository.has_issues) await heal(healing, { repo: repoKey(repository.full_name) }, HEALED_BY.issuesTurnedOn, "issues are on");
     });
     app.on(["installation.deleted", "installation.suspend"], async (context) => {
       for (const repository of context.payload.repositories ?? []) await router.uninstalled(repository.full_name);
@@ -120,6 +134,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       const installationId = context.payload.installation.id;
       for (const repository of context.payload.repositories_added) {
         await router.refresh(repository.full_name, installationId, context.octokit);
+        await heal(healing, { repo: repoKey(repository.full_name) }, HEALED_BY.repositoryAdded, "the repository was added to the installation");
       }
       for (const { full_name } of context.payload.repositories_removed) if (full_name) await router.uninstalled(full_name);
     });
@@ -128,12 +143,22 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       const { ref, repository, commits, installation } = context.payload;
       if (!installation || ref !== `refs/heads/${repository.default_branch}`) return;
       const touched = new Set(commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]));
-      if (touched.has(CONFIG_PATH)) await router.refresh(repository.full_name, installation.id, context.octokit);
+      if (touched.has(CONFIG_PATH)) {
+        await router.refresh(repository.full_name, installation.id, context.octokit);
+        await heal(healing, { repo: repoKey(repository.full_name) }, HEALED_BY.configChanged, "its .github/hotfix.yml changed");
+      }
       if (CODEOWNERS_PATHS.some((path) => touched.has(path))) sync.forgetCodeowners(repoKey(repository.full_name));
     });
 
     app.on("issues.closed", async (context) => {
-      const group = await store.findGroupByIssue(repoKey(context.payload.repository.full_name), context.payload.issue.number);
+      const repo = repoKey(context.payload.repository.full_name);
+      const group = await store.findGroupByIssue(repo, context.payload.issue.number);
+      if (group?.rolledUp) {
+        // The roll-up issue lists many crashes: closing it resolves each of them, none with a known fix version.
+        const listed = (await store.rolledUpGroups(repo)).filter((g) => g.issueNumber === group.issueNumber && g.state !== "resolved");
+        for (const g of listed) await store.resolve(g.id, null, now());
+        return;
+      }
       if (!group || group.state === "resolved") return;
       const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
       const fixedIn = await fixedInFromComments(context.octokit, context.issue(), group.signature, trustedAuthors(await appLogin(), config));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "probot";
+import { ParkReason } from "../store/jobs.js";
 import type { OutboxStatus, Store } from "../store/store.js";
 import { metrics, oldestDueAgeSeconds, registry } from "./metrics.js";
 
@@ -46,6 +47,8 @@ export function createHealth(options: HealthOptions): Health {
   const { store, now, log } = options;
   const maxAge = readyMaxOutboxAgeSeconds(options.env);
   const standing = new Set<string>();
+  /** Parked jobs were seen at the last check: their reasons are read until the gauges are back at 0. */
+  let parkedSeen = false;
 
   /** Logs an error when a condition starts and a note when it ends, never again while it stands. */
   const condition = (name: string, holds: boolean, details: Record<string, unknown>, message: string) => {
@@ -69,6 +72,12 @@ export function createHealth(options: HealthOptions): Health {
     }
     condition("store-unreachable", false, {}, "");
     metrics.outboxObserved(outbox, at);
+    if ((outbox.parkedJobs ?? 0) > 0 || parkedSeen) {
+      // The reasons are a detail of the figure already read: a failure to read them leaves the gauges as they were.
+      const byReason = await store.jobs.parkedByReason().catch(() => null);
+      if (byReason) metrics.parkedObserved(byReason, ParkReason.options);
+      parkedSeen = (outbox.parkedJobs ?? 0) > 0;
+    }
     const age = oldestDueAgeSeconds(outbox, at);
     const stalled = age > maxAge;
     condition(
@@ -78,7 +87,12 @@ export function createHealth(options: HealthOptions): Health {
       `outbox stalled: ${outbox.dueJobs} due job(s), the oldest waiting ${Math.round(age)} s (over ${maxAge} s): hotfix issues are not being written`,
     );
     const parked = outbox.parkedJobs ?? 0;
-    condition("jobs-parked", parked > 0, { parkedJobs: parked }, `${parked} outbox job(s) parked after repeated failures: they need a person`);
+    condition(
+      "jobs-parked",
+      parked > 0,
+      { parkedJobs: parked },
+      `${parked} outbox job(s) parked, after repeated failures or refused by GitHub: hotfix-loop jobs --parked says why`,
+    );
     if (stalled) return { ready: false, reasons: [`outbox: the oldest due job has waited ${Math.round(age)} s, over ${maxAge} s`], outbox };
     return { ready: true, outbox };
   };

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
 import { renderClock, withStage, type StageTime } from "../core/clock.js";
@@ -16,8 +17,8 @@ import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } 
 import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
-import type { Pacer } from "./pacer.js";
 import { judgeRegressions } from "./regressions.js";
+import type { RequestPacer } from "./pacer.js";
 import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
 import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
@@ -50,10 +51,12 @@ export interface IssueSyncDeps {
   /** Told of each crash counted in a roll-up issue instead of an issue of its own (a metric's hook). */
   onRolledUp?: (repo: string) => void;
   /** GitHub's pacing of writes, when the App paces them. */
-  pacer?: Pick<Pacer, "room">;
+  pacer?: Pick<RequestPacer, "room">;
 }
 
 const HOUR_MS = 3_600_000;
+/** How long a replica opening the roll-up issue keeps others from opening one: past it, one that died is replaced. */
+const ROLLUP_OPENING_MS = 120_000;
 /** The roll-up issue's key among the signatures found by marker (signatures are hex, so it cannot clash). */
 const ROLLUP_KEY = "rollup";
 
@@ -65,8 +68,8 @@ export class IssueSync {
   private readonly codeowners = new Map<string, Promise<CodeownersRule[]>>();
   private readonly contexts = new LRUCache<string, CrashReport>({ max: CONTEXT_CACHE_SIZE });
   private readonly markers = new Map<string, Promise<Map<string, { number: number; state: string }>>>();
-  /** Issues being opened per repository in this process, not yet in the store's count of the budget's use. */
-  private readonly opening = new Map<string, number>();
+  /** This process, as the opener of a roll-up issue (IssueBudget.claimRollUpOpening). */
+  private readonly opener = `issue-sync-${randomUUID()}`;
   /** Roll-ups of one repository take turns, so concurrent jobs find the roll-up issue the first one opened. */
   private readonly rollUpTurns = new Map<string, Promise<void>>();
 
@@ -177,9 +180,8 @@ export class IssueSync {
 
   /**
    * Opens the crash's issue (true) while the repository's budget of new issues this hour lasts, else
-   * counts the crash in the repository's one roll-up issue. Issues being opened by this process
-   * count against the budget too; replicas each see only the store's count, so they may together
-   * go past it by the jobs they run at once.
+   * counts the crash in the repository's one roll-up issue. The store's claim is exact across
+   * replicas: counting the hour's issues and claiming one is a single transaction.
    */
   private async openWithinBudget(
     octokit: Octokit,
@@ -190,18 +192,10 @@ export class IssueSync {
     retry: boolean,
   ): Promise<boolean> {
     const { store, now } = this.deps;
-    const budget = config.issues.maxNewPerHour;
-    const inFlight = this.opening.get(group.repo) ?? 0;
-    this.opening.set(group.repo, inFlight + 1);
-    try {
-      if (inFlight + (await store.issuesOpenedSince(group.repo, new Date(now().getTime() - HOUR_MS))) < budget) {
-        await this.open(octokit, group, report, config, rendered);
-        return true;
-      }
-    } finally {
-      const left = (this.opening.get(group.repo) ?? 1) - 1;
-      if (left > 0) this.opening.set(group.repo, left);
-      else this.opening.delete(group.repo);
+    const at = now();
+    if (await store.budget.claim(group.repo, group.id, config.issues.maxNewPerHour, new Date(at.getTime() - HOUR_MS), at)) {
+      await this.open(octokit, group, report, config, rendered);
+      return true;
     }
     const previous = this.rollUpTurns.get(group.repo) ?? Promise.resolve();
     const turn = previous.then(() => this.rollUp(octokit, group, config, retry));
@@ -223,6 +217,9 @@ export class IssueSync {
     let number = known ?? (await this.findByMarker(octokit, group.repo, [ROLLUP_KEY], config, retry))?.number ?? null;
     const body = await this.rollUpBody(group, config);
     if (number === null) {
+      // Replicas past the budget at once must open one roll-up: the others count their crash in it on their job's retry.
+      if (!(await store.budget.claimRollUpOpening(group.repo, this.opener, now(), new Date(now().getTime() + ROLLUP_OPENING_MS))))
+        throw new Error(`the roll-up issue of ${group.repo} is being opened by another replica: the crash is counted in it on the next attempt`);
       const labels = config.issues.labels.filter((l) => l !== "");
       // Not retried in the request, as any create: the job's retry looks for the roll-up's marker first.
       number = (await octokit.rest.issues.create({ ...splitRepo(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data

@@ -61,6 +61,26 @@ const rateLimitWaits = new Counter({
   registers: [registry],
 });
 
+const pacerWait = new Histogram({
+  name: "hotfix_github_pacer_wait_seconds",
+  help: "Time each GitHub request waited for room in GitHub's secondary limits (the pacer), before it was sent.",
+  // From nothing (most reads) to the hour window of content creations.
+  buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 600, 3600],
+  registers: [registry],
+});
+const refusals = new Counter({
+  name: "hotfix_github_refusals_total",
+  help: "Jobs GitHub refused in a way no retry changes (issues turned off, missing permission, suspended installation, repository gone, invalid), by reason; each parks its job.",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+const parkedByReason = new Gauge({
+  name: "hotfix_outbox_parked_jobs_by_reason",
+  help: "Parked jobs by reason: attempts (failed its last attempt) or the refusal that parked it.",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
 const issues = new Counter({
   name: "hotfix_issues_total",
   help: "Hotfix issues written on GitHub, by action (opened, updated, reopened).",
@@ -100,6 +120,19 @@ export const metrics = {
 
   rateLimitWaited(kind: "primary" | "secondary"): void {
     rateLimitWaits.inc({ kind });
+  },
+
+  pacerWaited(ms: number): void {
+    pacerWait.observe(ms / 1000);
+  },
+
+  refused(reason: string): void {
+    refusals.inc({ reason });
+  },
+
+  /** Every reason the store knows, so a reason whose jobs were all taken back goes to 0 rather than keeping its last value. */
+  parkedObserved(byReason: Partial<Record<string, number>>, reasons: readonly string[]): void {
+    for (const reason of reasons) parkedByReason.set({ reason }, byReason[reason] ?? 0);
   },
 
   issueOpened(firstSeen: string, now: Date): void {

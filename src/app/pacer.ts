@@ -1,5 +1,6 @@
-import type { ProbotOctokit } from "probot";
+import type { Logger, ProbotOctokit } from "probot";
 import { isContentCreating, pointsOf, type RequestWindow, type SecondaryLimits } from "../github/secondary-limits.js";
+import { metrics } from "./metrics.js";
 
 /**
  * Paces the App's GitHub requests within GitHub's secondary limits, so GitHub never has to refuse
@@ -13,6 +14,36 @@ import { isContentCreating, pointsOf, type RequestWindow, type SecondaryLimits }
  * a window of length 0 (held while in flight).
  */
 
+/** What both pacers offer: this process's (Pacer) and the one shared through PostgreSQL (shared-pacer.ts). */
+export interface RequestPacer {
+  /** Sends the request when the installation's windows have room for it. */
+  send<T>(method: string, path: string, request: () => Promise<T>): Promise<T>;
+  /** Resolves when an edit of an issue of `repo` ("owner/name") could go now; it holds nothing. */
+  room(repo: string): Promise<void>;
+}
+
+/** One of GitHub's windows and what a request costs in it. */
+export interface PacedWindow {
+  /** Names the window and its limits, e.g. "content 80/60000". */
+  key: string;
+  window: RequestWindow;
+  cost: (method: string, path: string) => number;
+}
+
+/** The windows an installation's requests are paced by: content creations, REST points, requests in flight (a window of length 0). */
+export function windowsOf(limits: SecondaryLimits): PacedWindow[] {
+  const contentCost = (method: string, path: string) => (isContentCreating(method, path) ? 1 : 0);
+  const keyed = (name: string, window: RequestWindow, cost: PacedWindow["cost"]) => ({ key: `${name} ${window.limit}/${window.ms}`, window, cost });
+  return [
+    ...limits.contentCreation.map((w) => keyed("content", w, contentCost)),
+    ...limits.points.map((w) => keyed("points", w, pointsOf)),
+    keyed("in-flight", { limit: limits.concurrent, ms: 0 }, () => 1),
+  ];
+}
+
+/** GitHub counts per installation, and an installation is one account: the owner of the repository a request names. */
+export const ownerOf = (path: string): string => (/\/repos\/([^/]+)\//.exec(path)?.[1] ?? "").toLowerCase();
+
 interface Held {
   units: number;
   /** When the units come back: Infinity while the request is in flight. */
@@ -24,7 +55,7 @@ class Ledger {
 
   constructor(
     readonly window: RequestWindow,
-    readonly cost: (method: string, path: string) => number,
+    readonly cost: PacedWindow["cost"],
   ) {}
 
   /** Whether `units` more fit now; a request costing more than the whole window goes alone. */
@@ -48,7 +79,7 @@ class Ledger {
 
 /** A new issue: the write whose delay a person waits on. */
 const CREATES_ISSUE = /\/repos\/[^/]+\/[^/]+\/issues$/;
-const priorityOf = (method: string, path: string): number => (method.toUpperCase() === "POST" && CREATES_ISSUE.test(path) ? 0 : 1);
+export const priorityOf = (method: string, path: string): number => (method.toUpperCase() === "POST" && CREATES_ISSUE.test(path) ? 0 : 1);
 
 interface Waiter {
   priority: number;
@@ -67,12 +98,7 @@ class Lane {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(limits: SecondaryLimits) {
-    const contentCost = (method: string, path: string) => (isContentCreating(method, path) ? 1 : 0);
-    this.ledgers = [
-      ...limits.contentCreation.map((w) => new Ledger(w, contentCost)),
-      ...limits.points.map((w) => new Ledger(w, pointsOf)),
-      new Ledger({ limit: limits.concurrent, ms: 0 }, () => 1),
-    ];
+    this.ledgers = windowsOf(limits).map((w) => new Ledger(w.window, w.cost));
   }
 
   wait(method: string, path: string, probe: boolean): Promise<[Ledger, Held][]> {
@@ -119,14 +145,14 @@ class Lane {
   }
 }
 
-export class Pacer {
+/** This process's pacer: the App's pace when it is the only process writing (SQLite). */
+export class Pacer implements RequestPacer {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(private readonly limits: SecondaryLimits) {}
 
-  /** Sends the request when the installation's windows have room for it. */
   async send<T>(method: string, path: string, request: () => Promise<T>): Promise<T> {
-    const lane = this.laneOf(/\/repos\/([^/]+)\//.exec(path)?.[1] ?? "");
+    const lane = this.laneOf(ownerOf(path));
     const held = await lane.wait(method, path, false);
     try {
       return await request();
@@ -135,27 +161,36 @@ export class Pacer {
     }
   }
 
-  /** Resolves when an edit of an issue of `repo` ("owner/name") could go now; it holds nothing. */
   async room(repo: string): Promise<void> {
-    await this.laneOf(repo.split("/")[0]!).wait("PATCH", `/repos/${repo}/issues`, true);
+    await this.laneOf(ownerOf(`/repos/${repo}/issues`)).wait("PATCH", `/repos/${repo}/issues`, true);
   }
 
   private laneOf(owner: string): Lane {
-    const key = owner.toLowerCase();
-    let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = new Lane(this.limits)));
+    let lane = this.lanes.get(owner);
+    if (!lane) this.lanes.set(owner, (lane = new Lane(this.limits)));
     return lane;
   }
 }
 
 type OctokitInstance = Parameters<Parameters<typeof ProbotOctokit.plugin>[0]>[0];
 
-/** An octokit plugin sending every request through the pacer; Probot's Octokit class takes it with `.plugin()`. */
-export function pacedRequests(pacer: Pacer) {
+/**
+ * An octokit plugin sending every request through the pacer; Probot's Octokit class takes it with `.plugin()`.
+ * The time each request waited for room is measured (hotfix_github_pacer_wait_seconds) and, when it waited, logged at debug.
+ */
+export function pacedRequests(pacer: RequestPacer, log?: Pick<Logger, "debug">) {
   return (octokit: OctokitInstance): void => {
     octokit.hook.wrap("request", (request, options) => {
       const { method, url } = octokit.request.endpoint.parse(options);
-      return pacer.send(method, new URL(url, "https://api.github.com").pathname, async () => request(options));
+      const path = new URL(url, "https://api.github.com").pathname;
+      const asked = performance.now();
+      return pacer.send(method, path, async () => {
+        const waitedMs = performance.now() - asked;
+        metrics.pacerWaited(waitedMs);
+        if (waitedMs >= 1)
+          log?.debug({ method, path, waitedMs: Math.round(waitedMs) }, `${method} ${path} waited ${Math.round(waitedMs)} ms for GitHub's pace`);
+        return request(options);
+      });
     });
   };
 }

@@ -11,7 +11,8 @@ import { createHotfixApp } from "./app.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import { GITHUB_WEBHOOK_MAX_BYTES, readBody, refuseTooLarge } from "./request-body.js";
 import { countedRateLimitWaits, githubRequestMetrics } from "./metrics.js";
-import { pacedRequests, Pacer } from "./pacer.js";
+import { pacedRequests, Pacer, type RequestPacer } from "./pacer.js";
+import { SharedPacer } from "./shared-pacer.js";
 import type { OutboxWorker, WorkerOptions } from "./worker.js";
 
 /**
@@ -51,6 +52,11 @@ export interface StartAppOptions {
      * rate limits GitHub answers anyway. Default true; tests turn both off.
      */
     throttle?: boolean;
+    /**
+     * With a store that shares GitHub's pace between replicas (PostgreSQL), pace by it (the default);
+     * false paces each process by itself, as with SQLite (the storm's comparison).
+     */
+    sharedPace?: boolean;
   };
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
@@ -78,8 +84,8 @@ const UNSPACED = new Bottleneck.Group();
  * than octokit's fixed spacing (1 s a write, 3 s an issue or comment); without one (the naive
  * baseline), Probot's default throttling is left as it is.
  */
-export function appOctokit(github: StartAppOptions["github"] = {}, pacer?: Pacer): typeof ProbotOctokit {
-  const plugged = pacer ? ProbotOctokit.plugin(githubRequestMetrics, pacedRequests(pacer)) : ProbotOctokit.plugin(githubRequestMetrics);
+export function appOctokit(github: StartAppOptions["github"] = {}, pacer?: RequestPacer, log?: Logger): typeof ProbotOctokit {
+  const plugged = pacer ? ProbotOctokit.plugin(githubRequestMetrics, pacedRequests(pacer, log)) : ProbotOctokit.plugin(githubRequestMetrics);
   // A function, not an object: Probot passes its own throttle options down, which would replace ours.
   return plugged.defaults((instance: { retry?: object; throttle?: object }) => ({
     ...instance,
@@ -115,10 +121,13 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     else env[providers[name as ProviderName].secretEnv] = secret;
   }
 
-  // One pacer for the process: GitHub counts an installation's requests from every job together.
-  const pacer = options.github?.throttle === false ? undefined : new Pacer(secondaryLimitsFromEnv(env));
-  const Octokit = appOctokit(options.github, pacer);
+  // GitHub counts an installation's requests from every job together: one pacer for the process, or
+  // for every replica when the store shares one.
+  const limits = secondaryLimitsFromEnv(env);
+  const shared = options.github?.sharedPace !== false ? options.store.pace : undefined;
+  const pacer = options.github?.throttle === false ? undefined : shared ? new SharedPacer(shared, limits) : new Pacer(limits);
   const log = options.log ?? createLogger(options.logLevel ?? "info");
+  const Octokit = appOctokit(options.github, pacer, log);
   const probot = new Probot({
     log,
     appId: options.appId,

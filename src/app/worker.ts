@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "probot";
 import type { Job, Store } from "../store/store.js";
 import { metrics } from "./metrics.js";
+import { RefusalReport, RefusedByGitHub } from "./refusals.js";
 
 /**
  * The outbox worker: claims due sync jobs with a lease, so several replicas share the work and
@@ -47,6 +48,8 @@ export const PRUNE_EVERY_MS = 10 * 60_000;
 
 export class OutboxWorker {
   readonly id = `worker-${randomUUID()}`;
+  /** GitHub's refusals, said once per repository. */
+  readonly refusals: RefusalReport;
   private running = false;
   private loop: Promise<void> | null = null;
   private woken = false;
@@ -58,7 +61,9 @@ export class OutboxWorker {
     private readonly options: WorkerOptions,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.refusals = new RefusalReport(log);
+  }
 
   start(): void {
     if (this.running) return;
@@ -83,7 +88,24 @@ export class OutboxWorker {
   /** Claims one round of due jobs and runs them; returns how many it ran. */
   async runOnce(): Promise<number> {
     const jobs = await this.store.claimJobs(this.id, this.now(), this.options.concurrency, this.options.leaseMs);
-    await Promise.all(jobs.map((job) => this.runJob(job)));
+    if (jobs.length === 0) return 0;
+    // A job may wait for GitHub's pace longer than its lease (a minute's window, or the hour's): the lease is
+    // renewed while this worker lives, so only a dead worker's jobs go to another replica.
+    const running = new Set(jobs.map((j) => j.id));
+    const renew = setInterval(() => {
+      const until = new Date(this.now().getTime() + this.options.leaseMs);
+      this.store.jobs.renewLeases(this.id, [...running], until).catch((error: unknown) => this.log.warn({ err: error }, "job leases not renewed"));
+    }, this.options.leaseMs / 3);
+    try {
+      await Promise.all(
+        jobs.map(async (job) => {
+          await this.runJob(job);
+          running.delete(job.id);
+        }),
+      );
+    } finally {
+      clearInterval(renew);
+    }
     return jobs.length;
   }
 
@@ -92,6 +114,12 @@ export class OutboxWorker {
       await this.handle(job);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      // No retry changes GitHub's answer: the job waits, parked, for the App to hear the cause is gone, or for a person.
+      if (error instanceof RefusedByGitHub) {
+        await this.store.parkJob(job, this.id, reason, this.now(), error.refusal.reason);
+        this.refusals.parked(error, job.id);
+        return;
+      }
       if (job.attempts >= this.options.maxAttempts) {
         this.log.error(
           { err: error, job: job.id, group: job.groupId, attempts: job.attempts, reason },

@@ -48,6 +48,10 @@ export interface StandinRepo {
   pulls?: Record<number, { files?: FileAnswer[]; commits?: string[] }>;
   /** The history compare answers from. */
   git?: CommitGraph;
+  /** Issues turned off in the repository's settings: a new issue is refused with 410, as GitHub does. */
+  issuesDisabled?: boolean;
+  /** The installation was not granted Issues: write: a new issue is refused with 403, as GitHub does. */
+  issuesReadOnly?: boolean;
 }
 
 export interface StandinOptions {
@@ -291,6 +295,9 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       (m, _req, body) => {
         const repo = repoOf(m);
         if (!known(repo)) return notFound;
+        const docs = "https://docs.github.com/rest/issues/issues#create-an-issue";
+        if (known(repo)?.issuesDisabled) return { status: 410, body: { message: "Issues are disabled for this repo", documentation_url: docs } };
+        if (known(repo)?.issuesReadOnly) return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: docs } };
         const b = body as { title?: string; body?: string; labels?: unknown; assignees?: string[] };
         if (!b?.title) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] } };
         if ((b.body ?? "").length > BODY_MAX) return tooLong("body");

@@ -1,7 +1,10 @@
 import { userInfo } from "node:os";
 import pg from "pg";
+import { budgetMigration } from "./budget.js";
 import { clockMigration } from "./clock-store.js";
 import { fixMigration } from "./fix-store.js";
+import { JOBS_MIGRATION } from "./jobs.js";
+import { PACE_MIGRATION, SqlSharedPace, type SharedPace } from "./pace.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
@@ -77,6 +80,8 @@ const MIGRATIONS = [
   clockMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
   // Regressions judged by git (issue 20).
   fixMigration({ time: "timestamptz" }),
+  // Replicas and operators (issue 24): the exact new-issue budget, why a job was parked, GitHub's pace shared.
+  `${budgetMigration({ time: "timestamptz" })}\n${JOBS_MIGRATION}\n${PACE_MIGRATION}`,
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */
@@ -190,10 +195,14 @@ class PostgresDatabase implements SqlDatabase {
 
 /** The store for several App replicas sharing one PostgreSQL database. */
 export class PostgresStore extends SqlStore {
+  readonly pace: SharedPace;
+
   /** `onPoolError` hears of idle connections the server dropped (default: a line on stderr). */
   constructor(connectionString: string, options: { schema?: string; onPoolError?: (error: Error) => void } = {}) {
     const onPoolError =
       options.onPoolError ?? ((error: Error) => console.error(`hotfix-loop store: an idle PostgreSQL connection failed: ${error.message}`));
-    super(new PostgresDatabase(connectionString, options.schema, onPoolError));
+    const db = new PostgresDatabase(connectionString, options.schema, onPoolError);
+    super(db);
+    this.pace = new SqlSharedPace(db);
   }
 }

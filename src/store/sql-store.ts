@@ -3,9 +3,11 @@ import * as z from "zod";
 import { formatIssues, Source } from "../core/config.js";
 import { CrashReport, firstSeenOf } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
+import { type IssueBudget, SqlIssueBudget } from "./budget.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { type FixStore, markCandidate, recordResolution, SqlFixStore, UNJUDGED } from "./fix-store.js";
 import { newestRelease, rescheduled, syncDueAt, occurrenceVersion, UNKNOWN_VERSION } from "./outbox.js";
+import { type JobAdmin, type ParkReason, SqlJobAdmin } from "./jobs.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
@@ -251,12 +253,16 @@ const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
 export class SqlStore implements Store {
   readonly clock: ClockStore;
   readonly fixes: FixStore;
+  readonly budget: IssueBudget;
+  readonly jobs: JobAdmin;
   /** The signature each recent crash is grouped under (its own or an alias), as committed: spares the alias look-up per alert. */
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
     this.clock = new SqlClockStore(db);
     this.fixes = new SqlFixStore(db);
+    this.budget = new SqlIssueBudget(db);
+    this.jobs = new SqlJobAdmin(db);
   }
 
   async migrate(): Promise<void> {
@@ -459,11 +465,11 @@ export class SqlStore implements Store {
     );
   }
 
-  async parkJob(job: Job, workerId: string, error: string, at: Date): Promise<void> {
+  async parkJob(job: Job, workerId: string, error: string, at: Date, reason: ParkReason = "attempts"): Promise<void> {
     await this.db.transaction((tx) =>
       tx.run(
-        "UPDATE sync_jobs SET parked_at = ?, lease_owner = NULL, lease_until = NULL, rearm = FALSE, last_error = ? WHERE id = ? AND lease_owner = ?",
-        [at.toISOString(), error, job.id, workerId],
+        "UPDATE sync_jobs SET parked_at = ?, park_reason = ?, lease_owner = NULL, lease_until = NULL, rearm = FALSE, last_error = ? WHERE id = ? AND lease_owner = ?",
+        [at.toISOString(), reason, error, job.id, workerId],
       ),
     );
   }
@@ -511,14 +517,6 @@ export class SqlStore implements Store {
       at.toISOString(),
       groupId,
     ]);
-  }
-
-  async issuesOpenedSince(repo: string, since: Date): Promise<number> {
-    const [row] = await this.read(
-      "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM crash_groups WHERE repo = ? AND issue_opened_at >= ? AND rolled_up = FALSE",
-      [repo, since.toISOString()],
-    );
-    return int(row?.n);
   }
 
   async rolledUpGroups(repo: string): Promise<CrashGroup[]> {

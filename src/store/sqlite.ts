@@ -3,8 +3,10 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { budgetMigration } from "./budget.js";
 import { clockMigration } from "./clock-store.js";
 import { fixMigration } from "./fix-store.js";
+import { JOBS_MIGRATION } from "./jobs.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /**
@@ -84,6 +86,8 @@ const MIGRATIONS = [
   clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
   // Regressions judged by git (issue 20).
   fixMigration({ time: "TEXT" }),
+  // Replicas and operators (issue 24): the exact new-issue budget, and why a job was parked.
+  `${budgetMigration({ time: "TEXT" })}\n${JOBS_MIGRATION}`,
 ];
 
 /** How often the checkpointer copies committed WAL pages into the database file. */

@@ -1,6 +1,9 @@
 import type { CrashReport } from "../core/crash.js";
+import type { IssueBudget } from "./budget.js";
 import type { ClockStore } from "./clock-store.js";
 import type { FixStore } from "./fix-store.js";
+import type { JobAdmin, ParkReason } from "./jobs.js";
+import type { SharedPace } from "./pace.js";
 
 /**
  * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
@@ -138,9 +141,9 @@ export interface Store {
   scheduleSync(groupId: number, dueAt: Date, refreshSeconds: number): Promise<void>;
   /**
    * Takes the job out of the queue for good, with the reason (a poison job: it failed its
-   * maximum number of attempts). Later alerts of its group are still counted; they leave it parked.
+   * maximum number of attempts, or GitHub refused it for good). Later alerts of its group are still counted; they leave it parked.
    */
-  parkJob(job: Job, workerId: string, error: string, at: Date): Promise<void>;
+  parkJob(job: Job, workerId: string, error: string, at: Date, reason?: ParkReason): Promise<void>;
   /** Parked jobs, newest first, for the health report. */
   parkedJobs(): Promise<ParkedJob[]>;
 
@@ -151,8 +154,6 @@ export interface Store {
   setIssue(groupId: number, issueNumber: number): Promise<void>;
   /** Records the issue the App just opened for the group, or the roll-up issue it was counted in. */
   recordOpened(groupId: number, issueNumber: number, at: Date, rolledUp: boolean): Promise<void>;
-  /** Issues the App opened in the repository since `since` (roll-ups not counted): the new-issue budget's use. */
-  issuesOpenedSince(repo: string, since: Date): Promise<number>;
   /** The repository's crash groups counted in its roll-up issue, oldest first. */
   rolledUpGroups(repo: string): Promise<CrashGroup[]>;
   /**
@@ -192,4 +193,10 @@ export interface Store {
   readonly clock: ClockStore;
   /** Fix commits, compare answers and the releases a closed crash came back in, for the regression decision. */
   readonly fixes: FixStore;
+  /** The new-issue budget, exact across replicas. */
+  readonly budget: IssueBudget;
+  /** The outbox for operators: list, retry, drop. */
+  readonly jobs: JobAdmin;
+  /** GitHub's pacing windows shared by every replica (PostgreSQL); absent where one process owns the store (SQLite). */
+  readonly pace?: SharedPace;
 }

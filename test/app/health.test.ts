@@ -163,7 +163,10 @@ describe("the outbox watch logs each condition once", () => {
       error: (_details: unknown, message: string) => logged.push({ level: "error", message }),
       info: (_details: unknown, message: string) => logged.push({ level: "info", message }),
     } as unknown as Logger;
-    const fakeStore = { outboxStatus: () => Promise.resolve(status) } as unknown as Store;
+    const fakeStore = {
+      outboxStatus: () => Promise.resolve(status),
+      jobs: { parkedByReason: () => Promise.resolve({ attempts: status.parkedJobs ?? 0 }) },
+    } as unknown as Store;
     const health = createHealth({
       store: fakeStore,
       env: { HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: "60" },
@@ -185,7 +188,7 @@ describe("the outbox watch logs each condition once", () => {
       expect((await fetch(url)).status).toBe(200);
       expect(logged.slice(1)).toEqual([
         { level: "info", message: "outbox-stalled: cleared" },
-        { level: "error", message: "2 outbox job(s) parked after repeated failures: they need a person" },
+        { level: "error", message: "2 outbox job(s) parked, after repeated failures or refused by GitHub: hotfix-loop jobs --parked says why" },
       ]);
     } finally {
       health.stop();

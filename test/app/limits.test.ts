@@ -5,7 +5,7 @@ import type { RunningApp } from "../../src/app/server.js";
 import { ROLLUP_MARKER } from "../../src/app/rollup.js";
 import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
 import type { Store } from "../../src/store/store.js";
-import { fixture, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
 
 // The App's own limits against a hostile or broken stream of alerts: a budget of new issues per
 // repository and hour, and jobs that can never succeed.
@@ -67,20 +67,31 @@ describe("the new-issue budget", () => {
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues")).toHaveLength(3);
     // The metric's hook heard of each crash rolled up.
     expect(rolledUp).toEqual([REPO, REPO, REPO, REPO]);
+
+    // Closing the roll-up issue resolves every crash it lists, and only those.
+    const closed = githubExample("issues", "reopened");
+    closed.action = "closed";
+    Object.assign(closed.issue, { number: rollUp.number, state: "closed" });
+    Object.assign(closed.repository, { name: "shop-android", full_name: REPO, owner: { ...closed.repository.owner, login: "acme" } });
+    closed.installation = { id: 4242 };
+    expect(await deliverWebhook(app, "issues", closed)).toBe(200);
+    for (const signature of signatures) {
+      expect((await store.findGroup(REPO, signature))?.state).toBe(rolled.includes(signature) ? "resolved" : "open");
+    }
   });
 });
 
 describe("poison jobs", () => {
   it("a job that fails its last attempt is parked with its reason, and later alerts leave it parked", async () => {
     await start("sources:\n  - provider: sentry\nissues:\n  codeowners: false\n", { maxAttempts: 3 });
-    github.inject("POST /repos/{owner}/{repo}/issues", { status: 422, times: 100 });
+    github.inject("POST /repos/{owner}/{repo}/issues", { status: 502, times: 100 });
     const body = crash("Poison");
     const signature = await send(body);
     const [parked] = await until(async () => {
       const jobs = await store.parkedJobs();
       return jobs.length > 0 && jobs;
     });
-    expect(parked).toMatchObject({ repo: REPO, signature, attempts: 3, lastError: expect.stringMatching(/Injected fault/) });
+    expect(parked).toMatchObject({ repo: REPO, signature, attempts: 3, lastError: expect.stringMatching(/Server Error/) });
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues")).toHaveLength(3);
 
     await send(crash("Poison"));

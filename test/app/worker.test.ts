@@ -40,4 +40,38 @@ describe("OutboxWorker", () => {
     expect((await store.ingest(alert("d-2"), now)).status).toBe("stored");
     await store.close();
   });
+
+  it("keeps the lease of a job it is still running, however long it waits, so another worker does not run it too", async () => {
+    const store = new SqliteStore(":memory:");
+    await store.migrate();
+    await store.ingest(
+      { repo: "acme/game", installationId: 7, signature: "slow", report, deliveryId: "d-1", refreshIntervalSeconds: 60, reopenOnRegression: true },
+      new Date(),
+    );
+    const options = { ...DEFAULT_WORKER_OPTIONS, leaseMs: 150 };
+    let finish = () => {};
+    const ran: string[] = [];
+    const slow = new OutboxWorker(
+      store,
+      () => {
+        ran.push("slow");
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      options,
+      createLogger("fatal"),
+    );
+    const other = new OutboxWorker(store, async () => void ran.push("other"), options, createLogger("fatal"));
+    const running = slow.runOnce();
+    await new Promise((r) => setTimeout(r, 20));
+    // Four leases' worth of waiting: the lease is renewed, and the other worker finds nothing to claim.
+    for (let i = 0; i < 12; i++) {
+      expect(await other.runOnce()).toBe(0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    finish();
+    expect(await running).toBe(1);
+    expect(ran).toEqual(["slow"]);
+    expect((await store.stats()).pendingJobs).toBe(0);
+    await store.close();
+  });
 });

@@ -378,17 +378,64 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect((await store.parkedJobs()).map((p) => p.id)).toEqual([job!.id]);
     });
 
-    it("counts the issues opened in a repository since a time, roll-ups apart", async () => {
+    it("lists jobs with their state and last error, retries and drops them, and counts parked ones by reason", async () => {
+      const store = await target.open();
+      const refused = await store.ingest(alert({ signature: "refused" }), T0);
+      const poison = await store.ingest(alert({ repo: "acme/web", installationId: 8, signature: "poison" }), T0);
+      const waiting = await store.ingest(alert({ signature: "waiting" }), T0);
+      const jobs = await store.claimJobs("w1", T0, 3, 30_000);
+      const jobOf = (groupId: number) => jobs.find((j) => j.groupId === groupId)!;
+      await store.parkJob(jobOf(refused.groupId), "w1", "issues are turned off in acme/shop", at(1), "issues-disabled");
+      await store.parkJob(jobOf(poison.groupId), "w1", "502 Bad Gateway", at(2));
+      await store.retryJob(jobOf(waiting.groupId), "w1", at(600), "500 Server Error");
+
+      const listed = await store.jobs.list(at(10));
+      expect(listed.map((j) => [j.groupId, j.state, j.parkReason, j.lastError])).toEqual([
+        [refused.groupId, "parked", "issues-disabled", "issues are turned off in acme/shop"],
+        [poison.groupId, "parked", "attempts", "502 Bad Gateway"],
+        [waiting.groupId, "waiting", null, "500 Server Error"],
+      ]);
+      expect(listed[0]).toMatchObject({ repo: "acme/shop", signature: "refused", issueNumber: null, attempts: 1, parkedAt: at(1).toISOString() });
+      expect((await store.jobs.list(at(10), { parkedOnly: true })).map((j) => j.groupId)).toEqual([refused.groupId, poison.groupId]);
+      expect(await store.jobs.parkedByReason()).toEqual({ "issues-disabled": 1, attempts: 1 });
+
+      // Healing takes back only the scope's jobs parked for the reasons given.
+      expect(await store.jobs.retryParked(at(20), { repo: "acme/shop" }, ["missing-permission"])).toBe(0);
+      expect(await store.jobs.retryParked(at(20), { installationId: 7 }, ["issues-disabled"])).toBe(1);
+      expect((await store.claimJobs("w2", at(20), 10, 30_000)).map((j) => [j.groupId, j.attempts])).toEqual([[refused.groupId, 1]]);
+      expect(await store.jobs.parkedByReason()).toEqual({ attempts: 1 });
+
+      // An operator's retry takes a parked job back, due at once; a drop removes a job, and the next alert schedules a new one.
+      expect(await store.jobs.retry(jobOf(poison.groupId).id, at(30))).toBe(true);
+      expect(await store.jobs.list(at(30))).toContainEqual(expect.objectContaining({ groupId: poison.groupId, state: "due", attempts: 0 }));
+      expect(await store.jobs.drop(jobOf(waiting.groupId).id)).toBe(true);
+      expect(await store.jobs.drop(jobOf(waiting.groupId).id)).toBe(false);
+      expect(await store.jobs.retry(jobOf(waiting.groupId).id, at(30))).toBe(false);
+      await store.ingest(alert({ signature: "waiting" }), at(40));
+      expect((await store.jobs.list(at(40))).filter((j) => j.groupId === waiting.groupId)).toHaveLength(1);
+      expect(await store.jobs.retryParked(at(50))).toBe(0);
+    });
+
+    it("claims new issues within a repository's budget per hour, a group once, roll-ups apart", async () => {
       const store = await target.open();
       const a = await store.ingest(alert({ signature: "a" }), T0);
       const b = await store.ingest(alert({ signature: "b" }), T0);
       const c = await store.ingest(alert({ signature: "c" }), T0);
+      const other = await store.ingest(alert({ repo: "acme/other", signature: "a" }), T0);
+      const hourBefore = (s: number) => new Date(at(s).getTime() - 3_600_000);
+      expect(await store.budget.claim("acme/shop", a.groupId, 2, hourBefore(0), at(0))).toBe(true);
+      expect(await store.budget.claim("acme/shop", b.groupId, 2, hourBefore(60), at(60))).toBe(true);
+      // The budget is spent; a group that holds a claim keeps it on its retry.
+      expect(await store.budget.claim("acme/shop", c.groupId, 2, hourBefore(90), at(90))).toBe(false);
+      expect(await store.budget.claim("acme/shop", a.groupId, 2, hourBefore(90), at(90))).toBe(true);
+      expect(await store.budget.claim("acme/other", other.groupId, 2, hourBefore(90), at(90))).toBe(true);
+      expect(await store.budget.claimedSince("acme/shop", at(0))).toBe(2);
+      expect(await store.budget.claimedSince("acme/shop", at(30))).toBe(1);
+      // An hour after the first claim, its place is free again.
+      expect(await store.budget.claim("acme/shop", c.groupId, 2, hourBefore(3_601), at(3_601))).toBe(true);
       await store.recordOpened(a.groupId, 1, at(0), false);
       await store.recordOpened(b.groupId, 2, at(60), false);
       await store.recordOpened(c.groupId, 3, at(90), true);
-      expect(await store.issuesOpenedSince("acme/shop", at(0))).toBe(2);
-      expect(await store.issuesOpenedSince("acme/shop", at(30))).toBe(1);
-      expect(await store.issuesOpenedSince("acme/other", at(0))).toBe(0);
       expect((await store.rolledUpGroups("acme/shop")).map((g) => [g.signature, g.issueNumber, g.rolledUp])).toEqual([["c", 3, true]]);
       expect(await store.getGroup(a.groupId)).toMatchObject({ issueNumber: 1, rolledUp: false });
     });
@@ -842,6 +889,61 @@ describe("PostgresStore replicas", () => {
       expect(await replica.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 100 });
     } finally {
       await replica.close();
+    }
+  });
+
+  it("holds the new-issue budget exactly with three replicas claiming at once", async () => {
+    const store = await target.open();
+    const replicas = [store, replicaOf(), replicaOf()];
+    try {
+      const groups = await Promise.all(Array.from({ length: 30 }, (_, i) => store.ingest(alert({ signature: `budget-${i}` }), T0)));
+      const since = new Date(T0.getTime() - 3_600_000);
+      const claims = await Promise.all(groups.map((g, i) => replicas[i % 3]!.budget.claim("acme/shop", g.groupId, 7, since, T0)));
+      expect(claims.filter(Boolean)).toHaveLength(7);
+      // One replica opens the roll-up issue; another may only once the first one's hold ran out.
+      const opening = await Promise.all(replicas.map((r, i) => r.budget.claimRollUpOpening("acme/shop", `replica-${i}`, T0, at(120))));
+      expect(opening.filter(Boolean)).toHaveLength(1);
+      const opener = opening.indexOf(true);
+      expect(await replicas[opener]!.budget.claimRollUpOpening("acme/shop", `replica-${opener}`, at(1), at(121))).toBe(true);
+      expect(await replicas[(opener + 1) % 3]!.budget.claimRollUpOpening("acme/shop", "late", at(60), at(180))).toBe(false);
+      expect(await replicas[(opener + 1) % 3]!.budget.claimRollUpOpening("acme/shop", "late", at(121), at(241))).toBe(true);
+      // Each replica retrying its groups' claims keeps exactly the claims made.
+      const again = await Promise.all(groups.map((g, i) => replicas[(i + 1) % 3]!.budget.claim("acme/shop", g.groupId, 7, since, T0)));
+      expect(again).toEqual(claims);
+      expect(await replicas[2]!.budget.claimedSince("acme/shop", since)).toBe(7);
+    } finally {
+      await Promise.all(replicas.slice(1).map((r) => r.close()));
+    }
+  });
+
+  it("shares GitHub's pacing windows: three replicas together never hold more than a window allows", async () => {
+    const store = await target.open();
+    const replicas = [store, replicaOf(), replicaOf()];
+    try {
+      const content = { window: "content 5/60000", limit: 5, ms: 60_000, units: 1 };
+      const inFlight = { window: "in flight", limit: 3, ms: 0, units: 1 };
+      const takes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => replicas[i % 3]!.pace!.take("acme", [content, inFlight], { probe: false, inFlightMs: 60_000 })),
+      );
+      const taken = takes.flatMap((t) => (t.taken ? [t.holds] : []));
+      // Three in flight at once, whichever replica asked.
+      expect(taken).toHaveLength(3);
+      expect(takes.find((t) => !t.taken)).toMatchObject({ short: ["in flight"], waitMs: expect.any(Number) });
+      for (const holds of taken) await replicas[1]!.pace!.answered(holds);
+      // Answered, the in-flight window is free again; the content window holds 3 of its 5 for a minute.
+      const next = await Promise.all(
+        Array.from({ length: 3 }, (_, i) => replicas[i]!.pace!.take("acme", [content, inFlight], { probe: false, inFlightMs: 60_000 })),
+      );
+      expect(next.filter((t) => t.taken)).toHaveLength(2);
+      const refused = next.find((t) => !t.taken);
+      expect(refused).toMatchObject({ short: ["content 5/60000"] });
+      // It may go when the first answered hold leaves the window: within the minute, not at once.
+      expect(refused && !refused.taken && refused.waitMs).toBeGreaterThan(50_000);
+      // A probe holds nothing; another owner has windows of its own.
+      expect(await replicas[2]!.pace!.take("acme", [inFlight], { probe: true, inFlightMs: 60_000 })).toEqual({ taken: true, holds: [] });
+      expect(await replicas[2]!.pace!.take("other", [content], { probe: false, inFlightMs: 60_000 })).toMatchObject({ taken: true });
+    } finally {
+      await Promise.all(replicas.slice(1).map((r) => r.close()));
     }
   });
 
