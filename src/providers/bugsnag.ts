@@ -28,7 +28,17 @@ import { ApiClient } from "./http.js";
  */
 
 const text = z.string().nullish();
-const lineNumber = z.union([z.number(), z.string().regex(/^\d+$/, "expected a line number").transform(Number)]).nullish();
+/** JVM frames say -1 (unknown) and -2 (native method), as numbers or strings: no line. */
+const lineNumber = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/, "expected a line number")
+      .transform(Number),
+  ])
+  .nullish()
+  .transform((n) => (n === null || n === undefined || n <= 0 ? undefined : n));
 
 const BugsnagFrame = z.looseObject({
   file: text,

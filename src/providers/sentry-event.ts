@@ -138,6 +138,12 @@ function valuesOf(section: unknown): unknown {
   return section;
 }
 
+/** Older SDKs (raven-js 1.x, raven-python) send one exception as the bare object `{type, value}`, its stack apart. */
+function exceptionValuesOf(section: unknown): unknown {
+  const single = section !== null && typeof section === "object" && !Array.isArray(section) && !("values" in section);
+  return single && ("type" in section || "value" in section) ? [section] : valuesOf(section);
+}
+
 function big(hex: string | undefined): bigint | undefined {
   if (!hex || !/^(?:0x)?[0-9a-f]+$/i.test(hex)) return undefined;
   try {
@@ -178,6 +184,7 @@ function frameFrom(frame: SentryFrame, images: LoadedImage[]): Frame {
   return {
     ...present({
       file: frame.filename || frame.abs_path || frame.absPath || undefined,
+      abs_path: frame.filename && (frame.abs_path || frame.absPath) !== frame.filename ? frame.abs_path || frame.absPath || undefined : undefined,
       function: frame.function,
       module: frame.module,
       line,
@@ -271,7 +278,9 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
       .map((f) => frameFrom(f, images))
       .filter((f) => f.file || f.function || f.module || f.instruction_addr || f.package);
 
-  const values = skipped.list(ExceptionValue, valuesOf(event.exception), "exception.values").filter((v) => v.type || v.value || v.stacktrace);
+  const values = skipped
+    .list(ExceptionValue, exceptionValuesOf(event.exception), "exception.values")
+    .filter((v) => v.type || v.value || v.stacktrace);
   const chain = chainOf(values);
   const crash = chain[0];
   let frames = crash ? framesOf(crash.stacktrace, "exception.values[crash].stacktrace") : [];
