@@ -37,9 +37,11 @@ function identifiers(symbol: string, at: number, skip: RegExp): { names: string[
 function swift(symbol: string): string | undefined {
   const prefix = /^_?(?:\$[sSe]|_T0)/.exec(symbol);
   if (!prefix) return undefined;
-  const read = identifiers(symbol, prefix[0].length, /[CVOP]/);
-  if (!read || read.names.length < 2) return undefined;
-  return read.names.slice(1).join(".");
+  // "s" stands for the standard library's module, Swift.
+  const stdlib = symbol[prefix[0].length] === "s" && /\d/.test(symbol[prefix[0].length + 1] ?? "");
+  const read = identifiers(symbol, prefix[0].length + (stdlib ? 1 : 0), /[CVOP]/);
+  if (!read || read.names.length < (stdlib ? 1 : 2)) return undefined;
+  return read.names.slice(stdlib ? 0 : 1).join(".");
 }
 
 /** Rust's legacy escapes inside identifiers. */
@@ -71,7 +73,12 @@ function itanium(symbol: string): string | undefined {
   const names = read.names.filter((n, i) => !(i === read.names.length - 1 && /^h[0-9a-f]{16}$/.test(n)));
   return names
     .map((n) =>
-      n.includes("$") || n.includes("..") ? n.replace(/\$(\w+?)\$/g, (m, code: string) => RUST_ESCAPES[code] ?? m).replace(/\.\./g, "::") : n,
+      n.includes("$") || n.includes("..")
+        ? n
+            .replace(/^_(?=\$)/, "")
+            .replace(/\$(\w+?)\$/g, (m, code: string) => RUST_ESCAPES[code] ?? m)
+            .replace(/\.\./g, "::")
+        : n,
     )
     .join("::");
 }

@@ -133,7 +133,7 @@ function dotnetFunction(name: string): string {
 export function dotnetTypes(name: string): string {
   if (!name.includes(">")) return name;
   return name
-    .replace(/<<([\w$]+)>g__([\w$]+)\|\d+(?:_\d+)?>d(?:__\d+)?/g, "$1.$2")
+    .replace(/<<([\w$]+)>g__([\w$]+)\|\d+(?:_\d+)?>d(?:__\d+)?(?:[.+]MoveNext)?/g, "$1.$2")
     .replace(/<([\w$]+)>g__([\w$]+)\|\d+(?:_\d+)?/g, "$1.$2")
     .replace(/<([\w$]+)>d__\d*(?:[.+]MoveNext)?/g, "$1");
 }
@@ -205,7 +205,7 @@ const CPP_LAMBDA = /\{lambda\(.*?\)#\d+\}|\blambda_[a-f0-9]{32}\b|\$_\d+\b/g;
 export function trimNativeFunction(name: string): string {
   let out = name.trim();
   // Objective-C methods (`-[Class method]`) and their blocks (`__46+[Class method]_block_invoke_2`) are names already.
-  if (out.includes("[") && /(?:^|[^\w])[-+]?\[[\w$]+ [^\]]+\]/.test(out)) return out;
+  if (out.startsWith("[") || /[-+]\[[\w$]+ /.test(out)) return out;
   const demangled = demangle(out);
   if (demangled) out = demangled;
   if (out.includes("[")) out = replaceEnclosed(out, "[", (inner) => (inner.startsWith("clone .") ? "" : `[${inner}]`)).trimEnd();
@@ -269,7 +269,8 @@ export function ruleFunction(name: string, family: Family): string {
     case "dotnet":
       return dotnetFunction(name);
     case "native":
-      return name === "<redacted>" || name === "<unknown>" ? "" : trimNativeFunction(name);
+      // A stripped image resolves every address to its Mach-O header's symbol: no name (the image and offset key it).
+      return name === "<redacted>" || name === "<unknown>" || name === "_mh_execute_header" ? "" : trimNativeFunction(name);
     default:
       return name;
   }

@@ -33,8 +33,12 @@ export function firstLineOf(text: string): string {
   return text.slice(0, end > 0 && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
 }
 
+/** The Mach-O header's symbol: what a stripped image's every address resolves to, so no name at all. */
+const MACH_HEADER = "_mh_execute_header";
+
 /** The name a frame is shown by: its function, else what native reporters know of it. */
 export function frameName(frame: Frame): string | undefined {
+  if (frame.function === MACH_HEADER && frame.instruction_addr) return undefined;
   if (!isUnnamed(frame.function)) return frame.function;
   const raw = frame.raw_function?.trim();
   if (!isUnnamed(raw)) return raw;
@@ -83,7 +87,7 @@ function siteName(name: string, frame: Frame, platform: string | undefined): str
     const inMachine = machines.length < nested.length || machines.some((n, i) => n !== nested[i]);
     out = [className(outer), ...machines, ...(inMachine && out === "MoveNext" ? [] : [out])].join(".");
   }
-  if (family === "jvm" || family === "dotnet") {
+  if (family !== "native" && family !== "javascript") {
     // Packages and namespaces (lower-case in Java, in Kotlin, often in .NET's own) are where the class lives, not what crashed.
     const parts = out.split(".");
     let first = 0;
