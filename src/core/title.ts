@@ -93,8 +93,9 @@ function siteName(name: string, frame: Frame, platform: string | undefined): str
     let first = 0;
     while (first < parts.length - 2 && /^[a-z_]/.test(parts[first] ?? "")) first++;
     out = parts.slice(first).join(".");
-    if (frame.module && !out.includes(".")) out = `${className(frame.module)}.${out}`;
   }
+  // JVM and .NET frames send the class apart from the method; a Python or Ruby module is no class.
+  if ((family === "jvm" || family === "dotnet") && frame.module && !out.includes(".")) out = `${className(frame.module)}.${out}`;
   return out;
 }
 
