@@ -80,6 +80,9 @@ const Thread = z.looseObject({
   id: z.union([z.number(), z.string()]).nullish(),
   crashed: z.boolean().nullish(),
   current: z.boolean().nullish(),
+  /** The app's main (UI) thread: the one an ANR is about. */
+  main: z.boolean().nullish(),
+  name: text,
   stacktrace: Stacktrace.nullish(),
 });
 
@@ -291,7 +294,10 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
       crash?.thread_id != null
         ? threads.find((t) => t.id != null && String(t.id) === String(crash.thread_id) && t.stacktrace?.frames?.length)
         : undefined;
-    const crashed = own ?? threads.find((t) => t.crashed && t.stacktrace?.frames?.length);
+    // An ANR is the main thread blocked: that thread is the crash's, whichever the SDK marked current.
+    const anr = /^(?:ANR|AppExitInfo)$/i.test(crash?.mechanism?.type ?? "") || /ApplicationNotResponding/.test(crash?.type ?? "");
+    const blocked = anr ? threads.find((t) => (t.main || t.name === "main") && t.stacktrace?.frames?.length) : undefined;
+    const crashed = own ?? threads.find((t) => t.crashed && t.stacktrace?.frames?.length) ?? blocked;
     const current = threads.find((t) => t.current && t.stacktrace?.frames?.length);
     const thread = crashed ?? current;
     if (thread) {

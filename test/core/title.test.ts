@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CrashReport, type CrashReportInput } from "../../src/core/crash.js";
 import { TITLE_LIMIT, renderTitle } from "../../src/core/title.js";
 import { bugsnag } from "../../src/providers/bugsnag.js";
+import { sentry } from "../../src/providers/sentry.js";
 import { delivery } from "../providers/delivery.js";
 
 const title = (report: Partial<CrashReportInput>) =>
@@ -156,5 +157,29 @@ describe("the title names where it crashed", () => {
     expect(title({ exception: { type: "java.lang.NullPointerException", message: "java.lang.NullPointerException" }, frames: [] })).toBe(
       "java.lang.NullPointerException",
     );
+  });
+});
+
+describe("an ANR from Sentry names the blocked main thread", () => {
+  it("takes the main thread's frames when the exception carries none", () => {
+    const frames = (fn: string, inApp: boolean) => ({
+      frames: [
+        { module: "android.os.Looper", function: "loop", in_app: false },
+        { module: "com.shop.Sync", function: fn, in_app: inApp },
+      ],
+    });
+    const event = {
+      platform: "java",
+      exception: { values: [{ type: "ApplicationNotResponding", value: "Background ANR", mechanism: { type: "ANR" } }] },
+      threads: {
+        values: [
+          { id: 2, name: "worker", current: true, stacktrace: frames("upload", false) },
+          { id: 1, name: "main", main: true, stacktrace: frames("awaitUpload", true) },
+        ],
+      },
+    };
+    const result = sentry.parse({ action: "triggered", data: { event } }, delivery(Buffer.from("")));
+    if (!result.ok) throw new Error(result.error);
+    expect(renderTitle(result.report)).toBe("ApplicationNotResponding: Background ANR in Sync.awaitUpload");
   });
 });
