@@ -14,8 +14,12 @@ import { remembered } from "./scrub.js";
  * The signature is a key stored in users' issues: changing how it is computed is a
  * migration. Each way of computing it has a version; the current one names new issues,
  * and the earlier ones are kept as aliases, so an issue opened under an earlier version is
- * still found for the same crash instead of duplicated. test/core/signature-golden.test.ts
- * catches an accidental change.
+ * still found for the same crash instead of duplicated. The golden tables of
+ * test/core/signature.test.ts, test/providers/corpus.test.ts and corpus-rules.test.ts pin
+ * every fixture under every version and catch an accidental change.
+ *
+ * Version 3 reads each frame through the crash reporter's published grouping rules
+ * (core/frame-rules.ts, docs/signature.md), so a crash Sentry calls one issue is one here.
  */
 
 /** Frames nearest the crash that take part in the key; deeper callers vary with call paths. */
