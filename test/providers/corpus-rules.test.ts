@@ -44,12 +44,13 @@ const reportOf = (name: string): CrashReport => reports.get(name)!;
 // v3 (current), v2 and v1 of every fixture: stored keys, a change here is a migration (core/signature.ts).
 const GOLDEN: Record<string, [v3: string, v2: string, v1: string]> = {
   "android-d8-lambda-onclick": ["0c151ed4e64cd046", "348c2aee3b9b8917", "722b56bba24c8b41"],
-  "android-d8-lambda-run-other": ["1da6d5ff6e6d3331", "bb1ea201ed77cd91", "41eceac1b579d195"],
   "android-d8-lambda-run": ["c853d8c95b0a7de8", "c492592403c9dc73", "d8fb7f4a7899c2c6"],
+  "android-d8-lambda-run-other": ["1da6d5ff6e6d3331", "bb1ea201ed77cd91", "41eceac1b579d195"],
   "android-r8-internal-synthetic-lambda": ["cea74e23df9a306c", "74e97f6b5d94e4ae", "cc88f01b4be1a620"],
   "bugsnag-android-anr": ["7fb309f7e46c57ea", "7fb309f7e46c57ea", "fd5377cd9076d236"],
   "bugsnag-android-exceptions": ["d7837bf3b54e967f", "d7837bf3b54e967f", "54e7859d33274b15"],
   "bugsnag-dotnet-aggregate": ["31b5351dfcbabc53", "31b5351dfcbabc53", "85af5d134e77d60c"],
+  "cpp-vector-assert-gdb": ["01847cd4d0b297ca", "01847cd4d0b297ca", "77816122a3e908ee"],
   "dotnet-aggregate-async-local-function": ["28787aa29764c022", "c378452f083249ca", "c69e0bc9a6889094"],
   "dotnet-iterator-inner-chain": ["3c4ec8a5f8d944d0", "4de536d97b36d6f1", "1744715c16f7c121"],
   "ios-objc-abort-malloc": ["4b1969ebe85513f6", "4b1969ebe85513f6", "eb9ff387e195328c"],
@@ -58,6 +59,8 @@ const GOLDEN: Record<string, [v3: string, v2: string, v1: string]> = {
   "kotlin-coroutine-invokesuspend": ["5dc6c56397672f95", "5dc6c56397672f95", "3f8d9670499da257"],
   "raven-js-1-referenceerror": ["d6d1e51b0a0f5bd9", "b1330905f72292ae", "412050fbdd948e04"],
   "raven-js-1-typeerror": ["838fc0be3a566912", "c63944ef6c70d42a", "050c7b0f619c5d59"],
+  "rust-napi-hashed-symbols": ["7346b59e934cf6d9", "7346b59e934cf6d9", "58eb983360fa0d6c"],
+  "rust-panic-option-unwrap": ["ec9a35bd04d1b39b", "2a9d0dbe75c911b3", "37fba80d2cfa37d4"],
   "sentry-clojure-fn": ["d09f5eb204110d6d", "5f2ff119da782d84", "1c775917ecfd906c"],
   "sentry-dotnet-exception-group": ["33e8dc03ee4968e3", "5fd5482d52f78390", "f5c1e9428bb420f1"],
   "sentry-java-spring-cglib": ["4b27229aa99028e6", "ed4c94c5b3bca1dc", "11ecf58d3ffd0fd4"],
@@ -66,6 +69,8 @@ const GOLDEN: Record<string, [v3: string, v2: string, v1: string]> = {
   "sentry-js-safari": ["26e81e4b20b014f2", "18764c13887dbea0", "21c702471eae8509"],
   "sentry-objc-block-invoke": ["eef0f9da77c64bd0", "eef0f9da77c64bd0", "245487f26a19d40a"],
   "sentry-swift-callee-guaranteed": ["1b788f23f6627964", "1b788f23f6627964", "09ca511aaf949bb6"],
+  "unity-editor-property-getter": ["71f9b4441c9e82b1", "71f9b4441c9e82b1", "9bf3627adae61f2a"],
+  "unity-nre-videoplayer": ["6ea69072f8629eb8", "6ea69072f8629eb8", "79e6bf5a09c41737"],
 };
 
 describe("the reporter-rules corpus", () => {
