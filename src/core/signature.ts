@@ -277,7 +277,9 @@ function ruledFrameKey(frame: Frame, cleaned: string, root: string, family: Fami
   if (frame.module !== undefined) ruled.module = ruleModule(frame.module, family) || undefined;
   if (byFunction) {
     if (!ruled.function) return null;
-    return frameKey({ function: ruled.function, in_app: frame.in_app }, "", "", false, makers);
+    const key = frameKey({ function: ruled.function, in_app: frame.in_app }, "", "", false, makers);
+    // A one- or two-letter name on a page is a minifier's whose bundle name carries no hash: it tells little.
+    return key && ruled.function.length <= 2 ? { key: key.key, weak: true } : key;
   }
   const key = frameKey(ruled, family === "jvm" ? ruleFile(cleaned, family) : cleaned, root, family === "native" || !keyedAlikeInV1(frame), makers);
   // A frame that names only its file (old browser SDKs sent file and line) tells crashes apart no better than a minified one.

@@ -117,6 +117,22 @@ describe("signature version 3", () => {
     expect(computeSignature(wrapped)).toBe(computeSignature(bare));
   });
 
+  it("keys a page's frame by its function, and lets the message tell apart a minifier's one-letter names", () => {
+    const page = (host: string, fn: string, message: string) =>
+      CrashReport.parse({
+        provider: "sentry",
+        platform: "javascript",
+        exception: { type: "TypeError", message },
+        frames: [{ file: `https://${host}/static/app.js`, function: fn, line: 1, column: 12_345 }],
+      });
+    expect(computeSignature(page("shop.example.com", "renderCart", "a is undefined"))).toBe(
+      computeSignature(page("eu.shop.example.com", "renderCart", "a is undefined")),
+    );
+    expect(computeSignature(page("shop.example.com", "t", "a is undefined"))).not.toBe(
+      computeSignature(page("shop.example.com", "t", "b.map is not a function")),
+    );
+  });
+
   it("groups a Kotlin crash with and without the coroutine boundary frames stack recovery adds", () => {
     const own = { module: "com.shop.Repo", function: "load", file: "Repo.kt", in_app: true };
     const boundary = { module: "_COROUTINE._BOUNDARY", function: "_", file: "CoroutineDebugging.kt", in_app: true };
