@@ -38,6 +38,16 @@ function parse(fixture: CorpusFixture): CrashReport {
   return result.report;
 }
 
+/** Sentry's sample events (test/fixtures/sentry/samples), as the provider reads them. */
+function samples(): (readonly [string, CrashReport])[] {
+  return readdirSync(new URL("../fixtures/sentry/samples/", import.meta.url))
+    .filter((f) => f.endsWith(".json"))
+    .flatMap((file) => {
+      const result = sentry.parse(fixtureJson(`sentry/samples/${file}`), delivery(Buffer.from("")));
+      return result.ok ? [[`samples/${file}`, result.report] as const] : [];
+    });
+}
+
 const reports = new Map(corpus.map((f) => [f.name, parse(f)]));
 const reportOf = (name: string): CrashReport => reports.get(name)!;
 
@@ -119,16 +129,18 @@ describe("one crash, one signature; two crashes, two", () => {
     expect(computeSignature(a)).not.toBe(computeSignature(b));
   });
 
+  it("keeps the signature of every report of the earlier corpora in a rebuilt release too", () => {
+    const earlier = [...loadStacks().map((s) => [`stacks/${s.name}`, s.report] as const), ...samples()];
+    const moved = earlier.filter(([, report]) => computeSignature(rebuilt(report)) !== computeSignature(report)).map(([name]) => name);
+    expect(moved).toEqual([]);
+  });
+
   it("never gives two distinct real crashes one signature (every pair in the corpora)", () => {
     const owners: Record<string, string[]> = {};
     const add = (signature: string, crash: string) => (owners[signature] = [...new Set([...(owners[signature] ?? []), crash])]);
     for (const f of corpus) add(computeSignature(reportOf(f.name)), f.crash);
     for (const s of loadStacks()) add(computeSignature(s.report), `stacks/${s.name}`);
-    const samples = readdirSync(new URL("../fixtures/sentry/samples/", import.meta.url)).filter((f) => f.endsWith(".json"));
-    for (const sample of samples) {
-      const result = sentry.parse(fixtureJson(`sentry/samples/${sample}`), delivery(Buffer.from("")));
-      if (result.ok) add(computeSignature(result.report), `samples/${sample}`);
-    }
+    for (const [name, report] of samples()) add(computeSignature(report), name);
     expect(Object.values(owners).filter((crashesOfOne) => crashesOfOne.length > 1)).toEqual([]);
   });
 });
