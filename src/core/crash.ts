@@ -28,6 +28,8 @@ export const Frame = z.object({
   symbol: z.string().optional(),
   /** The function as the platform printed it, before the reporter trimmed it. */
   raw_function: z.string().optional(),
+  /** The full path or URL, when the reporter sends it beside a shorter `file` (Sentry's abs_path): tells a web page's frame from a local file's. */
+  abs_path: z.string().optional(),
 });
 export type Frame = z.infer<typeof Frame>;
 

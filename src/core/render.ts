@@ -1,14 +1,15 @@
 import type { HotfixConfig } from "./config.js";
-import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, firstSeenOf, isUnnamed } from "./crash.js";
+import { type CrashReport, type Frame, type Gap, ProviderName, crashingStack, firstSeenOf } from "./crash.js";
 import { BODY_LIMIT, type FrameLine, planBody } from "./budget.js";
 import { crumbTable } from "./breadcrumbs-table.js";
 import { renderContext } from "./context-table.js";
 import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPaths } from "./links.js";
-import { cap, cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands, titleSafe } from "./markdown.js";
+import { cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands } from "./markdown.js";
 import { type IssueMarker, issueMarker } from "./marker.js";
 import { remembered } from "./scrub.js";
 import { signaturesByVersion } from "./signature.js";
 import { shownTime } from "./time.js";
+import { basename, crashSiteFrame, firstLineOf, frameName, renderTitle } from "./title.js";
 
 /**
  * The hotfix issue: a title a person can triage from the issue list, and a body in the
@@ -56,7 +57,6 @@ export interface RenderInput {
   clock?: string;
 }
 
-const TITLE_LIMIT = 120;
 const PROVIDER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the crash reporter" };
 
 /** Per-item caps keep one absurd field from crowding out everything else. */
@@ -82,43 +82,6 @@ const MAX_FRAMES = 10_000;
 const MAX_CRUMBS = 1_000;
 /** Room for the notes that say what was cut. */
 const NOTE_RESERVE = 600;
-
-function crashingFrame(frames: Frame[]): Frame | undefined {
-  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]?.in_app) return frames[i];
-  return frames[frames.length - 1];
-}
-
-function basename(file: string): string {
-  const path = file.includes("?") || file.includes("#") ? file.replace(/[?#].*$/, "") : file;
-  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
-}
-
-/** The text before the first line break (\n or \r\n; a lone \r does not end a line). */
-function firstLineOf(text: string): string {
-  const end = text.indexOf("\n");
-  if (end < 0) return text;
-  return text.slice(0, end > 0 && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-}
-
-/** The name a frame is shown by: its function, else what native reporters know of it. */
-function frameName(frame: Frame): string | undefined {
-  if (!isUnnamed(frame.function)) return frame.function;
-  const raw = frame.raw_function?.trim();
-  if (!isUnnamed(raw)) return raw;
-  return isUnnamed(frame.symbol) ? undefined : frame.symbol;
-}
-
-function renderTitle(report: CrashReport): string {
-  const type = clean(report.exception.type.trim(), 60);
-  const frame = crashingFrame(crashingStack(report));
-  const fn = clean(frame && frameName(frame)?.trim(), 40);
-  const file = frame?.file ? clean(basename(frame.file), 40) : frame?.package ? clean(basename(frame.package), 40) : "";
-  const where = fn && file ? ` in ${fn} (${file})` : fn ? ` in ${fn}` : file ? ` in ${file}` : "";
-  const firstLine = firstLineOf(report.exception.message.trim());
-  const room = TITLE_LIMIT - type.length - where.length - 2;
-  const message = firstLine && room >= 10 ? `: ${clean(firstLine, room)}` : "";
-  return cap(titleSafe(`${type}${message}${where}`), TITLE_LIMIT);
-}
 
 function renderSummary(input: RenderInput, report: CrashReport): string {
   const { stats } = input;
@@ -272,7 +235,7 @@ export function renderIssue(input: RenderInput): { title: string; body: string }
   const causeFrames = causes.map((c) => listed(c.frames));
 
   // The crashing frame is shown under the message; the stack lists the rest, a pointer where it was.
-  const crashed = report.frames.length > 0 ? frames.indexOf(crashingFrame(report.frames)!) : -1;
+  const crashed = report.frames.length > 0 ? frames.indexOf(crashSiteFrame(report.frames, report.platform)!) : -1;
   const crashSite = crashed >= 0 ? renderCrashSite(frames[crashed]!, crashed, paths[crashed] ?? null, target) : "";
   const ownLines = frameLines(frames, paths);
   if (crashed > 0) ownLines[crashed] = { text: `${crashed + 1}. _the crashing frame, shown above_`, inApp: true };

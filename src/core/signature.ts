@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import { type CrashReport, type Frame, isUnnamed } from "./crash.js";
+import { type Family, familyOf, hasUrlOrigin, isAggregate, isLowQuality, ruleFile, ruleFunction, ruleModule } from "./frame-rules.js";
 import { remembered } from "./scrub.js";
 
 /**
@@ -13,12 +14,13 @@ import { remembered } from "./scrub.js";
  * The signature is a key stored in users' issues: changing how it is computed is a
  * migration. Each way of computing it has a version; the current one names new issues,
  * and the earlier ones are kept as aliases, so an issue opened under an earlier version is
- * still found for the same crash instead of duplicated. test/core/signature-golden.test.ts
- * catches an accidental change.
+ * still found for the same crash instead of duplicated. The golden tables of
+ * test/core/signature.test.ts, test/providers/corpus.test.ts and corpus-rules.test.ts pin
+ * every fixture under every version and catch an accidental change.
+ *
+ * Version 3 reads each frame through the crash reporter's published grouping rules
+ * (core/frame-rules.ts, docs/signature.md), so a crash Sentry calls one issue is one here.
  */
-
-/** The version computeSignature produces; the marker of every new issue records it. */
-export const SIGNATURE_VERSION = 2;
 
 /** Frames nearest the crash that take part in the key; deeper callers vary with call paths. */
 const SIGNATURE_FRAMES = 5;
@@ -192,6 +194,16 @@ interface KeyMakers {
   functionKey: (name: string) => string;
   pathKey: (path: string) => string;
   minified: (file: string) => boolean;
+  /** Version 3: a function under its family's rules. */
+  ruleFunction: (family: Family, name: string) => string;
+}
+
+/** A function's name under each family's rules, remembered per family (frames of one app repeat across alerts). */
+const ruleFunctionMemos = new Map<Family, (name: string) => string>();
+function ruleFunctionOf(family: Family, name: string): string {
+  let memo = ruleFunctionMemos.get(family);
+  if (!memo) ruleFunctionMemos.set(family, (memo = remembered((n: string) => ruleFunction(n, family), 1_000, LONGEST_REMEMBERED)));
+  return name.length > LONGEST_REMEMBERED ? ruleFunction(name, family) : memo(name);
 }
 
 /**
@@ -214,6 +226,11 @@ function keyedAlikeInV1(frame: Frame): boolean {
   return !frame.package && !isUnnamed(frame.function);
 }
 
+/** A native frame's name: its function, else what the reporter knew of it (v2 on). */
+function nativeName(frame: Frame): string | undefined {
+  return isUnnamed(frame.function) ? [frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n)) : frame.function;
+}
+
 /** `cleaned`: the frame's cleaned path. `native`: version 2's reading of native frames applies (version 1 knew nothing of them). */
 function frameKey(
   frame: Frame,
@@ -228,7 +245,7 @@ function frameKey(
   let where = module && file ? `${module}:${file}` : module || file;
   let name = frame.function;
   if (native) {
-    if (isUnnamed(name)) name = [frame.raw_function?.trim(), frame.symbol].find((n) => !isUnnamed(n));
+    name = nativeName(frame);
     const image = frame.package ? imageName(frame.package) : "";
     // Unsymbolicated native code: the image and the offset into it name the instruction on every device.
     if (!name && !where && image && frame.image_offset) return { key: `${image}+${frame.image_offset.toLowerCase()}`, weak: false };
@@ -242,10 +259,38 @@ function frameKey(
 }
 
 /**
+ * Version 3's key of a frame: version 2's, read through Sentry's rules for the frame's family
+ * (core/frame-rules.ts); null for a frame those rules leave out.
+ */
+function ruledFrameKey(frame: Frame, cleaned: string, root: string, family: Family, makers: KeyMakers): FrameKey | null {
+  if (isLowQuality(frame, family)) return null;
+  const minified = frame.file !== undefined && makers.minified(frame.file);
+  // A web page's frame is grouped by its function, as the path differs between hosts (Sentry); a bundle's names are the minifier's.
+  const byFunction = family === "javascript" && !minified && hasUrlOrigin(frame.abs_path ?? frame.file);
+  const ruled: Frame = { ...frame };
+  const name = family === "native" ? nativeName(frame) : frame.function;
+  if (name !== undefined) ruled.function = makers.ruleFunction(family, name) || undefined;
+  if (family === "native") {
+    delete ruled.raw_function;
+    delete ruled.symbol;
+  }
+  if (frame.module !== undefined) ruled.module = ruleModule(frame.module, family) || undefined;
+  if (byFunction) {
+    if (!ruled.function) return null;
+    const key = frameKey({ function: ruled.function, in_app: frame.in_app }, "", "", false, makers);
+    // A one- or two-letter name on a page is a minifier's whose bundle name carries no hash: it tells little.
+    return key && ruled.function.length <= 2 ? { key: key.key, weak: true } : key;
+  }
+  const key = frameKey(ruled, family === "jvm" ? ruleFile(cleaned, family) : cleaned, root, family === "native" || !keyedAlikeInV1(frame), makers);
+  // A frame that names only its file (old browser SDKs sent file and line) tells crashes apart no better than a minified one.
+  return key && key.key.endsWith("|") ? { key: key.key, weak: true } : key;
+}
+
+/**
  * The frames the key is made of: in-app frames when there are any, nearest the crash first,
  * recursion collapsed; `alikeInV1` when version 1 makes the same keys of them.
  */
-function signatureFrames(frames: Frame[], version: number): { keys: FrameKey[]; alikeInV1: boolean } {
+function signatureFrames(frames: Frame[], version: number, platform: string | undefined): { keys: FrameKey[]; alikeInV1: boolean } {
   const inApp = frames.filter((f) => f.in_app);
   // In-app files are cleaned once, for the root and for their keys; a stack names few distinct files.
   const clean = once(cleanPathOf);
@@ -254,15 +299,25 @@ function signatureFrames(frames: Frame[], version: number): { keys: FrameKey[]; 
   const chosen = inApp.length > 0 ? inApp : frames;
   const keys: FrameKey[] = [];
   // Strings too long for the shared memory repeat within one stack (recursion): each is normalised once per call.
-  const makers: KeyMakers = { functionKey: once(functionKeyOf), pathKey: once(pathKeyOf), minified: once(isMinifiedBundle) };
+  const makers: KeyMakers = {
+    functionKey: once(functionKeyOf),
+    pathKey: once(pathKeyOf),
+    minified: once(isMinifiedBundle),
+    ruleFunction: ruleFunctionOf,
+  };
   const last = Math.max(0, chosen.length - FRAMES_LOOKED_AT);
   let alikeInV1 = true;
   for (let i = chosen.length - 1; i >= last && keys.length < SIGNATURE_FRAMES; i--) {
     const frame = chosen[i];
     if (!frame) continue;
-    const native = version >= 2 && !keyedAlikeInV1(frame);
-    if (native) alikeInV1 = false;
-    const key = frameKey(frame, inApp.length > 0 ? (cleaned[i] ?? "") : frame.file ? clean(frame.file) : "", root, native, makers);
+    const path = inApp.length > 0 ? (cleaned[i] ?? "") : frame.file ? clean(frame.file) : "";
+    let key: FrameKey | null;
+    if (version >= 3) key = ruledFrameKey(frame, path, root, familyOf(platform, frame), makers);
+    else {
+      const native = version >= 2 && !keyedAlikeInV1(frame);
+      if (native) alikeInV1 = false;
+      key = frameKey(frame, path, root, native, makers);
+    }
     if (key !== null && key.key !== keys[keys.length - 1]?.key) keys.push(key);
   }
   return { keys, alikeInV1 };
@@ -272,16 +327,27 @@ function signatureFrames(frames: Frame[], version: number): { keys: FrameKey[]; 
  * One exception's part of the key: its type, its frames, and its message when the frames
  * say too little; `alikeInV1` when version 1 makes the same material.
  */
-function exceptionMaterial(type: string, message: string, frames: Frame[], version: number): { material: string; alikeInV1: boolean } {
-  const { keys, alikeInV1 } = signatureFrames(frames, version);
-  let material = `type\n${functionKeyOf(type)}`;
+function exceptionMaterial(exception: Exception, version: number, platform?: string): { material: string; alikeInV1: boolean } {
+  const { keys, alikeInV1 } = signatureFrames(exception.frames, version, platform);
+  let material = `type\n${functionKeyOf(exception.type)}`;
   if (keys.length > 0) material += `\nframes\n${keys.map((f) => f.key).join("\n")}`;
   // Without a stack, or with only minified names in it, the message is what tells crashes apart.
-  if (keys.every((f) => f.weak)) material += `\nmessage\n${normalizeMessage(message)}`;
+  if (keys.every((f) => f.weak)) material += `\nmessage\n${normalizeMessage(exception.message)}`;
   return { material, alikeInV1 };
 }
 
+interface Exception {
+  type: string;
+  message: string;
+  frames: Frame[];
+}
+
 const digest = (material: string): string => hash("sha256", material, "hex").slice(0, 16);
+
+/** The crash and its causes, crash first, as far as the signature reads them. */
+function chainOf(report: CrashReport): Exception[] {
+  return [{ type: report.exception.type, message: report.exception.message, frames: report.frames }, ...report.causes].slice(0, SIGNATURE_CHAIN);
+}
 
 /**
  * Version 1: the crashing exception's type and top frames only. A wrapper exception
@@ -289,53 +355,76 @@ const digest = (material: string): string => hash("sha256", material, "hex").sli
  * nothing: kept only to find issues opened under it.
  */
 function signatureV1(report: CrashReport): string {
-  const known = last?.report === report ? last.v1Material : undefined;
-  return digest(known ?? exceptionMaterial(report.exception.type, report.exception.message, report.frames, 1).material);
+  const memo = memoOf(report);
+  if (memo.v1 === undefined) {
+    if (memo.v2 === undefined) signatureV2(report);
+    memo.v1 = digest(memo.v1Material ?? exceptionMaterial(chainOf(report)[0]!, 1).material);
+  }
+  return memo.v1;
 }
 
 /**
  * Version 2: the whole chain, crash first, each exception with its own frames, the way
  * Sentry's grouping reads chained exceptions; unsymbolicated native frames by image + offset.
+ * It keeps version 1's material of the crash when it is the same, for signatureV1.
  */
-function signatureV2(report: CrashReport): Computed {
-  const chain = [{ type: report.exception.type, message: report.exception.message, frames: report.frames }, ...report.causes].slice(
-    0,
-    SIGNATURE_CHAIN,
-  );
-  const materials = chain.map((e) => exceptionMaterial(e.type, e.message, e.frames, 2));
-  const crash = materials[0]!;
-  return {
-    report,
-    signature: digest(`v2\n${materials.map((m) => m.material).join("\n---\n")}`),
-    v1Material: crash.alikeInV1 ? crash.material : undefined,
-  };
+function signatureV2(report: CrashReport): string {
+  const memo = memoOf(report);
+  if (memo.v2 === undefined) {
+    const materials = chainOf(report).map((e) => exceptionMaterial(e, 2));
+    const crash = materials[0]!;
+    memo.v2 = digest(`v2\n${materials.map((m) => m.material).join("\n---\n")}`);
+    memo.v1Material = crash.alikeInV1 ? crash.material : undefined;
+  }
+  return memo.v2;
 }
 
-// Version 2, the current one, through computeSignature and its remembered last report.
-const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: computeSignature };
+/**
+ * Version 3: version 2 read through Sentry's grouping rules for each platform (core/frame-rules.ts):
+ * names compilers, bundlers and browsers invent taken out, low-quality frames left out, an
+ * aggregate exception read as what it holds. A crash these rules do not touch keeps its
+ * version-2 key (same material, same digest), so only the crashes they regroup change key.
+ */
+function signatureV3(report: CrashReport): string {
+  let chain = chainOf(report);
+  if (isAggregate(report.exception.type) && report.causes.length > 0) chain = report.causes.slice(0, SIGNATURE_CHAIN);
+  const materials = chain.map((e) => exceptionMaterial(e, 3, report.platform).material);
+  return digest(`v2\n${materials.join("\n---\n")}`);
+}
+
+const VERSIONS: Record<number, (report: CrashReport) => string> = { 1: signatureV1, 2: signatureV2, 3: computeSignature };
 const NEWEST_FIRST = Object.keys(VERSIONS)
   .map(Number)
   .sort((a, b) => b - a);
 
-interface Computed {
+/** The version computeSignature produces; the marker of every new issue records it. */
+export const SIGNATURE_VERSION = NEWEST_FIRST[0]!;
+
+interface Memo {
   report: CrashReport;
-  signature: string;
+  v3?: string;
+  v2?: string;
+  v1?: string;
   /** Version 1's material when it is the crash's own part of version 2's (no native frame among the keyed ones). */
-  v1Material: string | undefined;
+  v1Material?: string;
 }
 
 /**
- * The last report's current signature. A caller computes it, then renders the issue, whose
- * marker needs the signature under every version again: one entry, matched by identity
- * (a parsed report is never changed), saves that second computation and holds one report.
- * Version 1 then only hashes the material version 2 already made, when they agree.
+ * The last report's signatures. A caller computes the current one, then renders the issue,
+ * whose marker needs the signature under every version: one entry, matched by identity (a
+ * parsed report is never changed), computes each version once and holds one report.
  */
-let last: Computed | undefined;
+let last: Memo | undefined;
+
+function memoOf(report: CrashReport): Memo {
+  if (last?.report !== report) last = { report };
+  return last;
+}
 
 /** Stable grouping key of the current version: 16 lowercase hex digits. */
 export function computeSignature(report: CrashReport): string {
-  if (last?.report !== report) last = signatureV2(report);
-  return last.signature;
+  const memo = memoOf(report);
+  return (memo.v3 ??= signatureV3(report));
 }
 
 /** The report's signature under every version, newest first. */

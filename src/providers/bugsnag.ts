@@ -28,7 +28,17 @@ import { ApiClient } from "./http.js";
  */
 
 const text = z.string().nullish();
-const lineNumber = z.union([z.number(), z.string().regex(/^\d+$/, "expected a line number").transform(Number)]).nullish();
+/** JVM frames say -1 (unknown) and -2 (native method), as numbers or strings: no line. */
+const lineNumber = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/, "expected a line number")
+      .transform(Number),
+  ])
+  .nullish()
+  .transform((n) => (n === null || n === undefined || n <= 0 ? undefined : n));
 
 const BugsnagFrame = z.looseObject({
   file: text,
@@ -40,8 +50,33 @@ const BugsnagFrame = z.looseObject({
   inProject: z.boolean().nullish(),
   in_project: z.boolean().nullish(),
   code: z.record(z.string(), z.string().nullable()).nullish(),
+  /** Native frames (Cocoa, NDK): the binary, the return address and the binary's load address, hex strings or numbers. */
+  machoFile: text,
+  frameAddress: z.union([z.string(), z.number()]).nullish(),
+  machoLoadAddress: z.union([z.string(), z.number()]).nullish(),
+  loadAddress: z.union([z.string(), z.number()]).nullish(),
 });
 type BugsnagFrame = z.infer<typeof BugsnagFrame>;
+
+/** An address as Bugsnag sends it ("0x1a2b", "6699", 6699). */
+function addressOf(value: string | number | null | undefined): bigint | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  return /^(?:0x[0-9a-f]+|\d+)$/i.test(value) ? BigInt(value) : undefined;
+}
+
+/** A native frame's binary, return address and offset into the binary: what names an unsymbolicated frame. */
+function nativeParts(frame: BugsnagFrame): Pick<Frame, "package" | "instruction_addr" | "image_offset"> {
+  const address = addressOf(frame.frameAddress);
+  if (address === undefined) return {};
+  const load = addressOf(frame.machoLoadAddress ?? frame.loadAddress);
+  const binary = frame.machoFile ?? (load === undefined ? undefined : frame.file);
+  return {
+    ...(binary ? { package: binary } : {}),
+    instruction_addr: `0x${address.toString(16)}`,
+    ...(load !== undefined && address >= load ? { image_offset: `0x${(address - load).toString(16)}` } : {}),
+  };
+}
 
 const BugsnagException = z.looseObject({
   errorClass: text,
@@ -135,6 +170,7 @@ function frameFrom(frame: BugsnagFrame): Frame {
       column: frame.columnNumber ?? frame.column_number ?? undefined,
       context_line: line === undefined ? undefined : (code?.[String(line)] ?? undefined),
     }),
+    ...nativeParts(frame),
     in_app: frame.inProject ?? frame.in_project ?? false,
   };
 }

@@ -80,6 +80,9 @@ const Thread = z.looseObject({
   id: z.union([z.number(), z.string()]).nullish(),
   crashed: z.boolean().nullish(),
   current: z.boolean().nullish(),
+  /** The app's main (UI) thread: the one an ANR is about. */
+  main: z.boolean().nullish(),
+  name: text,
   stacktrace: Stacktrace.nullish(),
 });
 
@@ -138,6 +141,12 @@ function valuesOf(section: unknown): unknown {
   return section;
 }
 
+/** Older SDKs (raven-js 1.x, raven-python) send one exception as the bare object `{type, value}`, its stack apart. */
+function exceptionValuesOf(section: unknown): unknown {
+  const single = section !== null && typeof section === "object" && !Array.isArray(section) && !("values" in section);
+  return single && ("type" in section || "value" in section) ? [section] : valuesOf(section);
+}
+
 function big(hex: string | undefined): bigint | undefined {
   if (!hex || !/^(?:0x)?[0-9a-f]+$/i.test(hex)) return undefined;
   try {
@@ -178,6 +187,7 @@ function frameFrom(frame: SentryFrame, images: LoadedImage[]): Frame {
   return {
     ...present({
       file: frame.filename || frame.abs_path || frame.absPath || undefined,
+      abs_path: frame.filename && (frame.abs_path || frame.absPath) !== frame.filename ? frame.abs_path || frame.absPath || undefined : undefined,
       function: frame.function,
       module: frame.module,
       line,
@@ -271,7 +281,9 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
       .map((f) => frameFrom(f, images))
       .filter((f) => f.file || f.function || f.module || f.instruction_addr || f.package);
 
-  const values = skipped.list(ExceptionValue, valuesOf(event.exception), "exception.values").filter((v) => v.type || v.value || v.stacktrace);
+  const values = skipped
+    .list(ExceptionValue, exceptionValuesOf(event.exception), "exception.values")
+    .filter((v) => v.type || v.value || v.stacktrace);
   const chain = chainOf(values);
   const crash = chain[0];
   let frames = crash ? framesOf(crash.stacktrace, "exception.values[crash].stacktrace") : [];
@@ -282,7 +294,10 @@ export function readSentryEvent(sent: Record<string, unknown>): SentryEventParts
       crash?.thread_id != null
         ? threads.find((t) => t.id != null && String(t.id) === String(crash.thread_id) && t.stacktrace?.frames?.length)
         : undefined;
-    const crashed = own ?? threads.find((t) => t.crashed && t.stacktrace?.frames?.length);
+    // An ANR is the main thread blocked: that thread is the crash's, whichever the SDK marked current.
+    const anr = /^(?:ANR|AppExitInfo)$/i.test(crash?.mechanism?.type ?? "") || /ApplicationNotResponding/.test(crash?.type ?? "");
+    const blocked = anr ? threads.find((t) => (t.main || t.name === "main") && t.stacktrace?.frames?.length) : undefined;
+    const crashed = own ?? threads.find((t) => t.crashed && t.stacktrace?.frames?.length) ?? blocked;
     const current = threads.find((t) => t.current && t.stacktrace?.frames?.length);
     const thread = crashed ?? current;
     if (thread) {

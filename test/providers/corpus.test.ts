@@ -4,7 +4,8 @@ import { run as render } from "../../src/cli/render.js";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { type CrashReport, crashingStack } from "../../src/core/crash.js";
 import { BODY_LIMIT, neutralize, parseIssueMarker, renderIssue } from "../../src/core/render.js";
-import { SIGNATURE_VERSION, computeSignature } from "../../src/core/signature.js";
+import { SIGNATURE_VERSION, computeSignature, signaturesByVersion } from "../../src/core/signature.js";
+import { TITLE_LIMIT } from "../../src/core/title.js";
 import { bugsnag } from "../../src/providers/bugsnag.js";
 import { sentry } from "../../src/providers/sentry.js";
 import { delivery, fixtureJson } from "./delivery.js";
@@ -23,7 +24,8 @@ interface Expected {
   crumbs: number;
   /** Text the body must show: context rows, native frames, notes. */
   shows: string[];
-  signature: string;
+  /** The signature under every version, newest first (v3, v2, v1). */
+  signatures: [string, string, string];
 }
 
 const CORPUS: Record<string, Expected> = {
@@ -32,7 +34,7 @@ const CORPUS: Record<string, Expected> = {
     chain: ["SIGSEGV"],
     crumbs: 0,
     shows: ["`0xe5ed9f68 in libart.so`", "`0xbcc196b4`"],
-    signature: "be673293ed20c5cb",
+    signatures: ["be673293ed20c5cb", "be673293ed20c5cb", "da0ea713700d92b5"],
   },
   "sentry/samples/android.json": {
     top: null,
@@ -44,98 +46,98 @@ const CORPUS: Record<string, Expected> = {
       "| **App** | Sentry sample 1.0 (build 1) |",
       "(`io.sentry.sample.MainActivity`)",
     ],
-    signature: "2558089a6ae3894f",
+    signatures: ["2558089a6ae3894f", "2558089a6ae3894f", "5d4f696994d69ca7"],
   },
   "sentry/samples/aspnetcore.json": {
     top: "PostIndex",
     chain: ["Message"],
     crumbs: 3,
     shows: ["| **Runtime** | .NET Core 2.1.5 |", "| **OS** | Windows 10.0.17134 |", "| **Request** | `/Home/PostIndex` |"],
-    signature: "ffd483789bf4a6f0",
+    signatures: ["ffd483789bf4a6f0", "ffd483789bf4a6f0", "6302894532b16595"],
   },
   "sentry/samples/cocoa.json": {
     top: "ViewController.causeCrash(Any) -> ()",
     chain: ["EXC_BAD_ACCESS"],
     crumbs: 5,
     shows: ["## `EXC_BAD_ACCESS` (fatal)", "**Crashed in** `ViewController.causeCrash(Any) -> ()` in `sentry-ios-cocoapods`"],
-    signature: "0c388057caf2e027",
+    signatures: ["47d87d1bdf9da281", "0c388057caf2e027", "89c10a4f3962de44"],
   },
   "sentry/samples/cordova.json": {
     top: null,
     chain: ["Error"],
     crumbs: 0,
     shows: ["| **App** | HelloWorld 1.0.0 (build 1.0.0) |", "| **OS** | iOS 11.3 (17E199) |"],
-    signature: "362de74edb6fe947",
+    signatures: ["ca0a6a73c376dc48", "362de74edb6fe947", "7da4e04801085f55"],
   },
   "sentry/samples/elixir.json": {
     top: null,
     chain: ["exit"],
     crumbs: 0,
     shows: ["`HelloHTTP2.WWW.handle_request/2` at `lib/hello_http2/www.ex:9`"],
-    signature: "57119706d68206aa",
+    signatures: ["57119706d68206aa", "57119706d68206aa", "9968f3eadbd062b1"],
   },
   "sentry/samples/exception-with-address-instruction.json": {
     top: null,
     chain: ["The operation couldn’t be completed. (ServiceKit.ClientTask.Result.ResultError error 1.)"],
     crumbs: 0,
     shows: ["`start + 1` in `libdyld.dylib`"],
-    signature: "bdd54d0d21bd019e",
+    signatures: ["5eed6af47eb6d3ff", "bdd54d0d21bd019e", "c4cd65239e839a14"],
   },
   "sentry/samples/exceptions-and-no-threads.json": {
     top: "app/views/welcome/view_error.html.erb",
     chain: ["ActionView::Template::Error", "NameError"],
     crumbs: 0,
     shows: ["### Caused by", "★ _unknown function_ at `app/views/welcome/view_error.html.erb:1`"],
-    signature: "f2b34695be4b4531",
+    signatures: ["8fc6b157e2006b76", "f2b34695be4b4531", "2be2abfe154555c4"],
   },
   "sentry/samples/invalid-interfaces.json": {
     top: null,
     chain: ["ValueError", "ValueError", "ValueError"],
     crumbs: 3,
     shows: ['breadcrumbs.values\\[2\\].data: skipped, expected record, got the text "must be a mapping"'],
-    signature: "ba66bb18fa5f43f3",
+    signatures: ["ba66bb18fa5f43f3", "ba66bb18fa5f43f3", "8e38c6038e243f86"],
   },
   "sentry/samples/java.json": {
     top: "perform",
     chain: ["ApiException"],
     crumbs: 4,
     shows: ["| **Request** | `http://localhost:8080/` |", "(`io.sentry.example.ApiRequest`)", "| `server_name` | web1.example.com |"],
-    signature: "bd1d120b73b24a45",
+    signatures: ["bd1d120b73b24a45", "bd1d120b73b24a45", "9a0b8bb090768407"],
   },
   "sentry/samples/javascript.json": {
     top: "poll",
     chain: ["TypeError"],
     crumbs: 0,
     shows: ["**Crashed in** `poll` at `../../sentry/scripts/views.js:389:46`"],
-    signature: "0185950115c13b54",
+    signatures: ["2f4365831d890045", "0185950115c13b54", "30d24fb3b0167b1e"],
   },
   "sentry/samples/native-rust.json": {
     top: "thread_demo::main::_{{closure}}::_{{closure}}",
     chain: ["thread_demo"],
     crumbs: 3,
     shows: ["| **Runtime** | rustc 1.25.0 |", "| **OS** | Mac OS X 10.13.4 (17E199) |"],
-    signature: "dcfe747f0b9218b9",
+    signatures: ["dcfe747f0b9218b9", "dcfe747f0b9218b9", "2d93a55b3e57f165"],
   },
   "sentry/samples/nintendo-switch.json": {
     top: "nnMain",
     chain: ["Exception"],
     crumbs: 3,
     shows: ["| **Device** | named Nintendo Switch |", "| **App** | SentryIntegrationTest 1.0.0 (build 1) |", "| **OS** | Nintendo OS 20.1.5 |"],
-    signature: "cb1749198d821938",
+    signatures: ["cb1749198d821938", "cb1749198d821938", "574c4f431edd97f1"],
   },
   "sentry/samples/php.json": {
     top: null,
     chain: ["Exception"],
     crumbs: 0,
     shows: ["`raven_cli_test` at `/Users/example/Development/raven-php/bin/raven:16`"],
-    signature: "062944ce0d224dee",
+    signatures: ["062944ce0d224dee", "062944ce0d224dee", "cae4e4eaf632a472"],
   },
   "sentry/samples/playstation.json": {
     top: "USentryTowerCheatManager::ActivateGodMode",
     chain: ["Exception"],
     crumbs: 2,
     shows: ["| **Device** | named PlayStation 5 |", "```\nCheatData->Activate();\n```"],
-    signature: "ed316d780440e33c",
+    signatures: ["ed316d780440e33c", "ed316d780440e33c", "dd878a2dff87aeb8"],
   },
   "sentry/samples/python-modern.json": {
     top: "main",
@@ -146,14 +148,14 @@ const CORPUS: Record<string, Expected> = {
       "## `Exception` (unhandled, error)",
       '| **First seen** | <span title="2025-06-27T06:48:32.867Z">2025-06-27 06:48 UTC</span> |',
     ],
-    signature: "e0f1ced1becf0d72",
+    signatures: ["e0f1ced1becf0d72", "e0f1ced1becf0d72", "f4c8dd30efea2ea3"],
   },
   "sentry/samples/python.json": {
     top: null,
     chain: ["Event"],
     crumbs: 0,
     shows: ["`main` at `raven/scripts/runner.py:112`", "`server_name` | web01.example.org"],
-    signature: "ca92ce4610fb550b",
+    signatures: ["ca92ce4610fb550b", "ca92ce4610fb550b", "ca3ffcff0d531259"],
   },
   "sentry/samples/rails-crashed-thread.json": {
     top: "app/views/welcome/view_error.html.erb",
@@ -165,50 +167,56 @@ const CORPUS: Record<string, Expected> = {
       "| **Transaction** | WelcomeController#view\\_error |",
       "| **Request** | `http://localhost:3000/view_error` |",
     ],
-    signature: "823952102a9fa0e0",
+    signatures: ["e6946dbf0ca4bb85", "823952102a9fa0e0", "9026ddfa2498b5df"],
   },
   "sentry/samples/unity.json": {
     top: "SentryTest.SendMessage (System.String message)",
     chain: ["DivideByZeroException"],
     crumbs: 6,
     shows: ["| **Device** | MacBookPro14,3, named Bruno’s MacBook Pro |", "| **Memory** | 16.0 GiB |"],
-    signature: "4727b51a06fe6233",
+    signatures: ["4727b51a06fe6233", "4727b51a06fe6233", "faebcf8ca661a835"],
   },
   "sentry/samples/xbox.json": {
     top: "OnSubmitPerformed",
     chain: ["Exception"],
     crumbs: 5,
     shows: ["| **Runtime** | Mono Unity IL2CPP |", "| **Device** | XboxSeriesX, named XBOX |", "(`SceneManagers.HUDManager`)"],
-    signature: "97ac4c0d90314025",
+    signatures: ["97ac4c0d90314025", "97ac4c0d90314025", "af604f49515dab1d"],
   },
   "sentry/event_alert.json": {
     top: null,
     chain: ["ReferenceError"],
     crumbs: 0,
     shows: ["| **OS** | Mac OS X 10.14.0 |"],
-    signature: "82d1493c350bbd48",
+    signatures: ["54684f1ef171d83e", "82d1493c350bbd48", "adc8c27b49fee559"],
   },
   "sentry/event_alert-android.json": {
     top: "total",
     chain: ["NullPointerException"],
     crumbs: 3,
     shows: ["| **Device** | Google Pixel 7 |"],
-    signature: "320e6c6524a87ca3",
+    signatures: ["320e6c6524a87ca3", "320e6c6524a87ca3", "662396bac24c6643"],
   },
   "bugsnag/webhook-exception.json": {
     top: "example",
     chain: ["ExampleException"],
     crumbs: 0,
     shows: ["| **OS** | android 8.0.1 |"],
-    signature: "bf1c414a45cf63d3",
+    signatures: ["bf1c414a45cf63d3", "bf1c414a45cf63d3", "bac695d4d18e3a69"],
   },
-  "bugsnag/webhook-firstException.json": { top: null, chain: ["Error"], crumbs: 4, shows: ["Page shown"], signature: "3f0c70a5e9d43850" },
+  "bugsnag/webhook-firstException.json": {
+    top: null,
+    chain: ["Error"],
+    crumbs: 4,
+    shows: ["Page shown"],
+    signatures: ["52b03c03ea899ee8", "3f0c70a5e9d43850", "03f9ba8425ed49a1"],
+  },
   "bugsnag/webhook-example-event.json": {
     top: "example",
     chain: ["ExampleException"],
     crumbs: 0,
     shows: ["breadcrumbs: not in Bugsnag's webhook"],
-    signature: "bf1c414a45cf63d3",
+    signatures: ["bf1c414a45cf63d3", "bf1c414a45cf63d3", "bac695d4d18e3a69"],
   },
 };
 
@@ -254,12 +262,13 @@ describe("the fixture corpus", () => {
       for (const text of expected.shows) expect(body).toContain(text);
       expect(body).not.toMatch(/\| \*\*Users\*\* \| 0 \|/);
       expect(body).not.toMatch(/\| \*\*[^*]+\*\* \|\s*\|\n/);
-      expect(title.length).toBeLessThanOrEqual(120);
+      expect(title.length).toBeLessThanOrEqual(TITLE_LIMIT);
       expect(title).not.toMatch(/(^|\s)…/);
     });
 
-    it("has its golden signature, written with its version in the marker", () => {
-      expect(signature).toBe(expected.signature);
+    it("has its golden signature in every version, the current one written with its version in the marker", () => {
+      expect(signaturesByVersion(report).map((s) => s.signature)).toEqual(expected.signatures);
+      expect(signature).toBe(expected.signatures[0]);
       expect(parseIssueMarker(body)).toMatchObject({ signature, sv: SIGNATURE_VERSION });
     });
   });
