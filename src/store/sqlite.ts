@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { clockMigration } from "./clock-store.js";
-import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
+import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /**
  * SQLite schema, numbered from 1. Append new migrations; never edit a released one.
@@ -81,6 +81,8 @@ const MIGRATIONS = [
    ALTER TABLE sync_jobs ADD COLUMN parked_at TEXT;`,
   // The hotfix clock (issue 11).
   clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
+  // The reporter's groups attached to each crash group (issue 18).
+  reporterGroupsMigration("text"),
 ];
 
 /** How often the checkpointer copies committed WAL pages into the database file. */
