@@ -3,8 +3,11 @@ import { ApiClient } from "./http.js";
 import {
   CountQueryError,
   countsByRelease,
+  groupsOf,
+  inTurn,
   matchExposure,
   releasesBefore,
+  sumByRelease,
   type CountQuery,
   type CrashCountSource,
   type CrashCounts,
@@ -14,9 +17,11 @@ import {
 
 /**
  * Sentry: the project's releases (ordered as versions, or by first event for git-SHA names),
- * the issue's events per release from Discover (`issue.id:`), exposure from release health
- * sessions or, without session data, all error events of each release. Everything is counted
- * over the 90 days Sentry's session API answers, up to the report-lag cut-off.
+ * the issues' events per release from Discover (`issue.id:`, summed over every Sentry issue
+ * attached to the hotfix issue), exposure from release health sessions or, without session
+ * data, all error events of each release. Issues in several projects add up each project's
+ * releases and exposure. Everything is counted over the 90 days Sentry's session API answers,
+ * up to the report-lag cut-off.
  */
 
 const Issue = z.object({ id: z.string(), project: z.object({ id: z.string(), slug: z.string() }) });
@@ -111,18 +116,27 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
   return {
     provider: "sentry",
     async count(query: CountQuery): Promise<CrashCounts> {
-      if (!query.reporterGroupId) {
-        throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
+      const ids = groupsOf(query, "sentry").map((g) => g.id);
+      if (ids.length === 0) {
+        throw new CountQueryError(
+          `Sentry: the hotfix issue for signature ${query.signature} names no Sentry issue id (reporterGroups in its marker)`,
+        );
       }
-      const { body: issue } = await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue);
+      const issues = await inTurn(ids, async (id) => (await api.get(`organizations/${org}/issues/${encodeURIComponent(id)}/`, Issue)).body);
+      const projects = [...new Set(issues.map((issue) => issue.project.id))];
       const releases: Release[] = (
-        await api.getAll(`organizations/${org}/releases/`, Releases, { project: issue.project.id, per_page: "100" }, MAX_RELEASE_PAGES)
-      ).map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));
-      const occurrences = await countByRelease(issue.project.id, `issue.id:${issue.id}`, query.until);
+        await inTurn(projects, (project) => api.getAll(`organizations/${org}/releases/`, Releases, { project, per_page: "100" }, MAX_RELEASE_PAGES))
+      )
+        .flat()
+        .map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));
+      const occurrences = sumByRelease(await inTurn(issues, (issue) => countByRelease(issue.project.id, `issue.id:${issue.id}`, query.until)));
       const crashed = new Set([...(query.seenIn ?? []), ...[...occurrences].filter(([, n]) => n > 0).map(([r]) => r)]);
       const before = releasesBefore("Sentry", releases, query.version, crashed, query.before);
       const all = [...before, query.version];
-      const sessions = query.exposure === "sessions" ? await sessionsByRelease(issue.project.id, all, query.until) : new Map<string, number>();
+      const sessions =
+        query.exposure === "sessions"
+          ? sumByRelease(await inTurn(projects, (p) => sessionsByRelease(p, all, query.until)))
+          : new Map<string, number>();
       const matched = matchExposure({
         preferred: query.exposure,
         version: query.version,
@@ -130,7 +144,7 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
         sessions: (r) => sessions.get(r) ?? 0,
         occurrences: (r) => occurrences.get(r) ?? 0,
       });
-      const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue.project.id, all, query.until);
+      const exposure = matched.unit === "sessions" ? sessions : sumByRelease(await inTurn(projects, (p) => eventsByRelease(p, all, query.until)));
       const { signature, version } = query;
       return countsByRelease({
         provider: "sentry",

@@ -21,6 +21,8 @@ export interface StandinRelease {
   events: number;
   /** Events of the crash under test. */
   crashes: number;
+  /** Events of the same crash under a second reporter group (SENTRY_JOINED_ISSUE, BUGSNAG_IDS.joinedError) joined on its hotfix issue. */
+  joinedCrashes?: number;
 }
 
 export interface Standin {
@@ -81,6 +83,8 @@ const newestFirst = (releases: StandinRelease[]) => [...releases].sort((a, b) =>
 // ---- Sentry ---------------------------------------------------------------------------
 
 export const SENTRY_ISSUE = { id: "4509876543", projectId: "4505123", slug: "checkout-web" };
+/** A second Sentry issue of the same crash in the same project (another browser's stack shape, say). */
+export const SENTRY_JOINED_ISSUE = { id: "4509876600" };
 
 /** Sentry answers at most this many groups in one sessions response. */
 export const SENTRY_SESSION_GROUP_CAP = 25;
@@ -101,8 +105,9 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
     const link = (more: boolean, next: number) => ({
       Link: `<${url.origin}${url.pathname}?${withParam(url, "cursor", `0:${next}:0`)}>; rel="next"; results="${more}"; cursor="0:${next}:0"`,
     });
-    if (path === `issues/${SENTRY_ISSUE.id}/`)
-      return { status: 200, body: { id: SENTRY_ISSUE.id, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
+    const issueId = /^issues\/(\d+)\/$/.exec(path)?.[1];
+    if (issueId === SENTRY_ISSUE.id || issueId === SENTRY_JOINED_ISSUE.id)
+      return { status: 200, body: { id: issueId, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
     if (path.startsWith("issues/")) return { status: 404, body: { detail: "The requested resource does not exist" } };
     if (path === "releases/") {
       const perPage = perPageOf(url, 25);
@@ -122,7 +127,13 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
         .filter((r) => wanted === null || wanted.includes(r.version))
         .map((r) => ({
           release: r.version,
-          "count()": query.includes(`issue.id:${SENTRY_ISSUE.id}`) ? r.crashes : query.includes("event.type:error") ? r.events : 0,
+          "count()": query.includes(`issue.id:${SENTRY_ISSUE.id}`)
+            ? r.crashes
+            : query.includes(`issue.id:${SENTRY_JOINED_ISSUE.id}`)
+              ? (r.joinedCrashes ?? 0)
+              : query.includes("event.type:error")
+                ? r.events
+                : 0,
         }))
         .filter((row) => row["count()"] > 0)
         .sort((a, b) => b["count()"] - a["count()"]);
@@ -155,7 +166,7 @@ function withParam(url: URL, key: string, value: string): string {
 
 // ---- Bugsnag --------------------------------------------------------------------------
 
-export const BUGSNAG_IDS = { project: "5f8a1b2c3d4e5f6a7b8c9d0e", error: "60a1b2c3d4e5f6a7b8c9d0e1" };
+export const BUGSNAG_IDS = { project: "5f8a1b2c3d4e5f6a7b8c9d0e", error: "60a1b2c3d4e5f6a7b8c9d0e1", joinedError: "60a1b2c3d4e5f6a7b8c9d0f2" };
 
 export function startBugsnag(options: StandinOptions & { token: string }): Promise<Standin> {
   return serve(options, (state) => (url, req) => {
@@ -183,6 +194,7 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
       return { status: 200, body, headers };
     }
     if (url.pathname === `${project}/errors/${BUGSNAG_IDS.error}/events`) return events(total((r) => r.crashes));
+    if (url.pathname === `${project}/errors/${BUGSNAG_IDS.joinedError}/events`) return events(total((r) => r.joinedCrashes ?? 0));
     if (url.pathname === `${project}/events`) return events(total((r) => r.events));
     return { status: 404, body: { errors: ["Not found"] } };
   });
