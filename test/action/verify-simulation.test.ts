@@ -118,28 +118,29 @@ describe.each(["sentry", "bugsnag", "generic"] as const)("%s through `hotfix-loo
   });
 });
 
+/** GitHub for the Action's verify mode: hotfix issue #9 with `body`, and the writes of the verdict. */
+function serveHotfixIssue(body: () => string) {
+  nock(API)
+    .persist()
+    .get(/\/contents\//)
+    .reply(404, { message: "Not Found" })
+    .get(`${REPO}/issues/9`)
+    .reply(200, () => ({ number: 9, state: "open", body: body() }))
+    .get(`${REPO}/issues/9/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(`${REPO}/issues/9/comments`)
+    .reply(201, { id: 1 })
+    .post(`${REPO}/issues/9/labels`)
+    .reply(200, [])
+    .delete(/\/issues\/9\/labels\/.+/)
+    .reply(404, { message: "Label does not exist" })
+    .post(`${REPO}/statuses/${SHA}`)
+    .reply(201, { id: 1 });
+}
+
 describe.each(["sentry", "bugsnag", "generic"] as const)("%s through the Action's verify mode", (provider) => {
   const failure = captureActionRuns();
-
-  function github() {
-    nock(API)
-      .persist()
-      .get(/\/contents\//)
-      .reply(404, { message: "Not Found" })
-      .get(`${REPO}/issues/9`)
-      .reply(200, () => ({ number: 9, state: "open", body: issueMarker(marker()) }))
-      .get(`${REPO}/issues/9/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(`${REPO}/issues/9/comments`)
-      .reply(201, { id: 1 })
-      .post(`${REPO}/issues/9/labels`)
-      .reply(200, [])
-      .delete(/\/issues\/9\/labels\/.+/)
-      .reply(404, { message: "Label does not exist" })
-      .post(`${REPO}/statuses/${SHA}`)
-      .reply(201, { id: 1 });
-  }
 
   const marker = () => ({
     v: 1 as const,
@@ -170,7 +171,7 @@ describe.each(["sentry", "bugsnag", "generic"] as const)("%s through the Action'
     process.env.GITHUB_SHA = SHA;
     mkdirSync(join(action.dir, ".github"), { recursive: true });
     writeFileSync(join(action.dir, ".github", "hotfix.yml"), "verify:\n  minWindowMinutes: 0\n");
-    github();
+    serveHotfixIssue(() => issueMarker(marker()));
     const verdicts: VerdictName[] = [];
     for (let i = 0; i < 10; i++) {
       const [world] = drawWorlds(c, fixed, rand, i % 2 === 1);
@@ -210,23 +211,7 @@ describe("two Sentry issues joined on one hotfix issue, through the Action's ver
         { provider: "sentry", id: SENTRY_JOINED_ISSUE.id },
       ],
     });
-    nock(API)
-      .persist()
-      .get(/\/contents\//)
-      .reply(404, { message: "Not Found" })
-      .get(`${REPO}/issues/9`)
-      .reply(200, { number: 9, state: "open", body: marker })
-      .get(`${REPO}/issues/9/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(`${REPO}/issues/9/comments`)
-      .reply(201, { id: 1 })
-      .post(`${REPO}/issues/9/labels`)
-      .reply(200, [])
-      .delete(/\/issues\/9\/labels\/.+/)
-      .reply(404, { message: "Label does not exist" })
-      .post(`${REPO}/statuses/${SHA}`)
-      .reply(201, { id: 1 });
+    serveHotfixIssue(() => marker);
     const action = actionEnv({
       eventName: "workflow_dispatch",
       payload: {},

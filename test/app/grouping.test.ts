@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import pg from "pg";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { parseIssueMarker } from "../../src/core/render.js";
 import type { RunningApp } from "../../src/app/server.js";
 import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
-import { PostgresStore, withUser } from "../../src/store/postgres.js";
+import { PostgresStore } from "../../src/store/postgres.js";
 import type { Store } from "../../src/store/store.js";
 import { fixture, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { dropSchemas } from "../postgres-schemas.js";
 
 // One reporter group, one hotfix issue: a Sentry issue whose events come in each browser's stack shape
 // is one issue, on either store; an issue an earlier version opened is found again by its Sentry issue id.
@@ -69,16 +69,7 @@ afterEach(async () => {
   [app, store, github] = [undefined, undefined, undefined];
 });
 
-afterAll(async () => {
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: withUser(PG_URL) });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+afterAll(() => dropSchemas(PG_URL, schemas));
 
 describe.each(stores)("one Sentry issue is one hotfix issue ($name store)", ({ open }) => {
   it("opens exactly one issue for alerts of one Sentry issue in Chrome's, Firefox's and Safari's stack shapes, in two releases", async () => {

@@ -10,6 +10,7 @@ import { openStore } from "../../src/store/open.js";
 import { PostgresStore, withUser } from "../../src/store/postgres.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { IngestInput, Store } from "../../src/store/store.js";
+import { dropSchemas } from "../postgres-schemas.js";
 
 /**
  * One suite, run against both stores. PostgreSQL is not optional: CI provides it, and a
@@ -109,16 +110,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: withUser(PG_URL) });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+afterAll(() => dropSchemas(PG_URL, schemas));
 
 describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ make }) => {
   const target = make();
