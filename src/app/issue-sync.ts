@@ -294,8 +294,8 @@ export class IssueSync {
   }
 
   /**
-   * The issue an earlier run opened for this crash, found by the marker in its body (by one of `keys`: reporter groups, signatures): the
-   * store was lost, or a run died between creating the issue and recording it. One listing of
+   * The issue an earlier run opened for this crash, found by one of `keys` (reporter groups, signatures)
+   * in the marker in its body: the store was lost, or a run died between creating the issue and recording it. One listing of
    * the repository's hotfix issues per process serves every new crash after it; a retry lists
    * again, as its own issue may be the one that went unrecorded.
    */

@@ -121,6 +121,7 @@ const ParkedRow = z.object({
 });
 const CountRow = z.object({ n: Int });
 const ReporterGroupRow = z.object({ provider: ProviderName, project: z.string(), reporter_id: z.string().min(1) });
+const AttachedRow = z.object({ signature: z.string().min(1) });
 
 function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what: string): z.infer<S> {
   const parsed = schema.safeParse(row);
@@ -402,7 +403,7 @@ export class SqlStore implements Store {
       [input.repo, group.provider, group.project ?? "", group.id, bySignature, now],
     );
     if (!row) throw new Error(`ingest: attaching reporter group ${reporterGroupKey(group)} in ${input.repo} returned no row`);
-    return String(row.signature);
+    return parseRow(AttachedRow, row, "reporter_groups").signature;
   }
 
   /**
