@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "probot";
+import { reporterGroupOf } from "../core/reporter-group.js";
 import { computeSignature, signatureAliases } from "../core/signature.js";
 import type { AlertProvider, InboundRequest } from "../providers/alert.js";
 import type { Store } from "../store/store.js";
@@ -93,6 +94,7 @@ export async function receiveAlert(
   const { report } = parsed;
   const signature = computeSignature(report);
   const aliases = signatureAliases(report);
+  const reporterGroup = reporterGroupOf(report);
 
   try {
     const route = explicitRepo
@@ -110,6 +112,7 @@ export async function receiveAlert(
           installationId: target.installationId,
           signature,
           aliases,
+          reporterGroup,
           report,
           deliveryId: `${provider.name}:${delivery}`,
           refreshIntervalSeconds: target.config.issues.refreshIntervalSeconds,

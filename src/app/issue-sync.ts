@@ -4,9 +4,10 @@ import type { Logger } from "probot";
 import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
-import { encodeMarker } from "../core/marker.js";
+import { encodeMarker, markerReporterGroups } from "../core/marker.js";
 import { parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { describeRegression, type RegressionVerdict } from "../core/regression.js";
+import { reporterGroupKey } from "../core/reporter-group.js";
 import { signatureAliases } from "../core/signature.js";
 import { renderSuspect } from "../core/suspect.js";
 import { isSameOrNewer } from "../core/version.js";
@@ -100,7 +101,7 @@ export class IssueSync {
     // The completed report may name its release's commit (Sentry's API event does), which the judgement resolves releases with.
     if (group.state === "resolved" && config.issues.reopenOnRegression && (await judgeRegressions(this.deps, octokit, group, report, config)))
       group = (await store.getGroup(group.id)) ?? group;
-    const versions = await store.versionCounts(group.repo, group.signature);
+    const [versions, reporterGroups] = await Promise.all([store.versionCounts(group.repo, group.signature), store.reporterGroups(group.id)]);
     // Hotfix clock (issue 11): opening or reopening the issue is a stage, shown in the body that write carries.
     const openedAt = this.deps.now();
     const clock = await store.clock.clockOf(group.id);
@@ -120,6 +121,7 @@ export class IssueSync {
       links: config.links,
       regressedIn: group.regressedIn ?? undefined,
       clock: renderClock(shownStages),
+      reporterGroups,
     });
 
     let issueNumber = group.issueNumber;
@@ -127,7 +129,9 @@ export class IssueSync {
     if (issueNumber === null) {
       // The owners are read while the issues are listed: a repository's first new issue waits on both.
       if (config.issues.codeowners) void this.codeownersOf(octokit, group.repo);
-      const existing = await this.findByMarker(octokit, group.repo, [group.signature, ...signatureAliases(group.latest)], config, job.attempts > 1);
+      // The reporter's groups first, as an alert is grouped: the issue of one may carry another signature.
+      const keys = [...reporterGroups.map(reporterGroupKey), group.signature, ...signatureAliases(group.latest)];
+      const existing = await this.findByMarker(octokit, group.repo, keys, config, job.attempts > 1);
       if (!existing) {
         if (await this.openWithinBudget(octokit, group, report, config, rendered, job.attempts > 1))
           await this.clockWritten(group.id, clock, shownStages, openedAt);
@@ -288,8 +292,8 @@ export class IssueSync {
   }
 
   /**
-   * The issue an earlier run opened for this signature, found by the marker in its body: the
-   * store was lost, or a run died between creating the issue and recording it. One listing of
+   * The issue an earlier run opened for this crash, found by one of `keys` (reporter groups, signatures)
+   * in the marker in its body: the store was lost, or a run died between creating the issue and recording it. One listing of
    * the repository's hotfix issues per process serves every new crash after it; a retry lists
    * again, as its own issue may be the one that went unrecorded.
    */
@@ -315,17 +319,23 @@ export class IssueSync {
       per_page: 100,
       ...(label ? { labels: label } : {}),
     });
-    const bySignature = new Map<string, { number: number; state: string }>();
+    // Keyed by signature and by reporter group (reporterGroupKey: JSON, so neither hex signatures nor the roll-up's key).
+    const byKey = new Map<string, { number: number; state: string }>();
     for await (const { data } of pages) {
       for (const issue of data) {
         if (issue.pull_request) continue;
         const open = issue.state === "open";
-        const signature = parseIssueMarker(issue.body ?? "")?.signature ?? (open && issue.body?.includes(ROLLUP_MARKER) ? ROLLUP_KEY : undefined);
-        // Newest first: the first issue seen for a signature is the one to keep.
-        if (signature && !bySignature.has(signature)) bySignature.set(signature, { number: issue.number, state: issue.state });
+        const marker = parseIssueMarker(issue.body ?? "");
+        const keys = marker
+          ? [marker.signature, ...markerReporterGroups(marker).map(reporterGroupKey)]
+          : open && issue.body?.includes(ROLLUP_MARKER)
+            ? [ROLLUP_KEY]
+            : [];
+        // Newest first: the first issue seen for a key is the one to keep.
+        for (const key of keys) if (!byKey.has(key)) byKey.set(key, { number: issue.number, state: issue.state });
       }
     }
-    return bySignature;
+    return byKey;
   }
 
   /** A courtesy: a failed look-up opens the issue without a suspect. */

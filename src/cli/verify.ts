@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG } from "../core/config.js";
 import { ProviderName } from "../core/crash.js";
+import { reporterGroup } from "../core/reporter-group.js";
 import { crashesIn, decideVerification, type VerdictName } from "../core/verify.js";
 import { describeLag } from "../core/verify-report.js";
 import { countSources, MissingSettingError, type ReporterSetting } from "../providers/count-sources.js";
@@ -26,7 +27,8 @@ export const EXIT = {
 
 const USAGE = `usage: hotfix-loop verify --provider sentry|bugsnag|generic --signature S --version V [options]
 
-  --issue-id ID          Sentry issue id / Bugsnag error id (required for sentry and bugsnag)
+  --issue-id ID          Sentry issue id / Bugsnag error id (required for sentry and bugsnag); repeat it, or
+                         separate ids with commas, to count every one joined on the hotfix issue
   --org SLUG             Sentry organization (or SENTRY_ORG)
   --project ID           Bugsnag project id (required for bugsnag)
   --app-url URL          the hotfix-loop App (generic; or HOTFIX_APP_URL)
@@ -58,6 +60,14 @@ function need(value: string | undefined, what: string): string {
   return value;
 }
 
+/** The items of a list flag, given once with commas or several times. */
+function listed(values: string[] | undefined): string[] {
+  return (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
 /** A whole number flag ≥ 0, or its default. */
 function wholeMinutes(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -81,7 +91,7 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
         provider: { type: "string" },
         signature: { type: "string" },
         version: { type: "string" },
-        "issue-id": { type: "string" },
+        "issue-id": { type: "string", multiple: true },
         org: { type: "string" },
         project: { type: "string" },
         "app-url": { type: "string" },
@@ -124,13 +134,8 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
         signature: need(values.signature, "--signature"),
         version: need(values.version, "--version"),
         project: values.project,
-        reporterGroupId: values["issue-id"],
-        before: values.before
-          ? values.before
-              .split(",")
-              .map((v) => v.trim())
-              .filter(Boolean)
-          : undefined,
+        reporterGroups: listed(values["issue-id"]).map((id) => reporterGroup(provider.data, values.project, id)),
+        before: values.before ? listed([values.before]) : undefined,
         exposure,
       },
       { configuredMinutes: DEFAULT_CONFIG.verify.reportLagMinutes, fixedMinutes: fixedLag },

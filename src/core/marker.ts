@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ProviderName } from "./crash.js";
+import { ReporterGroup, reporterGroup } from "./reporter-group.js";
 
 /**
  * The hidden `<!-- hotfix-loop:<kind> {json} -->` comments the App and the Action leave in
@@ -63,9 +64,18 @@ export const IssueMarker = z.object({
   frames: z.array(z.string()),
   versions: z.array(z.string()),
   release: z.string().optional(),
+  /** The latest alert's reporter group id; the only one an issue written before `reporterGroups` names. */
   reporterGroupId: z.string().optional(),
+  /** Every reporter group attached to the issue, first attached first (docs/grouping.md). */
+  reporterGroups: z.array(ReporterGroup).optional(),
 });
 export type IssueMarker = z.infer<typeof IssueMarker>;
+
+/** The reporter groups an issue's marker names, also when an earlier version wrote it (one id, of its provider and project). */
+export function markerReporterGroups(marker: IssueMarker): ReporterGroup[] {
+  if (marker.reporterGroups) return marker.reporterGroups;
+  return marker.reporterGroupId ? [reporterGroup(marker.provider, marker.project, marker.reporterGroupId)] : [];
+}
 
 /** The hidden comment that ends every hotfix issue body; parseIssueMarker reads it back. */
 export function issueMarker(marker: IssueMarker): string {

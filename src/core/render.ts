@@ -6,6 +6,7 @@ import { renderContext } from "./context-table.js";
 import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPaths } from "./links.js";
 import { cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands } from "./markdown.js";
 import { type IssueMarker, issueMarker } from "./marker.js";
+import { type ReporterGroup, reporterGroupKey, reporterGroupOf } from "./reporter-group.js";
 import { remembered } from "./scrub.js";
 import { signaturesByVersion } from "./signature.js";
 import { shownTime } from "./time.js";
@@ -55,6 +56,8 @@ export interface RenderInput {
   regressedIn?: string;
   /** The "Hotfix clock" section, safe Markdown from core/clock.ts renderClock. */
   clock?: string;
+  /** The reporter groups attached to the crash's group (the report's own is listed anyway). */
+  reporterGroups?: ReporterGroup[];
 }
 
 const PROVIDER_NAMES: Record<ProviderName, string> = { sentry: "Sentry", bugsnag: "Bugsnag", generic: "the crash reporter" };
@@ -77,6 +80,8 @@ const MAX_GAPS = 20;
 const MAX_CAUSES = 10;
 const MARKER_FRAMES = 20;
 const MARKER_VERSIONS = 50;
+/** Reporter groups a marker lists at most: a crash merged from more is counted by the first ones. */
+const MARKER_REPORTER_GROUPS = 20;
 /** Frames (nearest the crash) per stack and breadcrumbs (newest) an issue lists at most; the budget then collapses library runs. */
 const MAX_FRAMES = 10_000;
 const MAX_CRUMBS = 1_000;
@@ -182,6 +187,15 @@ function renderGaps(gaps: Gap[]): string {
   ].join("\n");
 }
 
+/** The group's reporter groups and the report's own, once each, as the marker lists them. */
+function listedReporterGroups(input: RenderInput): ReporterGroup[] {
+  const reported = reporterGroupOf(input.report);
+  const groups = [...(input.reporterGroups ?? []), ...(reported ? [reported] : [])];
+  return [...new Map(groups.map((g) => [reporterGroupKey(g), g])).values()]
+    .slice(0, MARKER_REPORTER_GROUPS)
+    .map((g) => ({ ...g, ...(g.project ? { project: clean(g.project, CAP.marker) } : {}), id: clean(g.id, CAP.marker) }));
+}
+
 /** `paths`: the frames' repository paths, crashing frame first. */
 function renderMarker(input: RenderInput, paths: (string | null)[]): string {
   const { report } = input;
@@ -205,6 +219,8 @@ function renderMarker(input: RenderInput, paths: (string | null)[]): string {
   if (report.project) marker.project = clean(report.project, CAP.marker);
   if (report.release) marker.release = clean(report.release, CAP.marker);
   if (report.reporterGroupId) marker.reporterGroupId = clean(report.reporterGroupId, CAP.marker);
+  const groups = listedReporterGroups(input);
+  if (groups.length > 0) marker.reporterGroups = groups;
   return issueMarker(marker);
 }
 

@@ -2,6 +2,8 @@ import * as z from "zod";
 import { ApiClient, ProviderApiError } from "./http.js";
 import {
   CountQueryError,
+  groupsOf,
+  inTurn,
   matchExposure,
   releasesBefore,
   type CountQuery,
@@ -12,10 +14,11 @@ import {
 } from "./query.js";
 
 /**
- * Bugsnag Data Access API (X-Version: 2): occurrences are the error's events filtered by
- * app.version, counted from the X-Total-Count header of a one-item page; exposure is the
- * releases' total_sessions_count, or (without session tracking) the project's events of
- * those versions. Session totals cannot be cut off by time, so with sessions the report-lag
+ * Bugsnag Data Access API (X-Version: 2): occurrences are the errors' events filtered by
+ * app.version (summed over every Bugsnag error attached to the hotfix issue), counted from the
+ * X-Total-Count header of a one-item page; exposure is the releases' total_sessions_count, or
+ * (without session tracking) the project's events of those versions, added up over the errors'
+ * projects. Session totals cannot be cut off by time, so with sessions the report-lag
  * cut-off is not applied (and the verdict says so); events are cut off with `event.before`.
  */
 
@@ -100,26 +103,34 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
       };
     },
     async resolveFixed(query: CountQuery) {
-      const ids = query.reporterGroupId ? [query.reporterGroupId] : [];
-      for (const id of ids) {
+      // Every Bugsnag error attached to the hotfix issue, each in its own project.
+      const groups = groupsOf(query, "bugsnag");
+      for (const { project, id } of groups) {
         await api.send(
           "PATCH",
-          `projects/${encodeURIComponent(projectOf(query))}/errors/${encodeURIComponent(id)}`,
+          `projects/${encodeURIComponent(project ?? projectOf(query))}/errors/${encodeURIComponent(id)}`,
           { operation: "fix" },
           ErrorUpdate,
         );
       }
-      return ids;
+      return groups.map((g) => g.id);
     },
     async count(query: CountQuery): Promise<CrashCounts> {
-      if (!query.project || !query.reporterGroupId) {
+      const groups = groupsOf(query, "bugsnag");
+      const missing = groups.length === 0 ? "error id" : groups.some((g) => !g.project) ? "project id" : null;
+      if (missing) {
         throw new CountQueryError(
-          `Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag ${query.project ? "error id (reporterGroupId)" : "project id (project)"} in its marker`,
+          `Bugsnag: the hotfix issue for signature ${query.signature} lacks the Bugsnag ${missing} in its marker (reporterGroups)`,
         );
       }
-      const project = `projects/${encodeURIComponent(query.project)}`;
-      const errorEvents = `${project}/errors/${encodeURIComponent(query.reporterGroupId)}/events`;
-      const listed = await api.getAll(`${project}/releases`, Releases, { per_page: "100" });
+      const projectPath = (project: string | undefined) => `projects/${encodeURIComponent(project ?? "")}`;
+      const errorPaths = groups.map((g) => `${projectPath(g.project)}/errors/${encodeURIComponent(g.id)}/events`);
+      const projectPaths = [...new Set(groups.map((g) => projectPath(g.project)))];
+      const eventPaths = projectPaths.map((project) => `${project}/events`);
+      /** Events of the crash, or of the errors' projects, in any of `versions`. */
+      const sum = async (paths: string[], versions: string[], until: Date | undefined) =>
+        (await inTurn(paths, (path) => eventCount(path, versions, until))).reduce((total, n) => total + n, 0);
+      const listed = (await inTurn(projectPaths, (project) => api.getAll(`${project}/releases`, Releases, { per_page: "100" }))).flat();
       const releases: Release[] = listed.map((r) => ({ version: r.app_version, firstSeen: r.release_time ?? null }));
       const sessionsOf = new Map<string, number>();
       for (const r of listed) sessionsOf.set(r.app_version, (sessionsOf.get(r.app_version) ?? 0) + (r.total_sessions_count ?? 0));
@@ -129,8 +140,7 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
       const candidates = releasesBefore("Bugsnag", releases, query.version, new Set(releases.map((r) => r.version)), query.before);
       if (!query.before?.length && ![...crashed].some((v) => candidates.includes(v))) {
         crashed = new Set();
-        for (const version of candidates.slice(-MAX_RELEASES_PROBED))
-          if ((await eventCount(errorEvents, [version], query.until)) > 0) crashed.add(version);
+        for (const version of candidates.slice(-MAX_RELEASES_PROBED)) if ((await sum(errorPaths, [version], query.until)) > 0) crashed.add(version);
       }
       const before = releasesBefore("Bugsnag", releases, query.version, crashed, query.before);
       const matched = matchExposure({
@@ -143,17 +153,17 @@ export function bugsnagCountSource(options: BugsnagOptions): CrashCountSource {
       const useSessions = matched.unit === "sessions";
       // Lifetime session totals cannot be cut off: then crashes are not cut off either, so both cover the same time.
       const until = useSessions ? undefined : query.until;
-      const sum = (versions: string[]) => versions.reduce((total, v) => total + (sessionsOf.get(v) ?? 0), 0);
+      const sessions = (versions: string[]) => versions.reduce((total, v) => total + (sessionsOf.get(v) ?? 0), 0);
       return {
         provider: "bugsnag",
         signature: query.signature,
         version: query.version,
-        occurrences: await eventCount(errorEvents, [query.version], until),
-        exposure: useSessions ? sum([query.version]) : await eventCount(`${project}/events`, [query.version], until),
+        occurrences: await sum(errorPaths, [query.version], until),
+        exposure: useSessions ? sessions([query.version]) : await sum(eventPaths, [query.version], until),
         exposureUnit: matched.unit,
         before: {
-          occurrences: await eventCount(errorEvents, matched.before, until),
-          exposure: useSessions ? sum(matched.before) : await eventCount(`${project}/events`, matched.before, until),
+          occurrences: await sum(errorPaths, matched.before, until),
+          exposure: useSessions ? sessions(matched.before) : await sum(eventPaths, matched.before, until),
           versions: matched.before,
         },
         notes: [...matched.notes, ...(useSessions && query.until ? [{ kind: "no-cutoff" as const }] : [])],

@@ -78,7 +78,7 @@ export const GenericAlert = z
     fingerprint: z
       .union([z.string().min(1), z.array(z.string()).min(1)])
       .optional()
-      .describe("The sender's own grouping key, kept beside hotfix-loop's signature."),
+      .describe("The sender's own grouping key: alerts of one project with one fingerprint are one hotfix issue, whatever their stack."),
     counts: z
       .object({ events: z.number().int().min(0).optional(), users: z.number().int().min(0).optional() })
       .optional()

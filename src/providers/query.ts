@@ -1,5 +1,6 @@
 import type { ProviderName } from "../core/crash.js";
 import type { ReportTimes } from "../core/report-lag.js";
+import type { ReporterGroup } from "../core/reporter-group.js";
 import { compareVersions, isVersion } from "../core/version.js";
 import type { CountNote, CrashCounts, ExposureUnit } from "../core/verify.js";
 
@@ -19,8 +20,11 @@ export interface CountQuery {
   version: string;
   /** The reporter's project: Sentry project slug, Bugsnag project id, generic project name. */
   project?: string;
-  /** The reporter's own group: Sentry issue id, Bugsnag error id. */
-  reporterGroupId?: string;
+  /**
+   * The reporter's own groups attached to the hotfix issue (Sentry issues, Bugsnag errors): the crash's
+   * occurrences are their sum per release. A source reads those of its own reporter.
+   */
+  reporterGroups?: ReporterGroup[];
   /** Versions the crash is known to have occurred in (the hotfix issue's marker): where "before" starts. */
   seenIn?: string[];
   /** The versions before the fix, when the caller names them (`--before`); else every release since the crash first appeared. */
@@ -119,6 +123,28 @@ export function requireRelease(provider: string, releases: Release[], version: s
     const newestFirst = [...releases].sort((a, b) => compareReleases(b, a)).map((r) => r.version);
     throw new UnknownReleaseError(provider, version, newestFirst);
   }
+}
+
+/** The ids of the query's reporter groups of `provider`, each with its project (the query's where the group names none). */
+export function groupsOf(query: CountQuery, provider: ProviderName): { project: string | undefined; id: string }[] {
+  const groups = (query.reporterGroups ?? []).filter((g) => g.provider === provider);
+  return [
+    ...new Map(groups.map((g) => [`${g.project ?? query.project ?? ""}\n${g.id}`, { project: g.project ?? query.project, id: g.id }])).values(),
+  ];
+}
+
+/** `fn` of each item, one after the other: a reporter's rate limit is per token, so requests go in turn. */
+export async function inTurn<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}
+
+/** Per-release counts of several groups or projects added up. */
+export function sumByRelease(maps: Map<string, number>[]): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const map of maps) for (const [release, n] of map) total.set(release, (total.get(release) ?? 0) + n);
+  return total;
 }
 
 /** The sum of a per-release count over `versions`. */

@@ -3,8 +3,11 @@ import { ApiClient } from "./http.js";
 import {
   CountQueryError,
   countsByRelease,
+  groupsOf,
+  inTurn,
   matchExposure,
   releasesBefore,
+  sumByRelease,
   type CountQuery,
   type CrashCountSource,
   type CrashCounts,
@@ -14,9 +17,11 @@ import {
 
 /**
  * Sentry: the project's releases (ordered as versions, or by first event for git-SHA names),
- * the issue's events per release from Discover (`issue.id:`), exposure from release health
- * sessions or, without session data, all error events of each release. Everything is counted
- * over the 90 days Sentry's session API answers, up to the report-lag cut-off.
+ * the issues' events per release from Discover (`issue.id:`, summed over every Sentry issue
+ * attached to the hotfix issue), exposure from release health sessions or, without session
+ * data, all error events of each release. Issues in several projects add up each project's
+ * releases and exposure. Everything is counted over the 90 days Sentry's session API answers,
+ * up to the report-lag cut-off.
  */
 
 const Issue = z.object({ id: z.string(), project: z.object({ id: z.string(), slug: z.string() }) });
@@ -118,17 +123,21 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
     return events;
   }
 
-  async function issueOf(query: CountQuery) {
-    if (!query.reporterGroupId) {
-      throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} has no Sentry issue id (reporterGroupId in its marker)`);
+  /** The Sentry issue ids attached to the hotfix issue; at least one, or the question cannot be asked. */
+  function idsOf(query: CountQuery): string[] {
+    const ids = groupsOf(query, "sentry").map((g) => g.id);
+    if (ids.length === 0) {
+      throw new CountQueryError(`Sentry: the hotfix issue for signature ${query.signature} names no Sentry issue id (reporterGroups in its marker)`);
     }
-    return (await api.get(`organizations/${org}/issues/${encodeURIComponent(query.reporterGroupId)}/`, Issue)).body;
+    return ids;
   }
+  const issueOf = async (id: string) => (await api.get(`organizations/${org}/issues/${encodeURIComponent(id)}/`, Issue)).body;
 
   return {
     provider: "sentry",
     async reportTimes(query: CountQuery) {
-      const issue = await issueOf(query);
+      // How late reports arrive is a property of the project: the first attached issue's project answers it.
+      const issue = await issueOf(idsOf(query)[0]!);
       // Newest arrivals, not newest occurrences: sorting by occurrence would favour reports that came fast.
       const { body } = await api.get(`organizations/${org}/events/`, DiscoverTimes, {
         field: ["timestamp", "received"],
@@ -144,7 +153,7 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
       };
     },
     async resolveFixed(query: CountQuery) {
-      const ids = query.reporterGroupId ? [query.reporterGroupId] : [];
+      const ids = idsOf(query);
       for (const id of ids) {
         // Resolved in the release that carries the fix: Sentry reopens it as a regression if it comes back in a later one.
         await api.send(
@@ -157,15 +166,21 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
       return ids;
     },
     async count(query: CountQuery): Promise<CrashCounts> {
-      const issue = await issueOf(query);
+      const issues = await inTurn(idsOf(query), issueOf);
+      const projects = [...new Set(issues.map((issue) => issue.project.id))];
       const releases: Release[] = (
-        await api.getAll(`organizations/${org}/releases/`, Releases, { project: issue.project.id, per_page: "100" }, MAX_RELEASE_PAGES)
-      ).map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));
-      const occurrences = await countByRelease(issue.project.id, `issue.id:${issue.id}`, query.until);
+        await inTurn(projects, (project) => api.getAll(`organizations/${org}/releases/`, Releases, { project, per_page: "100" }, MAX_RELEASE_PAGES))
+      )
+        .flat()
+        .map((r) => ({ version: r.version, firstSeen: r.firstEvent ?? r.dateCreated ?? null }));
+      const occurrences = sumByRelease(await inTurn(issues, (issue) => countByRelease(issue.project.id, `issue.id:${issue.id}`, query.until)));
       const crashed = new Set([...(query.seenIn ?? []), ...[...occurrences].filter(([, n]) => n > 0).map(([r]) => r)]);
       const before = releasesBefore("Sentry", releases, query.version, crashed, query.before);
       const all = [...before, query.version];
-      const sessions = query.exposure === "sessions" ? await sessionsByRelease(issue.project.id, all, query.until) : new Map<string, number>();
+      const sessions =
+        query.exposure === "sessions"
+          ? sumByRelease(await inTurn(projects, (p) => sessionsByRelease(p, all, query.until)))
+          : new Map<string, number>();
       const matched = matchExposure({
         preferred: query.exposure,
         version: query.version,
@@ -173,7 +188,7 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
         sessions: (r) => sessions.get(r) ?? 0,
         occurrences: (r) => occurrences.get(r) ?? 0,
       });
-      const exposure = matched.unit === "sessions" ? sessions : await eventsByRelease(issue.project.id, all, query.until);
+      const exposure = matched.unit === "sessions" ? sessions : sumByRelease(await inTurn(projects, (p) => eventsByRelease(p, all, query.until)));
       const { signature, version } = query;
       return countsByRelease({
         provider: "sentry",

@@ -5,7 +5,7 @@ import { clockMigration } from "./clock-store.js";
 import { fixMigration } from "./fix-store.js";
 import { JOBS_MIGRATION } from "./jobs.js";
 import { PACE_MIGRATION, SqlSharedPace, type SharedPace } from "./pace.js";
-import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
+import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
 const MIGRATIONS = [
@@ -82,6 +82,8 @@ const MIGRATIONS = [
   fixMigration({ time: "timestamptz" }),
   // Replicas and operators (issue 24): the exact new-issue budget, why a job was parked, GitHub's pace shared.
   `${budgetMigration({ time: "timestamptz" })}\n${JOBS_MIGRATION}\n${PACE_MIGRATION}`,
+  // The reporter's groups attached to each crash group (issue 18).
+  reporterGroupsMigration("timestamptz"),
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */

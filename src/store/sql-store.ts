@@ -1,7 +1,8 @@
 import { LRUCache } from "lru-cache";
 import * as z from "zod";
 import { formatIssues, Source } from "../core/config.js";
-import { CrashReport, firstSeenOf } from "../core/crash.js";
+import { CrashReport, firstSeenOf, ProviderName } from "../core/crash.js";
+import { reporterGroup, reporterGroupKey, type ReporterGroup } from "../core/reporter-group.js";
 import { compareVersions } from "../core/version.js";
 import { type IssueBudget, SqlIssueBudget } from "./budget.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
@@ -52,6 +53,27 @@ export interface SqlDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * The reporter groups attached to each crash group (docs/grouping.md), the same SQL in both
+ * databases but for the time type. A reporter group names its group by the group's signature,
+ * which never changes: the alert's first statement can then decide its group before the group
+ * exists, and the check that the group does exist waits for the commit. The key is unique, so
+ * a reporter group never spans two groups; `project` is '' where ids are unique across the reporter.
+ */
+export function reporterGroupsMigration(time: string): string {
+  return `CREATE TABLE reporter_groups (
+     repo text NOT NULL,
+     provider text NOT NULL,
+     project text NOT NULL,
+     reporter_id text NOT NULL,
+     signature text NOT NULL,
+     attached_at ${time} NOT NULL,
+     PRIMARY KEY (repo, provider, project, reporter_id),
+     FOREIGN KEY (repo, signature) REFERENCES crash_groups (repo, signature) DEFERRABLE INITIALLY DEFERRED
+   );
+   CREATE INDEX reporter_groups_group ON reporter_groups (repo, signature);`;
+}
+
 /** Thrown inside the ingest transaction to roll it back when a concurrent twin stored the delivery first. */
 class DeliverySeen extends Error {}
 
@@ -100,6 +122,8 @@ const ParkedRow = z.object({
   last_error: z.string().nullable(),
 });
 const CountRow = z.object({ n: Int });
+const ReporterGroupRow = z.object({ provider: ProviderName, project: z.string(), reporter_id: z.string().min(1) });
+const AttachedRow = z.object({ signature: z.string().min(1) });
 
 function parseRow<S extends z.ZodType>(schema: S, row: SqlRow | undefined, what: string): z.infer<S> {
   const parsed = schema.safeParse(row);
@@ -247,15 +271,19 @@ interface AlertWrite {
   now: string;
 }
 
-/** Key of the group-signature cache: a crash's current signature in one repository. */
-const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
+/** Key of the group-signature cache: the alert's reporter group in one repository, else its current signature. */
+const groupKey = (input: IngestInput) =>
+  input.reporterGroup ? `${input.repo}\nreporter ${reporterGroupKey(input.reporterGroup)}` : `${input.repo}\n${input.signature}`;
 
 export class SqlStore implements Store {
   readonly clock: ClockStore;
   readonly fixes: FixStore;
   readonly budget: IssueBudget;
   readonly jobs: JobAdmin;
-  /** The signature each recent crash is grouped under (its own or an alias), as committed: spares the alias look-up per alert. */
+  /**
+   * The signature of the group each recent crash went to (its own, an alias's, its reporter group's), as committed:
+   * spares the alias and reporter-group statements per alert. Both only ever point a key at one group.
+   */
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
@@ -288,7 +316,7 @@ export class SqlStore implements Store {
     const version = occurrenceVersion(input.report);
     try {
       const result = await this.db.transaction(async (tx) => {
-        const signature = this.groupKeys.get(groupKey(input)) ?? (await this.groupSignature(tx, input));
+        const signature = this.groupKeys.get(groupKey(input)) ?? (await this.attachedSignature(tx, input, await this.groupSignature(tx, input), now));
         const { group: row, job } = await this.writeAlert(tx, { input, signature, version, now });
         const group = toIngested(row);
 
@@ -359,6 +387,24 @@ export class SqlStore implements Store {
     ]);
     const stored = new Set(rows.map((r) => String(r.signature)));
     return candidates.find((c) => stored.has(c)) ?? input.signature;
+  }
+
+  /**
+   * The signature of the group the alert's reporter group is attached to, else `bySignature`'s, to which
+   * it is attached now. One statement decides both: two replicas' first alerts of one reporter group
+   * insert the same key, and the second waits for the first to commit and then reads its group.
+   */
+  private async attachedSignature(tx: SqlTx, input: IngestInput, bySignature: string, now: string): Promise<string> {
+    const group = input.reporterGroup;
+    if (!group) return bySignature;
+    const [row] = await tx.all(
+      `INSERT INTO reporter_groups (repo, provider, project, reporter_id, signature, attached_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repo, provider, project, reporter_id) DO UPDATE SET signature = reporter_groups.signature
+       RETURNING signature`,
+      [input.repo, group.provider, group.project ?? "", group.id, bySignature, now],
+    );
+    if (!row) throw new Error(`ingest: attaching reporter group ${reporterGroupKey(group)} in ${input.repo} returned no row`);
+    return parseRow(AttachedRow, row, "reporter_groups").signature;
   }
 
   /**
@@ -505,6 +551,18 @@ export class SqlStore implements Store {
     return publicGroup(
       (await this.read("SELECT * FROM crash_groups WHERE repo = ? AND issue_number = ? ORDER BY id LIMIT 1", [repo, issueNumber]))[0],
     );
+  }
+
+  async reporterGroups(groupId: number): Promise<ReporterGroup[]> {
+    const rows = await this.read(
+      `SELECT r.provider, r.project, r.reporter_id FROM reporter_groups r JOIN crash_groups g ON g.repo = r.repo AND g.signature = r.signature
+       WHERE g.id = ? ORDER BY r.attached_at, r.provider, r.project, r.reporter_id`,
+      [groupId],
+    );
+    return rows.map((row) => {
+      const r = parseRow(ReporterGroupRow, row, "reporter_groups");
+      return reporterGroup(r.provider, r.project || undefined, r.reporter_id);
+    });
   }
 
   async setIssue(groupId: number, issueNumber: number): Promise<void> {

@@ -7,7 +7,7 @@ import { budgetMigration } from "./budget.js";
 import { clockMigration } from "./clock-store.js";
 import { fixMigration } from "./fix-store.js";
 import { JOBS_MIGRATION } from "./jobs.js";
-import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
+import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /**
  * SQLite schema, numbered from 1. Append new migrations; never edit a released one.
@@ -88,6 +88,8 @@ const MIGRATIONS = [
   fixMigration({ time: "TEXT" }),
   // Replicas and operators (issue 24): the exact new-issue budget, and why a job was parked.
   `${budgetMigration({ time: "TEXT" })}\n${JOBS_MIGRATION}`,
+  // The reporter's groups attached to each crash group (issue 18).
+  reporterGroupsMigration("text"),
 ];
 
 /** How often the checkpointer copies committed WAL pages into the database file. */

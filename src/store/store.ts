@@ -1,5 +1,6 @@
 import type { CrashReport } from "../core/crash.js";
 import type { IssueBudget } from "./budget.js";
+import type { ReporterGroup } from "../core/reporter-group.js";
 import type { ClockStore } from "./clock-store.js";
 import type { FixStore } from "./fix-store.js";
 import type { JobAdmin, ParkReason } from "./jobs.js";
@@ -61,6 +62,11 @@ export interface IngestInput {
    * repository already has under one of them when it has none under `signature`.
    */
   aliases?: string[];
+  /**
+   * The reporter's own group of the crash: the alert joins the group it is attached to whatever
+   * `signature` says; when it is attached to none, the group the signature picks takes it.
+   */
+  reporterGroup?: ReporterGroup | null;
   report: CrashReport;
   /**
    * Idempotency key: the reporter's delivery/request id, or a hash of the signed body.
@@ -124,7 +130,8 @@ export interface Store {
   close(): Promise<void>;
 
   /**
-   * Records one alert: upserts the group (repo, signature), bumps the per-version count,
+   * Records one alert: upserts its group (the one its reporter group is attached to, else
+   * (repo, signature), which then takes the reporter group), bumps the per-version count,
    * and makes sure exactly one pending sync job exists for the group, due now when the
    * issue must be opened or reopened, else no earlier than renderedAt + refresh interval.
    * A delivery id seen before changes nothing and returns "duplicate".
@@ -150,6 +157,8 @@ export interface Store {
   getGroup(id: number): Promise<CrashGroup | null>;
   findGroup(repo: string, signature: string): Promise<CrashGroup | null>;
   findGroupByIssue(repo: string, issueNumber: number): Promise<CrashGroup | null>;
+  /** The reporter groups attached to the group, in the order they were attached. */
+  reporterGroups(groupId: number): Promise<ReporterGroup[]>;
   /** Records the issue number of an issue found on GitHub (by its marker). */
   setIssue(groupId: number, issueNumber: number): Promise<void>;
   /** Records the issue the App just opened for the group, or the roll-up issue it was counted in. */

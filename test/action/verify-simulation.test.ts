@@ -8,7 +8,15 @@ import { run as runCli } from "../../src/cli/verify.js";
 import { issueMarker } from "../../src/core/render.js";
 import { assessVerification, type VerdictName } from "../../src/core/verify.js";
 import { seededRandom } from "../../src/demo/github-standin.js";
-import { BUGSNAG_IDS, SENTRY_ISSUE, startBugsnag, startCountsApi, startSentry, type Standin } from "../providers/reporter-standins.js";
+import {
+  BUGSNAG_IDS,
+  SENTRY_ISSUE,
+  SENTRY_JOINED_ISSUE,
+  startBugsnag,
+  startCountsApi,
+  startSentry,
+  type Standin,
+} from "../providers/reporter-standins.js";
 import { actionEnv, captureActionRuns } from "./harness.js";
 
 // The simulation's promise end to end: seeded worlds served by loopback stand-ins of Sentry,
@@ -110,28 +118,29 @@ describe.each(["sentry", "bugsnag", "generic"] as const)("%s through `hotfix-loo
   });
 });
 
+/** GitHub for the Action's verify mode: hotfix issue #9 with `body`, and the writes of the verdict. */
+function serveHotfixIssue(body: () => string) {
+  nock(API)
+    .persist()
+    .get(/\/contents\//)
+    .reply(404, { message: "Not Found" })
+    .get(`${REPO}/issues/9`)
+    .reply(200, () => ({ number: 9, state: "open", body: body() }))
+    .get(`${REPO}/issues/9/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(`${REPO}/issues/9/comments`)
+    .reply(201, { id: 1 })
+    .post(`${REPO}/issues/9/labels`)
+    .reply(200, [])
+    .delete(/\/issues\/9\/labels\/.+/)
+    .reply(404, { message: "Label does not exist" })
+    .post(`${REPO}/statuses/${SHA}`)
+    .reply(201, { id: 1 });
+}
+
 describe.each(["sentry", "bugsnag", "generic"] as const)("%s through the Action's verify mode", (provider) => {
   const failure = captureActionRuns();
-
-  function github() {
-    nock(API)
-      .persist()
-      .get(/\/contents\//)
-      .reply(404, { message: "Not Found" })
-      .get(`${REPO}/issues/9`)
-      .reply(200, () => ({ number: 9, state: "open", body: issueMarker(marker()) }))
-      .get(`${REPO}/issues/9/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(`${REPO}/issues/9/comments`)
-      .reply(201, { id: 1 })
-      .post(`${REPO}/issues/9/labels`)
-      .reply(200, [])
-      .delete(/\/issues\/9\/labels\/.+/)
-      .reply(404, { message: "Label does not exist" })
-      .post(`${REPO}/statuses/${SHA}`)
-      .reply(201, { id: 1 });
-  }
 
   const marker = () => ({
     v: 1 as const,
@@ -162,7 +171,7 @@ describe.each(["sentry", "bugsnag", "generic"] as const)("%s through the Action'
     process.env.GITHUB_SHA = SHA;
     mkdirSync(join(action.dir, ".github"), { recursive: true });
     writeFileSync(join(action.dir, ".github", "hotfix.yml"), "verify:\n  minWindowMinutes: 0\n");
-    github();
+    serveHotfixIssue(() => issueMarker(marker()));
     const verdicts: VerdictName[] = [];
     for (let i = 0; i < 10; i++) {
       const [world] = drawWorlds(c, fixed, rand, i % 2 === 1);
@@ -176,5 +185,54 @@ describe.each(["sentry", "bugsnag", "generic"] as const)("%s through the Action'
       verdicts.push(verdict);
     }
     expectPromiseKept(verdicts, fixed);
+  });
+});
+
+describe("two Sentry issues joined on one hotfix issue, through the Action's verify mode", () => {
+  const failure = captureActionRuns();
+
+  it("counts the events of both, as its marker lists them", async () => {
+    nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
+    const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+    servers.sentry.setReleases([
+      { version: "2.0.0", firstSeen: day(30), sessions: 40_000, events: 900, crashes: 30, joinedCrashes: 50 },
+      { version: "2.0.1", firstSeen: day(3), sessions: 40_000, events: 800, crashes: 0, joinedCrashes: 70 },
+    ]);
+    const marker = issueMarker({
+      v: 1,
+      signature: SIGNATURE,
+      provider: "sentry",
+      project: SENTRY_ISSUE.slug,
+      frames: [],
+      versions: ["2.0.0"],
+      reporterGroupId: SENTRY_JOINED_ISSUE.id,
+      reporterGroups: [
+        { provider: "sentry", id: SENTRY_ISSUE.id },
+        { provider: "sentry", id: SENTRY_JOINED_ISSUE.id },
+      ],
+    });
+    serveHotfixIssue(() => marker);
+    const action = actionEnv({
+      eventName: "workflow_dispatch",
+      payload: {},
+      inputs: {
+        issue: "9",
+        version: "2.0.1",
+        "deployed-at": day(2),
+        "sentry-org": "acme",
+        "sentry-url": servers.sentry.url,
+        "sentry-auth-token": TOKEN,
+      },
+      apiUrl: API,
+    });
+    process.env.GITHUB_SHA = SHA;
+    mkdirSync(join(action.dir, ".github"), { recursive: true });
+    writeFileSync(join(action.dir, ".github", "hotfix.yml"), "verify:\n  minWindowMinutes: 0\n");
+    await runAction();
+    expect(failure()).toBe("");
+    const [record] = JSON.parse(action.outputs().verdicts ?? "[]") as { occurrences: number; before: { occurrences: number } }[];
+    // The first issue alone would say 0 crashes in 2.0.1: a fix verified that is none.
+    expect(record).toMatchObject({ occurrences: 70, before: { occurrences: 80, versions: ["2.0.0"] } });
+    expect(action.outputs().verdict).toBe("not-verified");
   });
 });

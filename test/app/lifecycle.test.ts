@@ -78,6 +78,8 @@ describe("one crash, one issue", () => {
     await until(async () => (await store.findGroup(REPO, a.body.signature))?.issueNumber ?? null);
     const other = JSON.parse(first.toString());
     other.data.event.exception.values[0].type = "java.lang.IllegalStateException";
+    // Another crash is another Sentry issue: under the first one's id it would join the first's hotfix issue.
+    other.data.event.issue_id = `${other.data.event.issue_id}0`;
     other.data.event.event_id = randomUUID().replace(/-/g, "");
     const second = Buffer.from(JSON.stringify(other));
     const b = await post(app, `/hotfix/alerts/sentry/${REPO}`, second, sentryHeaders(second));

@@ -31,10 +31,11 @@ afterEach(async () => {
   await github.close();
 });
 
-/** A crash with a message of the sender's choosing: each message is a new signature. */
+/** A crash with a message of the sender's choosing: each message is a new signature and a Sentry issue of its own. */
 function crash(message: string): Buffer {
   const payload = JSON.parse(fixture("sentry/event_alert-android.json").toString());
   payload.data.event.event_id = randomUUID().replace(/-/g, "");
+  payload.data.event.issue_id = `${payload.data.event.issue_id}${[...message].map((c) => c.charCodeAt(0)).join("")}`;
   payload.data.event.exception.values[0].type = `java.lang.Spam${message}Exception`;
   return Buffer.from(JSON.stringify(payload));
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EXIT, run } from "../../src/cli/verify.js";
-import { SENTRY_ISSUE, startSentry, type Standin, type StandinRelease } from "../providers/reporter-standins.js";
+import { SENTRY_ISSUE, SENTRY_JOINED_ISSUE, startSentry, type Standin, type StandinRelease } from "../providers/reporter-standins.js";
 
 // `hotfix-loop verify` against a loopback Sentry: the exit codes a script keys on, and what it prints.
 
@@ -58,6 +58,21 @@ describe("hotfix-loop verify", () => {
     expect(await verify(["--version", "shop@1.4.2", "--deployed-at", "2024-05-01T00:00:00Z"])).toBe(EXIT["not-verified"]);
     expect(out[3]).toMatch(/counted 2024-05-01T00:00:00\.000Z to 2024-05-02T09:47:00\.000Z;/);
     expect(out[4]).toBe("  reports for checkout-web arrive within 13 minutes for 99% of events (the last 40 events); counted up to 13 minutes ago");
+  });
+
+  it("counts every Sentry issue joined on the hotfix issue, given by --issue-id repeated or with commas", async () => {
+    sentry.setReleases([
+      { ...release("shop@1.4.0", 10, 20_000, 1), joinedCrashes: 5 },
+      { ...release("shop@1.4.1", 20, 18_000, 1), joinedCrashes: 4 },
+      { ...release("shop@1.4.2", 30, 12_000, 1), joinedCrashes: 2 },
+    ]);
+    const args = ["--version", "shop@1.4.2", "--deployed-at", "2024-05-01T00:00:00Z"];
+    expect(await verify([...args, "--issue-id", SENTRY_JOINED_ISSUE.id])).toBe(EXIT["not-verified"]);
+    expect(out[0]).toMatch(/3 crashes in 12,000 sessions of shop@1\.4\.2/);
+    expect(out[1]).toBe("  before (shop@1.4.0, shop@1.4.1): 11 crashes in 38,000 sessions");
+    out.length = 0;
+    expect(await verify([...args, "--issue-id", `${SENTRY_ISSUE.id}, ${SENTRY_JOINED_ISSUE.id}`])).toBe(EXIT["not-verified"]);
+    expect(out[1]).toBe("  before (shop@1.4.0, shop@1.4.1): 11 crashes in 38,000 sessions");
   });
 
   it("exits 2 with the releases Sentry knows for a version spelled otherwise", async () => {

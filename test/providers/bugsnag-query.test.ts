@@ -12,7 +12,7 @@ const query = {
   signature: "fedcba9876543210",
   version: "2.3.2",
   project: PROJECT,
-  reporterGroupId: ERROR,
+  reporterGroups: [{ provider: "bugsnag" as const, project: PROJECT, id: ERROR }],
   seenIn: ["2.3.0", "2.3.1"],
   exposure: "sessions" as const,
 };
@@ -64,6 +64,16 @@ describe("Bugsnag crash counts", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("sums the events of every Bugsnag error joined on the hotfix issue per app.version", async () => {
+    const releases = [release("2.3.0", 5, 9000, 40), release("2.3.1", 10, 15_000, 56), release("2.3.2", 20, 6000, 3)].map((r, i) => ({
+      ...r,
+      joinedCrashes: [10, 4, 2][i],
+    }));
+    const joined = { provider: "bugsnag" as const, project: PROJECT, id: BUGSNAG_IDS.joinedError };
+    const counts = await (await source(releases)).count({ ...query, reporterGroups: [...query.reporterGroups, joined], seenIn: [] });
+    expect(counts).toMatchObject({ occurrences: 5, exposure: 6000, before: { occurrences: 110, exposure: 24_000, versions: ["2.3.0", "2.3.1"] } });
+  });
+
   it("asks each earlier release for the crash when the marker lists no versions, and pages the releases", async () => {
     const releases = [
       ...Array.from({ length: 40 }, (_, i) => release(`2.2.${i}`, 1, 1000, 0)),
@@ -102,7 +112,7 @@ describe("Bugsnag crash counts", () => {
   it("fails clearly on an unknown version, without the ids, or without the total header", async () => {
     const src = await source([release("2.3.0", 5, 9000, 40), release("2.3.2", 20, 6000, 0)]);
     await expect(src.count({ ...query, version: "2.3.3" })).rejects.toThrow(new UnknownReleaseError("Bugsnag", "2.3.3", ["2.3.2", "2.3.0"]).message);
-    await expect(src.count({ ...query, reporterGroupId: undefined })).rejects.toBeInstanceOf(CountQueryError);
+    await expect(src.count({ ...query, reporterGroups: undefined })).rejects.toBeInstanceOf(CountQueryError);
     nock(BUGSNAG)
       .get(`/projects/${PROJECT}/releases?per_page=100`)
       .reply(200, fixture("releases.json"))

@@ -28,7 +28,12 @@ async function sentry(delaysMinutes?: number[]) {
   standin = await startSentry({ releases: RELEASES, token: "sntrys_test", org: "acme", delaysMinutes });
   return sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: standin.url, sleep: async () => {} });
 }
-const sentryQuery = { signature: "0123456789abcdef", version: "1.4.2", reporterGroupId: SENTRY_ISSUE.id, exposure: "sessions" as const };
+const sentryQuery = {
+  signature: "0123456789abcdef",
+  version: "1.4.2",
+  reporterGroups: [{ provider: "sentry" as const, id: SENTRY_ISSUE.id }],
+  exposure: "sessions" as const,
+};
 
 describe("the report lag, measured from the reporter", () => {
   it("Sentry: the 99% quantile of received − timestamp over the newest arrivals, and counting stops there", async () => {
@@ -62,7 +67,12 @@ describe("the report lag, measured from the reporter", () => {
     const source = bugsnagCountSource({ token: "bugsnag_test", baseUrl: standin.url, sleep: async () => {} });
     const { reportLag } = await countPastLag(
       source,
-      { ...sentryQuery, project: BUGSNAG_IDS.project, reporterGroupId: BUGSNAG_IDS.error, seenIn: ["1.4.0", "1.4.1"] },
+      {
+        ...sentryQuery,
+        project: BUGSNAG_IDS.project,
+        reporterGroups: [{ provider: "bugsnag" as const, project: BUGSNAG_IDS.project, id: BUGSNAG_IDS.error }],
+        seenIn: ["1.4.0", "1.4.1"],
+      },
       LAG,
       STANDIN_NOW,
     );

@@ -22,6 +22,8 @@ export interface StandinRelease {
   events: number;
   /** Events of the crash under test. */
   crashes: number;
+  /** Events of the same crash under a second reporter group (SENTRY_JOINED_ISSUE, BUGSNAG_IDS.joinedError) joined on its hotfix issue. */
+  joinedCrashes?: number;
 }
 
 export interface Standin {
@@ -142,6 +144,8 @@ const newestFirst = (releases: StandinRelease[]) => [...releases].sort((a, b) =>
 // ---- Sentry ---------------------------------------------------------------------------
 
 export const SENTRY_ISSUE = { id: "4509876543", projectId: "4505123", slug: "checkout-web" };
+/** A second Sentry issue of the same crash in the same project (another browser's stack shape, say). */
+export const SENTRY_JOINED_ISSUE = { id: "4509876600" };
 
 const SENTRY_ISSUE_UPDATE = requestSchema("sentry-api/issue-update.request.schema.json");
 
@@ -164,13 +168,14 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
     const link = (more: boolean, next: number) => ({
       Link: `<${url.origin}${url.pathname}?${withParam(url, "cursor", `0:${next}:0`)}>; rel="next"; results="${more}"; cursor="0:${next}:0"`,
     });
-    if (path === `issues/${SENTRY_ISSUE.id}/` && req.method === "PUT") {
+    const issueId = /^issues\/(\d+)\/$/.exec(path)?.[1];
+    if ((issueId === SENTRY_ISSUE.id || issueId === SENTRY_JOINED_ISSUE.id) && req.method === "PUT") {
       const problems = schemaProblems(SENTRY_ISSUE_UPDATE, body);
       if (problems.length > 0) return { status: 400, body: { detail: problems.join("; ") } };
-      return { status: 200, body: { ...(body as object), id: SENTRY_ISSUE.id } };
+      return { status: 200, body: { ...(body as object), id: issueId } };
     }
-    if (path === `issues/${SENTRY_ISSUE.id}/`)
-      return { status: 200, body: { id: SENTRY_ISSUE.id, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
+    if (issueId === SENTRY_ISSUE.id || issueId === SENTRY_JOINED_ISSUE.id)
+      return { status: 200, body: { id: issueId, project: { id: SENTRY_ISSUE.projectId, slug: SENTRY_ISSUE.slug } } };
     if (path.startsWith("issues/")) return { status: 404, body: { detail: "The requested resource does not exist" } };
     if (path === "releases/") {
       const perPage = perPageOf(url, 25);
@@ -201,7 +206,13 @@ export function startSentry(options: StandinOptions & { token: string; org: stri
         .filter((r) => wanted === null || wanted.includes(r.version))
         .map((r) => ({
           release: r.version,
-          "count()": query.includes(`issue.id:${SENTRY_ISSUE.id}`) ? r.crashes : query.includes("event.type:error") ? r.events : 0,
+          "count()": query.includes(`issue.id:${SENTRY_ISSUE.id}`)
+            ? r.crashes
+            : query.includes(`issue.id:${SENTRY_JOINED_ISSUE.id}`)
+              ? (r.joinedCrashes ?? 0)
+              : query.includes("event.type:error")
+                ? r.events
+                : 0,
         }))
         .filter((row) => row["count()"] > 0)
         .sort((a, b) => b["count()"] - a["count()"]);
@@ -234,7 +245,7 @@ function withParam(url: URL, key: string, value: string): string {
 
 // ---- Bugsnag --------------------------------------------------------------------------
 
-export const BUGSNAG_IDS = { project: "5f8a1b2c3d4e5f6a7b8c9d0e", error: "60a1b2c3d4e5f6a7b8c9d0e1" };
+export const BUGSNAG_IDS = { project: "5f8a1b2c3d4e5f6a7b8c9d0e", error: "60a1b2c3d4e5f6a7b8c9d0e1", joinedError: "60a1b2c3d4e5f6a7b8c9d0f2" };
 
 const BUGSNAG_ERROR_UPDATE = requestSchema("bugsnag-api/error-update.request.schema.json");
 
@@ -263,10 +274,11 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
       if (more) headers.Link = `<${url.origin}${url.pathname}?${withParam(url, "offset", String(offset + perPage))}>; rel="next"`;
       return { status: 200, body, headers };
     }
-    if (url.pathname === `${project}/errors/${BUGSNAG_IDS.error}` && req.method === "PATCH") {
+    const errorId = new RegExp(`^${project}/errors/([0-9a-f]+)$`).exec(url.pathname)?.[1];
+    if ((errorId === BUGSNAG_IDS.error || errorId === BUGSNAG_IDS.joinedError) && req.method === "PATCH") {
       const problems = schemaProblems(BUGSNAG_ERROR_UPDATE, body);
       if (problems.length > 0) return { status: 400, body: { errors: problems } };
-      return { status: 200, body: { id: BUGSNAG_IDS.error, status: (body as { operation: string }).operation === "fix" ? "fixed" : "open" } };
+      return { status: 200, body: { id: errorId, status: (body as { operation: string }).operation === "fix" ? "fixed" : "open" } };
     }
     if (url.pathname === `${project}/errors/${BUGSNAG_IDS.error}/events`) return events(total((r) => r.crashes));
     if (url.pathname === `${project}/events` && url.searchParams.get("full_reports") === "true") {
@@ -278,6 +290,7 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
       }));
       return { status: 200, body: body.slice(0, perPageOf(url, 30)) };
     }
+    if (url.pathname === `${project}/errors/${BUGSNAG_IDS.joinedError}/events`) return events(total((r) => r.joinedCrashes ?? 0));
     if (url.pathname === `${project}/events`) return events(total((r) => r.events));
     return { status: 404, body: { errors: ["Not found"] } };
   });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { bugsnagCountSource } from "../../src/providers/bugsnag-query.js";
 import { sentryCountSource } from "../../src/providers/sentry-query.js";
-import { BUGSNAG_IDS, SENTRY_ISSUE, schemaProblems, startBugsnag, startSentry, type Standin } from "./reporter-standins.js";
+import { BUGSNAG_IDS, SENTRY_ISSUE, SENTRY_JOINED_ISSUE, schemaProblems, startBugsnag, startSentry, type Standin } from "./reporter-standins.js";
 
 // verify.resolveInReporter: after "verified", the reporter learns the crash is fixed, in requests its API description accepts.
 
@@ -19,17 +19,26 @@ describe("closing the loop in the reporter", () => {
   it("Sentry: resolves the issue in the release that carries the fix", async () => {
     standin = await startSentry({ releases: [], token: "sntrys_test", org: "acme" });
     const source = sentryCountSource({ token: "sntrys_test", org: "acme", baseUrl: standin.url, sleep: async () => {} });
-    expect(await source.resolveFixed?.({ ...query, reporterGroupId: SENTRY_ISSUE.id })).toEqual([SENTRY_ISSUE.id]);
-    expect(standin.writes).toEqual([
-      { request: `PUT /api/0/organizations/acme/issues/${SENTRY_ISSUE.id}/`, body: { status: "resolved", statusDetails: { inRelease: "1.4.2" } } },
-    ]);
+    const joined = [SENTRY_ISSUE.id, SENTRY_JOINED_ISSUE.id];
+    expect(await source.resolveFixed?.({ ...query, reporterGroups: joined.map((id) => ({ provider: "sentry" as const, id })) })).toEqual(joined);
+    // Every Sentry issue joined on the hotfix issue is resolved, not only the last one seen.
+    expect(standin.writes).toEqual(
+      joined.map((id) => ({
+        request: `PUT /api/0/organizations/acme/issues/${id}/`,
+        body: { status: "resolved", statusDetails: { inRelease: "1.4.2" } },
+      })),
+    );
   });
 
   it("Bugsnag: marks the error fixed", async () => {
     standin = await startBugsnag({ releases: [], token: "bugsnag_test" });
     const source = bugsnagCountSource({ token: "bugsnag_test", baseUrl: standin.url, sleep: async () => {} });
-    expect(await source.resolveFixed?.({ ...query, project: BUGSNAG_IDS.project, reporterGroupId: BUGSNAG_IDS.error })).toEqual([BUGSNAG_IDS.error]);
-    expect(standin.writes).toEqual([{ request: `PATCH /projects/${BUGSNAG_IDS.project}/errors/${BUGSNAG_IDS.error}`, body: { operation: "fix" } }]);
+    const joined = [BUGSNAG_IDS.error, BUGSNAG_IDS.joinedError];
+    const reporterGroups = joined.map((id) => ({ provider: "bugsnag" as const, project: BUGSNAG_IDS.project, id }));
+    expect(await source.resolveFixed?.({ ...query, project: BUGSNAG_IDS.project, reporterGroups })).toEqual(joined);
+    expect(standin.writes).toEqual(
+      joined.map((id) => ({ request: `PATCH /projects/${BUGSNAG_IDS.project}/errors/${id}`, body: { operation: "fix" } })),
+    );
   });
 
   it("the stand-ins refuse bodies the published descriptions do not accept", () => {
@@ -48,7 +57,7 @@ describe("closing the loop in the reporter", () => {
   it("a token that may not write fails loudly, naming the request", async () => {
     standin = await startSentry({ releases: [], token: "sntrys_test", org: "acme" });
     const source = sentryCountSource({ token: "read-only", org: "acme", baseUrl: standin.url, sleep: async () => {} });
-    await expect(source.resolveFixed?.({ ...query, reporterGroupId: SENTRY_ISSUE.id })).rejects.toThrow(
+    await expect(source.resolveFixed?.({ ...query, reporterGroups: [{ provider: "sentry", id: SENTRY_ISSUE.id }] })).rejects.toThrow(
       `Sentry API: PUT /api/0/organizations/acme/issues/${SENTRY_ISSUE.id}/ answered 401 (check the auth token`,
     );
   });

@@ -4,13 +4,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ProviderApiError } from "../../src/providers/http.js";
 import { CountQueryError, UnknownReleaseError } from "../../src/providers/query.js";
 import { sentryCountSource } from "../../src/providers/sentry-query.js";
-import { SENTRY_ISSUE, startSentry, type Standin, type StandinRelease } from "./reporter-standins.js";
+import { SENTRY_ISSUE, SENTRY_JOINED_ISSUE, startSentry, type Standin, type StandinRelease } from "./reporter-standins.js";
 
 const query = {
   signature: "0123456789abcdef",
   version: "1.4.2",
   project: "checkout-web",
-  reporterGroupId: SENTRY_ISSUE.id,
+  reporterGroups: [{ provider: "sentry" as const, id: SENTRY_ISSUE.id }],
   exposure: "sessions" as const,
 };
 const release = (version: string, day: number, sessions: number, crashes: number, events = 10 * crashes + 100): StandinRelease => ({
@@ -55,6 +55,22 @@ describe("Sentry crash counts", () => {
       before: { occurrences: 120, exposure: 38_700, versions: ["1.4.0", "1.4.1"] },
       notes: [],
     });
+  });
+
+  it("sums the events of every Sentry issue joined on the hotfix issue per release, and counts each project's exposure once", async () => {
+    const joined = SCENARIO.map((r, i) => ({ ...r, joinedCrashes: [0, 30, 20, 4][i] }));
+    const both = await (
+      await source(joined)
+    ).count({
+      ...query,
+      reporterGroups: [...query.reporterGroups, { provider: "sentry", id: SENTRY_JOINED_ISSUE.id }],
+    });
+    expect(both).toMatchObject({ occurrences: 4, exposure: 12_400, before: { occurrences: 170, exposure: 38_700, versions: ["1.4.0", "1.4.1"] } });
+    // Another reporter's group on the same issue is not Sentry's to count.
+    const sentryOnly = await (
+      await source(joined)
+    ).count({ ...query, reporterGroups: [...query.reporterGroups, { provider: "bugsnag", project: "p", id: "e" }] });
+    expect(sentryOnly).toMatchObject({ occurrences: 0, before: { occurrences: 120 } });
   });
 
   it("reads Sentry's recorded shapes, falling back to error events when the project has no session data", async () => {
@@ -166,7 +182,7 @@ describe("Sentry crash counts", () => {
       /Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/,
     );
     await expect(wrongToken.count(query)).rejects.toBeInstanceOf(ProviderApiError);
-    await expect(wrongToken.count({ ...query, reporterGroupId: undefined })).rejects.toBeInstanceOf(CountQueryError);
+    await expect(wrongToken.count({ ...query, reporterGroups: undefined })).rejects.toBeInstanceOf(CountQueryError);
   });
 
   it("retries after a 429 honouring Retry-After, and says how long it waited when it gives up", async () => {

@@ -11,6 +11,7 @@ import { openStore } from "../../src/store/open.js";
 import { PostgresStore, withUser } from "../../src/store/postgres.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { IngestInput, Store } from "../../src/store/store.js";
+import { dropSchemas } from "../postgres-schemas.js";
 
 /**
  * One suite, run against both stores. PostgreSQL is not optional: CI provides it, and a
@@ -110,16 +111,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: withUser(PG_URL) });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+afterAll(() => dropSchemas(PG_URL, schemas));
 
 describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ make }) => {
   const target = make();
@@ -177,6 +169,58 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const fresh = await store.ingest(alert({ signature: "another-crash", aliases: ["never-stored"] }), at(2));
       expect(fresh).toMatchObject({ status: "stored", created: true });
       expect(await store.findGroup("acme/shop", "another-crash")).toMatchObject({ id: fresh.groupId, events: 1 });
+    });
+
+    it("joins the group an alert's reporter group is attached to whatever its signature, else by signature, attaching it", async () => {
+      const store = await target.open();
+      const sentry = (id: string) => ({ provider: "sentry" as const, id });
+      const first = await store.ingest(alert({ signature: "chrome-shape", reporterGroup: sentry("4509876543") }), T0);
+      // The same Sentry issue in another browser's stack shape: our signature differs, the reporter's group wins.
+      const firefox = await store.ingest(alert({ signature: "firefox-shape", reporterGroup: sentry("4509876543") }), at(1));
+      expect(firefox).toMatchObject({ status: "stored", groupId: first.groupId, created: false });
+      expect(await store.findGroup("acme/shop", "firefox-shape")).toBeNull();
+      // Another Sentry issue of a crash the repository groups already: joined by signature, and attached from now on.
+      const merged = await store.ingest(alert({ signature: "chrome-shape", reporterGroup: sentry("4509876600") }), at(2));
+      expect(merged).toMatchObject({ groupId: first.groupId, created: false });
+      const later = await store.ingest(alert({ signature: "safari-shape", reporterGroup: sentry("4509876600") }), at(3));
+      expect(later).toMatchObject({ groupId: first.groupId, created: false });
+      // Without a reporter group only the signature counts.
+      const bare = await store.ingest(alert({ signature: "firefox-shape" }), at(4));
+      expect(bare).toMatchObject({ created: true });
+      expect(bare.groupId).not.toBe(first.groupId);
+
+      expect(await store.getGroup(first.groupId)).toMatchObject({ signature: "chrome-shape", events: 4 });
+      expect(await store.reporterGroups(first.groupId)).toEqual([sentry("4509876543"), sentry("4509876600")]);
+      expect(await store.reporterGroups(bare.groupId)).toEqual([]);
+      expect((await store.versionCounts("acme/shop", "chrome-shape")).reduce((sum, v) => sum + v.count, 0)).toBe(4);
+    });
+
+    it("keeps reporter group ids of two reporters, two Bugsnag projects and two repositories apart", async () => {
+      const store = await target.open();
+      const id = "60a1b2c3d4e5f6a7b8c9d0e1";
+      const sentry = await store.ingest(alert({ signature: "sig-a", reporterGroup: { provider: "sentry", id } }), T0);
+      const bugsnag = await store.ingest(alert({ signature: "sig-b", reporterGroup: { provider: "bugsnag", project: "p1", id } }), at(1));
+      const otherProject = await store.ingest(alert({ signature: "sig-c", reporterGroup: { provider: "bugsnag", project: "p2", id } }), at(2));
+      const generic = await store.ingest(alert({ signature: "sig-d", reporterGroup: { provider: "generic", project: "p1", id } }), at(3));
+      const otherRepo = await store.ingest(alert({ repo: "acme/admin", signature: "sig-e", reporterGroup: { provider: "sentry", id } }), at(4));
+      const groups = [sentry, bugsnag, otherProject, generic, otherRepo].map((r) => r.groupId);
+      expect(new Set(groups).size).toBe(5);
+      expect(await store.reporterGroups(otherProject.groupId)).toEqual([{ provider: "bugsnag", project: "p2", id }]);
+      // And each stays where it was attached.
+      const again = await store.ingest(alert({ signature: "sig-z", reporterGroup: { provider: "bugsnag", project: "p2", id } }), at(5));
+      expect(again).toMatchObject({ groupId: otherProject.groupId, created: false });
+    });
+
+    it("takes a concurrent burst of one reporter group in several stack shapes as one group", async () => {
+      const store = await target.open();
+      const reporterGroup = { provider: "sentry" as const, id: "4509876543" };
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => store.ingest(alert({ signature: `shape-${i % 3}`, reporterGroup }), at(i / 1000))),
+      );
+      expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
+      expect(results.filter((r) => r.status === "stored" && r.created)).toHaveLength(1);
+      expect(await store.stats()).toMatchObject({ groups: 1, pendingJobs: 1, deliveries: 60 });
+      expect(await store.getGroup(results[0]!.groupId)).toMatchObject({ events: 60 });
     });
 
     it("recognises a delivery id seen before and changes nothing", async () => {
@@ -944,6 +988,23 @@ describe("PostgresStore replicas", () => {
       expect(await replicas[2]!.pace!.take("other", [content], { probe: false, inFlightMs: 60_000 })).toMatchObject({ taken: true });
     } finally {
       await Promise.all(replicas.slice(1).map((r) => r.close()));
+    }
+  });
+
+  it("takes the first alerts of one reporter group in different stack shapes from two replicas at once as one group", async () => {
+    const store = await target.open();
+    const replica = replicaOf();
+    try {
+      const reporterGroup = { provider: "sentry" as const, id: "4509876543" };
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? store : replica).ingest(alert({ signature: `shape-${i % 4}`, reporterGroup }), at(i / 1000))),
+      );
+      expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
+      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 100 });
+      expect(await replica.getGroup(results[0]!.groupId)).toMatchObject({ events: 100 });
+      expect(await replica.reporterGroups(results[0]!.groupId)).toEqual([reporterGroup]);
+    } finally {
+      await replica.close();
     }
   });
 

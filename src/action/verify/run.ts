@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import type { HotfixConfig } from "../../core/config.js";
+import { markerReporterGroups } from "../../core/marker.js";
 import { decideVerification, worstVerdict, type VerifyPolicy } from "../../core/verify.js";
 import { MissingSettingError } from "../../providers/count-sources.js";
 import { ProviderApiError } from "../../providers/http.js";
@@ -70,7 +71,7 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
     signature: hotfix.marker.signature,
     version: current.version,
     project: hotfix.marker.project,
-    reporterGroupId: hotfix.marker.reporterGroupId,
+    reporterGroups: markerReporterGroups(hotfix.marker),
     seenIn: hotfix.marker.versions,
     exposure: config.verify.exposure,
   });
