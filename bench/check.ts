@@ -98,6 +98,7 @@ async function runOnce(program: Program, latencyMs: number, node: string): Promi
     files,
     latencyMs,
     pullRequest,
+    contracts: false,
     issues: {
       1: {
         state: "OPEN",

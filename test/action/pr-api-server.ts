@@ -1,5 +1,6 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkRequest } from "../contracts/contracts.js";
 
 /**
  * A loopback stand-in for the GitHub API calls the narrow-diff check makes on one pull request,
@@ -66,6 +67,8 @@ export interface PrApiOptions {
    * reviewers (none), and commit statuses are accepted.
    */
   pullRequest?: Record<string, unknown>;
+  /** Hold every request to GitHub's description (default); the bench leaves it out of the latency it measures. */
+  contracts?: boolean;
 }
 
 export interface PrApi {
@@ -79,6 +82,10 @@ export interface PrApi {
   statuses: any[];
   close(): Promise<void>;
 }
+
+/** A request's headers as fetch's Headers (repeated headers left out: none of GitHub's requests sends one). */
+export const headersOf = (req: IncomingMessage) =>
+  new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
 
 /** GitHub lists at most 3,000 files of a PR. */
 const LAST_PAGE = 30;
@@ -114,6 +121,8 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
         if (options.latencyMs) setTimeout(answer, options.latencyMs);
         else answer();
       };
+      const refusal = options.contracts === false ? null : checkRequest("github", { method, url, headers: headersOf(req), body });
+      if (refusal) return send(refusal.status, refusal.body);
       const fault = faults.find((f) => f.times > 0 && f.match(method, url.pathname));
       if (fault) {
         fault.times--;

@@ -66,13 +66,21 @@ describe("Sentry crash counts", () => {
       .query({ project: "4505123", per_page: "100" })
       .reply(200, fixture("releases.json"))
       .get("/api/0/organizations/acme/events/")
-      .query({ field: ["release", "count()"], project: "4505123", query: "issue.id:4509876543", statsPeriod: "90d", per_page: "100" })
+      .query({
+        dataset: "errors",
+        field: ["release", "count()"],
+        project: "4505123",
+        query: "issue.id:4509876543",
+        statsPeriod: "90d",
+        per_page: "100",
+      })
       .reply(200, fixture("issue-events-by-release.json"))
       .get("/api/0/organizations/acme/sessions/")
       .query(true)
       .reply(200, fixture("sessions-none.json"))
       .get("/api/0/organizations/acme/events/")
       .query({
+        dataset: "errors",
         field: ["release", "count()"],
         project: "4505123",
         query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]',
