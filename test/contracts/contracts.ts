@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { buildClientSchema, getVariableValues, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { Kind, buildClientSchema, getVariableValues, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import formats from "ajv-formats";
 import type { OpenAPIV3 } from "openapi-types";
 import { OpenAPIRouter, OpenAPIValidator } from "openapi-backend";
@@ -65,7 +65,7 @@ function openApiContract(name: string): () => OpenApiContract {
     const described = nullableWithoutType(fixture(name)) as OpenAPIV3.Document;
     // The router drops a request path's trailing slash (Sentry's paths all end in one): the described paths lose theirs too.
     const paths = Object.fromEntries(Object.entries(described.paths).map(([path, item]) => [path.replace(/(?<=.)\/$/, ""), item]));
-    const definition: OpenAPIV3.Document = { ...described, paths: paths as OpenAPIV3.PathsObject };
+    const definition: OpenAPIV3.Document = { ...described, paths };
     const router = new OpenAPIRouter({ definition });
     // Parameters arrive as strings: coerce them to the described types before checking them.
     const validator = new OpenAPIValidator({
@@ -82,7 +82,7 @@ function openApiContract(name: string): () => OpenApiContract {
 }
 
 // ajv-formats is CommonJS: its function is the default export's own default.
-const addFormats = (formats as unknown as { default: typeof formats.default }).default ?? formats;
+const addFormats = formats.default;
 
 const githubRest = openApiContract("github-rest.json");
 const sentryRest = openApiContract("sentry.json");
@@ -137,7 +137,7 @@ function graphqlProblems(request: SentRequest): string[] {
   const schema = githubGraphqlSchema();
   const errors = validate(schema, document).map((e) => e.message);
   if (errors.length > 0) return errors;
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return ["the document has no operation"];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], body.variables ?? {});
   return coerced.errors?.map((e) => e.message) ?? [];
