@@ -10,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { URL } from "node:url";
 import { join } from "node:path";
 
 const GITHUB_OPERATIONS = [
