@@ -11,7 +11,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/proof/**"], setupFiles: ["test/setup.ts", "test/offline.ts"] },
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/proof/**"],
+          setupFiles: ["test/setup.ts", "test/offline.ts", "test/contracts/setup.ts"],
+        },
       },
       // The load and fault proofs: real loopback traffic only.
       { extends: true, test: { name: "proof", include: ["test/proof/**/*.test.ts"], setupFiles: ["test/setup.ts"] } },

@@ -21,6 +21,7 @@ import {
   type IssueLink,
   type TestRun,
 } from "../core/policy.js";
+import type { LinkSource } from "../core/pull-request.js";
 import { parseIssueMarker } from "../core/render.js";
 import { runTestCommand } from "../local/test-command.js";
 import {
@@ -34,6 +35,7 @@ import {
   writeComment,
   type Annotation,
   type GitHub,
+  type LinkedIssueBody,
   type OwnComment,
   type Repo,
 } from "./github.js";
@@ -202,14 +204,17 @@ async function check(run: Run): Promise<void> {
   const refs = parseIssueLinks(pr.body ?? "", repo);
   const payload = { repo, headRef: pr.head.ref, baseRef: pr.base.ref, labels: pr.labels.map((l) => l.name) };
   // Only the config (read with the linked issues in one GraphQL request) says for certain whether the PR is a hotfix. When
-  // the PR looks like one by the default rules, or links an issue that may be a hotfix issue, its files and sticky comment
-  // are read beside that request: the verdict is then one round trip of reads and one write away. A PR that turns out not
-  // to be a hotfix has spent those reads for nothing, so they wait for the config otherwise.
-  const likely = refs.length > 0 || hotfixReasons({ ...payload, links: [] }, DEFAULT_CONFIG.hotfix).length > 0;
+  // the payload already says hotfix by the default rules (branch, label), its files and sticky comment are read beside
+  // that request: the verdict is then one round trip of reads and one write away. Any other PR, most of a repository's,
+  // waits for that answer, so one that is no hotfix costs the read, at most the sticky-comment look-up and the check run,
+  // however many files it changes; one that links a hotfix issue reads its files a round trip later.
+  const likely = hotfixReasons({ ...payload, links: [] }, DEFAULT_CONFIG.hotfix).length > 0;
   const filesRead = likely ? early(() => listPullRequestFiles(github, repo, pr.number, pr.changed_files)) : null;
   // A PR that is no hotfix has its old verdict comment edited on any event but `opened`, so that lookup is never wasted.
   if (inputs.comment && (likely || event.action !== "opened")) void early(run.sticky);
-  const reading = early(() => readConfigAndIssues(github, { repo, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs }));
+  const reading = early(() =>
+    readConfigAndIssues(github, { repo, pullNumber: pr.number, baseSha: pr.base.sha, configPath: inputs.configPath, links: refs }),
+  );
   // The config's parser (YAML) is a chunk of its own, loaded while the reads are on the wire: a cold start sends them first.
   const { loadCheckConfig } = await import("./config.js");
   const read = await reading;
@@ -220,10 +225,14 @@ async function check(run: Run): Promise<void> {
   );
   const config = withLimits(loaded.ok ? loaded.config : { ...DEFAULT_CONFIG, hotfix }, { maxFiles: inputs.maxFiles, maxLines: inputs.maxLines });
   const invalidConfig: InvalidConfig | undefined = loaded.ok ? undefined : { path: inputs.configPath, problems: loaded.problems };
-  const links: IssueLink[] = refs.map((ref, i) => {
-    const issue = read.issues[i];
-    return { ref, issue: issue ? { state: issue.state, marker: parseIssueMarker(issue.body) } : null };
+  // GitHub's closing references are its own answer (sidebar links included); it gives none for a PR into a branch other
+  // than the default one, and then the description's links, read as GitHub would, are all there is.
+  const asLink = (source: LinkSource) => (issue: LinkedIssueBody | null, i: number) => ({
+    ref: issue?.ref ?? refs[i]!,
+    source,
+    issue: issue ? { state: issue.state, marker: parseIssueMarker(issue.body), labels: issue.labels } : null,
   });
+  const links: IssueLink[] = read.closing.length > 0 ? read.closing.map(asLink("github")) : read.issues.map(asLink("description"));
   const facts = { ...payload, links };
   const because = hotfixReasons(facts, config.hotfix);
   for (const problem of invalidConfig?.problems ?? []) {

@@ -5,7 +5,7 @@ import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
 import * as z from "zod";
 import RetryLimiter from "./retry-limiter.js";
-import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
+import { MAX_LINKS, PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
 /**
  * The Action's GitHub reads and writes. Transient failures (5xx, resets) are retried by
@@ -177,39 +177,68 @@ export async function listPullRequestFiles(github: GitHub, repo: Repo, pullNumbe
 }
 
 const Blob = z.object({ text: z.string().nullable() }).nullable();
-const Issue = z.object({ state: z.enum(["OPEN", "CLOSED"]), body: z.string() }).nullable();
+const Labels = z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable();
+const Issue = z.object({ state: z.enum(["OPEN", "CLOSED"]), body: z.string(), labels: Labels.optional() }).nullable();
+const ClosingIssue = Issue.unwrap().extend({
+  number: z.number().int(),
+  repository: z.object({ name: z.string(), owner: z.object({ login: z.string() }) }),
+});
+const ClosingReferences = z
+  .object({ pullRequest: z.object({ closingIssuesReferences: z.object({ nodes: z.array(ClosingIssue.nullable()) }).nullable() }).nullable() })
+  .nullable();
 
 export interface LinkedIssueBody {
   ref: IssueRef;
   state: "open" | "closed";
   body: string;
+  labels: string[];
 }
+
+/** What the check needs of an issue: its state, its body (the App's marker) and its labels (a hotfix label without the App). */
+const ISSUE_FIELDS = `state body labels(first: ${MAX_LINKS}) { nodes { name } }`;
+
+const linkedIssue = (ref: IssueRef, issue: z.infer<typeof ClosingIssue> | z.infer<typeof Issue>): LinkedIssueBody | null =>
+  issue
+    ? {
+        ref,
+        state: issue.state === "OPEN" ? "open" : "closed",
+        body: issue.body,
+        labels: (issue.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
+      }
+    : null;
 
 /**
  * The config file at the PR's base commit, the organisation's default (its `.github` repository,
- * used when the repository has none) and the bodies of the issues the PR links, in one GraphQL
+ * used when the repository has none), the issues GitHub says the PR closes (`closingIssuesReferences`,
+ * links made in the PR's sidebar included) and the issues its description links, in one GraphQL
  * read. The base commit's config is the one that counts: a PR cannot loosen its own rules.
  */
 export async function readConfigAndIssues(
   github: GitHub,
-  args: { repo: Repo; baseSha: string; configPath: string; links: IssueRef[] },
-): Promise<{ configText: string | null; orgConfigText: string | null; issues: (LinkedIssueBody | null)[] }> {
+  args: { repo: Repo; pullNumber: number; baseSha: string; configPath: string; links: IssueRef[] },
+): Promise<{ configText: string | null; orgConfigText: string | null; closing: LinkedIssueBody[]; issues: (LinkedIssueBody | null)[] }> {
   const vars: Record<string, string | number> = {
     owner: args.repo.owner,
     name: args.repo.repo,
+    number: args.pullNumber,
     expression: `${args.baseSha}:${args.configPath}`,
     orgExpression: `HEAD:${args.configPath}`,
   };
-  const decls = ["$owner: String!", "$name: String!", "$expression: String!", "$orgExpression: String!"];
+  const decls = ["$owner: String!", "$name: String!", "$number: Int!", "$expression: String!", "$orgExpression: String!"];
   const fields = args.links.map((ref, i) => {
     vars[`o${i}`] = ref.owner;
     vars[`n${i}`] = ref.repo;
     vars[`i${i}`] = ref.number;
     decls.push(`$o${i}: String!`, `$n${i}: String!`, `$i${i}: Int!`);
-    return `r${i}: repository(owner: $o${i}, name: $n${i}) { issue(number: $i${i}) { state body } }`;
+    return `r${i}: repository(owner: $o${i}, name: $n${i}) { issue(number: $i${i}) { ${ISSUE_FIELDS} } }`;
   });
   const query = `query(${decls.join(", ")}) {
   base: repository(owner: $owner, name: $name) { config: object(expression: $expression) { ... on Blob { text } } }
+  pr: repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      closingIssuesReferences(first: ${MAX_LINKS}) { nodes { number repository { name owner { login } } ${ISSUE_FIELDS} } }
+    }
+  }
   org: repository(owner: $owner, name: ".github") { config: object(expression: $orgExpression) { ... on Blob { text } } }
   ${fields.join("\n  ")}
 }`;
@@ -232,9 +261,13 @@ export async function readConfigAndIssues(
       .object({ issue: Issue.optional() })
       .nullable()
       .parse(answer[`r${i}`] ?? null)?.issue;
-    return found ? { ref, state: found.state === "OPEN" ? ("open" as const) : ("closed" as const), body: found.body } : null;
+    return found ? linkedIssue(ref, found) : null;
   });
-  return { configText: configOf("base"), orgConfigText: configOf("org"), issues };
+  const closing = (ClosingReferences.parse(answer.pr ?? null)?.pullRequest?.closingIssuesReferences?.nodes ?? []).flatMap((issue) => {
+    const found = issue && linkedIssue({ owner: issue.repository.owner.login, repo: issue.repository.name, number: issue.number }, issue);
+    return found ? [found] : [];
+  });
+  return { configText: configOf("base"), orgConfigText: configOf("org"), closing, issues };
 }
 
 export interface Annotation {

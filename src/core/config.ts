@@ -178,7 +178,13 @@ export const HotfixConfig = z
         }),
         dependencies: rule("fail", { manifests: globs(DEFAULT_MANIFESTS) }),
         regressionTest: rule("fail", { paths: globs(DEFAULT_TEST_PATHS) }),
-        linkedIssue: rule("fail", {}),
+        linkedIssue: rule("fail", {
+          /**
+           * Labels that make an open linked issue a hotfix issue when it has no hotfix-loop marker: a team running the
+           * Action without the App labels its own crash issues. `touchesStack` is then skipped (no stack is recorded).
+           */
+          labels: z.array(z.string().min(1)).default(["hotfix"]),
+        }),
         touchesStack: rule("warn", {}),
         baseBranch: rule("fail", { branches: globs(["main", "master", "release/**", "releases/**"]) }),
       })

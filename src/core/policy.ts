@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import type { HotfixConfig } from "./config.js";
-import { formatIssueRef, isHotfixIssue, type PullRequestFacts } from "./pull-request.js";
+import { formatIssueRef, isHotfixIssue, linkSourceText, type PullRequestFacts } from "./pull-request.js";
 import { baseBranch } from "./rules/base-branch.js";
 import { dependencies } from "./rules/dependencies.js";
 import type { Finding, NarrowDiffRule } from "./rules/finding.js";
@@ -70,7 +70,8 @@ export function hotfixReasons(pr: Pick<PullRequestFacts, "repo" | "headRef" | "l
   const label = pr.labels.find((l) => wanted.has(l.toLowerCase()));
   if (label) reasons.push(`label \`${label}\``);
   const issue = hotfix.linkedIssue ? pr.links.find(isHotfixIssue) : undefined;
-  if (issue) reasons.push(`links hotfix issue ${formatIssueRef(issue.ref, pr.repo)}`);
+  const by = issue?.source ? ` (found by ${linkSourceText(issue.source)})` : "";
+  if (issue) reasons.push(`links hotfix issue ${formatIssueRef(issue.ref, pr.repo)}${by}`);
   return reasons;
 }
 

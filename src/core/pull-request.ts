@@ -19,13 +19,18 @@ export interface IssueRef {
   number: number;
 }
 
+/** Who said the PR links an issue: GitHub (its `closingIssuesReferences`, sidebar links included) or our read of the text. */
+export type LinkSource = "github" | "description";
+
 export interface IssueLink {
   ref: IssueRef;
+  /** Absent where only text was read (local check). */
+  source?: LinkSource;
   /**
    * What GitHub said about the issue: undefined when it was not asked (local check),
    * null when there is no such issue (or it is a pull request).
    */
-  issue?: { state: "open" | "closed"; marker: IssueMarker | null } | null;
+  issue?: { state: "open" | "closed"; marker: IssueMarker | null; labels?: string[] } | null;
 }
 
 export interface TestRun {
@@ -59,11 +64,23 @@ export const MAX_LINKS = 10;
 const CLOSING_LINK =
   /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:([\w.-]+)\/([\w.-]+)#(\d+)|#(\d+)|https?:\/\/[^\s/]+\/([\w.-]+)\/([\w.-]+)\/issues\/(\d+))/gi;
 
-/** Issues a PR body closes with GitHub's keywords (`Fixes #12`, `Closes owner/repo#12`, `Resolves <issue URL>`). */
+/**
+ * The text of a PR body GitHub reads closing keywords in: HTML comments, fenced code, code spans and quoted
+ * lines are shown (or hidden) but never link. Each is replaced by a space so words on either side stay apart.
+ */
+export function linkableText(body: string): string {
+  return body
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, " ")
+    .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[`~]*[ \t]*$|(?![\s\S]))/gm, " ")
+    .replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, " ")
+    .replace(/^ {0,3}>.*$/gm, " ");
+}
+
+/** Issues a PR body closes with GitHub's keywords (`Fixes #12`, `Closes owner/repo#12`, `Resolves <issue URL>`), outside code, comments and quotes. */
 export function parseIssueLinks(body: string, repo: { owner: string; repo: string }): IssueRef[] {
   const refs: IssueRef[] = [];
   const seen = new Set<string>();
-  for (const m of body.matchAll(CLOSING_LINK)) {
+  for (const m of linkableText(body).matchAll(CLOSING_LINK)) {
     const owner = m[1] ?? m[5] ?? repo.owner;
     const name = m[2] ?? m[6] ?? repo.repo;
     const number = Number(m[3] ?? m[4] ?? m[7]);
@@ -83,6 +100,29 @@ export function formatIssueRef(ref: IssueRef, repo: { owner: string; repo: strin
 
 /** An open issue carrying the App's marker. */
 export const isHotfixIssue = (link: IssueLink) => link.issue?.state === "open" && link.issue.marker !== null;
+
+/**
+ * Why a linked issue counts as the crash's issue: the App's marker, or (for a team that runs the Action without the App)
+ * one of `labels` on an open issue; null when it does not count.
+ */
+export function hotfixIssueKind(link: IssueLink, labels: string[]): { kind: "marker" } | { kind: "label"; label: string } | null {
+  if (link.issue?.state !== "open") return null;
+  if (link.issue.marker) return { kind: "marker" };
+  const wanted = new Set(labels.map((l) => l.toLowerCase()));
+  const label = link.issue.labels?.find((l) => wanted.has(l.toLowerCase()));
+  return label ? { kind: "label", label } : null;
+}
+
+/** How a link was found, in the check's words. */
+export const linkSourceText = (source: LinkSource | undefined) =>
+  source === "github" ? "GitHub's closing references" : source === "description" ? "the PR description" : "the commit messages";
+
+/**
+ * A file moved or copied without a changed line (GitHub's `renamed`/`copied` with no additions or deletions) changes no
+ * content at either path: it is no new test and touches no code of a stack.
+ */
+export const changesContent = (file: ChangedFile) =>
+  !((file.status === "renamed" || file.status === "copied") && file.additions + file.deletions === 0);
 
 /** Both paths of a renamed file: a rule about a path holds for where the file was and where it went. */
 export const pathsOf = (file: ChangedFile) => (file.previousPath ? [file.path, file.previousPath] : [file.path]);

@@ -68,6 +68,24 @@ export interface StandinOptions {
   seed?: number;
   /** Default GITHUB_LIMITS. */
   limits?: StandinLimits;
+  /** Default: the check set by checkStandinRequests (the tests' own), else none. */
+  checkRequest?: StandinRequestCheck;
+}
+
+/** GitHub's refusal of a request that leaves its published description, or null for one it takes. */
+export type StandinRequestCheck = (request: { method: string; url: URL; headers: Headers; body: unknown }) => {
+  status: number;
+  body: unknown;
+} | null;
+
+let defaultCheck: StandinRequestCheck | undefined;
+
+/**
+ * Holds every stand-in started from now on to `check`: the tests set it to GitHub's own REST description and GraphQL
+ * schema (test/contracts/), which the demo does not carry.
+ */
+export function checkStandinRequests(check: StandinRequestCheck): void {
+  defaultCheck = check;
 }
 
 export interface StandinIssue {
@@ -165,6 +183,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
   const rand = seededRandom(options.seed ?? 1);
+  const checkRequest = options.checkRequest ?? defaultCheck;
   const issues = new Map<string, StandinIssue[]>();
   const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
@@ -490,7 +509,9 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     const method = req.method ?? "GET";
     let answer: Handled = { status: 404, body: { message: "Not Found" } };
     let route = `${method} (unknown)`;
-    for (const [template, pattern, handler] of routes) {
+    const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
+    const refusal = checkRequest?.({ method, url, headers, body });
+    for (const [template, pattern, handler] of refusal ? [] : routes) {
       if (!template.startsWith(`${method} `)) continue;
       const m = pattern.exec(path);
       if (!m) continue;
@@ -524,6 +545,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       }
       break;
     }
+    if (refusal) answer = refusal;
     // Recorded when the change is made (an issue is visible from then on), not when the slow answer leaves.
     calls.push({ method, route, path, status: answer.status, ...(answer.limited ? { limited: true } : {}) });
     const latency = options.latencyMs;

@@ -82,9 +82,10 @@ export function sentryCountSource(options: SentryOptions): CrashCountSource {
   /** Discover's count() per release for `query`, following its cursor pages. */
   async function countByRelease(projectId: string, query: string, until: Date | undefined): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
+    // Discover answers from the dataset named (Sentry's API description requires one); crashes are error events.
     let page = await api.get(`organizations/${org}/events/`, DiscoverRows, {
-      field: ["release", "count()"],
       dataset: "errors",
+      field: ["release", "count()"],
       project: projectId,
       query,
       ...period(until),

@@ -246,7 +246,11 @@ describe("runCheck through run()", () => {
     github({ issue: { state: "OPEN", body: "Please fix the cart" }, files: NARROW_FILES });
     await run();
     expect(violations()).toEqual([
-      { level: "fail", rule: "linkedIssue", message: "links no open hotfix issue: #1 is not a hotfix issue (no hotfix-loop marker)" },
+      {
+        level: "fail",
+        rule: "linkedIssue",
+        message: "links no open hotfix issue: #1 is not a hotfix issue (no hotfix-loop marker and no `hotfix` label)",
+      },
     ]);
   });
 

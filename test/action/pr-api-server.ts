@@ -1,5 +1,6 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkRequest } from "../contracts/contracts.js";
 
 /**
  * A loopback stand-in for the GitHub API calls the narrow-diff check makes on one pull request,
@@ -50,8 +51,13 @@ export interface PrApiOptions {
   orgConfigText?: string | null;
   /** Other files, by `owner/repo:path`, for the contents API (`_extends`). */
   repoFiles?: Record<string, string>;
-  /** Bodies of linked issues by number; absent numbers are not issues. */
-  issues?: Record<number, { state: "OPEN" | "CLOSED"; body: string }>;
+  /** Bodies (and labels) of linked issues by number; absent numbers are not issues. */
+  issues?: Record<number, { state: "OPEN" | "CLOSED"; body: string; labels?: string[] }>;
+  /**
+   * The issues GitHub gives as the PR's `closingIssuesReferences`: the ones its description closes when the PR targets
+   * the default branch, and those linked in its sidebar. None by default (as for a PR into another branch).
+   */
+  closes?: number[];
   comments?: Comment[];
   /** Who the token is: GraphQL's viewer login (bots without `[bot]`); REST comments are written as `<login>[bot]`. */
   viewer?: string;
@@ -66,6 +72,8 @@ export interface PrApiOptions {
    * reviewers (none), and commit statuses are accepted.
    */
   pullRequest?: Record<string, unknown>;
+  /** Hold every request to GitHub's description (default); the bench leaves it out of the latency it measures. */
+  contracts?: boolean;
 }
 
 export interface PrApi {
@@ -79,6 +87,10 @@ export interface PrApi {
   statuses: any[];
   close(): Promise<void>;
 }
+
+/** A request's headers as fetch's Headers (repeated headers left out: none of GitHub's requests sends one). */
+export const headersOf = (req: IncomingMessage) =>
+  new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
 
 /** GitHub lists at most 3,000 files of a PR. */
 const LAST_PAGE = 30;
@@ -114,6 +126,8 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
         if (options.latencyMs) setTimeout(answer, options.latencyMs);
         else answer();
       };
+      const refusal = options.contracts === false ? null : checkRequest("github", { method, url, headers: headersOf(req), body });
+      if (refusal) return send(refusal.status, refusal.body);
       const fault = faults.find((f) => f.times > 0 && f.match(method, url.pathname));
       if (fault) {
         fault.times--;
@@ -135,10 +149,20 @@ export async function startPrApi(options: PrApiOptions): Promise<PrApi> {
           base: blob(options.configText),
           org: options.orgConfigText == null ? null : blob(options.orgConfigText),
         };
+        const issue = (n: number) => {
+          const found = options.issues?.[n];
+          return found ? { state: found.state, body: found.body, labels: { nodes: (found.labels ?? []).map((name) => ({ name })) } } : null;
+        };
         for (const [key, value] of Object.entries(body.variables as Record<string, unknown>)) {
           const m = /^i(\d+)$/.exec(key);
-          if (m) data[`r${m[1]}`] = { issue: options.issues?.[Number(value)] ?? null };
+          if (m) data[`r${m[1]}`] = { issue: issue(Number(value)) };
         }
+        const repository = { name: options.repo, owner: { login: options.owner } };
+        const nodes = (options.closes ?? []).flatMap((n) => {
+          const found = issue(n);
+          return found ? [{ number: n, repository, ...found }] : [];
+        });
+        data.pr = { pullRequest: { closingIssuesReferences: { nodes } } };
         // No `.github` repository: GitHub answers the rest and names the missing one in `errors`.
         const errors =
           options.orgConfigText == null

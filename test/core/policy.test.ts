@@ -28,6 +28,22 @@ describe("parseIssueLinks", () => {
   it("ignores references without a closing keyword", () => {
     expect(parseIssueLinks("See #4, prefix#5, refs acme/shop#6", repo)).toEqual([]);
   });
+  it("reads no link where GitHub reads none: HTML comments, fenced code, code spans, quoted text (issue 19, item 2)", () => {
+    const body = [
+      "<!-- Fixes #1 (the template's example) -->",
+      "```",
+      "Fixes #2",
+      "```",
+      "~~~md\nCloses #3\n~~~",
+      "Run `git commit -m 'fixes #4'` first.",
+      "> Fixes #5, as the reviewer wrote",
+      "<!--",
+      "Resolves #6",
+      "-->",
+      "Fixes #7",
+    ].join("\n");
+    expect(parseIssueLinks(body, repo)).toEqual([{ owner: "acme", repo: "shop", number: 7 }]);
+  });
 });
 
 describe("firstChangedLine", () => {

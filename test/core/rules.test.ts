@@ -115,7 +115,8 @@ describe("linkedIssue", () => {
     expect(linkedIssue(change({ links }), DEFAULT_CONFIG)).toEqual([
       {
         level: "fail",
-        message: "links no open hotfix issue: #1 is not an issue here; acme/api#2 is closed; #3 is not a hotfix issue (no hotfix-loop marker)",
+        message:
+          "links no open hotfix issue: #1 is not an issue here; acme/api#2 is closed; #3 is not a hotfix issue (no hotfix-loop marker and no `hotfix` label)",
       },
     ]);
   });
@@ -124,6 +125,48 @@ describe("linkedIssue", () => {
     expect(linkedIssue(change({ links: [{ ref: { ...repo, number: 4 } }] }), DEFAULT_CONFIG)).toEqual([
       { level: "message", message: "links #4; not checked against GitHub here" },
     ]);
+  });
+});
+
+describe("a file moved without a changed line (issue 19, item 3)", () => {
+  const renamed = (path: string, changes: number) =>
+    file(path, { status: "renamed", previousPath: path.replace("cart", "basket"), additions: changes, deletions: 0 });
+  it("is no regression test; a renamed test with changed lines is one", () => {
+    expect(regressionTest(change({ files: [file("src/cart.ts"), renamed("src/cart.test.ts", 0)] }), DEFAULT_CONFIG)).toEqual([
+      { level: "fail", message: "no regression test added or changed: add a test that reproduces the crash" },
+    ]);
+    const copied = file("src/cart.test.ts", { status: "copied", previousPath: "src/old.test.ts", additions: 0, deletions: 0 });
+    expect(regressionTest(change({ files: [file("src/cart.ts"), copied] }), DEFAULT_CONFIG)).toHaveLength(1);
+    expect(regressionTest(change({ files: [file("src/cart.ts"), renamed("src/cart.test.ts", 3)] }), DEFAULT_CONFIG)).toEqual([]);
+  });
+  it("touches none of the crash's frames, at its old path or its new", () => {
+    const links = [{ ref: { ...repo, number: 7 }, issue: { state: "open" as const, marker: marker(["src/cart.ts"]) } }];
+    expect(touchesStack(change({ links, files: [renamed("src/cart.ts", 0)] }), DEFAULT_CONFIG)[0]?.level).toBe("warn");
+    expect(touchesStack(change({ links, files: [renamed("src/cart.ts", 2)] }), DEFAULT_CONFIG)).toEqual([]);
+  });
+});
+
+describe("the Action without the App: an open issue labelled hotfix (issue 21, item 5)", () => {
+  const labelled = (labels: string[], state: "open" | "closed" = "open") => [
+    { ref: { ...repo, number: 9 }, source: "description" as const, issue: { state, marker: null, labels } },
+  ];
+  it("passes linkedIssue saying what kind of link it found, and skips touchesStack with a note", () => {
+    expect(linkedIssue(change({ links: labelled(["bug", "Hotfix"]) }), DEFAULT_CONFIG)).toEqual([
+      {
+        level: "message",
+        message:
+          "links #9, an open issue labelled `Hotfix` (found by the PR description); it carries no hotfix-loop marker, so the crash's stack is not known here",
+      },
+    ]);
+    expect(touchesStack(change({ links: labelled(["hotfix"]) }), DEFAULT_CONFIG)).toEqual([
+      { level: "message", message: "skipped: the linked issue carries no hotfix-loop marker, so the crash's stack frames are not known" },
+    ]);
+  });
+  it("takes the labels from the config, and never a closed issue", () => {
+    const urgent = config({ rules: { linkedIssue: { labels: ["urgent"] } } });
+    expect(linkedIssue(change({ links: labelled(["hotfix"]) }), urgent)[0]?.level).toBe("fail");
+    expect(linkedIssue(change({ links: labelled(["urgent"]) }), urgent)[0]?.level).toBe("message");
+    expect(linkedIssue(change({ links: labelled(["hotfix"], "closed") }), DEFAULT_CONFIG)[0]?.level).toBe("fail");
   });
 });
 

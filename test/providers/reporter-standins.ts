@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { headersOf } from "../action/pr-api-server.js";
+import { checkRequest, type Service } from "../contracts/contracts.js";
 
 /**
  * Loopback stand-ins for the crash reporters' APIs the verifier reads, serving one world of
@@ -89,7 +91,8 @@ export function schemaProblems(schema: BodySchema, value: unknown, where = "body
   return problems;
 }
 
-async function serve(options: StandinOptions, route: (state: { releases: StandinRelease[] }) => Route): Promise<Standin> {
+/** `service`: whose published description every request is held to (none for the App's own counts endpoint). */
+async function serve(options: StandinOptions, service: Service | null, route: (state: { releases: StandinRelease[] }) => Route): Promise<Standin> {
   const state = { releases: options.releases };
   const requests: string[] = [];
   const writes: Standin["writes"] = [];
@@ -105,15 +108,17 @@ async function serve(options: StandinOptions, route: (state: { releases: Standin
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
-    if (limited > 0) {
-      limited--;
-      return send(429, { detail: "Request was throttled." }, { "retry-after": "1" });
-    }
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       return send(400, { detail: "body is not JSON" });
+    }
+    const refusal = service && checkRequest(service, { method: req.method ?? "GET", url, headers: headersOf(req), body: json });
+    if (refusal) return send(refusal.status, refusal.body);
+    if (limited > 0) {
+      limited--;
+      return send(429, { detail: "Request was throttled." }, { "retry-after": "1" });
     }
     const { status, body, headers } = handle(url, req, json);
     if (status < 300 && (req.method === "PUT" || req.method === "PATCH")) writes.push({ request: `${req.method} ${url.pathname}`, body: json });
@@ -159,7 +164,7 @@ function releaseList(query: string): string[] | null {
 }
 
 export function startSentry(options: StandinOptions & { token: string; org: string }): Promise<Standin> {
-  return serve(options, (state) => (url, req, body) => {
+  return serve(options, "sentry", (state) => (url, req, body) => {
     if (req.headers.authorization !== `Bearer ${options.token}`) return { status: 401, body: { detail: "Invalid token" } };
     const base = `/api/0/organizations/${options.org}/`;
     if (!url.pathname.startsWith(base)) return { status: 404, body: { detail: "The requested resource does not exist" } };
@@ -250,7 +255,7 @@ export const BUGSNAG_IDS = { project: "5f8a1b2c3d4e5f6a7b8c9d0e", error: "60a1b2
 const BUGSNAG_ERROR_UPDATE = requestSchema("bugsnag-api/error-update.request.schema.json");
 
 export function startBugsnag(options: StandinOptions & { token: string }): Promise<Standin> {
-  return serve(options, (state) => (url, req, body) => {
+  return serve(options, "bugsnag", (state) => (url, req, body) => {
     if (req.headers.authorization !== `token ${options.token}`) return { status: 401, body: { errors: ["Invalid authentication token"] } };
     if (req.headers["x-version"] !== "2") return { status: 400, body: { errors: ["X-Version header must be 2"] } };
     const project = `/projects/${BUGSNAG_IDS.project}`;
@@ -299,7 +304,7 @@ export function startBugsnag(options: StandinOptions & { token: string }): Promi
 // ---- the hotfix-loop App's counts endpoint (generic format) --------------------------
 
 export function startCountsApi(options: StandinOptions & { token: string; repo: string; signature: string }): Promise<Standin> {
-  return serve(options, (state) => (url, req) => {
+  return serve(options, null, (state) => (url, req) => {
     if (req.headers.authorization !== `Bearer ${options.token}`) return { status: 401, body: { error: "missing or wrong bearer token" } };
     if (url.pathname !== `/hotfix/api/repos/${options.repo}/signatures/${options.signature}`)
       return { status: 404, body: { error: "unknown signature" } };

@@ -83,8 +83,8 @@ describe("Sentry crash counts", () => {
       .reply(200, fixture("releases.json"))
       .get("/api/0/organizations/acme/events/")
       .query({
-        field: ["release", "count()"],
         dataset: "errors",
+        field: ["release", "count()"],
         project: "4505123",
         query: "issue.id:4509876543",
         statsPeriod: "90d",
@@ -96,8 +96,8 @@ describe("Sentry crash counts", () => {
       .reply(200, fixture("sessions-none.json"))
       .get("/api/0/organizations/acme/events/")
       .query({
-        field: ["release", "count()"],
         dataset: "errors",
+        field: ["release", "count()"],
         project: "4505123",
         query: 'event.type:error release:["1.4.0","1.4.1","1.4.2"]',
         statsPeriod: "90d",
