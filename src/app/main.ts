@@ -3,6 +3,7 @@ import { run } from "probot";
 import { openStore } from "../store/open.js";
 import { createHotfixApp } from "./app.js";
 import { startApp } from "./server.js";
+import { checkSettings } from "./settings.js";
 
 // `npm start`: the App from the environment, with Probot's names: APP_ID, PRIVATE_KEY (or
 // PRIVATE_KEY_PATH), WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST (GHE_PROTOCOL). The store
@@ -12,6 +13,14 @@ import { startApp } from "./server.js";
 // APP_ID, Probot's `run` starts its setup flow, which registers the App from app.yml.
 
 const env = process.env;
+// Every variable is checked before anything starts: a typo stops the App here, naming the variable, not at the first alert.
+const settings = checkSettings(env);
+if (!settings.ok) {
+  console.error(
+    `hotfix-loop: the environment is not valid (docs/environment.md lists every variable):\n${settings.errors.map((e) => `  ${e}`).join("\n")}`,
+  );
+  process.exit(1);
+}
 const required = (name: string): string => {
   const value = env[name];
   if (!value) throw new Error(`${name} is not set`);

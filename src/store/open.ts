@@ -15,7 +15,7 @@ export function openStore(env: Record<string, string | undefined>): Store {
   return new SqliteStore(env.HOTFIX_DB_PATH?.trim() || DEFAULT_DB_PATH, { synchronous: sqliteSynchronous(env.HOTFIX_SQLITE_SYNCHRONOUS) });
 }
 
-function sqliteSynchronous(raw: string | undefined): SqliteSynchronous {
+export function sqliteSynchronous(raw: string | undefined): SqliteSynchronous {
   const value = (raw?.trim() || "NORMAL").toUpperCase();
   if (value === "NORMAL" || value === "FULL") return value;
   throw new Error(`HOTFIX_SQLITE_SYNCHRONOUS: expected NORMAL or FULL, got ${JSON.stringify(raw)}`);

@@ -115,3 +115,19 @@ describe("lib/app/main.js, the production entry, as a process", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("lib/app/main.js with a wrong variable", () => {
+  it("stops before starting, naming the variable and the value", async () => {
+    const run = promisify(execFile)(process.execPath, [join(ROOT, "lib/app/main.js")], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, APP_ID: "1", HOTFIX_DB_PATH: join(dir, "never.sqlite"), HOTFIX_MAX_BODY_BYTES: "2MB", PORT: "80a" },
+    });
+    const failure = (await run.then(
+      () => null,
+      (error: unknown) => error,
+    )) as { code: number; stderr: string } | null;
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got "2MB"');
+    expect(failure?.stderr).toContain('PORT: expected a positive whole number, got "80a"');
+  });
+});
