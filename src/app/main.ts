@@ -26,6 +26,20 @@ const required = (name: string): string => {
   if (!value) throw new Error(`${name} is not set`);
   return value;
 };
+/**
+ * Local development: GitHub's webhooks reach this machine through a smee.io channel, as in Probot's own
+ * `run` (which this entry bypasses when APP_ID is set). smee-client is a development dependency.
+ */
+async function forwardWebhooks(source: string, target: string): Promise<{ stop: () => Promise<void> }> {
+  const { SmeeClient } = await import("smee-client").catch(() => {
+    throw new Error("WEBHOOK_PROXY_URL is set but smee-client is not installed: run `npm ci` (it is a development dependency)");
+  });
+  const client = new SmeeClient({ source, target, logger: console });
+  await client.start();
+  console.log(`forwarding webhooks from ${source} to ${target}`);
+  return client;
+}
+
 const store = openStore(env);
 await store.migrate();
 
@@ -45,7 +59,11 @@ if (env.APP_ID) {
     logLevel: env.LOG_LEVEL ?? "info",
   });
   console.log(`hotfix-loop listening on ${app.url}`);
-  stop = () => app.close();
+  const proxy = env.WEBHOOK_PROXY_URL ? await forwardWebhooks(env.WEBHOOK_PROXY_URL, `${app.url}/api/github/webhooks`) : undefined;
+  stop = async () => {
+    await proxy?.stop();
+    await app.close();
+  };
 } else {
   const hotfix = createHotfixApp({ store, env });
   const server = await run(hotfix.appFn);

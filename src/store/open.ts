@@ -12,8 +12,11 @@ const DEFAULT_DB_PATH = "./hotfix-loop.sqlite";
 export function openStore(env: Record<string, string | undefined>): Store {
   const url = env.DATABASE_URL?.trim();
   if (url) return new PostgresStore(url);
-  return new SqliteStore(env.HOTFIX_DB_PATH?.trim() || DEFAULT_DB_PATH, { synchronous: sqliteSynchronous(env.HOTFIX_SQLITE_SYNCHRONOUS) });
+  return new SqliteStore(sqlitePath(env), { synchronous: sqliteSynchronous(env.HOTFIX_SQLITE_SYNCHRONOUS) });
 }
+
+/** The SQLite file the environment names (the store unless DATABASE_URL is set). */
+export const sqlitePath = (env: Record<string, string | undefined>): string => env.HOTFIX_DB_PATH?.trim() || DEFAULT_DB_PATH;
 
 export function sqliteSynchronous(raw: string | undefined): SqliteSynchronous {
   const value = (raw?.trim() || "NORMAL").toUpperCase();
