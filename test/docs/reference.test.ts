@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { AppSettings } from "../../src/app/settings.js";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { generatedFiles } from "../../src/docs/reference.js";
+import { leafKeys } from "../core/config-keys.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -17,16 +18,8 @@ describe("the generated reference", () => {
   });
 
   it("lists every key of .github/hotfix.yml with its default", () => {
-    const keys = (value: unknown, prefix: string): string[] =>
-      value !== null && typeof value === "object" && !Array.isArray(value)
-        ? Object.entries(value).flatMap(([k, v]) => {
-            const path = prefix ? `${prefix}.${k}` : k;
-            const below = keys(v, path);
-            return below.length ? below : [path];
-          })
-        : [];
     const text = page("docs/configuration.md");
-    for (const key of keys(DEFAULT_CONFIG, "").filter((k) => k !== "sources")) expect(text, key).toContain(`**\`${key}\`**`);
+    for (const key of leafKeys(DEFAULT_CONFIG).filter((k) => k !== "sources")) expect(text, key).toContain(`**\`${key}\`**`);
     expect(text).toContain("**`sources[].provider`** (one of `sentry`, `bugsnag`, `generic`; required in each entry)");
     expect(text).toContain("**`rules.maxFiles.limit`** (whole number ≥ 1; default `10`)");
     expect(text).toMatch(
