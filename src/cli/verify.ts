@@ -8,7 +8,7 @@ import { CountQueryError, UnknownReleaseError } from "../providers/query.js";
 
 /**
  * `hotfix-loop verify`: the Action's verdict from a terminal, for one signature and version.
- * Exit codes (README "hotfix-loop verify" lists them): EXIT below.
+ * Exit codes (docs/cli.md "hotfix-loop verify" lists them): EXIT below.
  */
 
 export const EXIT = {
