@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The hotfix-loop App (not the Action, which runs from dist/ on GitHub's runners).
-# Build: docker build -t hotfix-loop .     Run: see README "Deploying the App".
+# Build: docker build -t hotfix-loop .     Run: see docs/deploying.md.
 # Untested here: the project's machines reach no container registry, so this image has never been built by CI.
 
 # --- build: dependencies (better-sqlite3 is native: compiled if no prebuilt binary can be fetched) and lib/
@@ -26,6 +26,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/lib/app ./lib/app
+# The CLI (one bundled file) beside the App, so `docker exec <container> hotfix-loop report` reads the App's store.
+COPY --from=build /app/lib/cli.js ./lib/cli.js
+RUN chmod +x lib/cli.js && ln -s /app/lib/cli.js /usr/local/bin/hotfix-loop
 # package.json for Probot's settings look-up, app.yml for its manifest flow (creating the GitHub App when APP_ID is unset).
 COPY package.json app.yml ./
 # SQLite's file (the default store) lives on a volume the `node` user owns; with DATABASE_URL it stays empty.

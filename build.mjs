@@ -26,6 +26,8 @@ const libEntries = Object.fromEntries(
     "bench-check": "bench/check.ts",
     "bench-verify": "bench/verify-simulation.ts",
     "bench-bundle": "bench/bundle.ts",
+    "bench-all": "bench/all.ts",
+    docs: "src/docs/main.ts",
   }).filter(([, file]) => existsSync(file)),
 );
 

@@ -40,6 +40,11 @@ export function ratio(value: number, against: number | undefined): string {
   return against === undefined || against === 0 || !Number.isFinite(against) ? "n/a" : `${(value / against).toFixed(2)}x`;
 }
 
+/** Remembers a missed goal that is not one figure (a cell of a grid, say) for summary(). */
+export function missedGoal(text: string): void {
+  missed.push(text);
+}
+
 /** Prints one figure on one line and remembers a missed goal for summary(). */
 export function figure(f: Figure): void {
   const parts = [`${f.name}: ${number(f.value)} ${f.unit}`];
@@ -52,7 +57,11 @@ export function figure(f: Figure): void {
   console.log(`  ${parts.join(" | ")}`);
 }
 
-/** The goals this process missed, said plainly; call once at the end of a bench. */
+/**
+ * The goals this process missed, said plainly; call once at the end of a bench. A missed goal makes the exit
+ * code 1 once the bench has printed everything (bench/all.ts runs the next bench all the same).
+ */
 export function summary(bench: string): void {
   console.log(missed.length === 0 ? `${bench}: every goal met` : `${bench}: goals MISSED: ${missed.join("; ")}`);
+  if (missed.length > 0) process.exitCode = 1;
 }

@@ -100,7 +100,9 @@ function run(fn: (report: CrashReport) => unknown, seconds: number): number {
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const SECONDS = Number(process.argv[3] ?? 1);
-const GOAL = 20_000;
+// Against the floor measured in the same run, not an absolute rate: a machine's speed changes from run to run, the
+// ratio far less. Signature + render reads every field and writes an issue body about as long as the JSON.
+const GOAL_RATIO = 0.6;
 
 const work = {
   // Serialising the report reads every field once and writes about as much text as the issue body holds: what touching
@@ -138,7 +140,7 @@ figure({
   value: both,
   unit: "reports/s",
   against: floor,
-  goal: { text: `>= ${GOAL.toLocaleString("en-US")} reports/s on one core`, met: both >= GOAL },
+  goal: { text: `>= ${GOAL_RATIO}x the floor`, met: both / floor.value >= GOAL_RATIO },
   note: `${(1e6 / both).toFixed(1)} µs each; ${spread("signature + render")}`,
 });
 summary("core");

@@ -7,6 +7,7 @@
 // Run: npm run bench (prints the grid, then the time to verdict of verify-time.ts), or node lib/bench-verify.js [runs] [seed].
 import { assessVerification, type CrashCounts, type ExposureUnit, type VerdictName } from "../src/core/verify.js";
 import { seededRandom } from "../src/demo/github-standin.js";
+import { missedGoal, summary } from "./figures.js";
 import { countsByRelease, matchExposure, releasesBefore } from "../src/providers/query.js";
 import { formatTimes, simulateTimes } from "./verify-time.js";
 
@@ -204,6 +205,12 @@ export function simulateGrid(runs: number, seed: number): CellResult[] {
 
 const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(2)}%`;
 
+/** A cell's goal: an unfixed crash verified at most 1 − confidence of the time; a true fix at high traffic in ≥ 95%. */
+function cellCheck(r: CellResult): "ok" | "MISSED" | "FALSE VERIFIED" | "" {
+  if (r.fixed) return r.cell.highTraffic ? (r.verified / r.runs >= 0.95 ? "ok" : "MISSED") : "";
+  return r.verified / r.runs <= 1 - CONFIDENCE ? "ok" : "FALSE VERIFIED";
+}
+
 export function formatGrid(results: CellResult[]): string {
   const rows = [
     `Verdicts per cell at confidence ${CONFIDENCE} (false "verified" must be ≤ ${pct(1 - CONFIDENCE, 1)} when unfixed; a true fix at high traffic verified in ≥ 95%)`,
@@ -211,15 +218,7 @@ export function formatGrid(results: CellResult[]): string {
     `${"cell".padEnd(34)} ${"crash".padEnd(8)} ${"runs".padStart(6)} ${"verified".padStart(9)} ${"not ver.".padStart(9)} ${"no data".padStart(9)}  check`,
   ];
   for (const r of results) {
-    const check = r.fixed
-      ? r.cell.highTraffic
-        ? r.verified / r.runs >= 0.95
-          ? "ok"
-          : "MISSED"
-        : ""
-      : r.verified / r.runs <= 1 - CONFIDENCE
-        ? "ok"
-        : "FALSE VERIFIED";
+    const check = cellCheck(r);
     rows.push(
       `${r.cell.name.padEnd(34)} ${(r.fixed ? "fixed" : "unfixed").padEnd(8)} ${String(r.runs).padStart(6)} ${pct(r.verified, r.runs).padStart(9)} ${pct(r.notVerified, r.runs).padStart(9)} ${pct(r.notEnough, r.runs).padStart(9)}  ${check}`,
     );
@@ -231,9 +230,16 @@ if (process.argv[1]?.endsWith("bench-verify.js")) {
   const runs = Number(process.argv[2] ?? 20_000);
   const seed = Number(process.argv[3] ?? 20_241);
   const started = performance.now();
-  console.log(formatGrid(simulateGrid(runs, seed)));
+  const results = simulateGrid(runs, seed);
+  console.log(formatGrid(results));
   console.log(`\n${runs} runs per cell and crash, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  for (const r of results) {
+    const check = cellCheck(r);
+    if (check === "MISSED" || check === "FALSE VERIFIED")
+      missedGoal(`${r.cell.name}, ${r.fixed ? "fixed" : "unfixed"}: ${check}, verified in ${pct(r.verified, r.runs)}`);
+  }
   const timeRuns = Math.min(runs, 2_000);
   console.log(formatTimes(simulateTimes(timeRuns, seed)));
   console.log(`\n${timeRuns} deployments per cell, fixed and unfixed, seed ${seed}`);
+  summary("verify");
 }

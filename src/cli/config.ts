@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { configJsonSchema } from "../core/config.js";
-import { parseConfigText } from "../core/config-yaml.js";
+import { extendsOf, parseConfigText } from "../core/config-yaml.js";
 import { readLocalFile } from "../local/config-file.js";
 
 /**
@@ -9,12 +9,13 @@ import { readLocalFile } from "../local/config-file.js";
  * `hotfix-loop config schema`: the JSON Schema editors use to complete the file.
  */
 
-const USAGE = `usage: hotfix-loop config check [file]   (default .github/hotfix.yml)
-       hotfix-loop config schema         print the JSON Schema of the file`;
+export const usage = `usage: hotfix-loop config check [file]   validate the file (default .github/hotfix.yml; none there: every default applies)
+       hotfix-loop config schema         print the JSON Schema of the file (schema/hotfix.schema.json)
+Exit: 0 valid, 1 not valid or not readable, 2 bad arguments.`;
 
 const DEFAULT_PATH = ".github/hotfix.yml";
 
-async function check(file: string): Promise<number> {
+async function check(file: string, named: boolean): Promise<number> {
   let text: string | null;
   try {
     text = await readLocalFile(file);
@@ -23,8 +24,13 @@ async function check(file: string): Promise<number> {
     return 1;
   }
   if (text === null) {
-    console.error(`${file}: cannot read it (no such file)`);
-    return 1;
+    // No file at the default path is a valid config (every default); a file named on the command line must exist.
+    if (named) {
+      console.error(`${file}: cannot read it (no such file)`);
+      return 1;
+    }
+    console.log(`no ${file}: every default applies, and with no sources the App opens no issues for this repository`);
+    return 0;
   }
   const result = parseConfigText(text);
   if (!result.ok) {
@@ -32,30 +38,32 @@ async function check(file: string): Promise<number> {
     return 1;
   }
   const sources = result.config.sources.map((s) => (s.projects.length ? `${s.provider} (${s.projects.join(", ")})` : s.provider));
+  const extended = extendsOf(text);
   console.log(
-    `${file} is valid${sources.length ? `; takes alerts from ${sources.join(", ")}` : "; no sources yet, so the App opens no issues for this repository"}`,
+    `${file} is valid${extended === null ? "" : " on its own"}${sources.length ? `; takes alerts from ${sources.join(", ")}` : "; no sources yet, so the App opens no issues for this repository"}`,
   );
+  if (extended !== null) {
+    console.log(`it extends ${extended}, which config check does not read: the App and the Action read it from GitHub and check the merged config`);
+  }
   return 0;
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
+  let positionals;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+    ({ positionals } = parseArgs({ args, allowPositionals: true, options: {} }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    console.error(`hotfix-loop config: ${(error as Error).message}\n\n${usage}`);
     return 2;
   }
-  const [command, file, ...extra] = parsed.positionals;
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (command === "check" && extra.length === 0) return check(file ?? DEFAULT_PATH);
+  const [command, file, ...extra] = positionals;
+  if (command === "check" && extra.length === 0) return check(file ?? DEFAULT_PATH, file !== undefined);
   if (command === "schema" && file === undefined) {
     console.log(JSON.stringify(configJsonSchema(), null, 2));
     return 0;
   }
-  console.error(USAGE);
+  console.error(
+    `hotfix-loop config: ${command === undefined ? "which subcommand?" : `unknown subcommand or extra argument in "${positionals.join(" ")}"`}\n\n${usage}`,
+  );
   return 2;
 }

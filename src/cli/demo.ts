@@ -45,9 +45,15 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+export const usage = `usage: hotfix-loop demo
+
+Runs the App on this machine against a loopback GitHub stand-in: a Sentry alert becomes a hotfix issue, then a fix PR,
+its check, the merge, a deployment and the verification arrive, and the issue's hotfix clock and the board are printed.
+Needs no network and no GitHub account.`;
+
 export async function run(args: string[]): Promise<number> {
   if (args.length > 0) {
-    console.error("usage: hotfix-loop demo   (no options)");
+    console.error(`hotfix-loop demo: unexpected ${JSON.stringify(args[0])}\n\n${usage}`);
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), "hotfix-loop-demo-"));

@@ -1,14 +1,14 @@
 import { parseArgs } from "node:util";
 import { formatTime } from "../core/time.js";
 import type { JobListing } from "../store/jobs.js";
-import { openStore } from "../store/open.js";
+import { openExistingStore } from "../store/open.js";
 
 /**
  * `hotfix-loop jobs`: the App's outbox as an operator sees it, from the store the App uses
  * (DATABASE_URL or HOTFIX_DB_PATH): what waits, what is parked and why; retry or drop a job.
  */
 
-const USAGE = `usage: hotfix-loop jobs [--parked] [--json]
+export const usage = `usage: hotfix-loop jobs [--parked] [--json]
        hotfix-loop jobs retry ID | --all-parked
        hotfix-loop jobs drop ID
 
@@ -33,7 +33,7 @@ function describeJob(job: JobListing): string[] {
 }
 
 function fail(message: string, code = 2): number {
-  console.error(`hotfix-loop jobs: ${message}${code === 2 ? `\n\n${USAGE}` : ""}`);
+  console.error(`hotfix-loop jobs: ${message}${code === 2 ? `\n\n${usage}` : ""}`);
   return code;
 }
 
@@ -66,7 +66,9 @@ export async function run(args: string[], now: () => Date = () => new Date()): P
   if (jobId !== undefined && !(Number.isInteger(jobId) && jobId > 0))
     return fail(`ID: expected a job's number as the listing shows it, got ${JSON.stringify(id)}`);
 
-  const store = openStore(process.env);
+  const opened = openExistingStore(process.env);
+  if ("missing" in opened) return fail(opened.missing, 1);
+  const { store } = opened;
   try {
     await store.migrate();
     if (action === "retry" && jobId === undefined) {

@@ -13,8 +13,11 @@ import { parseAlertPayload } from "../providers/index.js";
  * of posted. The file is a canonical CrashReport or a reporter's webhook payload.
  */
 
-const USAGE = `usage: hotfix-loop render <payload.json> [--provider sentry|bugsnag|generic] [--repo owner/name]
-                          [--ref <commit or tag>] [--config .github/hotfix.yml]`;
+export const usage = `usage: hotfix-loop render <payload.json> [--provider sentry|bugsnag|generic] [--repo owner/name]
+                          [--ref <commit or tag>] [--config .github/hotfix.yml]
+
+Prints the hotfix issue a crash report or a reporter's webhook payload would open.
+Exit: 0 printed, 1 the file is not a crash report or payload, 2 bad flags.`;
 
 /** Which reporter sent a payload, from the shape their webhooks have. */
 function guessProvider(body: unknown): ProviderName {
@@ -27,9 +30,9 @@ function guessProvider(body: unknown): ProviderName {
   return "generic";
 }
 
-function fail(message: string): number {
-  console.error(`hotfix-loop render: ${message}`);
-  return 1;
+function fail(message: string, code: 1 | 2 = 1): number {
+  console.error(`hotfix-loop render: ${message}${code === 2 ? `\n\n${usage}` : ""}`);
+  return code;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -43,27 +46,18 @@ export async function run(args: string[]): Promise<number> {
         repo: { type: "string" },
         ref: { type: "string" },
         config: { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
     });
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
+    return fail((error as Error).message, 2);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) {
-    console.error(USAGE);
-    return 2;
-  }
+  if (!file || extra.length > 0) return fail(file ? `one payload file at a time, got ${positionals.length}` : "which payload file?", 2);
   if (values.provider !== undefined && !ProviderName.safeParse(values.provider).success) {
-    return fail(`--provider must be one of ${ProviderName.options.join(", ")}; got "${values.provider}"`);
+    return fail(`--provider must be one of ${ProviderName.options.join(", ")}; got "${values.provider}"`, 2);
   }
-  if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) return fail(`--repo must be owner/name; got "${values.repo}"`);
+  if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) return fail(`--repo must be owner/name; got "${values.repo}"`, 2);
 
   let body: unknown;
   try {

@@ -3,14 +3,14 @@ import { BOARD_WINDOWS, boardFigures, type BoardFigures, type Spread } from "../
 import { formatDuration, STAGE_LABELS } from "../core/clock.js";
 import { formatTime } from "../core/time.js";
 import { repoKey } from "../app/routing.js";
-import { openStore } from "../store/open.js";
+import { openExistingStore } from "../store/open.js";
 
 /**
  * `hotfix-loop report`: the hotfix board's figures from the App's store (the same
  * DATABASE_URL or HOTFIX_DB_PATH the App uses), per repository, as text or JSON.
  */
 
-const USAGE = `usage: hotfix-loop report [--repo OWNER/NAME] [--since 30d] [--json]
+export const usage = `usage: hotfix-loop report [--repo OWNER/NAME] [--since 30d] [--json]
 
   --repo OWNER/NAME   one repository (default: every repository with a hotfix clock)
   --since 30d         the window of the figures: days (30d), hours (12h) or weeks (2w); default the board's, 30 and 90 days
@@ -59,20 +59,25 @@ export async function run(args: string[], now: () => Date = () => new Date()): P
       strict: true,
     }));
   } catch (error) {
-    console.error(`hotfix-loop report: ${(error as Error).message}\n\n${USAGE}`);
+    console.error(`hotfix-loop report: ${(error as Error).message}\n\n${usage}`);
     return 2;
   }
   const windows = values.since === undefined ? BOARD_WINDOWS : [parseSince(values.since)];
   if (windows.some((w) => w === null)) {
-    console.error(`hotfix-loop report: --since: expected a duration such as 30d, 12h or 2w, got ${JSON.stringify(values.since)}\n\n${USAGE}`);
+    console.error(`hotfix-loop report: --since: expected a duration such as 30d, 12h or 2w, got ${JSON.stringify(values.since)}\n\n${usage}`);
     return 2;
   }
   if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) {
-    console.error(`hotfix-loop report: --repo: expected OWNER/NAME, got ${JSON.stringify(values.repo)}\n\n${USAGE}`);
+    console.error(`hotfix-loop report: --repo: expected OWNER/NAME, got ${JSON.stringify(values.repo)}\n\n${usage}`);
     return 2;
   }
 
-  const store = openStore(process.env);
+  const opened = openExistingStore(process.env);
+  if ("missing" in opened) {
+    console.error(`hotfix-loop report: ${opened.missing}`);
+    return 1;
+  }
+  const { store } = opened;
   try {
     await store.migrate();
     const groups = await store.clock.clockGroups(values.repo === undefined ? null : repoKey(values.repo));

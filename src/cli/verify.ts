@@ -11,7 +11,7 @@ import { CountQueryError, UnknownReleaseError } from "../providers/query.js";
 
 /**
  * `hotfix-loop verify`: the Action's verdict from a terminal, for one signature and version.
- * Exit codes (README "hotfix-loop verify" lists them): EXIT below.
+ * Exit codes (docs/cli.md "hotfix-loop verify" lists them): EXIT below.
  */
 
 export const EXIT = {
@@ -25,7 +25,7 @@ export const EXIT = {
   internal: 5,
 } as const satisfies Record<VerdictName | "usage" | "reporter" | "internal", number>;
 
-const USAGE = `usage: hotfix-loop verify --provider sentry|bugsnag|generic --signature S --version V [options]
+export const usage = `usage: hotfix-loop verify --provider sentry|bugsnag|generic --signature S --version V [options]
 
   --issue-id ID          Sentry issue id / Bugsnag error id (required for sentry and bugsnag); repeat it, or
                          separate ids with commas, to count every one joined on the hotfix issue
@@ -102,13 +102,8 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
         "deployed-at": { type: "string" },
         "min-window-minutes": { type: "string" },
         "report-lag-minutes": { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
     const provider = ProviderName.safeParse(values.provider);
     if (!provider.success) throw new UsageError(`--provider must be sentry, bugsnag or generic, got ${values.provider ?? "nothing"}`);
     const exposure = values.exposure ?? DEFAULT_CONFIG.verify.exposure;
@@ -163,7 +158,7 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
       error instanceof MissingSettingError ||
       (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))
     ) {
-      console.error(`hotfix-loop verify: ${error.message}\n\n${USAGE}`);
+      console.error(`hotfix-loop verify: ${error.message}\n\n${usage}`);
       return EXIT.usage;
     }
     if (error instanceof UnknownReleaseError || error instanceof CountQueryError) {

@@ -6,18 +6,19 @@ import { ProviderName } from "./crash.js";
  * default, so an empty file (or none) is a valid config and opting in only needs `sources`.
  */
 
-const Level = z.enum(["fail", "warn"]);
+const Level = z.enum(["fail", "warn"]).describe("`fail` fails the check when the rule is broken; `warn` only notes it.");
 export type Level = z.infer<typeof Level>;
 
 const globs = (defaults: string[]) => z.array(z.string().min(1)).default(defaults);
 
 /** A rule switch with its level; `enabled: false` turns the rule off. */
-const rule = <T extends z.ZodRawShape>(level: Level, shape: T) =>
+const rule = <T extends z.ZodRawShape>(level: Level, description: string, shape: T) =>
   z
-    .object({ enabled: z.boolean().default(true), level: Level.default(level), ...shape })
+    .object({ enabled: z.boolean().default(true).describe("`false` turns the rule off."), level: Level.default(level), ...shape })
     .strict()
     // Every key inside has a default, so an absent rule is the rule with its defaults.
-    .prefault({} as never);
+    .prefault({} as never)
+    .describe(description);
 
 export const DEFAULT_IGNORE = [
   "**/package-lock.json",
@@ -103,126 +104,185 @@ export const DEFAULT_TEST_PATHS = [
 
 export const Source = z
   .object({
-    provider: ProviderName,
-    /**
-     * The reporter's projects whose alerts open issues here (Sentry project slug,
-     * Bugsnag project id, generic project name). Empty: every project of that provider.
-     */
-    projects: z.array(z.string().min(1)).default([]),
+    provider: ProviderName.describe("The crash reporter whose alerts open issues here."),
+    projects: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Sentry project slugs, Bugsnag project ids or generic `project` names to take alerts from; empty: every project of that provider."),
   })
   .strict();
 export type Source = z.infer<typeof Source>;
 
 export const HotfixConfig = z
   .object({
-    /** Which crash reporters (and which of their projects) this repository takes alerts from. */
-    sources: z.array(Source).default([]),
+    sources: z
+      .array(Source)
+      .default([])
+      .describe("Which crash reporters (and which of their projects) this repository takes alerts from; none: the App opens no issues here."),
     issues: z
       .object({
-        labels: z.array(z.string().min(1)).default(["hotfix", "crash"]),
-        /** Extra label by whether the app caught the error; empty string for none. */
+        labels: z
+          .array(z.string().min(1))
+          .default(["hotfix", "crash"])
+          .describe("Labels of every hotfix issue; the first also finds the App's issues again."),
         severityLabels: z
-          .object({ unhandled: z.string().default("severity:critical"), handled: z.string().default("severity:high") })
+          .object({
+            unhandled: z.string().default("severity:critical").describe('Extra label when the app crashed (`handled: false`); `""` for none.'),
+            handled: z.string().default("severity:high").describe('Extra label when the error was caught and reported; `""` for none.'),
+          })
           .strict()
           .prefault({}),
-        assignees: z.array(z.string().min(1)).default([]),
-        /** Also assign the CODEOWNERS of the crashing in-app frame's file. */
-        codeowners: z.boolean().default(true),
-        /** On a new issue, name who last changed the crashing line at the crashing release (one GraphQL blame); "assign" also assigns them. */
-        suspect: z.enum(["off", "show", "assign"]).default("off"),
-        /** At most one issue edit per signature per this many seconds; repeats only update the store in between. */
-        refreshIntervalSeconds: z.number().int().min(0).default(60),
-        reopenOnRegression: z.boolean().default(true),
-        /**
-         * New hotfix issues the App opens in this repository per hour; crashes past it are counted
-         * in one roll-up issue instead, so a flood of distinct crashes cannot flood the tracker.
-         */
-        maxNewPerHour: z.number().int().min(1).default(20),
+        assignees: z.array(z.string().min(1)).default([]).describe("GitHub users assigned to every hotfix issue."),
+        codeowners: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Also assign the CODEOWNERS users of the crashing in-app frame's file, matched by GitHub's documented rules (gitignore patterns via the `ignore` package, last match wins, `docs/*` owns only the files directly in `docs/`).",
+          ),
+        suspect: z
+          .enum(["off", "show", "assign"])
+          .default("off")
+          .describe(
+            '`show`: on a new issue, comment who last changed the crashing in-app line at the crashing release (one GraphQL `blame` at the release\'s commit or tag): "Suspect: `abc1234` Refactor cart totals (#311) by @dana-dev". `assign` also assigns that author; `off` asks nothing, so no extra GitHub call is made. Nothing is said when the file, line or ref is not in the repository.',
+          ),
+        refreshIntervalSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(60)
+          .describe("At most one edit of an issue per crash per this many seconds; repeats in between only count in the store."),
+        reopenOnRegression: z
+          .boolean()
+          .default(true)
+          .describe("Reopen a closed hotfix issue when the crash comes back in a version at or after the fixed one."),
+        // A flood of distinct crashes must not flood the tracker.
+        maxNewPerHour: z
+          .number()
+          .int()
+          .min(1)
+          .default(20)
+          .describe(
+            'New hotfix issues the App opens in the repository per hour. Past it, new crashes are counted in one roll-up issue ("Crashes past the new-issue budget", one row per crash) instead of an issue each, and the App logs `new-issue budget reached` (with `metric: hotfix_crashes_rolled_up_total`).',
+          ),
       })
       .strict()
       .prefault({}),
-    /** How stack frame paths map onto files of this repository, for links to the exact line. */
     links: z
       .object({
-        /** Prefixes removed from frame paths before they are taken as repository paths. */
-        stripPrefixes: z.array(z.string()).default([]),
-        /** Folder of the repository the remaining path is relative to. */
-        root: z.string().default(""),
-        /**
-         * Git ref for a release when no commit is known. `{version}` is the release without a
-         * Sentry-style `package@` prefix or `+build` metadata ("shop@1.4.2+305" gives "1.4.2");
-         * `{release}` is it as reported.
-         */
-        tagTemplate: z.string().default("v{version}"),
+        stripPrefixes: z
+          .array(z.string())
+          .default([])
+          .describe("Prefixes cut from frame paths to get repository paths, e.g. `/app/` or `/home/runner/work/shop/shop/`."),
+        root: z.string().default("").describe("Folder of the repository the remaining path is relative to, e.g. `app/src/main/java` for Android."),
+        tagTemplate: z
+          .string()
+          .default("v{version}")
+          .describe(
+            "Git ref of a release when the report has no commit: `{version}` is the release without a `package@` prefix or `+build` metadata (Sentry's `shop@1.4.2+305` gives `1.4.2`), `{release}` the release as reported.",
+          ),
       })
       .strict()
-      .prefault({}),
-    /** How the Action recognises a hotfix PR: any one of these makes it one. */
+      .prefault({})
+      .describe("How stack frame paths map onto files of this repository, for links to the exact line."),
     hotfix: z
       .object({
-        branches: globs(["hotfix/**"]),
-        labels: z.array(z.string().min(1)).default(["hotfix"]),
-        /** A PR that links (Fixes #N) an issue carrying the App's hotfix marker is a hotfix. */
-        linkedIssue: z.boolean().default(true),
+        branches: globs(["hotfix/**"]).describe("A PR from a matching head branch is a hotfix PR."),
+        labels: z.array(z.string().min(1)).default(["hotfix"]).describe("A PR with one of these labels is a hotfix PR."),
+        linkedIssue: z.boolean().default(true).describe("A PR that links (`Fixes #N`) an issue carrying the App's marker is a hotfix PR."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("How the Action recognises a hotfix PR: any one of these makes it one."),
     rules: z
       .object({
-        /** Paths left out of every count (lockfiles, generated code, snapshots, vendored code). */
-        ignore: globs(DEFAULT_IGNORE),
-        maxFiles: rule("fail", { limit: z.number().int().min(1).default(10) }),
-        maxLines: rule("fail", { limit: z.number().int().min(1).default(200) }),
-        forbiddenPaths: rule("fail", {
-          paths: globs(["**/migrations/**", ".github/workflows/**", "infra/**", "terraform/**", "**/*.tf", "helm/**", "k8s/**"]),
+        ignore: globs(DEFAULT_IGNORE).describe("Globs left out of the size counts (lockfiles, snapshots, generated and vendored code)."),
+        maxFiles: rule("fail", "Most changed files a hotfix PR may have.", {
+          limit: z.number().int().min(1).default(10).describe("Most changed files, after the `rules.ignore` globs."),
         }),
-        dependencies: rule("fail", { manifests: globs(DEFAULT_MANIFESTS) }),
-        regressionTest: rule("fail", { paths: globs(DEFAULT_TEST_PATHS) }),
-        linkedIssue: rule("fail", {
-          /**
-           * Labels that make an open linked issue a hotfix issue when it has no hotfix-loop marker: a team running the
-           * Action without the App labels its own crash issues. `touchesStack` is then skipped (no stack is recorded).
-           */
-          labels: z.array(z.string().min(1)).default(["hotfix"]),
+        maxLines: rule("fail", "Most changed lines (additions + deletions).", {
+          limit: z.number().int().min(1).default(200).describe("Most changed lines, after the `rules.ignore` globs."),
         }),
-        touchesStack: rule("warn", {}),
-        baseBranch: rule("fail", { branches: globs(["main", "master", "release/**", "releases/**"]) }),
+        forbiddenPaths: rule("fail", "Paths a hotfix must not touch.", {
+          paths: globs(["**/migrations/**", ".github/workflows/**", "infra/**", "terraform/**", "**/*.tf", "helm/**", "k8s/**"]).describe(
+            "Globs of the paths a hotfix must not touch.",
+          ),
+        }),
+        dependencies: rule("fail", "A hotfix must not change dependencies (counted even when ignored for size).", {
+          manifests: globs(DEFAULT_MANIFESTS).describe("Globs of dependency manifests and lockfiles."),
+        }),
+        regressionTest: rule("fail", "A hotfix must add or change a test.", {
+          paths: globs(DEFAULT_TEST_PATHS).describe("Globs of test files: at least one must be added or changed."),
+        }),
+        linkedIssue: rule("fail", "A hotfix PR must link an open hotfix issue: one carrying the App's marker, or one with a label below.", {
+          labels: z
+            .array(z.string().min(1))
+            .default(["hotfix"])
+            .describe(
+              "Labels that make an open linked issue without the App's marker a hotfix issue: a team running the Action without the App labels its own crash issues. `touchesStack` is then skipped (no stack is recorded).",
+            ),
+        }),
+        touchesStack: rule("warn", "A hotfix should change a file of the crash's in-app frames.", {}),
+        baseBranch: rule("fail", "Branches a hotfix may target.", {
+          branches: globs(["main", "master", "release/**", "releases/**"]).describe("Globs of the base branches a hotfix PR may target."),
+        }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("The narrow-diff rules the Action checks a hotfix PR against."),
     verify: z
       .object({
-        /** Confidence needed before saying verified or not verified, e.g. 0.99: P(observed | crash unfixed) < 1%. */
-        confidence: z.number().gt(0.5).lt(1).default(0.99),
-        /** Minimum time since the deployment before any verdict other than "not enough data yet". */
-        minWindowMinutes: z.number().int().min(0).default(30),
-        /** Crashes and exposure are counted only up to this many minutes ago: mobile apps send crash reports at their next launch. */
-        reportLagMinutes: z.number().int().min(0).default(180),
-        /** What counts as exposure of a version: sessions when the reporter tracks them, else all events. */
-        exposure: z.enum(["sessions", "events"]).default("sessions"),
-        closeOnVerified: z.boolean().default(false),
-        /**
-         * On "verified", also mark every reporter group of the hotfix issue fixed in the reporter: the Sentry
-         * issue resolved in the deployed release, the Bugsnag error fixed. A crash that returns is then reopened
-         * by the reporter's own regression rules. Needs a token that may write (Sentry `event:write`).
-         */
-        resolveInReporter: z.boolean().default(false),
-        /**
-         * Logins whose verification comments the App believes, besides its own: the identity the
-         * verify Action posts as (the default GITHUB_TOKEN posts as github-actions[bot]).
-         */
-        trustedAuthors: z.array(z.string().min(1)).default(["github-actions[bot]"]),
+        // 0.99: a verdict says P(observed | crash unfixed) < 1%.
+        confidence: z.number().gt(0.5).lt(1).default(0.99).describe("Confidence needed before saying verified or not verified (between 0.5 and 1)."),
+        minWindowMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .default(30)
+          .describe('Minutes of counting (from the deployment to the report-lag cut-off) before any verdict other than "not enough data yet".'),
+        reportLagMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .default(180)
+          .describe(
+            "Crashes and exposure are counted only up to this many minutes ago, so crash reports that arrive late (mobile apps send them at the next launch) are in. `0` for web apps; raise it for apps opened rarely.",
+          ),
+        exposure: z
+          .enum(["sessions", "events"])
+          .default("sessions")
+          .describe("What counts as a version's exposure: `sessions` when the reporter tracks them, else all events; `events` always uses events."),
+        closeOnVerified: z.boolean().default(false).describe("Close the hotfix issue when its fix is verified."),
+        resolveInReporter: z
+          .boolean()
+          .default(false)
+          .describe(
+            'On "verified", also mark every reporter group of the hotfix issue fixed in the reporter: the Sentry issue resolved in the deployed release, the Bugsnag error fixed. A crash that returns is then reopened by the reporter\'s own regression rules. Needs a token that may write (Sentry `event:write`).',
+          ),
+        trustedAuthors: z
+          .array(z.string().min(1))
+          .default(["github-actions[bot]"])
+          .describe(
+            "Logins whose verification comments the App believes, besides its own (`<app-slug>[bot]`): the identity the verify Action posts as (the default `GITHUB_TOKEN` posts as `github-actions[bot]`). Add your App's or bot's login if the Action runs with another token.",
+          ),
         labels: z
-          .object({ verified: z.string().default("hotfix:verified"), notVerified: z.string().default("hotfix:not-verified") })
+          .object({
+            verified: z.string().default("hotfix:verified").describe("Label for a verified fix."),
+            notVerified: z.string().default("hotfix:not-verified").describe("Label for a fix that did not stop the crash."),
+          })
           .strict()
           .prefault({}),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Post-deploy verification: when the Action may say verified or not verified."),
     board: z
       .object({
-        /** Keep one issue titled "Hotfix board": open hotfixes by stage, and how fast fixes went from detection to verified. */
-        enabled: z.boolean().default(false),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Keep one issue titled "Hotfix board" in the repository: open hotfixes by stage, and how fast fixes went from detection to verified.',
+          ),
       })
       .strict()
       .prefault({}),
@@ -297,10 +357,23 @@ export function parseConfig(raw: unknown): ConfigResult {
   return invalidConfig(issueProblems(result.error.issues, raw).map(({ path: _, ...problem }) => problem));
 }
 
-/** The JSON Schema editors use to complete `.github/hotfix.yml`. */
+/**
+ * The JSON Schema editors use to complete `.github/hotfix.yml`. It accepts `_extends`, which the file
+ * reading follows and drops before the config is parsed (core/config-yaml.ts), so HotfixConfig never sees it.
+ */
 export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(HotfixConfig, { io: "input", target: "draft-7" });
   return {
-    ...z.toJSONSchema(HotfixConfig, { io: "input", target: "draft-7" }),
+    ...schema,
     title: "hotfix-loop configuration (.github/hotfix.yml)",
+    properties: {
+      _extends: {
+        type: "string",
+        minLength: 1,
+        description:
+          "Build on another file: `repo`, `owner/repo` or `owner/repo:path/to/file.yml` (as Probot apps read it). Mappings merge key by key, this file's values winning; lists are joined.",
+      },
+      ...schema.properties,
+    },
   };
 }

@@ -19,7 +19,7 @@ export { firstChangedLine, parseIssueLinks, type ChangedFile, type IssueLink, ty
 /**
  * The narrow-diff check: every rule of `NARROW_DIFF_RULES` run over the facts of a pull request,
  * their findings tagged with the rule's name, and the check's verdict from the worst level.
- * A new rule is a function in `rules/`, a row here and a row in the README's rules table.
+ * A new rule is a function in `rules/`, a row here and a row in docs/check.md's rules table.
  */
 
 export const NARROW_DIFF_RULES = {

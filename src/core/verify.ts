@@ -11,7 +11,7 @@ import { compareRates, exposureNeeded, RATE_TEST_NAME, rateTestPValue, type Rate
  * old rate is itself an estimate, so the new version is compared with the old ones by the exact
  * conditional test of two Poisson rates (rate-test.ts), at the configured confidence.
  *
- * Decisions (README "How to read the verdict" explains them to users):
+ * Decisions (docs/reading-a-verdict.md explains them to users):
  * - verified: no crash in the new version, and that is significantly below the old rate. It
  *   says the rate fell, not that the crash can never happen.
  * - not verified: the crash occurs in the new version. When its rate is significantly lower the

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/action/main.js";
+import { parse as parseYaml } from "yaml";
 import { actionEnv, captureActionRuns, fixture, hotfixMarker, prFile, type ActionEnv } from "./harness.js";
 
 const API = "https://api.github.com";
@@ -90,6 +93,7 @@ function github(opts: {
 }
 
 const failed = captureActionRuns();
+type ActionYml = { outputs: Record<string, { description: string }> };
 const violations = () =>
   JSON.parse(env.outputs().violations ?? "[]") as { level: string; rule: string; message: string; file?: string; line?: number }[];
 
@@ -168,6 +172,9 @@ describe("runCheck through run()", () => {
     });
     await run();
     expect(violations()).toEqual([{ level: "fail", rule: "maxFiles", message: "4 files changed; a hotfix changes at most 3" }]);
+    // action.yml tells workflows the shape of this output: every key it has, by name.
+    const documented = (parseYaml(readFileSync(join(import.meta.dirname, "../../action.yml"), "utf8")) as ActionYml).outputs.violations?.description;
+    for (const key of ["level", "rule", "message", "file", "line"]) expect(documented).toContain(`"${key}":`);
     expect(env.outputs().files).toBe("4");
     expect(env.outputs().verdict).toBe("fail");
     expect(failed()).toContain("max files: 4 files changed");

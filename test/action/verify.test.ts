@@ -287,6 +287,10 @@ describe("runVerify from a deployment_status event", () => {
     await run();
     expect(failure()).toMatch(/Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ answered 401 \(check the auth token/);
     expect(env.outputs().verdict).toBe("error");
+    // action.yml lists this value among the output's values, so a workflow branching on it knows it exists.
+    expect(readFileSync(join(import.meta.dirname, "../../action.yml"), "utf8")).toMatch(
+      /verdict:\n\s+description: >-[^]*`error` \(a crash reporter could not be asked/,
+    );
   });
 
   it("fails naming the missing reporter token", async () => {

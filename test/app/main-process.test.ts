@@ -1,7 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,11 @@ let app: ChildProcess;
 let exited: Promise<unknown[]>;
 let url: string;
 let output = "";
+// A loopback smee.io channel: an event stream that hands the App one webhook, as smee.io relays GitHub's.
+let smee: Server;
+let smeeUrl: string;
+const relayedBody = JSON.stringify({ zen: "Relayed through the webhook proxy.", hook_id: 1 });
+const webhookSecret = randomUUID();
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -34,6 +40,21 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, ["build.mjs", "--lib"], { cwd: ROOT });
+  smee = createHttpServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.write("event: ready\ndata: {}\n\n");
+    const event = {
+      "x-github-event": "ping",
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": `sha256=${createHmac("sha256", webhookSecret).update(relayedBody).digest("hex")}`,
+      body: JSON.parse(relayedBody) as unknown,
+      timestamp: Date.now(),
+    };
+    // After the client has opened the stream and started forwarding, as smee.io relays a delivery that arrives later.
+    setTimeout(() => res.write(`data: ${JSON.stringify(event)}\n\n`), 300);
+  });
+  await new Promise<void>((resolve) => smee.listen(0, "127.0.0.1", resolve));
+  smeeUrl = `http://127.0.0.1:${(smee.address() as AddressInfo).port}/channel`;
   github = await startGitHubStandin({
     repos: { [REPO]: { installationId: 4242, files: { ".github/hotfix.yml": "sources:\n  - provider: sentry\n" } } },
   });
@@ -54,13 +75,14 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
       APP_ID: "1",
       PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: randomUUID(),
+      WEBHOOK_SECRET: webhookSecret,
       HOST: "127.0.0.1",
       PORT: String(port),
       GHE_HOST: new URL(github.url).host,
       GHE_PROTOCOL: "http",
       HOTFIX_DB_PATH: join(dir, "hotfix-loop.sqlite"),
       SENTRY_CLIENT_SECRET: SECRETS.sentry,
+      WEBHOOK_PROXY_URL: smeeUrl,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -85,6 +107,8 @@ afterAll(async () => {
     await exited;
   }
   await github?.close();
+  smee?.closeAllConnections();
+  smee?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -109,9 +133,31 @@ describe("lib/app/main.js, the production entry, as a process", () => {
     expect(issue.title).toMatch(/NullPointerException/);
   });
 
+  it("forwards GitHub's webhooks from WEBHOOK_PROXY_URL (smee-client) to its webhook route", async () => {
+    await until(() => output.includes(`forwarding webhooks from ${smeeUrl} to ${url}/api/github/webhooks`));
+    // smee-client logs GitHub's signed delivery as it posts it, with the App's answer.
+    await until(() => output.includes(`POST ${url}/api/github/webhooks - 200`) || undefined);
+  });
+
   it("stops cleanly on SIGTERM", async () => {
     app.kill("SIGTERM");
     const [code] = await exited;
     expect(code).toBe(0);
+  });
+});
+
+describe("lib/app/main.js with a wrong variable", () => {
+  it("stops before starting, naming the variable and the value", async () => {
+    const run = promisify(execFile)(process.execPath, [join(ROOT, "lib/app/main.js")], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, APP_ID: "1", HOTFIX_DB_PATH: join(dir, "never.sqlite"), HOTFIX_MAX_BODY_BYTES: "2MB", PORT: "80a" },
+    });
+    const failure = (await run.then(
+      () => null,
+      (error: unknown) => error,
+    )) as { code: number; stderr: string } | null;
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got "2MB"');
+    expect(failure?.stderr).toContain('PORT: expected a positive whole number, got "80a"');
   });
 });

@@ -45,6 +45,15 @@ describe("hotfix-loop config", () => {
     expect(err()).toContain("cannot read it (no such file)");
   });
 
+  it("check reads a file with _extends on its own and says it did not read what it extends", async () => {
+    const path = file("extends.yml", "_extends: acme/.github:hotfix-base.yml\nsources:\n  - provider: bugsnag\n");
+    expect(await config(["check", path])).toBe(0);
+    expect(out()).toBe(
+      `${path} is valid on its own; takes alerts from bugsnag\n` +
+        "it extends acme/.github:hotfix-base.yml, which config check does not read: the App and the Action read it from GitHub and check the merged config",
+    );
+  });
+
   it("schema prints the JSON Schema", async () => {
     expect(await config(["schema"])).toBe(0);
     expect(JSON.parse(out())).toEqual(configJsonSchema());
@@ -96,8 +105,12 @@ describe("hotfix-loop render", () => {
   it("fails on bad options and unreadable files", async () => {
     expect(await render([join(dir, "missing.json")])).toBe(1);
     expect(err()).toContain("no such file");
-    expect(await render([file("r.json", JSON.stringify(canonical)), "--provider", "rollbar"])).toBe(1);
+    // A bad flag is a mistake of usage (2), as documented; an unreadable file is a failure (1).
+    expect(await render([file("r.json", JSON.stringify(canonical)), "--provider", "rollbar"])).toBe(2);
     expect(err()).toContain("--provider must be one of sentry, bugsnag, generic");
+    expect(await render([file("r2.json", JSON.stringify(canonical)), "--repo", "not a repo"])).toBe(2);
+    expect(await render([file("r3.json", JSON.stringify(canonical)), "--colour"])).toBe(2);
+    expect(err()).toContain("usage: hotfix-loop render");
     expect(await render([])).toBe(2);
   });
 });

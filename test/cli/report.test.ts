@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -103,6 +103,21 @@ describe("hotfix-loop report", () => {
     capture();
     expect(await run(args, () => NOW)).toBe(2);
     expect(err.join("\n")).toMatch(/^hotfix-loop report: .*(--since|--repo|--colour)[\s\S]*usage: hotfix-loop report/);
+  });
+
+  it("refuses a SQLite path where there is no store, and creates nothing there", async () => {
+    capture();
+    const typo = join(dir, "hotfix-lop.sqlite");
+    vi.stubEnv("HOTFIX_DB_PATH", typo);
+    try {
+      expect(await run([], () => NOW)).toBe(1);
+    } finally {
+      vi.stubEnv("HOTFIX_DB_PATH", DB);
+    }
+    expect(err.join("\n")).toBe(
+      `hotfix-loop report: no store at ${typo}: set HOTFIX_DB_PATH to the App's SQLite file, or DATABASE_URL to its PostgreSQL (as the App has them)`,
+    );
+    expect(existsSync(typo)).toBe(false);
   });
 
   it("reads durations in hours, days and weeks", () => {

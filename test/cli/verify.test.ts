@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { EXIT, run } from "../../src/cli/verify.js";
+import { EXIT, run, usage } from "../../src/cli/verify.js";
 import { SENTRY_ISSUE, SENTRY_JOINED_ISSUE, startSentry, type Standin, type StandinRelease } from "../providers/reporter-standins.js";
 
 // `hotfix-loop verify` against a loopback Sentry: the exit codes a script keys on, and what it prints.
@@ -98,9 +98,8 @@ describe("hotfix-loop verify", () => {
     expect(err[2]).toMatch(/Sentry API: GET \/api\/0\/organizations\/acme\/issues\/4509876543\/ failed 4 times/);
   });
 
-  it("lists every exit code in --help", async () => {
-    expect(await run(["--help"])).toBe(0);
-    expect(out.join("\n")).toContain(
+  it("lists every exit code in its usage (what --help prints)", () => {
+    expect(usage).toContain(
       "Exit: 0 verified, 1 not verified, 3 not enough data yet, 2 bad flags or unknown release, 4 the reporter could not be asked, 5 internal error.",
     );
   });
