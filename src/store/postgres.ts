@@ -1,6 +1,7 @@
 import { userInfo } from "node:os";
 import pg from "pg";
 import { clockMigration } from "./clock-store.js";
+import { verifyJobsMigration } from "./verify-jobs.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
@@ -74,6 +75,8 @@ const MIGRATIONS = [
    ALTER TABLE sync_jobs ADD COLUMN parked_at timestamptz;`,
   // The hotfix clock (issue 11).
   clockMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
+  // The App's scheduled verifications (issue 20).
+  verifyJobsMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */

@@ -4,6 +4,7 @@ import { formatIssues, Source } from "../core/config.js";
 import { CrashReport, earliestStamp } from "../core/crash.js";
 import { compareVersions } from "../core/version.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
+import { SqlVerifyJobStore, type VerifyJobStore } from "./verify-jobs.js";
 import { isRegression, newestRelease, rescheduled, syncDueAt, occurrenceVersion } from "./outbox.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
@@ -255,11 +256,13 @@ const groupKey = (input: IngestInput) => `${input.repo}\n${input.signature}`;
 
 export class SqlStore implements Store {
   readonly clock: ClockStore;
+  readonly verifyJobs: VerifyJobStore;
   /** The signature each recent crash is grouped under (its own or an alias), as committed: spares the alias look-up per alert. */
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
     this.clock = new SqlClockStore(db);
+    this.verifyJobs = new SqlVerifyJobStore(db);
   }
 
   async migrate(): Promise<void> {

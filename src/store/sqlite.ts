@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { clockMigration } from "./clock-store.js";
+import { verifyJobsMigration } from "./verify-jobs.js";
 import { SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
 
 /**
@@ -81,6 +82,8 @@ const MIGRATIONS = [
    ALTER TABLE sync_jobs ADD COLUMN parked_at TEXT;`,
   // The hotfix clock (issue 11).
   clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
+  // The App's scheduled verifications (issue 20).
+  verifyJobsMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
 ];
 
 /** How often the checkpointer copies committed WAL pages into the database file. */

@@ -1,5 +1,6 @@
 import type { CrashReport } from "../core/crash.js";
 import type { ClockStore } from "./clock-store.js";
+import type { VerifyJobStore } from "./verify-jobs.js";
 
 /**
  * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
@@ -188,4 +189,7 @@ export interface Store {
 
   /** The hotfix clock: stage times per group and round (a new group and a regression start a round in `ingest`), fix PRs, boards. */
   readonly clock: ClockStore;
+
+  /** The App's scheduled verifications of deployed hotfixes (app/verify-jobs.ts). */
+  readonly verifyJobs: VerifyJobStore;
 }
