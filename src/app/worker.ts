@@ -58,6 +58,8 @@ export class OutboxWorker {
     private readonly options: WorkerOptions,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** A second queue taken in the same rounds (the App's scheduled verifications); returns how many it ran. */
+    private readonly alsoDue: () => Promise<number> = () => Promise.resolve(0),
   ) {}
 
   start(): void {
@@ -80,11 +82,11 @@ export class OutboxWorker {
     this.loop = null;
   }
 
-  /** Claims one round of due jobs and runs them; returns how many it ran. */
+  /** Claims one round of due jobs (and of the second queue) and runs them; returns how many it ran. */
   async runOnce(): Promise<number> {
     const jobs = await this.store.claimJobs(this.id, this.now(), this.options.concurrency, this.options.leaseMs);
     await Promise.all(jobs.map((job) => this.runJob(job)));
-    return jobs.length;
+    return jobs.length + (await this.alsoDue());
   }
 
   private async runJob(job: Job): Promise<void> {
