@@ -1,4 +1,3 @@
-import type { Logger } from "probot";
 import type { ProviderName } from "../core/crash.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import { parseIssueMarker } from "../core/marker.js";
@@ -7,10 +6,9 @@ import { writeVerdict, writeVerdictStatus } from "../github/verdict.js";
 import { countSources, MissingSettingError, SETTING_ENV } from "../providers/count-sources.js";
 import { hotfixQuery, lookAt } from "../providers/lagged-count.js";
 import type { CrashCountSource } from "../providers/query.js";
-import type { Store } from "../store/store.js";
 import type { VerifyJob } from "../store/verify-jobs.js";
-import { splitRepo, type GitHubAccess } from "./github.js";
-import type { RepoRouter } from "./routing.js";
+import { splitRepo } from "./github.js";
+import type { IssueSyncDeps } from "./issue-sync.js";
 import { trustedAuthors } from "./trust.js";
 
 /**
@@ -29,17 +27,8 @@ export const RETRY_MINUTES = 30;
 const LEASE_MS = 10 * 60_000;
 const LOOKS_PER_ROUND = 4;
 
-export interface AppVerifierDeps {
-  store: Store;
-  github: GitHubAccess;
-  router: RepoRouter;
-  /** The reporters' read tokens: SENTRY_AUTH_TOKEN, SENTRY_ORG, BUGSNAG_AUTH_TOKEN, HOTFIX_API_TOKEN and HOTFIX_APP_URL… */
-  env: Record<string, string | undefined>;
-  fetch?: typeof fetch;
-  now: () => Date;
-  log: Logger;
-  appLogin: () => Promise<string>;
-}
+/** The reporters' read tokens come from `env` as for the counts endpoint: SENTRY_AUTH_TOKEN and SENTRY_ORG, BUGSNAG_AUTH_TOKEN… */
+export type AppVerifierDeps = Pick<IssueSyncDeps, "store" | "github" | "router" | "env" | "fetch" | "now" | "log" | "appLogin">;
 
 export interface ShippedDeployment {
   repo: string;
