@@ -80,7 +80,8 @@ export class AppVerifier {
     const dueAt = new Date(Date.parse(deployment.deployedAt) + config.verify.minWindowMinutes * 60_000);
     for (const groupId of deployment.groupIds) {
       const group = await store.getGroup(groupId);
-      if (!group?.issueNumber || !this.sourceOf(deployment.repo, group.latest.provider)) continue;
+      // A crash counted in a roll-up issue has no issue (and marker) of its own to verify.
+      if (!group?.issueNumber || group.rolledUp || !this.sourceOf(deployment.repo, group.latest.provider)) continue;
       const { repo, installationId, version, sha, environment, deployedAt } = deployment;
       if (await store.verifyJobs.schedule({ repo, installationId, groupId, version, sha, environment, deployedAt }, dueAt))
         log.info({ repo, issue: group.issueNumber, version, dueAt: dueAt.toISOString() }, "verification scheduled");
