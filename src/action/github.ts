@@ -311,7 +311,7 @@ export async function createCheckRun(
 }
 
 /** The login GitHub's REST API shows for a token's comments; GraphQL names bots without the `[bot]` suffix. */
-const sameLogin = (a: string, b: string) => a.replace(/\[bot\]$/i, "").toLowerCase() === b.replace(/\[bot\]$/i, "").toLowerCase();
+export const sameLogin = (a: string, b: string) => a.replace(/\[bot\]$/i, "").toLowerCase() === b.replace(/\[bot\]$/i, "").toLowerCase();
 
 /** The workflow token's identity when GitHub will not say (it is `github-actions[bot]` for `${{ github.token }}`). */
 const ACTIONS_LOGIN = "github-actions[bot]";
@@ -319,7 +319,7 @@ const ACTIONS_LOGIN = "github-actions[bot]";
 const whoAmI = new WeakMap<object, Promise<string>>();
 
 /** Who this token writes as: GraphQL's viewer, asked once per client. */
-function ownLogin(github: GitHub): Promise<string> {
+export function ownLogin(github: GitHub): Promise<string> {
   let login = whoAmI.get(github);
   if (!login) {
     login = github
@@ -366,12 +366,4 @@ export async function writeComment(
   if (args.createIfMissing === false) return null;
   const { data } = await github.rest.issues.createComment({ ...args.repo, issue_number: args.issueNumber, body: args.body });
   return { id: data.id, created: true };
-}
-
-/** Edits the comment carrying `marker` that this token wrote, or creates it. */
-export async function upsertComment(
-  github: GitHub,
-  args: { repo: Repo; issueNumber: number; marker: string; body: string },
-): Promise<{ id: number; created: boolean } | null> {
-  return writeComment(github, { ...args, found: await findOwnComment(github, args) });
 }

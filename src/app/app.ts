@@ -12,6 +12,7 @@ import { HEALED_BY, heal, refusalIn } from "./refusals.js";
 import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
 import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
 import { fixedInFromComments, trustedAuthors } from "./trust.js";
+import { AppVerifier } from "./verify-jobs.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
 
 /**
@@ -91,6 +92,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       pacer: options.pacer,
     });
     const board = new BoardSync({ store, github, router, now, log: app.log });
+    const verifier = new AppVerifier({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin });
     const running = new OutboxWorker(
       store,
       async (job) => {
@@ -105,11 +107,12 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
       app.log,
       now,
+      () => verifier.runDue(),
     );
     worker = running;
     const healing = { store, now, log: app.log, report: running.refusals, wake: () => running.wake() };
 
-    registerLoopEvents(app, { store, router, now, log: app.log, appLogin });
+    registerLoopEvents(app, { store, router, now, log: app.log, appLogin, verifier });
     addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
     health = createHealth({ store, env, now, log: app.log });
     addHandler(health.routes);

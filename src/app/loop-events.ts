@@ -11,6 +11,7 @@ import type { Store } from "../store/store.js";
 import { splitRepo, type Octokit } from "./github.js";
 import { repoKey, type RepoRouter } from "./routing.js";
 import { trustedAuthors, writtenBy } from "./trust.js";
+import type { AppVerifier } from "./verify-jobs.js";
 
 /**
  * The hotfix clock's ears: GitHub's webhooks for the rest of the loop (a fix PR opened and
@@ -26,6 +27,8 @@ export interface LoopEventsDeps {
   log: Logger;
   /** The App's own login (`slug[bot]`): its comments and `verify.trustedAuthors`' are the trusted verdicts. */
   appLogin: () => Promise<string>;
+  /** Schedules the App's own verification of a deployed hotfix. */
+  verifier?: Pick<AppVerifier, "deployed">;
 }
 
 const Repository = z.object({ full_name: z.string().min(3) });
@@ -59,12 +62,14 @@ const CheckRunEvent = z.object({
 const DeploymentStatusEvent = z.object({
   deployment_status: z.object({ state: z.string(), created_at: Timestamp }),
   deployment: z.object({
+    sha: z.string(),
     ref: z.string(),
     environment: z.string(),
     payload: z.unknown(),
     transient_environment: z.boolean().nullish(),
   }),
   repository: Repository,
+  installation: z.object({ id: z.number().int() }).optional(),
 });
 
 const IssueCommentEvent = z.object({
@@ -226,6 +231,10 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     const shipped = (await store.clock.clockGroups(repo)).filter((g) => awaitsDeployment(g.stages, at)).map((g) => g.groupId);
     const version = deploymentVersion(event.deployment.payload, event.deployment.ref);
     await record(repo, shipped, "deployed", at, { environment: event.deployment.environment, ...(version ? { version } : {}) });
+    if (event.installation) {
+      const { sha, environment } = event.deployment;
+      await deps.verifier?.deployed({ repo, installationId: event.installation.id, groupIds: shipped, version, sha, environment, deployedAt: at });
+    }
   });
 
   app.on(["issue_comment.created", "issue_comment.edited"], async (context) => {

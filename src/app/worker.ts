@@ -61,6 +61,8 @@ export class OutboxWorker {
     private readonly options: WorkerOptions,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** A second queue taken in the same rounds (the App's scheduled verifications); returns how many it ran. */
+    private readonly alsoDue: () => Promise<number> = () => Promise.resolve(0),
   ) {
     this.refusals = new RefusalReport(log);
   }
@@ -85,17 +87,21 @@ export class OutboxWorker {
     this.loop = null;
   }
 
-  /** Claims one round of due jobs and runs them; returns how many it ran. */
+  /** Claims one round of due jobs (and of the second queue) and runs them; returns how many it ran. */
   async runOnce(): Promise<number> {
     const jobs = await this.store.claimJobs(this.id, this.now(), this.options.concurrency, this.options.leaseMs);
-    if (jobs.length === 0) return 0;
     // A job may wait for GitHub's pace longer than its lease (a minute's window, or the hour's): the lease is
     // renewed while this worker lives, so only a dead worker's jobs go to another replica.
     const running = new Set(jobs.map((j) => j.id));
-    const renew = setInterval(() => {
-      const until = new Date(this.now().getTime() + this.options.leaseMs);
-      this.store.jobs.renewLeases(this.id, [...running], until).catch((error: unknown) => this.log.warn({ err: error }, "job leases not renewed"));
-    }, this.options.leaseMs / 3);
+    const renew =
+      jobs.length === 0
+        ? undefined
+        : setInterval(() => {
+            const until = new Date(this.now().getTime() + this.options.leaseMs);
+            this.store.jobs
+              .renewLeases(this.id, [...running], until)
+              .catch((error: unknown) => this.log.warn({ err: error }, "job leases not renewed"));
+          }, this.options.leaseMs / 3);
     try {
       await Promise.all(
         jobs.map(async (job) => {
@@ -106,7 +112,7 @@ export class OutboxWorker {
     } finally {
       clearInterval(renew);
     }
-    return jobs.length;
+    return jobs.length + (await this.alsoDue());
   }
 
   private async runJob(job: Job): Promise<void> {

@@ -113,6 +113,13 @@ export interface StandinPullRequest {
   closes?: number[];
 }
 
+export interface StandinStatus {
+  sha: string;
+  state: string;
+  context: string;
+  description: string;
+}
+
 export interface StandinCall {
   method: string;
   /** Route template, e.g. "POST /repos/{owner}/{repo}/issues". */
@@ -142,6 +149,8 @@ export interface GitHubStandin {
   issues: Map<string, StandinIssue[]>;
   /** Pull requests per "owner/repo", as a test or the demo puts them there (GET only). */
   pulls: Map<string, StandinPullRequest[]>;
+  /** Commit statuses per "owner/repo", in the order they were set. */
+  statuses: Map<string, StandinStatus[]>;
   calls: StandinCall[];
   /** Successful (2xx) calls that changed something. */
   writes(): StandinCall[];
@@ -187,6 +196,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   const issues = new Map<string, StandinIssue[]>();
   const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
+  const statuses = new Map<string, StandinStatus[]>();
   let nextCommentId = 1;
   const now = () => Date.now();
 
@@ -467,6 +477,48 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
         return { status: 201, body: comment };
       },
     ],
+    [
+      "PATCH /repos/{owner}/{repo}/issues/comments/{id}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/comments\/(?<id>\d+)$/,
+      (m, _req, body) => {
+        const comment = issueList(repoOf(m))
+          .flatMap((i) => i.comments)
+          .find((c) => c.id === Number(m.groups?.id));
+        if (!comment) return notFound;
+        const text = String((body as { body?: string })?.body ?? "");
+        if (text.length > BODY_MAX) return tooLong("body");
+        comment.body = text;
+        return { status: 200, body: comment };
+      },
+    ],
+    [
+      "DELETE /repos/{owner}/{repo}/issues/{number}/labels/{name}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/issues\/(?<number>\d+)\/labels\/(?<name>[^/]+)$/,
+      (m) => {
+        const issue = findIssue(m);
+        const name = decodeURIComponent(m.groups?.name ?? "");
+        // GitHub answers 404 "Label does not exist" for a label the issue does not carry.
+        if (!issue?.labels.includes(name)) return notFound;
+        issue.labels = issue.labels.filter((l) => l !== name);
+        return { status: 200, body: issue.labels.map((l) => ({ name: l })) };
+      },
+    ],
+    [
+      "POST /repos/{owner}/{repo}/statuses/{sha}",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/statuses\/(?<sha>[0-9a-f]{40})$/,
+      (m, _req, body) => {
+        if (!known(repoOf(m))) return notFound;
+        const b = body as Partial<StandinStatus>;
+        const status = {
+          sha: m.groups?.sha ?? "",
+          state: String(b?.state),
+          context: String(b?.context ?? "default"),
+          description: String(b?.description ?? ""),
+        };
+        statuses.set(repoOf(m), [...(statuses.get(repoOf(m)) ?? []), status]);
+        return { status: 201, body: status };
+      },
+    ],
   ];
 
   const windows = (options.limits ?? GITHUB_LIMITS).contentCreation || [];
@@ -566,6 +618,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     url: `http://127.0.0.1:${port}`,
     issues,
     pulls,
+    statuses,
     calls,
     inject(route, fault) {
       const times = fault.times ?? 1;

@@ -1,4 +1,6 @@
+import { markerReporterGroups, type IssueMarker } from "../core/marker.js";
 import { reportLagFrom, type ReportLag } from "../core/report-lag.js";
+import { decideVerification, type ExposureUnit, type VerificationVerdict, type VerifyPolicy } from "../core/verify.js";
 import { ProviderApiError } from "./http.js";
 import type { CountQuery, CrashCountSource, CrashCounts } from "./query.js";
 
@@ -40,4 +42,31 @@ export async function countPastLag(
   const reportLag = await measureReportLag(source, query, lag);
   const counts = await source.count({ ...query, until: new Date(now.getTime() - reportLag.minutes * 60_000) });
   return { counts, reportLag };
+}
+
+/** The count query for a hotfix issue's crash in a deployed version, from the issue's marker. */
+export function hotfixQuery(marker: IssueMarker, version: string, exposure: ExposureUnit): Omit<CountQuery, "until"> {
+  return {
+    signature: marker.signature,
+    version,
+    project: marker.project,
+    reporterGroups: markerReporterGroups(marker),
+    seenIn: marker.versions,
+    exposure,
+  };
+}
+
+/** One look by the Action or the App: the counts past the report lag, and the decision on them at `at`. */
+export async function lookAt(
+  source: CrashCountSource,
+  query: Omit<CountQuery, "until">,
+  policy: Omit<VerifyPolicy, "reportLagMinutes" | "measuredLag">,
+  lag: LagChoice,
+  deployed: Date,
+  at: Date,
+): Promise<VerificationVerdict> {
+  // A deployment time a little ahead of the clock (clock skew) counts as now.
+  const deployedAt = deployed.getTime() > at.getTime() ? at : deployed;
+  const { counts, reportLag } = await countPastLag(source, query, lag, at);
+  return decideVerification(counts, { ...policy, reportLagMinutes: reportLag.minutes, measuredLag: reportLag.measured }, deployedAt, at);
 }

@@ -6,6 +6,7 @@ import { fixMigration } from "./fix-store.js";
 import { JOBS_MIGRATION } from "./jobs.js";
 import { PACE_MIGRATION, SqlSharedPace, type SharedPace } from "./pace.js";
 import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
+import { verifyJobsMigration } from "./verify-jobs.js";
 
 /** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
 const MIGRATIONS = [
@@ -84,6 +85,8 @@ const MIGRATIONS = [
   `${budgetMigration({ time: "timestamptz" })}\n${JOBS_MIGRATION}\n${PACE_MIGRATION}`,
   // The reporter's groups attached to each crash group (issue 18).
   reporterGroupsMigration("timestamptz"),
+  // The App's scheduled verifications (issue 20).
+  verifyJobsMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
 ];
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */

@@ -9,6 +9,7 @@ import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { type FixStore, markCandidate, recordResolution, SqlFixStore, UNJUDGED } from "./fix-store.js";
 import { newestRelease, rescheduled, syncDueAt, occurrenceVersion, UNKNOWN_VERSION } from "./outbox.js";
 import { type JobAdmin, type ParkReason, SqlJobAdmin } from "./jobs.js";
+import { SqlVerifyJobStore, type VerifyJobStore } from "./verify-jobs.js";
 import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
 
 /**
@@ -284,6 +285,7 @@ export class SqlStore implements Store {
    * The signature of the group each recent crash went to (its own, an alias's, its reporter group's), as committed:
    * spares the alias and reporter-group statements per alert. Both only ever point a key at one group.
    */
+  readonly verifyJobs: VerifyJobStore;
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly db: SqlDatabase) {
@@ -291,6 +293,7 @@ export class SqlStore implements Store {
     this.fixes = new SqlFixStore(db);
     this.budget = new SqlIssueBudget(db);
     this.jobs = new SqlJobAdmin(db);
+    this.verifyJobs = new SqlVerifyJobStore(db);
   }
 
   async migrate(): Promise<void> {

@@ -8,6 +8,7 @@ import { clockMigration } from "./clock-store.js";
 import { fixMigration } from "./fix-store.js";
 import { JOBS_MIGRATION } from "./jobs.js";
 import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
+import { verifyJobsMigration } from "./verify-jobs.js";
 
 /**
  * SQLite schema, numbered from 1. Append new migrations; never edit a released one.
@@ -90,6 +91,8 @@ const MIGRATIONS = [
   `${budgetMigration({ time: "TEXT" })}\n${JOBS_MIGRATION}`,
   // The reporter's groups attached to each crash group (issue 18).
   reporterGroupsMigration("text"),
+  // The App's scheduled verifications (issue 20).
+  verifyJobsMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
 ];
 
 /** How often the checkpointer copies committed WAL pages into the database file. */

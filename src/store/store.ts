@@ -5,6 +5,7 @@ import type { ClockStore } from "./clock-store.js";
 import type { FixStore } from "./fix-store.js";
 import type { JobAdmin, ParkReason } from "./jobs.js";
 import type { SharedPace } from "./pace.js";
+import type { VerifyJobStore } from "./verify-jobs.js";
 
 /**
  * The App's durable state. Both implementations (sqlite.ts, the default, and postgres.ts
@@ -208,4 +209,7 @@ export interface Store {
   readonly jobs: JobAdmin;
   /** GitHub's pacing windows shared by every replica (PostgreSQL); absent where one process owns the store (SQLite). */
   readonly pace?: SharedPace;
+
+  /** The App's scheduled verifications of deployed hotfixes (app/verify-jobs.ts). */
+  readonly verifyJobs: VerifyJobStore;
 }

@@ -811,6 +811,35 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.findGroup("acme/shop", input.signature)).toMatchObject({ events: 1 });
     });
 
+    it("keeps one scheduled verification per group and version, held while claimed, looked at again when rescheduled", async () => {
+      const store = await target.open();
+      const stored = await store.ingest(alert(), T0);
+      if (stored.status !== "stored") throw new Error("not stored");
+      const job = {
+        repo: "acme/shop",
+        installationId: 7,
+        groupId: stored.groupId,
+        version: "1.4.3",
+        sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+        environment: "production",
+        deployedAt: T0.toISOString(),
+      };
+      expect(await store.verifyJobs.schedule(job, at(1800))).toBe(true);
+      // A redelivered deployment_status schedules nothing more.
+      expect(await store.verifyJobs.schedule(job, at(60))).toBe(false);
+      expect(await store.verifyJobs.claimDue(at(1799), 4, 600_000)).toEqual([]);
+      const [claimed] = await store.verifyJobs.claimDue(at(1800), 4, 600_000);
+      expect(claimed).toMatchObject({ ...job, id: expect.any(Number), looks: 1 });
+      expect(new Date(claimed!.deployedAt).toISOString()).toBe(T0.toISOString());
+      // Held by the lease: not claimed twice.
+      expect(await store.verifyJobs.claimDue(at(1801), 4, 600_000)).toEqual([]);
+      await store.verifyJobs.reschedule(claimed!.id, at(3600));
+      expect(await store.verifyJobs.claimDue(at(3599), 4, 600_000)).toEqual([]);
+      expect(await store.verifyJobs.claimDue(at(3600), 4, 600_000)).toMatchObject([{ id: claimed!.id, looks: 2 }]);
+      await store.verifyJobs.finish(claimed!.id);
+      expect(await store.verifyJobs.claimDue(at(86_400), 4, 600_000)).toEqual([]);
+    });
+
     it("migrates twice without harm", async () => {
       const store = await target.open();
       await store.ingest(alert(), T0);

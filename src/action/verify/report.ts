@@ -1,20 +1,13 @@
 import * as core from "@actions/core";
 import type { HotfixConfig } from "../../core/config.js";
-import { renderVerification, verificationMarkerKey, type ReportContext } from "../../core/verify-report.js";
+import { renderVerification, type ReportContext } from "../../core/verify-report.js";
 import type { VerdictName, VerificationVerdict } from "../../core/verify.js";
-import { upsertComment, type GitHub, type Repo } from "../github.js";
+import { writeVerdict, writeVerdictStatus } from "../../github/verdict.js";
+import { ownLogin, sameLogin, type GitHub, type Repo } from "../github.js";
 import type { DeploymentUnderTest } from "./deployment.js";
-import { isNotFound, type Hotfix } from "./hotfixes.js";
+import type { Hotfix } from "./hotfixes.js";
 
-/** Writing the verdicts: sticky comments, labels, the commit status, outputs and the job summary. */
-
-export const STATUS_CONTEXT = "hotfix / verification";
-
-const STATUS_STATE: Record<VerdictName, "success" | "failure" | "pending"> = {
-  verified: "success",
-  "not-verified": "failure",
-  "not-enough-data": "pending",
-};
+/** The Action's verdicts: written as the App writes them (github/verdict.ts), plus outputs and the job summary. */
 
 export interface HotfixVerdict {
   hotfix: Hotfix;
@@ -28,40 +21,6 @@ const contextOf = (result: HotfixVerdict, current: DeploymentUnderTest): ReportC
   sha: current.sha,
   resolvedInReporter: result.resolvedInReporter,
 });
-
-async function removeLabel(github: GitHub, repo: Repo, issue: number, name: string): Promise<void> {
-  try {
-    await github.rest.issues.removeLabel({ ...repo, issue_number: issue, name });
-  } catch (error) {
-    // Not on the issue: nothing to remove.
-    if (!isNotFound(error)) throw error;
-  }
-}
-
-async function writeVerdict(github: GitHub, repo: Repo, config: HotfixConfig, result: HotfixVerdict, current: DeploymentUnderTest): Promise<void> {
-  const { hotfix, verdict } = result;
-  const marker = verificationMarkerKey({ signature: hotfix.marker.signature, version: current.version });
-  const body = renderVerification(verdict, contextOf(result, current));
-  for (const issueNumber of [hotfix.issue, ...hotfix.pulls]) await upsertComment(github, { repo, issueNumber, marker, body });
-  const { verified, notVerified } = config.verify.labels;
-  if (verdict.verdict === "verified" || verdict.verdict === "not-verified") {
-    const [add, remove] = verdict.verdict === "verified" ? [verified, notVerified] : [notVerified, verified];
-    await github.rest.issues.addLabels({ ...repo, issue_number: hotfix.issue, labels: [add] });
-    await removeLabel(github, repo, hotfix.issue, remove);
-  }
-  if (verdict.verdict === "verified" && config.verify.closeOnVerified) {
-    await github.rest.issues.update({ ...repo, issue_number: hotfix.issue, state: "closed", state_reason: "completed" });
-  }
-}
-
-function statusDescription(results: HotfixVerdict[]): string {
-  const text =
-    results.length === 1
-      ? (results[0]?.verdict.sentence ?? "")
-      : results.map(({ hotfix, verdict }) => `#${hotfix.issue} ${verdict.verdict}`).join(", ");
-  // GitHub cuts commit status descriptions at 140 characters.
-  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
-}
 
 /** The `verdicts` output: one record per hotfix issue with the numbers behind its verdict. */
 function verdictRecord(result: HotfixVerdict) {
@@ -104,20 +63,21 @@ export async function reportVerdicts(
   current: DeploymentUnderTest,
   overall: VerdictName,
 ): Promise<void> {
+  // The Action's own identity (asked only when a comment needs it) and the ones the App trusts; the App's comment is found by its marker.
+  const trusted = new Set(config.verify.trustedAuthors.map((login) => login.toLowerCase()));
+  const isWriter = async (login: string) => trusted.has(login.toLowerCase()) || sameLogin(login, await ownLogin(github));
   for (const result of results) {
     core.info(`#${result.hotfix.issue}: ${result.verdict.sentence}`);
-    await writeVerdict(github, repo, config, result, current);
+    await writeVerdict(github, repo, config, result.hotfix, result.verdict, contextOf(result, current), isWriter);
   }
   const runUrl = process.env.GITHUB_RUN_ID
     ? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
     : undefined;
-  await github.rest.repos.createCommitStatus({
-    ...repo,
+  await writeVerdictStatus(github, repo, {
     sha: current.sha,
-    state: STATUS_STATE[overall],
-    context: STATUS_CONTEXT,
-    description: statusDescription(results),
-    ...(runUrl ? { target_url: runUrl } : {}),
+    overall,
+    results: results.map((r) => ({ issue: r.hotfix.issue, verdict: r.verdict })),
+    targetUrl: runUrl,
   });
   core.setOutput("verdict", overall);
   core.setOutput("verdicts", JSON.stringify(results.map(verdictRecord)));

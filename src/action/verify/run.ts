@@ -1,10 +1,9 @@
 import * as core from "@actions/core";
 import type { HotfixConfig } from "../../core/config.js";
-import { markerReporterGroups } from "../../core/marker.js";
-import { decideVerification, worstVerdict, type VerifyPolicy } from "../../core/verify.js";
+import { worstVerdict, type VerifyPolicy } from "../../core/verify.js";
 import { MissingSettingError } from "../../providers/count-sources.js";
 import { ProviderApiError } from "../../providers/http.js";
-import { countPastLag } from "../../providers/lagged-count.js";
+import { hotfixQuery, lookAt } from "../../providers/lagged-count.js";
 import { CountQueryError, UnknownReleaseError } from "../../providers/query.js";
 import { loadConfig } from "../config.js";
 import { createGitHub } from "../github.js";
@@ -67,14 +66,7 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
   core.info(`Verifying ${hotfixes.map((h) => `#${h.issue}`).join(", ")} in ${current.version}.`);
 
   const sourceFor = actionCountSources(inputs, repo, { fetch: deps.fetch, sleep: deps.sleep });
-  const queryOf = (hotfix: Hotfix) => ({
-    signature: hotfix.marker.signature,
-    version: current.version,
-    project: hotfix.marker.project,
-    reporterGroups: markerReporterGroups(hotfix.marker),
-    seenIn: hotfix.marker.versions,
-    exposure: config.verify.exposure,
-  });
+  const queryOf = (hotfix: Hotfix) => hotfixQuery(hotfix.marker, current.version, config.verify.exposure);
   /** Asks the reporter; its failures become the Action's failure messages. */
   const ask = async <T>(question: () => Promise<T>): Promise<T> => {
     try {
@@ -88,13 +80,9 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
     }
   };
   const decide = (hotfix: Hotfix) =>
-    ask(async () => {
-      const at = now();
-      // A deployment time a little ahead of the runner's clock (clock skew) counts as now.
-      const deployedAt = current.deployedAt.getTime() > at.getTime() ? at : current.deployedAt;
+    ask(() => {
       const lag = { configuredMinutes: config.verify.reportLagMinutes, fixedMinutes: inputs["report-lag-minutes"] };
-      const { counts, reportLag } = await countPastLag(sourceFor(hotfix.marker.provider), queryOf(hotfix), lag, at);
-      return decideVerification(counts, { ...policy, reportLagMinutes: reportLag.minutes, measuredLag: reportLag.measured }, deployedAt, at);
+      return lookAt(sourceFor(hotfix.marker.provider), queryOf(hotfix), policy, lag, current.deployedAt, now());
     });
   const results: HotfixVerdict[] = [];
   for (const hotfix of hotfixes) results.push({ hotfix, verdict: await decide(hotfix) });
