@@ -44,6 +44,8 @@ function crash(type: string): Buffer {
   const payload = JSON.parse(fixture("sentry/event_alert-android.json").toString());
   payload.data.event.event_id = randomUUID().replace(/-/g, "");
   payload.data.event.exception.values[0].type = type;
+  // Another crash is another Sentry issue: one Sentry issue is one hotfix issue, whatever its stack.
+  payload.data.event.issue_id = `${payload.data.event.issue_id}${type.length}`;
   return Buffer.from(JSON.stringify(payload));
 }
 
