@@ -14,13 +14,16 @@ checkStandinRequests((request) => checkRequest("github", request));
 const send = globalThis.fetch;
 
 globalThis.fetch = async function checkedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  // The Request is only read here; the call goes on with the caller's own arguments. Sending the copy instead would
+  // leave the caller's AbortSignal.timeout() held only weakly by the copy's signal: collected, it never fires, and a
+  // request to a server that never answers hangs instead of timing out.
   const request = new Request(input, init);
   const url = new URL(request.url);
   const service = serviceOf(url);
-  if (!service) return send(request);
+  if (!service) return send(input, init);
   const text = request.body ? await request.clone().text() : "";
   const refusal = checkRequest(service, { method: request.method, url, headers: request.headers, body: jsonBody(text) });
-  if (!refusal) return send(request);
+  if (!refusal) return send(input, init);
   return new Response(JSON.stringify(refusal.body), { status: refusal.status, headers: { "content-type": "application/json; charset=utf-8" } });
 };
 
