@@ -1,6 +1,6 @@
 // Builds the committed Action bundle (dist/: the entry index.js, its chunks and source maps) and the App/CLI (lib/, not committed).
 // `--lib` builds lib/ only: it runs on `npm ci` (prepare) so `npm start` works on a fresh clone.
-import { existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -39,6 +39,8 @@ await build({
   packages: "external",
   banner: { js: "#!/usr/bin/env node" },
 });
+// package.json's bin: run as a command (npx hotfix-loop), it must be executable however esbuild wrote it.
+chmodSync("lib/cli.js", 0o755);
 
 const UNDICI_ON_DEMAND = resolve("src/action/undici-on-demand.ts");
 
