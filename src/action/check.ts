@@ -23,6 +23,7 @@ import {
 } from "../core/policy.js";
 import type { LinkSource } from "../core/pull-request.js";
 import { parseIssueMarker } from "../core/render.js";
+import { formatRepoName } from "../github/repo-name.js";
 import { runTestCommand } from "../local/test-command.js";
 import {
   createCheckRun,
@@ -70,7 +71,7 @@ function readEvent(): { name: string; payload: unknown } {
 
 /** The repository a PR's code comes from when it is not the base repository (a fork, or a deleted one); null for a branch of this repository. */
 function foreignHead(event: PullRequestEvent, repo: Repo): string | null {
-  const base = event.pull_request.base.repo?.full_name ?? `${repo.owner}/${repo.repo}`;
+  const base = event.pull_request.base.repo?.full_name ?? formatRepoName(repo);
   const head = event.pull_request.head.repo;
   if (head === undefined) return null;
   if (head === null) return "a deleted repository";

@@ -5,6 +5,8 @@ import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
 import * as z from "zod";
 import RetryLimiter from "./retry-limiter.js";
+import { sameLogin } from "../github/bot-identity.js";
+import type { RepoName } from "../github/repo-name.js";
 import { MAX_LINKS, PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
 /**
@@ -15,10 +17,8 @@ import { MAX_LINKS, PR_FILES_CAP, firstChangedLine, type ChangedFile, type Issue
 
 export type GitHub = ReturnType<typeof getOctokit>;
 
-export interface Repo {
-  owner: string;
-  repo: string;
-}
+/** The repository the Action runs for. */
+export type Repo = RepoName;
 
 /** Retries of one request after a rate limit; a required check that waits beats one that never reports. */
 const RATE_LIMIT_RETRIES = 4;
@@ -309,9 +309,6 @@ export async function createCheckRun(
   }
   return data.id;
 }
-
-/** The login GitHub's REST API shows for a token's comments; GraphQL names bots without the `[bot]` suffix. */
-export const sameLogin = (a: string, b: string) => a.replace(/\[bot\]$/i, "").toLowerCase() === b.replace(/\[bot\]$/i, "").toLowerCase();
 
 /** The workflow token's identity when GitHub will not say (it is `github-actions[bot]` for `${{ github.token }}`). */
 const ACTIONS_LOGIN = "github-actions[bot]";

@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from "../core/config.js";
 import type { Store } from "../store/store.js";
 import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
+import { issueRef } from "../github/issue-ref.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
 import type { RequestPacer } from "./pacer.js";
@@ -164,7 +165,12 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       }
       if (!group || group.state === "resolved") return;
       const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
-      const fixedIn = await fixedInFromComments(context.octokit, context.issue(), group.signature, trustedAuthors(await appLogin(), config));
+      const fixedIn = await fixedInFromComments(
+        context.octokit,
+        issueRef(context.payload.repository.full_name, context.payload.issue.number),
+        group.signature,
+        trustedAuthors(await appLogin(), config),
+      );
       await store.resolve(group.id, fixedIn, now());
     });
     app.on("issues.reopened", async (context) => {

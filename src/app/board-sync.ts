@@ -1,7 +1,9 @@
 import type { Logger } from "probot";
 import { BOARD_MARKER, BOARD_TITLE, boardFigures, renderBoard } from "../core/board.js";
 import type { Store } from "../store/store.js";
-import { answered, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
+import { answered } from "../github/not-found.js";
+import { parseRepoName } from "../github/repo-name.js";
+import type { GitHubAccess, Octokit } from "./github.js";
 import type { RepoRouter } from "./routing.js";
 
 /**
@@ -59,13 +61,13 @@ export class BoardSync {
     const number = known ?? (await this.find(octokit, repo));
     if (number !== null) {
       try {
-        await octokit.rest.issues.update({ ...splitRepo(repo), issue_number: number, body, state: "open" });
+        await octokit.rest.issues.update({ ...parseRepoName(repo), issue_number: number, body, state: "open" });
         return number;
       } catch (error) {
         if (!answered(error, 404) && !answered(error, 410)) throw error;
       }
     }
-    const { data } = await octokit.rest.issues.create({ ...splitRepo(repo), title: BOARD_TITLE, body });
+    const { data } = await octokit.rest.issues.create({ ...parseRepoName(repo), title: BOARD_TITLE, body });
     this.deps.log.info({ repo, issue: data.number }, "hotfix board opened");
     return data.number;
   }

@@ -15,14 +15,19 @@ import { providers } from "../providers/index.js";
 import type { ClockOf } from "../store/clock-store.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { CODEOWNERS_PATHS, parseCodeowners, userOwnersOf, type CodeownersRule } from "./codeowners.js";
-import { answered, readRepoFile, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
+import { loginSet } from "../github/bot-identity.js";
+import { issueParams, issueRef } from "../github/issue-ref.js";
+import { answered } from "../github/not-found.js";
+import { readRepoFile } from "../github/repo-file.js";
+import { parseRepoName } from "../github/repo-name.js";
+import type { GitHubAccess, Octokit } from "./github.js";
 import { renderRollUp, ROLLUP_MARKER, ROLLUP_TITLE } from "./rollup.js";
 import { metrics } from "./metrics.js";
 import { judgeRegressions } from "./regressions.js";
 import type { RequestPacer } from "./pacer.js";
 import { findSuspect } from "./suspect.js";
 import type { RepoRouter } from "./routing.js";
-import { fixedInFromComments, trustedAuthors, writtenBy, type IssueRef } from "./trust.js";
+import { fixedInFromComments, trustedAuthors, writtenBy } from "./trust.js";
 
 /**
  * Over 300 lines on purpose: an issue's whole life (open within the budget or roll up, find by
@@ -142,7 +147,8 @@ export class IssueSync {
       await store.setIssue(group.id, issueNumber);
       log.info({ repo: group.repo, issue: issueNumber }, "found the hotfix issue by its marker");
     }
-    const ref: IssueRef = { ...splitRepo(group.repo), issue_number: issueNumber };
+    const issue = issueRef(group.repo, issueNumber);
+    const ref = issueParams(issue);
     if (group.rolledUp) {
       if (group.events !== group.renderedEvents) await octokit.rest.issues.update({ ...ref, body: await this.rollUpBody(group, config) });
       await store.markRendered(group.id, group.events, this.deps.now());
@@ -152,7 +158,7 @@ export class IssueSync {
     let regressedIn = group.regressedIn;
     if (closedOnGitHub) {
       // The store forgot this issue was closed: learn it again, then judge the alert as the store would have.
-      const fixedIn = await fixedInFromComments(octokit, ref, group.signature, trustedAuthors(await this.deps.appLogin(), config));
+      const fixedIn = await fixedInFromComments(octokit, issue, group.signature, trustedAuthors(await this.deps.appLogin(), config));
       const release = report.release?.trim();
       if (config.issues.reopenOnRegression && fixedIn && release && isSameOrNewer(release, fixedIn)) regressedIn = release;
       else await store.resolve(group.id, fixedIn, this.deps.now());
@@ -226,10 +232,10 @@ export class IssueSync {
         throw new Error(`the roll-up issue of ${group.repo} is being opened by another replica: the crash is counted in it on the next attempt`);
       const labels = config.issues.labels.filter((l) => l !== "");
       // Not retried in the request, as any create: the job's retry looks for the roll-up's marker first.
-      number = (await octokit.rest.issues.create({ ...splitRepo(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data
+      number = (await octokit.rest.issues.create({ ...parseRepoName(group.repo), title: ROLLUP_TITLE, body, labels, request: { retries: 0 } })).data
         .number;
     } else {
-      await octokit.rest.issues.update({ ...splitRepo(group.repo), issue_number: number, body });
+      await octokit.rest.issues.update({ ...parseRepoName(group.repo), issue_number: number, body });
     }
     await store.recordOpened(group.id, number, now(), true);
     await store.markRendered(group.id, group.events, now());
@@ -249,7 +255,7 @@ export class IssueSync {
     const assignees = [
       ...new Set([...(await this.assigneesFor(octokit, group.repo, report, config)), ...(suspectLogin ? [suspectLogin] : [])]),
     ].slice(0, MAX_ASSIGNEES);
-    const issue = { ...splitRepo(group.repo), title: rendered.title, body: rendered.body, labels };
+    const issue = { ...parseRepoName(group.repo), title: rendered.title, body: rendered.body, labels };
     // Never retried inside the request: GitHub may have stored the issue and still answered 5xx.
     // The job's own retry lists the repository's issues by marker first (findByMarker), then creates.
     const once = { request: { retries: 0 } };
@@ -268,19 +274,26 @@ export class IssueSync {
     metrics.issueOpened(group.firstSeen, this.deps.now());
     if (found)
       await octokit.rest.issues.createComment({
-        ...splitRepo(group.repo),
+        ...parseRepoName(group.repo),
         issue_number: created.data.number,
         body: renderSuspect(found.suspect, found),
       });
   }
 
-  private async reopen(octokit: Octokit, ref: IssueRef, body: string, verdict: RegressionVerdict, fixedIn: string | null, appLogin: string) {
+  private async reopen(
+    octokit: Octokit,
+    ref: ReturnType<typeof issueParams>,
+    body: string,
+    verdict: RegressionVerdict,
+    fixedIn: string | null,
+    appLogin: string,
+  ) {
     await octokit.rest.issues.update({ ...ref, state: "open", body });
     await octokit.rest.issues.addLabels({ ...ref, labels: [REGRESSION_LABEL] });
     const marker = regressionMarker(verdict.release);
     // A retry after a crash must not say it twice; only the App's own comment counts as said,
     // so a comment quoting the marker cannot silence the regression.
-    const own = new Set([appLogin.toLowerCase()]);
+    const own = loginSet([appLogin]);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
     if (comments.some((c) => writtenBy(c, own) && (c.body ?? "").includes(marker))) return;
     await octokit.rest.issues.createComment({
@@ -314,7 +327,7 @@ export class IssueSync {
     // Listing is consistent right after a create, unlike search, which lags behind writes.
     const label = config.issues.labels[0];
     const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
-      ...splitRepo(repo),
+      ...parseRepoName(repo),
       state: "all",
       per_page: 100,
       ...(label ? { labels: label } : {}),
@@ -362,7 +375,7 @@ export class IssueSync {
     if (!rules) {
       rules = (async () => {
         // All three at once, the first in GitHub's order wins: a repository's first new issue waits on them.
-        const texts = await Promise.all(CODEOWNERS_PATHS.map((path) => readRepoFile(octokit, repo, path)));
+        const texts = await Promise.all(CODEOWNERS_PATHS.map((path) => readRepoFile(octokit, { ...parseRepoName(repo), path })));
         const text = texts.find((t): t is string => t !== null);
         return text === undefined ? [] : parseCodeowners(text);
       })().catch((error: unknown) => {

@@ -8,7 +8,8 @@ import { parseIssueLinks } from "../core/policy.js";
 import { parseVerificationMarker } from "../core/verify-report.js";
 import { syncDueAt } from "../store/outbox.js";
 import type { Store } from "../store/store.js";
-import { splitRepo, type Octokit } from "./github.js";
+import { formatRepoName, parseRepoName } from "../github/repo-name.js";
+import type { Octokit } from "./github.js";
 import { repoKey, type RepoRouter } from "./routing.js";
 import { trustedAuthors, writtenBy } from "./trust.js";
 import type { AppVerifier } from "./verify-jobs.js";
@@ -137,15 +138,15 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
 
   /** Issues of this repository a PR body closes (`Fixes #N`, `Closes owner/repo#N`…). */
   function bodyIssues(repo: string, body: string | null | undefined): number[] {
-    return parseIssueLinks(body ?? "", splitRepo(repo))
-      .filter((link) => repoKey(`${link.owner}/${link.repo}`) === repo)
+    return parseIssueLinks(body ?? "", parseRepoName(repo))
+      .filter((link) => repoKey(formatRepoName(link)) === repo)
       .map((link) => link.number);
   }
 
   /** The issues GitHub itself says a PR closes (its "Development" links, which no webhook carries): one GraphQL query. */
   async function closingReferences(octokit: Octokit, repo: string, number: number): Promise<number[]> {
     try {
-      const data = ClosingReferences.parse(await octokit.graphql(CLOSING_REFERENCES, { ...splitRepo(repo), number }));
+      const data = ClosingReferences.parse(await octokit.graphql(CLOSING_REFERENCES, { ...parseRepoName(repo), number }));
       const nodes = data.repository?.pullRequest?.closingIssuesReferences.nodes ?? [];
       return nodes.filter((n) => repoKey(n.repository.nameWithOwner) === repo).map((n) => n.number);
     } catch (error) {
@@ -169,7 +170,7 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
   /** A check may come before its PR's "opened" (GitHub keeps no order): the PR is read once. */
   async function linkFromGitHub(octokit: Octokit, repo: string, number: number): Promise<number[]> {
     try {
-      const { data } = await octokit.rest.pulls.get({ ...splitRepo(repo), pull_number: number });
+      const { data } = await octokit.rest.pulls.get({ ...parseRepoName(repo), pull_number: number });
       const issues = bodyIssues(repo, data.body);
       return link(repo, number, issues.length > 0 ? issues : await closingReferences(octokit, repo, number));
     } catch (error) {
@@ -183,7 +184,7 @@ export function registerLoopEvents(app: Probot, deps: LoopEventsDeps): void {
     if (!pr.merge_commit_sha) return;
     let commits: string[] = [];
     try {
-      const listed = await octokit.paginate(octokit.rest.pulls.listCommits, { ...splitRepo(repo), pull_number: pr.number, per_page: 100 });
+      const listed = await octokit.paginate(octokit.rest.pulls.listCommits, { ...parseRepoName(repo), pull_number: pr.number, per_page: 100 });
       commits = listed.map((c) => c.sha);
     } catch (error) {
       // The merge commit alone still decides; only the list of commits to port is lost.

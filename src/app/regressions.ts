@@ -3,7 +3,9 @@ import type { HotfixConfig } from "../core/config.js";
 import type { CrashReport } from "../core/crash.js";
 import { Comparison, judgeRegression, releaseRef, type Fix } from "../core/regression.js";
 import type { CrashGroup, Store } from "../store/store.js";
-import { answered, splitRepo, type Octokit } from "./github.js";
+import { answered } from "../github/not-found.js";
+import { parseRepoName } from "../github/repo-name.js";
+import type { Octokit } from "./github.js";
 
 /**
  * The outbox worker's half of the regression decision (ingest only marks candidates, so its
@@ -22,7 +24,7 @@ async function compare(deps: RegressionDeps, octokit: Octokit, repo: string, bas
   if (cached) return cached;
   try {
     // One commit per page: only the counts and the status are read.
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...splitRepo(repo), basehead: `${base}...${head}`, per_page: 1 });
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...parseRepoName(repo), basehead: `${base}...${head}`, per_page: 1 });
     const answer = Comparison.parse({ status: data.status, aheadBy: data.ahead_by, behindBy: data.behind_by });
     await deps.store.fixes.putComparison(repo, base, head, answer);
     return answer;

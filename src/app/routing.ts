@@ -5,7 +5,9 @@ import type { ProviderName } from "../core/crash.js";
 import type { RepoSettings, Store } from "../store/store.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile } from "../github/repo-file.js";
-import { answered, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
+import { answered } from "../github/not-found.js";
+import { parseRepoName } from "../github/repo-name.js";
+import type { GitHubAccess, Octokit } from "./github.js";
 
 /**
  * Which repositories take an alert. Repository settings (installation and `.github/hotfix.yml`)
@@ -135,7 +137,7 @@ export class RepoRouter {
    * repository when the repository has none, `_extends` followed) and caches it (installation and push events).
    */
   async refresh(fullName: string, installationId: number, octokit: Octokit): Promise<RepoSettings> {
-    const found = await configSources((at) => readRepoFile(octokit, at), { ...splitRepo(fullName), path: CONFIG_PATH });
+    const found = await configSources((at) => readRepoFile(octokit, at), { ...parseRepoName(fullName), path: CONFIG_PATH });
     if (found.extendsProblem) this.log.warn({ repo: fullName }, `${CONFIG_PATH}: ${found.extendsProblem}; using the files read before it`);
     const settings: RepoSettings = {
       repo: repoKey(fullName),
@@ -166,7 +168,7 @@ export class RepoRouter {
     let installationId: number;
     try {
       const app = await this.github.asApp();
-      installationId = (await app.rest.apps.getRepoInstallation(splitRepo(repo))).data.id;
+      installationId = (await app.rest.apps.getRepoInstallation(parseRepoName(repo))).data.id;
     } catch (error) {
       if (!answered(error, 404)) throw error;
       this.log.info({ repo }, "alert for a repository without the App installed");

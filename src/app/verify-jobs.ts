@@ -7,7 +7,7 @@ import { countSources, MissingSettingError, SETTING_ENV } from "../providers/cou
 import { hotfixQuery, lookAt } from "../providers/lagged-count.js";
 import type { CrashCountSource } from "../providers/query.js";
 import type { VerifyJob } from "../store/verify-jobs.js";
-import { splitRepo } from "./github.js";
+import { parseRepoName } from "../github/repo-name.js";
 import type { IssueSyncDeps } from "./issue-sync.js";
 import { trustedAuthors } from "./trust.js";
 
@@ -109,7 +109,7 @@ export class AppVerifier {
     const { store, log } = this.deps;
     const group = await store.getGroup(job.groupId);
     const octokit = await this.deps.github.asInstallation(job.installationId);
-    const repo = splitRepo(job.repo);
+    const repo = parseRepoName(job.repo);
     const issue = group?.issueNumber ? (await octokit.rest.issues.get({ ...repo, issue_number: group.issueNumber })).data : null;
     const marker = issue ? parseIssueMarker(issue.body ?? "") : null;
     const source = marker ? this.sourceOf(job.repo, marker.provider) : null;
@@ -136,9 +136,7 @@ export class AppVerifier {
     const pulls = [...new Set(stages.flatMap((s) => (s.stage === "merged" && s.detail.pr !== undefined ? [s.detail.pr] : [])))];
     const trusted = trustedAuthors(await this.deps.appLogin(), config);
     const context = { environment: job.environment, sha: job.sha, resolvedInReporter: resolved };
-    await writeVerdict(octokit, repo, config, { issue: issue.number, pulls }, verdict, context, (login) =>
-      Promise.resolve(trusted.has(login.toLowerCase())),
-    );
+    await writeVerdict(octokit, repo, config, { issue: issue.number, pulls }, verdict, context, (login) => Promise.resolve(trusted.has(login)));
     await writeVerdictStatus(octokit, repo, { sha: job.sha, overall: verdict.verdict, results: [{ issue: issue.number, verdict }] });
     await store.verifyJobs.finish(job.id);
     log.info({ repo: job.repo, issue: issue.number, verdict: verdict.verdict, looks: job.looks }, "verification posted");

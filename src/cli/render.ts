@@ -6,6 +6,7 @@ import { parseConfigText } from "../core/config-yaml.js";
 import { CrashReport, ProviderName } from "../core/crash.js";
 import { renderIssue } from "../core/render.js";
 import { computeSignature } from "../core/signature.js";
+import { isRepoName } from "../github/repo-name.js";
 import { parseAlertPayload } from "../providers/index.js";
 
 /**
@@ -57,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.provider !== undefined && !ProviderName.safeParse(values.provider).success) {
     return fail(`--provider must be one of ${ProviderName.options.join(", ")}; got "${values.provider}"`, 2);
   }
-  if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) return fail(`--repo must be owner/name; got "${values.repo}"`, 2);
+  if (values.repo !== undefined && !isRepoName(values.repo)) return fail(`--repo must be owner/name; got "${values.repo}"`, 2);
 
   let body: unknown;
   try {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
 import { compareRefs, type CommitGraph } from "./commit-graph.js";
+import { parseRepoName } from "../github/repo-name.js";
 import { GITHUB_SECONDARY_LIMITS, isContentCreating, type RequestWindow } from "../github/secondary-limits.js";
 
 /**
@@ -272,12 +273,10 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
         status: 200,
         body: {
           total_count: Object.keys(options.repos).length,
-          repositories: Object.keys(options.repos).map((full_name, i) => ({
-            id: i + 1,
-            full_name,
-            name: full_name.split("/")[1],
-            owner: { login: full_name.split("/")[0] },
-          })),
+          repositories: Object.keys(options.repos).map((full_name, i) => {
+            const { owner, repo: name } = parseRepoName(full_name);
+            return { id: i + 1, full_name, name, owner: { login: owner } };
+          }),
         },
       }),
     ],

@@ -5,6 +5,7 @@ import { CHECK_NAME } from "../core/check-report.js";
 import { parseIssueMarker } from "../core/render.js";
 import { renderVerification } from "../core/verify-report.js";
 import { decideVerification } from "../core/verify.js";
+import { parseRepoName } from "../github/repo-name.js";
 import type { Store } from "../store/store.js";
 import type { GitHubStandin, StandinIssue } from "./github-standin.js";
 
@@ -63,7 +64,7 @@ export async function continueLoop(demo: LoopDemo): Promise<void> {
   const { app, github, repo, issue } = demo;
   const signature = parseIssueMarker(issue.body)?.signature;
   if (!signature) throw new Error("the hotfix issue has no marker");
-  const [owner, name] = repo.split("/") as [string, string];
+  const { owner, repo: name } = parseRepoName(repo);
   const repository = { id: 1, name, full_name: repo, owner: { login: owner, type: "Organization" }, default_branch: "main" };
   const envelope = { repository, installation: { id: demo.installationId }, sender: { login: "dana-dev", type: "User" } };
   const at = () => demo.now().toISOString();

@@ -1,11 +1,10 @@
-import { RequestError } from "@octokit/request-error";
 import * as z from "zod";
+import { isNotFound } from "./not-found.js";
+import type { RepoName } from "./repo-name.js";
 
 /** Reading one file of a repository through GitHub's contents API, for the App and the Action alike. */
 
-export interface RepoPath {
-  owner: string;
-  repo: string;
+export interface RepoPath extends RepoName {
   path: string;
   /** Commit, branch or tag; the default branch when absent. */
   ref?: string;
@@ -15,8 +14,6 @@ export interface RepoPath {
 export interface ContentsClient {
   rest: { repos: { getContent(params: { owner: string; repo: string; path: string; ref?: string }): Promise<{ data: unknown }> } };
 }
-
-export const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.status === 404;
 
 const FileContents = z.object({ type: z.literal("file"), content: z.string(), encoding: z.literal("base64") });
 

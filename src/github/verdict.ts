@@ -2,7 +2,8 @@ import * as z from "zod";
 import type { HotfixConfig } from "../core/config.js";
 import { renderVerification, verificationMarkerKey, type ReportContext } from "../core/verify-report.js";
 import type { VerdictName, VerificationVerdict } from "../core/verify.js";
-import { isNotFound } from "./repo-file.js";
+import { isNotFound } from "./not-found.js";
+import type { RepoName } from "./repo-name.js";
 
 /**
  * Writing a verification verdict to GitHub, for the App and the verify Action alike: the sticky
@@ -20,10 +21,7 @@ const STATUS_STATE: Record<VerdictName, "success" | "failure" | "pending"> = {
   "not-enough-data": "pending",
 };
 
-interface RepoParams {
-  owner: string;
-  repo: string;
-}
+type RepoParams = RepoName;
 
 /** Octokit's request parameters carry an index signature; a method taking these accepts them. */
 type Params<T> = { [key: string]: unknown } & RepoParams & T;

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { parseRepoName } from "../github/repo-name.js";
 import { ApiClient } from "./http.js";
 import {
   countsByRelease,
@@ -42,8 +43,7 @@ export function genericCountSource(options: GenericOptions): CrashCountSource {
     fetch: options.fetch,
     sleep: options.sleep,
   });
-  const [owner, name] = options.repo.split("/");
-  if (!owner || !name) throw new Error(`generic: repo must be "owner/name", got "${options.repo}"`);
+  const { owner, repo: name } = parseRepoName(options.repo, "generic: repo");
   return {
     provider: "generic",
     async count(query: CountQuery): Promise<CrashCounts> {

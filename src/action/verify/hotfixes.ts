@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { parseIssueLinks } from "../../core/policy.js";
 import { parseIssueMarker, type IssueMarker } from "../../core/render.js";
+import { isNotFound } from "../../github/not-found.js";
 import type { GitHub, Repo } from "../github.js";
 import { InputError } from "../inputs.js";
 import type { DeploymentUnderTest } from "./deployment.js";
@@ -16,8 +17,6 @@ export interface Hotfix {
   marker: IssueMarker;
   pulls: number[];
 }
-
-export const isNotFound = (error: unknown) => Boolean(error && typeof error === "object" && "status" in error && error.status === 404);
 
 async function readHotfixIssue(github: GitHub, repo: Repo, number: number): Promise<IssueMarker | null> {
   try {

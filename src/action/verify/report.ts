@@ -3,7 +3,8 @@ import type { HotfixConfig } from "../../core/config.js";
 import { renderVerification, type ReportContext } from "../../core/verify-report.js";
 import type { VerdictName, VerificationVerdict } from "../../core/verify.js";
 import { writeVerdict, writeVerdictStatus } from "../../github/verdict.js";
-import { ownLogin, sameLogin, type GitHub, type Repo } from "../github.js";
+import { loginSet, sameLogin } from "../../github/bot-identity.js";
+import { ownLogin, type GitHub, type Repo } from "../github.js";
 import type { DeploymentUnderTest } from "./deployment.js";
 import type { Hotfix } from "./hotfixes.js";
 
@@ -55,6 +56,15 @@ function verdictRecord(result: HotfixVerdict) {
   };
 }
 
+/**
+ * Whose verdict comment the Action may edit: the identities the App trusts (`verify.trustedAuthors`)
+ * and the Action's own (asked only when a comment needs it); the App's comment is found by its marker.
+ */
+export function writerOf(github: GitHub, config: HotfixConfig): (login: string) => Promise<boolean> {
+  const trusted = loginSet(config.verify.trustedAuthors);
+  return async (login) => trusted.has(login) || sameLogin(login, await ownLogin(github));
+}
+
 export async function reportVerdicts(
   github: GitHub,
   repo: Repo,
@@ -63,9 +73,7 @@ export async function reportVerdicts(
   current: DeploymentUnderTest,
   overall: VerdictName,
 ): Promise<void> {
-  // The Action's own identity (asked only when a comment needs it) and the ones the App trusts; the App's comment is found by its marker.
-  const trusted = new Set(config.verify.trustedAuthors.map((login) => login.toLowerCase()));
-  const isWriter = async (login: string) => trusted.has(login.toLowerCase()) || sameLogin(login, await ownLogin(github));
+  const isWriter = writerOf(github, config);
   for (const result of results) {
     core.info(`#${result.hotfix.issue}: ${result.verdict.sentence}`);
     await writeVerdict(github, repo, config, result.hotfix, result.verdict, contextOf(result, current), isWriter);

@@ -6,6 +6,7 @@ import { ProviderApiError } from "../../providers/http.js";
 import { hotfixQuery, lookAt } from "../../providers/lagged-count.js";
 import { CountQueryError, UnknownReleaseError } from "../../providers/query.js";
 import { loadConfig } from "../config.js";
+import { parseRepoName } from "../../github/repo-name.js";
 import { createGitHub } from "../github.js";
 import { InputError } from "../inputs.js";
 import { deploymentUnderTest, type DeploymentUnderTest } from "./deployment.js";
@@ -49,9 +50,8 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
       `Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`,
     );
   }
-  const [owner, name] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
-  if (!owner || !name) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
-  const repo = { owner, repo: name };
+  if (!process.env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
+  const repo = parseRepoName(process.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
   const github = createGitHub(inputs["github-token"]);
   const config = await loadConfig(github, { repo, path: inputs["config-path"], ref: current.sha, workspace: process.env.GITHUB_WORKSPACE });
   const policy = policyOf(inputs, config);

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import type { ProviderName } from "../../core/crash.js";
 import { countSources, type ReporterSetting } from "../../providers/count-sources.js";
 import type { CrashCountSource } from "../../providers/query.js";
+import { formatRepoName } from "../../github/repo-name.js";
 import type { Repo } from "../github.js";
 import type { VerifyInputs } from "./inputs.js";
 
@@ -34,7 +35,7 @@ export function actionCountSources(inputs: VerifyInputs, repo: Repo, seams: Repo
       bugsnagUrl: inputs["bugsnag-api-url"],
       genericToken: inputs["hotfix-api-token"],
       appUrl: inputs["app-url"],
-      repo: `${repo.owner}/${repo.repo}`,
+      repo: formatRepoName(repo),
     },
     process.env,
     { ...seams, label: (setting) => `Input "${INPUT[setting]}"`, onSecret: (value) => core.setSecret(value) },
