@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { DEFAULT_CONFIG, formatIssues } from "../core/config.js";
+import { DEFAULT_CONFIG } from "../core/config.js";
 import { parseConfigText } from "../core/config-yaml.js";
 import { CrashReport, ProviderName } from "../core/crash.js";
 import { renderIssue } from "../core/render.js";
 import { computeSignature } from "../core/signature.js";
+import { formatIssues } from "../core/zod-problems.js";
 import { isRepoName } from "../github/repo-name.js";
 import { parseAlertPayload } from "../providers/index.js";
 

@@ -1,6 +1,7 @@
 import type { Breadcrumb } from "./crash.js";
 import { bounded, cap, cell, clean, neutralize } from "./markdown.js";
-import { remembered, scrubData } from "./scrub.js";
+import { remembered } from "./remembered.js";
+import { scrubData } from "./scrub.js";
 import { shownTime } from "./time.js";
 
 /** The breadcrumb table: time, category, level, and the message with its data; a column no row fills is left out. */

@@ -1,6 +1,7 @@
 import deepmerge from "deepmerge";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import { HotfixConfig, invalidConfig, issueProblems, type ConfigProblem, type ConfigResult } from "./config.js";
+import { HotfixConfig, invalidConfig, type ConfigProblem, type ConfigResult } from "./config.js";
+import { issueProblems } from "./zod-problems.js";
 
 /**
  * The YAML text of `.github/hotfix.yml` into a config: one file, or several merged (`_extends`, the

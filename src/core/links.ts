@@ -1,6 +1,7 @@
 import type { HotfixConfig } from "./config.js";
 import type { Frame } from "./crash.js";
-import { remembered, scrubText } from "./scrub.js";
+import { remembered } from "./remembered.js";
+import { scrubText } from "./scrub.js";
 
 /**
  * Where a frame's source lives in the repository, and the GitHub URL of that line at the

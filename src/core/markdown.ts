@@ -1,4 +1,5 @@
-import { remembered, scrubText } from "./scrub.js";
+import { remembered } from "./remembered.js";
+import { scrubText } from "./scrub.js";
 
 /**
  * Markdown safety for text that came from a crash report: it must not ping people,

@@ -7,7 +7,7 @@ import { type LinkTarget, blobUrl, linkRef, linkTarget, safeRepoPaths } from "./
 import { cell, clean, codeBlock, codeSpan, longestBacktickRun, neutralize, tableRow, thousands } from "./markdown.js";
 import { type IssueMarker, issueMarker } from "./marker.js";
 import { type ReporterGroup, reporterGroupKey, reporterGroupOf } from "./reporter-group.js";
-import { remembered } from "./scrub.js";
+import { remembered } from "./remembered.js";
 import { signaturesByVersion } from "./signature.js";
 import { shownTime } from "./time.js";
 import { basename, crashSiteFrame, firstLineOf, frameName, renderTitle } from "./title.js";

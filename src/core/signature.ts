@@ -1,7 +1,7 @@
 import { hash } from "node:crypto";
 import { type CrashReport, type Frame, isUnnamed } from "./crash.js";
 import { type Family, familyOf, hasUrlOrigin, isAggregate, isLowQuality, ruleFile, ruleFunction, ruleModule } from "./frame-rules.js";
-import { remembered } from "./scrub.js";
+import { remembered } from "./remembered.js";
 
 /**
  * The signature groups occurrences of one crash across releases: the same bug seen in

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type * as z from "zod";
-import { formatIssues } from "../core/config.js";
+import { formatIssues } from "../core/zod-problems.js";
 import { ContextPart, CrashReport, type CrashReportInput, type Gap, type ProviderName } from "../core/crash.js";
 
 /**

@@ -1,6 +1,6 @@
 import LinkHeader from "http-link-header";
 import type * as z from "zod";
-import { formatIssues } from "../core/config.js";
+import { formatIssues } from "../core/zod-problems.js";
 
 /**
  * The one HTTP client for crash reporters' REST APIs (Sentry, Bugsnag, the App's own

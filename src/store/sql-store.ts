@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import * as z from "zod";
-import { formatIssues, Source } from "../core/config.js";
+import { Source } from "../core/config.js";
+import { formatIssues } from "../core/zod-problems.js";
 import { CrashReport, firstSeenOf, ProviderName } from "../core/crash.js";
 import { reporterGroup, reporterGroupKey, type ReporterGroup } from "../core/reporter-group.js";
 import { compareVersions } from "../core/version.js";
