@@ -2,7 +2,7 @@ import * as z from "zod";
 
 /**
  * GitHub's answers to a write that no retry can change: the job that got one is parked at once with
- * the reason in words, and taken back when GitHub says the cause is gone (app/refusal-healing.ts).
+ * the reason in words, and taken back when GitHub says the cause is gone (app/refusals.ts).
  * Statuses and messages as GitHub documents them for creating an issue:
  * https://docs.github.com/rest/issues/issues#create-an-issue (403, 404, 410, 422).
  */
