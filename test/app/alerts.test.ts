@@ -78,7 +78,7 @@ describe("a crash alert opens one hotfix issue", () => {
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ status: "accepted", signature: expect.stringMatching(/^[0-9a-f]{16}$/), repos: [repo] });
-    const group = await until(async () => {
+    const group = await until("the crash group to have issue #7", async () => {
       const g = await store.findGroup(repo, res.body.signature);
       return g?.issueNumber === 7 && g;
     });
@@ -125,7 +125,7 @@ describe("a crash alert opens one hotfix issue", () => {
     const res = await post(app, `/hotfix/alerts/bugsnag?token=${SECRETS.bugsnag}`, body, { "content-type": "application/json" });
     expect(res).toEqual({ status: 202, body: { status: "accepted", signature: expect.any(String), repos: [repo] } });
 
-    await until(async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 1);
+    await until("the crash group to have issue #1", async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 1);
     expect(github.isDone()).toBe(true);
     expect(unmatched).toEqual([]);
     expect(created!.assignees).toEqual(["octocat"]);
@@ -155,7 +155,7 @@ describe("a crash alert opens one hotfix issue", () => {
     const body = fixture("generic/unity-crashing-first.json");
     const res = await post(app, `/hotfix/alerts/generic/${repo}`, body, genericHeaders(body));
     expect(res.status).toBe(202);
-    await until(async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 4);
+    await until("the crash group to have issue #4", async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 4);
     expect(github.isDone()).toBe(true);
     expect(unmatched).toEqual([]);
     expect(created!.labels).toEqual(["crash", "severity:critical"]);
@@ -188,7 +188,10 @@ describe("a crash alert opens one hotfix issue", () => {
     const body = fixture("generic/unity-crashing-first.json");
     const res = await post(app, `/hotfix/alerts/generic/${repo}`, body, genericHeaders(body));
     // The job records the issue, then completes: its end is when no job is left.
-    await until(async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 12 && (await store.stats()).pendingJobs === 0);
+    await until(
+      "the crash group to have issue #12 and the outbox to drain",
+      async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 12 && (await store.stats()).pendingJobs === 0,
+    );
     expect(github.isDone()).toBe(true);
     expect(unmatched).toEqual([]);
   });

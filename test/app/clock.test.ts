@@ -116,14 +116,16 @@ async function deliver(event: string, payload: unknown): Promise<void> {
 
 /** Probot acknowledges a webhook before its handler ends, and GitHub keeps no order either: wait for the stage. */
 async function stageRecorded(groupId: number, stage: string, round = 1): Promise<void> {
-  await until(async () => (await store.clock.clockOf(groupId)).stages.some((s) => s.stage === stage && s.round === round));
+  await until(`the ${stage} stage of round ${round}`, async () =>
+    (await store.clock.clockOf(groupId)).stages.some((s) => s.stage === stage && s.round === round),
+  );
 }
 
 /** A Sentry alert of 4.12.1, once the App has opened its issue. */
 async function crashWithIssue() {
   const first = sentryAlert("com.example.shop@4.12.1");
   const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
-  const group = await until(async () => {
+  const group = await until("the crash group to have its issue", async () => {
     const g = await store.findGroup(REPO, accepted.signature);
     return g?.issueNumber !== null && g;
   });
@@ -133,7 +135,7 @@ async function crashWithIssue() {
 describe("the hotfix clock", () => {
   it("follows a crash from detection to verified, then starts a second round on a regression", async () => {
     const { group, accepted } = await crashWithIssue();
-    const issue = await until(() => github.issues.get(REPO)?.[0]);
+    const issue = await until("the hotfix issue on GitHub", () => github.issues.get(REPO)?.[0]);
     // The issue is opened with its clock: no edit just to add the "issue opened" time.
     expect(clockRows(issue).map((r) => r[0])).toEqual(["First occurrence", "Issue opened"]);
     expect(issue.body).toContain("**Not verified yet**");
@@ -160,7 +162,7 @@ describe("the hotfix clock", () => {
     issue.comments.push({ id: 900, body: verdict, user: { login: "github-actions[bot]", type: "Bot" }, author_association: "NONE" });
     await deliver("issue_comment", comment(1, verdict, { login: "github-actions[bot]", type: "Bot", association: "NONE" }, iso(3600)));
 
-    await until(() => issue.body.includes("**Detection → verified:"));
+    await until("the issue body to show detection to verified", () => issue.body.includes("**Detection → verified:"));
     const stages = (await store.clock.clockOf(group.id)).stages;
     expect(stages.map((s) => [s.round, s.stage, s.detail])).toEqual([
       [1, "first-occurrence", {}],
@@ -197,7 +199,7 @@ describe("the hotfix clock", () => {
     expect(await store.getGroup(group.id)).toMatchObject({ state: "resolved", fixedIn: "com.example.shop@4.12.2" });
     const again = sentryAlert("com.example.shop@4.12.3");
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, again, sentryHeaders(again))).status).toBe(202);
-    const round2 = await until(async () => {
+    const round2 = await until("two stages of round 2", async () => {
       const stages = (await store.clock.clockOf(group.id)).stages.filter((s) => s.round === 2);
       return stages.length === 2 && stages;
     });
@@ -226,8 +228,8 @@ describe("the hotfix clock", () => {
     const first = sentryAlert("com.example.shop@4.12.1");
     const signed = sentryHeaders(first, { "sentry-hook-timestamp": String(Math.floor(now / 1000)) });
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, first, signed)).status).toBe(202);
-    const issue = await until(() => github.issues.get(REPO)?.[0]);
-    await until(async () => (await store.stats()).pendingJobs === 0);
+    const issue = await until("the hotfix issue on GitHub", () => github.issues.get(REPO)?.[0]);
+    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
 
     now += 60_000;
     await deliver("pull_request", pullRequest("opened", 7, "Fixes #1", { created: new Date(now).toISOString() }));
@@ -236,7 +238,7 @@ describe("the hotfix clock", () => {
     expect(issue.body).not.toContain("Fix PR opened");
 
     now += 600_000;
-    await until(() => issue.body.includes("| Fix PR opened |"));
+    await until("the clock table to show the fix PR", () => issue.body.includes("| Fix PR opened |"));
     expect(github.writes().filter((c) => c.route === "PATCH /repos/{owner}/{repo}/issues/{number}")).toHaveLength(1);
   });
 });
@@ -255,7 +257,7 @@ describe("the hotfix board", () => {
     const first = sentryAlert("com.example.shop@4.12.1", now);
     const signed = sentryHeaders(first, { "sentry-hook-timestamp": String(Math.floor(now / 1000)) });
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, first, signed)).status).toBe(202);
-    const board = await until(() => github.issues.get(REPO)?.find((i) => i.title === "Hotfix board"));
+    const board = await until("the board issue", () => github.issues.get(REPO)?.find((i) => i.title === "Hotfix board"));
     expect(board.number).toBe(2);
     expect(board.body).toContain("| #1 | Issue opened | ");
     expect(board.body).toContain("| Hotfixes verified | 0 | 0 |");
@@ -264,13 +266,16 @@ describe("the hotfix board", () => {
     now += 10_000;
     await deliver("pull_request", pullRequest("opened", 7, "Fixes #1", { created: new Date(now).toISOString() }));
     const issue = github.issues.get(REPO)![0]!;
-    await until(() => issue.body.includes("| Fix PR opened |"));
-    await until(async () => (await store.stats()).pendingJobs === 1 && (await app.worker.runOnce()) === 0);
+    await until("the clock table to show the fix PR", () => issue.body.includes("| Fix PR opened |"));
+    await until(
+      "one pending job that the worker then runs",
+      async () => (await store.stats()).pendingJobs === 1 && (await app.worker.runOnce()) === 0,
+    );
     expect(board.body).toContain("| #1 | Issue opened | ");
     expect(boardEdits()).toBe(0);
 
     now += 50_000;
-    await until(() => board.body.includes("| #1 | Fix PR opened | 1 min |"));
+    await until("the board to show the fix PR's row", () => board.body.includes("| #1 | Fix PR opened | 1 min |"));
     expect(boardEdits()).toBe(1);
     expect(github.issues.get(REPO)!.filter((i) => i.title === "Hotfix board")).toHaveLength(1);
     expect(mermaidBlocks(board.body)).toEqual([]);
@@ -289,11 +294,14 @@ describe("webhooks out of order", () => {
     // A PR whose body names no issue, linked in GitHub's "Development" sidebar instead: its closing references tell.
     github.pulls.get(REPO)!.push({ number: 11, body: "Null check", state: "open", closes: [1] });
     await deliver("pull_request", pullRequest("opened", 11, "Null check", { created: iso(50) }));
-    await until(async () => (await store.clock.groupsOfPullRequest(REPO, 11)).length === 1);
+    await until("the pull request to be linked to one group", async () => (await store.clock.groupsOfPullRequest(REPO, 11)).length === 1);
 
     // A check of a PR that links nothing, or that GitHub no longer has, records nothing.
     await deliver("check_run", checkRun(CHECK_NAME, "success", 10, iso(40)));
-    await until(() => github.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/pulls/{number}").length === 2);
+    await until(
+      "two reads of the pull request",
+      () => github.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/pulls/{number}").length === 2,
+    );
     expect(await store.clock.groupsOfPullRequest(REPO, 10)).toEqual([]);
     // GraphQL was asked only for the PR whose body named no issue.
     expect(github.calls.filter((c) => c.route === "POST /graphql")).toHaveLength(1);

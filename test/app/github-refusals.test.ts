@@ -66,7 +66,7 @@ const creates = () => github.calls.filter((c) => c.route === CREATE);
 async function refusedTwice(reason: string, words: RegExp) {
   const refusedBefore = counted(await metricsText(), "hotfix_github_refusals_total", reason);
   const signatures = [await send("java.lang.FirstException"), await send("java.lang.SecondException")];
-  const parked = await until(async () => {
+  const parked = await until("two parked jobs", async () => {
     const jobs = await store.jobs.list(new Date(), { parkedOnly: true });
     return jobs.length === 2 && jobs;
   });
@@ -98,7 +98,10 @@ function counted(text: string, name: string, reason: string): number {
 
 async function healedBy(event: string, payload: Record<string, any>, reason: string) {
   expect(await deliverWebhook(app, event, payload)).toBe(200);
-  await until(() => (github.issues.get(REPO)?.length ?? 0) === 2 && store.stats().then((s) => s.pendingJobs === 0));
+  await until(
+    "two issues on GitHub and an empty outbox",
+    () => (github.issues.get(REPO)?.length ?? 0) === 2 && store.stats().then((s) => s.pendingJobs === 0),
+  );
   expect(creates().map((c) => c.status)).toEqual([creates()[0]!.status, creates()[1]!.status, 201, 201]);
   expect(await store.jobs.list(new Date())).toEqual([]);
   expect(counted(await metricsText(), "hotfix_outbox_parked_jobs_by_reason", reason)).toBe(0);

@@ -81,13 +81,13 @@ describe.each(stores)("one Sentry issue is one hotfix issue ($name store)", ({ o
       return answer.body.signature as string;
     };
     const first = await send("chrome-73", "storefront@2.3.0");
-    await until(() => github.issues.get(REPO)?.length === 1);
+    await until("one issue on GitHub", () => github.issues.get(REPO)?.length === 1);
     for (const release of ["storefront@2.3.0", "storefront@2.3.1"])
       for (const browser of ["firefox-66", "safari-12", "chrome-73"] as const)
         if (browser !== "chrome-73" || release !== "storefront@2.3.0") await send(browser, release);
 
     // Every alert is stored (each answered 202): once no sync is pending, every issue there will be is written.
-    await until(async () => (await store.stats()).pendingJobs === 0);
+    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues")).toHaveLength(1);
     expect(await store.stats()).toMatchObject({ groups: 1 });
@@ -121,7 +121,7 @@ describe("an issue found again by its reporter group", () => {
 
     const repeat = browserAlert("firefox-66", "storefront@2.3.0");
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, repeat, sentryHeaders(repeat));
-    const group = await until(async () => {
+    const group = await until("the crash group to be rendered", async () => {
       const g = await store.findGroup(REPO, accepted.signature);
       return g?.renderedAt !== null && g;
     });
@@ -133,7 +133,7 @@ describe("an issue found again by its reporter group", () => {
     const { body: second } = await post(app, `/hotfix/alerts/sentry/${REPO}`, other, sentryHeaders(other));
     // The same stack under another Sentry issue: our signature joins it to the first group, which takes that issue too.
     expect(second.signature).toBe(accepted.signature);
-    await until(async () => (await store.getGroup(group.id))?.renderedEvents === 2);
+    await until("the crash group rendered with two events", async () => (await store.getGroup(group.id))?.renderedEvents === 2);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(await store.reporterGroups(group.id)).toEqual([
       { provider: "sentry", id: SENTRY_ISSUE },

@@ -83,11 +83,24 @@ export function deliverWebhook(app: RunningApp, event: string, payload: unknown)
   return deliverSigned(app, WEBHOOK_SECRET, event, payload);
 }
 
-/** Waits for the worker to reach a state; the test's own timeout bounds it. */
-export async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> {
+/** How long `until` waits by default: far more than any wait of ours takes on a busy machine, well inside a test's 30 s. */
+export const UNTIL_DEADLINE_MS = 10_000;
+
+/**
+ * Waits for the App to reach a state (`probe` answers truthy), `what` saying which in the user's
+ * words. It fails after `deadlineMs` naming what it waited for, rather than leaving the test to a
+ * bare 30-second timeout.
+ */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  deadlineMs = UNTIL_DEADLINE_MS,
+): Promise<T> {
+  const started = performance.now();
   for (;;) {
     const value = await probe();
     if (value) return value;
+    if (performance.now() - started >= deadlineMs) throw new Error(`waited ${deadlineMs / 1000} s for ${what}, in vain`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

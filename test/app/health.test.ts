@@ -99,13 +99,13 @@ describe("health endpoints", () => {
     expect(body.outbox).toMatchObject({ dueJobs: 1, pendingJobs: 1 });
 
     app.worker.start();
-    const ready = await until(async () => {
+    const ready = await until("/readyz to answer 200", async () => {
       const res = await get("/readyz");
       return res.status === 200 && JSON.parse(res.text);
     });
     expect(ready).toMatchObject({ status: "ready", outbox: { dueJobs: 0 } });
     // Ready as soon as a worker holds the job; the issue follows.
-    await until(async () => (await store.stats()).pendingJobs === 0);
+    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues" && c.status === 201)).toHaveLength(1);
   });
 
@@ -126,7 +126,10 @@ describe("health endpoints", () => {
     const forged = fixture("sentry/event_alert-android.json");
     const refused = await post(app, `/hotfix/alerts/sentry/${REPO}`, forged, sentryHeaders(forged, { "sentry-hook-signature": "0".repeat(64) }));
     expect(refused.status).toBe(401);
-    await until(async () => (parsePrometheus((await get("/metrics")).text).get(opened) ?? 0) > (before.get(opened) ?? 0));
+    await until(
+      "the issues-opened counter to rise",
+      async () => (parsePrometheus((await get("/metrics")).text).get(opened) ?? 0) > (before.get(opened) ?? 0),
+    );
 
     const res = await get("/metrics");
     expect(res.status).toBe(200);

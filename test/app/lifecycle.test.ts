@@ -59,11 +59,11 @@ describe("one crash, one issue", () => {
     expect(answers.every((a) => a.status === 202)).toBe(true);
     expect(new Set(answers.map((a) => a.body.signature)).size).toBe(1);
 
-    const group = await until(async () => {
+    const group = await until("the crash group to have its issue", async () => {
       const g = await store.findGroup(REPO, answers[0]!.body.signature);
       return g?.issueNumber !== null && g;
     });
-    await until(async () => (await store.stats()).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
+    await until("the outbox to drain", async () => (await store.stats()).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
     expect(group.events).toBe(200);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
@@ -75,7 +75,7 @@ describe("one crash, one issue", () => {
   it("looks for issues of a lost store once per repository, not once per new crash", async () => {
     const first = sentryAlert();
     const a = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
-    await until(async () => (await store.findGroup(REPO, a.body.signature))?.issueNumber ?? null);
+    await until("the first crash's issue", async () => (await store.findGroup(REPO, a.body.signature))?.issueNumber ?? null);
     const other = JSON.parse(first.toString());
     other.data.event.exception.values[0].type = "java.lang.IllegalStateException";
     // Another crash is another Sentry issue: under the first one's id it would join the first's hotfix issue.
@@ -84,7 +84,7 @@ describe("one crash, one issue", () => {
     const second = Buffer.from(JSON.stringify(other));
     const b = await post(app, `/hotfix/alerts/sentry/${REPO}`, second, sentryHeaders(second));
     expect(b.body.signature).not.toBe(a.body.signature);
-    await until(async () => (await store.findGroup(REPO, b.body.signature))?.issueNumber ?? null);
+    await until("the second crash's issue", async () => (await store.findGroup(REPO, b.body.signature))?.issueNumber ?? null);
     expect(github.issues.get(REPO)).toHaveLength(2);
     expect(routeCount("GET /repos/{owner}/{repo}/issues")).toBe(1);
   });
@@ -92,7 +92,7 @@ describe("one crash, one issue", () => {
   it("a resolved crash seen again in a newer version reopens its issue once, as a regression", async () => {
     const first = sentryAlert("com.example.shop@4.12.1");
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
-    const group = await until(async () => {
+    const group = await until("the crash group to have its issue", async () => {
       const g = await store.findGroup(REPO, accepted.signature);
       return g?.issueNumber !== null && g;
     });
@@ -136,8 +136,8 @@ describe("one crash, one issue", () => {
     const again = sentryAlert("com.example.shop@4.12.3");
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, again, sentryHeaders(again))).status).toBe(202);
 
-    await until(() => issue.state === "open" && issue.comments.length === 5);
-    await until(async () => (await store.getGroup(group.id))?.regressedIn === null);
+    await until("the issue to be reopened with its fifth comment", () => issue.state === "open" && issue.comments.length === 5);
+    await until("the group to be no longer regressed", async () => (await store.getGroup(group.id))?.regressedIn === null);
     expect(issue.labels).toContain("regression");
     // Reporter text is in code spans, where "@" mentions nobody. No history to compare: version order decided, and the comment says so.
     expect(issue.comments[4]!.user.login).toBe("hotfix-loop[bot]");
@@ -155,7 +155,7 @@ describe("one crash, one issue", () => {
   it("a person reopening a closed hotfix issue reopens the crash group", async () => {
     const body = sentryAlert();
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
-    const group = await until(async () => {
+    const group = await until("the crash group to have its issue", async () => {
       const g = await store.findGroup(REPO, accepted.signature);
       return g?.issueNumber !== null && g;
     });
@@ -168,8 +168,8 @@ describe("one crash, one issue", () => {
   it("store lost: the marker in the issue body lets the App find its issue instead of opening a second", async () => {
     const body = sentryAlert();
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
-    await until(() => github.issues.get(REPO)?.length === 1);
-    await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber !== null);
+    await until("one issue on GitHub", () => github.issues.get(REPO)?.length === 1);
+    await until("the store to record the issue", async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber !== null);
     await app.close();
     await store.close();
 
@@ -177,7 +177,7 @@ describe("one crash, one issue", () => {
     app = await testApp(store, github.url);
     const repeat = sentryAlert();
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, repeat, sentryHeaders(repeat))).status).toBe(202);
-    const group = await until(async () => {
+    const group = await until("the crash group to be rendered", async () => {
       const g = await store.findGroup(REPO, accepted.signature);
       return g?.renderedAt !== null && g;
     });
@@ -195,8 +195,8 @@ describe("GitHub faults", () => {
     github.inject("POST /repos/{owner}/{repo}/issues", { status: 502, afterWrite: true });
     const body = sentryAlert();
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
-    await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
-    await until(async () => (await store.stats()).pendingJobs === 0);
+    await until("the crash group to have its issue", async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
+    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues").map((c) => c.status)).toEqual([502]);
   });
@@ -206,7 +206,7 @@ describe("repository settings follow GitHub's events", () => {
   it("a push to the default branch that changes .github/hotfix.yml refreshes the cached config", async () => {
     const body = sentryAlert();
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
-    await until(async () => (await store.findGroup(REPO, accepted.signature))?.renderedAt);
+    await until("the crash group to be rendered", async () => (await store.findGroup(REPO, accepted.signature))?.renderedAt);
     github.calls.length = 0;
 
     const push = githubExample("push", undefined, (p) => p.ref === "refs/heads/master" && p.installation);

@@ -51,10 +51,16 @@ describe("the new-issue budget", () => {
     await start("sources:\n  - provider: sentry\nissues:\n  maxNewPerHour: 2\n  codeowners: false\n  refreshIntervalSeconds: 0\n");
     const signatures: string[] = [];
     for (let i = 0; i < 6; i++) signatures.push(await send(crash(`N${i}`)));
-    await until(async () => (await store.stats()).pendingJobs === 0 && (await store.rolledUpGroups(REPO)).length === 4);
+    await until(
+      "four rolled-up groups and an empty outbox",
+      async () => (await store.stats()).pendingJobs === 0 && (await store.rolledUpGroups(REPO)).length === 4,
+    );
     // A repeat of a rolled-up crash updates its count in the roll-up, no new issue.
     await send(crash("N5"));
-    await until(async () => (await store.stats()).pendingJobs === 0 && (await store.findGroup(REPO, signatures[5]!))?.renderedEvents === 2);
+    await until(
+      "the sixth crash rendered twice and an empty outbox",
+      async () => (await store.stats()).pendingJobs === 0 && (await store.findGroup(REPO, signatures[5]!))?.renderedEvents === 2,
+    );
 
     const issues = github.issues.get(REPO)!;
     expect(issues).toHaveLength(3);
@@ -88,7 +94,7 @@ describe("poison jobs", () => {
     github.inject("POST /repos/{owner}/{repo}/issues", { status: 502, times: 100 });
     const body = crash("Poison");
     const signature = await send(body);
-    const [parked] = await until(async () => {
+    const [parked] = await until("a parked job", async () => {
       const jobs = await store.parkedJobs();
       return jobs.length > 0 && jobs;
     });

@@ -46,7 +46,7 @@ describe("the log", () => {
     });
     expect(counts.status).toBe(200);
     expect(await deliverWebhook(app, "installation", githubExample("installation", "created"))).toBe(200);
-    await until(() => github.issues.get(REPO)?.length === 1);
+    await until("one issue on GitHub", () => github.issues.get(REPO)?.length === 1);
 
     const log = logLines.join("\n");
     // The requests were logged, with the credentials taken out.

@@ -92,11 +92,15 @@ beforeAll(async () => {
   const failed = exited.then(([code]) => {
     throw new Error(`lib/app/main.js exited (${String(code)}) before answering: ${output.slice(-2000)}`);
   });
-  const answering = until(() =>
-    fetch(`${url}/healthz`).then(
-      (res) => res.ok,
-      () => false,
-    ),
+  // A process's start (Node, the bundle, the store's migrations) is slower than a wait inside the App: up to the hook's timeout.
+  const answering = until(
+    "lib/app/main.js to answer /healthz",
+    () =>
+      fetch(`${url}/healthz`).then(
+        (res) => res.ok,
+        () => false,
+      ),
+    55_000,
   );
   await Promise.race([answering, failed]);
 });
@@ -129,14 +133,14 @@ describe("lib/app/main.js, the production entry, as a process", () => {
     const body = fixture("sentry/event_alert-android.json");
     const res = await fetch(`${url}/hotfix/alerts/sentry/${REPO}`, { method: "POST", body, headers: sentryHeaders(body) });
     expect(res.status).toBe(202);
-    const issue = await until(() => github.issues.get(REPO)?.[0]);
+    const issue = await until("the hotfix issue on GitHub", () => github.issues.get(REPO)?.[0]);
     expect(issue.title).toMatch(/NullPointerException/);
   });
 
   it("forwards GitHub's webhooks from WEBHOOK_PROXY_URL (smee-client) to its webhook route", async () => {
-    await until(() => output.includes(`forwarding webhooks from ${smeeUrl} to ${url}/api/github/webhooks`));
+    await until("smee-client to start forwarding", () => output.includes(`forwarding webhooks from ${smeeUrl} to ${url}/api/github/webhooks`));
     // smee-client logs GitHub's signed delivery as it posts it, with the App's answer.
-    await until(() => output.includes(`POST ${url}/api/github/webhooks - 200`) || undefined);
+    await until("smee-client to forward a delivery the App accepted", () => output.includes(`POST ${url}/api/github/webhooks - 200`) || undefined);
   });
 
   it("stops cleanly on SIGTERM", async () => {

@@ -162,20 +162,20 @@ describe.each(STORES)("on $name", (target) => {
   /** An issue opened for a crash in the old build, its fix merged a minute ago, then closed by a person. */
   async function closedAfterFix(scheme: Scheme): Promise<{ groupId: number; issue: StandinIssue }> {
     const signature = await alert(scheme.release.old);
-    const group = await until(async () => {
+    const group = await until("the crash group to have its issue", async () => {
       const g = await store.findGroup(REPO, signature);
       return g?.issueNumber !== null && g;
     });
     const issue = github.issues.get(REPO)![0]!;
     expect(await deliverWebhook(app, "pull_request", fixMerged(new Date(Date.now() - 60_000).toISOString()))).toBe(200);
-    await until(async () => (await store.fixes.fixesOf(group.id)).length === 1);
+    await until("the fix to be recorded", async () => (await store.fixes.fixesOf(group.id)).length === 1);
     issue.state = "closed";
     expect(await deliverWebhook(app, "issues", issueEvent("closed", issue.number))).toBe(200);
-    await until(async () => (await store.getGroup(group.id))?.state === "resolved");
+    await until("the group to be resolved", async () => (await store.getGroup(group.id))?.state === "resolved");
     return { groupId: group.id, issue };
   }
 
-  const judged = (groupId: number, release: string) => until(() => store.fixes.verdictOf(groupId, release));
+  const judged = (groupId: number, release: string) => until(`the verdict on release ${release}`, () => store.fixes.verdictOf(groupId, release));
   const compares = () => github.calls.filter((c) => c.route === COMPARE).map((c) => decodeURIComponent(c.path.split("/compare/")[1]!));
 
   describe.each(SCHEMES)("$name", (scheme) => {
@@ -185,7 +185,7 @@ describe.each(STORES)("on $name", (target) => {
       expect(await store.fixes.fixesOf(groupId)).toEqual([{ pr: 7, mergeCommit: C.fix, commits: [C.p1], mergedAt: expect.any(String) }]);
       await alert(scheme.release.new);
       expect(await judged(groupId, scheme.release.new)).toMatchObject({ outcome: "back", basis: "commits" });
-      await until(() => issue.state === "open" && issue.comments.length === 1);
+      await until("the issue to be reopened with one comment", () => issue.state === "open" && issue.comments.length === 1);
       expect(issue.labels).toContain("regression");
       expect(issue.comments[0]!.body).toMatch(/^\*\*The crash is back in `[^`]+`\*\*: .* contains the fix \(#7, merged as `[0-9a-f]{12}`\)/);
       expect(compares()).toEqual([`${C.fix}...${scheme.ref.new}`]);
@@ -196,7 +196,7 @@ describe.each(STORES)("on $name", (target) => {
       const { groupId, issue } = await closedAfterFix(scheme);
       await alert(scheme.release.line);
       expect(await judged(groupId, scheme.release.line)).toMatchObject({ outcome: "missing", basis: "commits", behindBy: 2 });
-      await until(() => issue.state === "open" && issue.comments.length === 1);
+      await until("the issue to be reopened with one comment", () => issue.state === "open" && issue.comments.length === 1);
       expect(issue.comments[0]!.body).toMatch(/^\*\*The fix is missing from `[^`]+`\*\*/);
       expect(issue.comments[0]!.body).toContain(`Commits to port: \`${C.p1!.slice(0, 12)}\`.`);
       expect(compares()).toEqual([`${C.fix}...${scheme.ref.line}`]);
@@ -209,16 +209,19 @@ describe.each(STORES)("on $name", (target) => {
       expect(await judged(groupId, scheme.release.old)).toMatchObject({ outcome: "old-build", basis: "commits" });
       // Later crashes of that build are only counted: no reopen, no comment, no second question.
       await alert(scheme.release.old);
-      await until(async () => (await store.versionCounts(REPO, (await store.getGroup(groupId))!.signature))[0]?.count === 3);
-      await until(async () => (await app.worker.runOnce()) === 0);
+      await until(
+        "three occurrences counted for the release",
+        async () => (await store.versionCounts(REPO, (await store.getGroup(groupId))!.signature))[0]?.count === 3,
+      );
+      await until("the worker to run out of jobs", async () => (await app.worker.runOnce()) === 0);
       expect(issue).toMatchObject({ state: "closed", comments: [] });
       expect(await store.getGroup(groupId)).toMatchObject({ state: "resolved", regressedIn: null });
 
       // Closed again after a person's reopen: the release is a new question, answered from the store.
       expect(await deliverWebhook(app, "issues", issueEvent("reopened", issue.number))).toBe(200);
-      await until(async () => (await store.getGroup(groupId))?.state === "open");
+      await until("the group to be open again", async () => (await store.getGroup(groupId))?.state === "open");
       expect(await deliverWebhook(app, "issues", issueEvent("closed", issue.number))).toBe(200);
-      await until(async () => (await store.getGroup(groupId))?.state === "resolved");
+      await until("the group to be resolved again", async () => (await store.getGroup(groupId))?.state === "resolved");
       await alert(scheme.release.old);
       await judged(groupId, scheme.release.old);
       expect(compares()).toEqual([`${C.fix}...${scheme.ref.old}`]);
@@ -234,7 +237,7 @@ describe.each(STORES)("on $name", (target) => {
     expect(await judged(groupId, "com.example.shop@4.12.0")).toMatchObject({ outcome: "old-build", basis: "version-order" });
     await alert("com.example.shop@4.12.3");
     expect(await judged(groupId, "com.example.shop@4.12.3")).toMatchObject({ outcome: "back", basis: "version-order" });
-    await until(() => issue.state === "open" && issue.comments.length === 1);
+    await until("the issue to be reopened with one comment", () => issue.state === "open" && issue.comments.length === 1);
     expect(issue.comments[0]!.body).toContain("Judged by version order: no commit of the release or of the fix could be found.");
   });
 });

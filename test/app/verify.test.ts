@@ -76,11 +76,11 @@ const deliver = async (event: string, payload: unknown) => expect(await deliverW
 async function shipFix(): Promise<StandinIssue> {
   const alert = sentryAlert();
   const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, alert, sentryHeaders(alert));
-  const group = await until(async () => {
+  const group = await until("the crash group to have its issue", async () => {
     const g = await store.findGroup(REPO, accepted.signature);
     return g?.issueNumber !== null && g;
   });
-  const issue = await until(() => github.issues.get(REPO)?.[0]);
+  const issue = await until("the hotfix issue on GitHub", () => github.issues.get(REPO)?.[0]);
   // A pull request is an issue to GitHub's comments API.
   github.issues.get(REPO)?.push({ ...issue, number: 7, title: "Null check", body: "Fixes #1", labels: [], comments: [] });
   const merged = inRepo(githubExample("pull_request", "closed"));
@@ -92,13 +92,13 @@ async function shipFix(): Promise<StandinIssue> {
     merged_at: new Date(clock - 30 * MINUTE).toISOString(),
   });
   await deliver("pull_request", merged);
-  await until(async () => (await store.clock.clockOf(group.id)).stages.some((s) => s.stage === "merged"));
+  await until("the merged stage", async () => (await store.clock.clockOf(group.id)).stages.some((s) => s.stage === "merged"));
   const deployment = inRepo(JSON.parse(fixture("github/deployment_status.success.json").toString()));
   deployment.deployment.payload = { version: FIXED };
   deployment.deployment.sha = SHA;
   deployment.deployment_status.created_at = new Date(clock).toISOString();
   await deliver("deployment_status", deployment);
-  await until(async () => (await store.clock.clockOf(group.id)).stages.some((s) => s.stage === "deployed"));
+  await until("the deployed stage", async () => (await store.clock.clockOf(group.id)).stages.some((s) => s.stage === "deployed"));
   return issue;
 }
 
@@ -118,11 +118,11 @@ describe("the App verifies a deployed hotfix by itself", () => {
     expect(verdictComments(issue)).toEqual([]);
 
     clock = deployedAt + 31 * MINUTE;
-    const [posted] = await until(() => verdictComments(issue).length > 0 && verdictComments(issue));
+    const [posted] = await until("a verdict comment", () => verdictComments(issue).length > 0 && verdictComments(issue));
     expect(parseVerificationMarker(posted!.body)).toMatchObject({ version: FIXED, verdict: "verified" });
     expect(posted!.body).toContain("arrive within 1 minute");
     const pr = github.issues.get(REPO)!.find((i) => i.number === 7)!;
-    await until(() => (github.statuses.get(REPO) ?? []).length > 0);
+    await until("a commit status", () => (github.statuses.get(REPO) ?? []).length > 0);
     expect(verdictComments(pr)).toHaveLength(1);
     expect(issue.labels).toContain("hotfix:verified");
     expect(github.statuses.get(REPO)).toEqual([expect.objectContaining({ sha: SHA, state: "success", context: "hotfix / verification" })]);
@@ -177,7 +177,7 @@ describe("the App verifies a deployed hotfix by itself", () => {
     sentry.setReleases(quiet(50));
     const issue = await shipFix();
     clock = deployedAt + 31 * MINUTE;
-    await until(() => countRequests().length > 0);
+    await until("a count request to the reporter", () => countRequests().length > 0);
     await new Promise((r) => setTimeout(r, 200));
     const firstLook = countRequests().length;
     expect(verdictComments(issue)).toEqual([]);
@@ -188,7 +188,7 @@ describe("the App verifies a deployed hotfix by itself", () => {
 
     sentry.setReleases(quiet(20_000));
     clock = deployedAt + 24 * 60 * MINUTE;
-    const [posted] = await until(() => verdictComments(issue).length > 0 && verdictComments(issue));
+    const [posted] = await until("a verdict comment", () => verdictComments(issue).length > 0 && verdictComments(issue));
     expect(parseVerificationMarker(posted!.body)).toMatchObject({ version: FIXED, verdict: "verified" });
   });
 
