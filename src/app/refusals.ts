@@ -1,6 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import type { Logger } from "probot";
 import { refusalOf, type Refusal, type RefusalReason } from "../core/refusal.js";
+import { parseRepoName } from "../github/repo-name.js";
 import type { ParkedScope } from "../store/jobs.js";
 import type { Store } from "../store/store.js";
 import { metrics } from "./metrics.js";
@@ -26,7 +27,7 @@ export class RefusedByGitHub extends Error {
 export function refusalIn(error: unknown, repo: string): RefusedByGitHub | null {
   if (!(error instanceof RequestError)) return null;
   const data = error.response?.data as { message?: unknown } | undefined;
-  const refusal = refusalOf(error.status, typeof data?.message === "string" ? data.message : error.message, repo);
+  const refusal = refusalOf(error.status, typeof data?.message === "string" ? data.message : error.message, repo, parseRepoName(repo).owner);
   return refusal ? new RefusedByGitHub(repo, refusal, { cause: error }) : null;
 }
 

@@ -17,11 +17,11 @@ export interface Refusal {
 }
 
 /**
- * The refusal in GitHub's answer (`status`, its `message`) to a write in `repo`, or null when
- * waiting and retrying may help: a 403 for a rate limit is GitHub asking to slow down.
+ * The refusal in GitHub's answer (`status`, its `message`) to a write in `repo` ("owner/name"), or null when
+ * waiting and retrying may help: a 403 for a rate limit is GitHub asking to slow down. `owner` is
+ * named apart: the installation and its permissions are the owner's to fix.
  */
-export function refusalOf(status: number, message: string, repo: string): Refusal | null {
-  const owner = repo.split("/")[0] ?? repo;
+export function refusalOf(status: number, message: string, repo: string, owner: string): Refusal | null {
   switch (status) {
     case 410:
       return { reason: "issues-disabled", words: `issues are turned off in ${repo}: turn them on, or route its crashes elsewhere` };
