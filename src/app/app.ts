@@ -1,9 +1,9 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { DEFAULT_CONFIG } from "../core/config.js";
+import { issueRef } from "../github/issue-ref.js";
 import type { Store } from "../store/store.js";
 import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
-import { issueRef } from "../github/issue-ref.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
 import type { RequestPacer } from "./pacer.js";

@@ -2,12 +2,12 @@ import type { ProviderName } from "../core/crash.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import { parseIssueMarker } from "../core/marker.js";
 import { nextLookAt } from "../core/verify.js";
+import { parseRepoName } from "../github/repo-name.js";
 import { writeVerdict, writeVerdictStatus } from "../github/verdict.js";
 import { countSources, MissingSettingError, SETTING_ENV } from "../providers/count-sources.js";
 import { hotfixQuery, lookAt } from "../providers/lagged-count.js";
 import type { CrashCountSource } from "../providers/query.js";
 import type { VerifyJob } from "../store/verify-jobs.js";
-import { parseRepoName } from "../github/repo-name.js";
 import type { IssueSyncDeps } from "./issue-sync.js";
 import { trustedAuthors } from "./trust.js";
 
