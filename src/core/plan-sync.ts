@@ -63,7 +63,8 @@ export interface SyncFacts {
 }
 
 /** Why a closed issue found by its marker stays closed. */
-export type StaysClosed = "reopen-off" | "no-verified-fix" | "no-release" | "release-before-fix";
+/** `fix-not-in-release`: by version order, the release is not the fix's version or later (a name that is not a version never is). */
+export type StaysClosed = "reopen-off" | "no-verified-fix" | "no-release" | "fix-not-in-release";
 
 export type OpenWhy = { reason: "no-issue"; used: number; limit: number };
 export type RollUpWhy =
@@ -94,7 +95,7 @@ function staysClosed(fixedIn: string | null, release: string | undefined, reopen
   if (!reopenOnRegression) return "reopen-off";
   if (!fixedIn) return "no-verified-fix";
   if (!release) return "no-release";
-  return isSameOrNewer(release, fixedIn) ? null : "release-before-fix";
+  return isSameOrNewer(release, fixedIn) ? null : "fix-not-in-release";
 }
 
 export function planSync(facts: SyncFacts): SyncPlan {
