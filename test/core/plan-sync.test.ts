@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planSync, type GroupFacts, type SyncFacts, type SyncPlan } from "../../src/core/plan-sync.js";
+import { planSync, type GroupFacts, type StaysClosed, type SyncFacts, type SyncPlan } from "../../src/core/plan-sync.js";
 import type { RegressionVerdict } from "../../src/core/regression.js";
 
 // The cases are what app/issue-sync.ts did before the decision moved here (test/app/lifecycle, limits,
@@ -29,6 +29,20 @@ function facts(overrides: Omit<Partial<SyncFacts>, "group"> & { group?: Partial<
 }
 
 const closed = (fixedIn: string | null) => ({ found: "by-marker", number: 42, state: "closed", fixedIn }) as const;
+/** The plans for a closed issue found by its marker: reopened by version order, or left closed with the store told of the close. */
+const reopened = (release: string, fixedIn: string): SyncPlan => ({
+  action: "reopen",
+  issue: 42,
+  verdict: { outcome: "back", basis: "version-order", release },
+  fixedIn: null,
+  why: { reason: "closed-issue-regressed", release, fixedIn },
+});
+const staysClosed = (fixedIn: string | null, why: StaysClosed): SyncPlan => ({
+  action: "refresh",
+  issue: 42,
+  resolve: { fixedIn },
+  why: { reason: "found-closed", fixedIn, staysClosed: why },
+});
 const missing = (granted: boolean, used: number, limit = 5) => ({ found: "missing", budget: { granted, used, limit } }) as const;
 
 describe("planSync", () => {
@@ -130,59 +144,33 @@ describe("planSync", () => {
     [
       "found closed without a verified fix: it stays closed, the store learns the close, the body is refreshed",
       facts({ issue: closed(null) }),
-      { action: "refresh", issue: 42, resolve: { fixedIn: null }, why: { reason: "found-closed", fixedIn: null, staysClosed: "no-verified-fix" } },
+      staysClosed(null, "no-verified-fix"),
     ],
     [
       "found closed, fixed in 1.4.0, crash in 1.4.2 (contains the fix): reopen, by version order",
       facts({ issue: closed("1.4.0") }),
-      {
-        action: "reopen",
-        issue: 42,
-        verdict: { outcome: "back", basis: "version-order", release: "1.4.2" },
-        fixedIn: null,
-        why: { reason: "closed-issue-regressed", release: "1.4.2", fixedIn: "1.4.0" },
-      },
+      reopened("1.4.2", "1.4.0"),
     ],
-    [
-      "found closed, crash in the fix's own release: reopen",
-      facts({ issue: closed("1.4.2"), release: "1.4.2" }),
-      {
-        action: "reopen",
-        issue: 42,
-        verdict: { outcome: "back", basis: "version-order", release: "1.4.2" },
-        fixedIn: null,
-        why: { reason: "closed-issue-regressed", release: "1.4.2", fixedIn: "1.4.2" },
-      },
-    ],
+    ["found closed, crash in the fix's own release: reopen", facts({ issue: closed("1.4.2"), release: "1.4.2" }), reopened("1.4.2", "1.4.2")],
     [
       "found closed, fixed in 1.4.0, crash in the older 1.3.9: no reopen",
       facts({ issue: closed("1.4.0"), release: "1.3.9" }),
-      {
-        action: "refresh",
-        issue: 42,
-        resolve: { fixedIn: "1.4.0" },
-        why: { reason: "found-closed", fixedIn: "1.4.0", staysClosed: "fix-not-in-release" },
-      },
+      staysClosed("1.4.0", "fix-not-in-release"),
     ],
     [
       "found closed, crash in a release that is not a version: no reopen",
       facts({ issue: closed("1.4.0"), release: "octocat" }),
-      {
-        action: "refresh",
-        issue: 42,
-        resolve: { fixedIn: "1.4.0" },
-        why: { reason: "found-closed", fixedIn: "1.4.0", staysClosed: "fix-not-in-release" },
-      },
+      staysClosed("1.4.0", "fix-not-in-release"),
     ],
     [
       "found closed, the crash names no release: no reopen",
       facts({ issue: closed("1.4.0"), release: undefined }),
-      { action: "refresh", issue: 42, resolve: { fixedIn: "1.4.0" }, why: { reason: "found-closed", fixedIn: "1.4.0", staysClosed: "no-release" } },
+      staysClosed("1.4.0", "no-release"),
     ],
     [
       "found closed, issues.reopenOnRegression off: no reopen",
       facts({ issue: closed("1.4.0"), reopenOnRegression: false }),
-      { action: "refresh", issue: 42, resolve: { fixedIn: "1.4.0" }, why: { reason: "found-closed", fixedIn: "1.4.0", staysClosed: "reopen-off" } },
+      staysClosed("1.4.0", "reopen-off"),
     ],
   ])("%s", (_, input, plan) => {
     expect(planSync(input)).toEqual(plan);
