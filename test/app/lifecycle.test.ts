@@ -190,6 +190,62 @@ describe("one crash, one issue", () => {
   });
 });
 
+describe("a lost store and a closed issue", () => {
+  /** The issue of a crash in 4.12.1, verified fixed in 4.12.2 by the Action and closed; then the store is lost. */
+  async function closedThenStoreLost(): Promise<string> {
+    const first = sentryAlert("com.example.shop@4.12.1");
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
+    await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
+    const issue = github.issues.get(REPO)![0]!;
+    issue.comments.push({
+      id: 900,
+      body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`,
+      user: { login: "github-actions[bot]", type: "Bot" },
+      author_association: "NONE",
+    });
+    issue.state = "closed";
+    await app.close();
+    await store.close();
+    store = await memoryStore();
+    app = await testApp(store, github.url);
+    return accepted.signature;
+  }
+
+  async function alertIn(release: string, signature: string) {
+    const body = sentryAlert(release);
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body))).status).toBe(202);
+    return until(async () => {
+      const g = await store.findGroup(REPO, signature);
+      return g?.renderedAt !== null && g;
+    });
+  }
+
+  it("a crash in a build without the fix leaves it closed: the new store learns the close and the fix's version", async () => {
+    const signature = await closedThenStoreLost();
+    const group = await alertIn("com.example.shop@4.12.1", signature);
+    expect(group).toMatchObject({ issueNumber: 1, state: "resolved", fixedIn: "com.example.shop@4.12.2" });
+    const [issue] = github.issues.get(REPO)!;
+    expect(issue).toMatchObject({ state: "closed" });
+    expect(issue!.labels).not.toContain("regression");
+    expect(issue!.comments).toHaveLength(1);
+    expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
+  });
+
+  it("a crash in the fixed version reopens it once, as a regression judged by version order", async () => {
+    const signature = await closedThenStoreLost();
+    const group = await alertIn("com.example.shop@4.12.3", signature);
+    expect(group).toMatchObject({ issueNumber: 1, state: "open", regressedIn: null });
+    const [issue] = github.issues.get(REPO)!;
+    expect(issue).toMatchObject({ state: "open" });
+    expect(issue!.labels).toContain("regression");
+    expect(issue!.comments.map((c) => c.body)).toEqual([
+      expect.stringContaining("Verified."),
+      expect.stringContaining("**Regressed in `com.example.shop@4.12.3`**: this crash happened again."),
+    ]);
+    expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
+  });
+});
+
 describe("GitHub faults", () => {
   it("GitHub stores the issue but answers 502: the create is not repeated in the request, and the job's retry finds the issue by its marker", async () => {
     github.inject("POST /repos/{owner}/{repo}/issues", { status: 502, afterWrite: true });
