@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseIssueMarker } from "../../src/core/render.js";
 import { verificationMarker } from "../../src/core/verify-report.js";
 import type { RunningApp } from "../../src/app/server.js";
-import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
+import { startGitHubStandin, type GitHubStandin, type StandinComment } from "../../src/demo/github-standin.js";
 import type { Store } from "../../src/store/store.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
 
@@ -29,6 +29,14 @@ function issueEvent(action: "closed" | "reopened", number: number, senderType: "
   payload.installation = { id: 4242 };
   return payload;
 }
+
+/** The verify Action's comment: the fix of the crash shipped in `version`. */
+const actionVerified = (signature: string, version: string): StandinComment => ({
+  id: 900,
+  body: `Verified.\n${verificationMarker({ signature, version, verdict: "verified" })}`,
+  user: { login: "github-actions[bot]", type: "Bot" },
+  author_association: "NONE",
+});
 
 let github: GitHubStandin;
 let store: Store;
@@ -99,12 +107,7 @@ describe("one crash, one issue", () => {
     const issue = github.issues.get(REPO)![0]!;
 
     // The Action's verification comment names the version the fix shipped in; then a person closes the issue.
-    issue.comments.push({
-      id: 900,
-      body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`,
-      user: { login: "github-actions[bot]", type: "Bot" },
-      author_association: "NONE",
-    });
+    issue.comments.push(actionVerified(accepted.signature, "com.example.shop@4.12.2"));
     // A forged verdict from a passer-by, or a third-party bot echoing user text, naming a later version, must not move the fix version.
     issue.comments.push({
       id: 901,
@@ -197,12 +200,7 @@ describe("a lost store and a closed issue", () => {
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
     await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
     const issue = github.issues.get(REPO)![0]!;
-    issue.comments.push({
-      id: 900,
-      body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`,
-      user: { login: "github-actions[bot]", type: "Bot" },
-      author_association: "NONE",
-    });
+    issue.comments.push(actionVerified(accepted.signature, "com.example.shop@4.12.2"));
     issue.state = "closed";
     await app.close();
     await store.close();
