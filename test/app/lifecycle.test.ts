@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseIssueMarker } from "../../src/core/render.js";
 import { verificationMarker } from "../../src/core/verify-report.js";
 import type { RunningApp } from "../../src/app/server.js";
-import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
+import { startGitHubStandin, type GitHubStandin, type StandinComment } from "../../src/demo/github-standin.js";
 import type { Store } from "../../src/store/store.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
 
@@ -29,6 +29,14 @@ function issueEvent(action: "closed" | "reopened", number: number, senderType: "
   payload.installation = { id: 4242 };
   return payload;
 }
+
+/** The verify Action's comment: the fix of the crash shipped in `version`. */
+const actionVerified = (signature: string, version: string): StandinComment => ({
+  id: 900,
+  body: `Verified.\n${verificationMarker({ signature, version, verdict: "verified" })}`,
+  user: { login: "github-actions[bot]", type: "Bot" },
+  author_association: "NONE",
+});
 
 let github: GitHubStandin;
 let store: Store;
@@ -99,12 +107,7 @@ describe("one crash, one issue", () => {
     const issue = github.issues.get(REPO)![0]!;
 
     // The Action's verification comment names the version the fix shipped in; then a person closes the issue.
-    issue.comments.push({
-      id: 900,
-      body: `Verified.\n${verificationMarker({ signature: accepted.signature, version: "com.example.shop@4.12.2", verdict: "verified" })}`,
-      user: { login: "github-actions[bot]", type: "Bot" },
-      author_association: "NONE",
-    });
+    issue.comments.push(actionVerified(accepted.signature, "com.example.shop@4.12.2"));
     // A forged verdict from a passer-by, or a third-party bot echoing user text, naming a later version, must not move the fix version.
     issue.comments.push({
       id: 901,
@@ -187,6 +190,57 @@ describe("one crash, one issue", () => {
     // The body is rewritten with what the new store knows.
     expect(routeCount("PATCH /repos/{owner}/{repo}/issues/{number}")).toBe(1);
     expect(parseIssueMarker(github.issues.get(REPO)![0]!.body)?.signature).toBe(accepted.signature);
+  });
+});
+
+describe("a lost store and a closed issue", () => {
+  /** The issue of a crash in 4.12.1, verified fixed in 4.12.2 by the Action and closed; then the store is lost. */
+  async function closedThenStoreLost(): Promise<string> {
+    const first = sentryAlert("com.example.shop@4.12.1");
+    const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, first, sentryHeaders(first));
+    await until("the first alert's issue", async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
+    const issue = github.issues.get(REPO)![0]!;
+    issue.comments.push(actionVerified(accepted.signature, "com.example.shop@4.12.2"));
+    issue.state = "closed";
+    await app.close();
+    await store.close();
+    store = await memoryStore();
+    app = await testApp(store, github.url);
+    return accepted.signature;
+  }
+
+  async function alertIn(release: string, signature: string) {
+    const body = sentryAlert(release);
+    expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body))).status).toBe(202);
+    return until(`the alert in ${release} rendered`, async () => {
+      const g = await store.findGroup(REPO, signature);
+      return g?.renderedAt !== null && g;
+    });
+  }
+
+  it("a crash in a build without the fix leaves it closed: the new store learns the close and the fix's version", async () => {
+    const signature = await closedThenStoreLost();
+    const group = await alertIn("com.example.shop@4.12.1", signature);
+    expect(group).toMatchObject({ issueNumber: 1, state: "resolved", fixedIn: "com.example.shop@4.12.2" });
+    const [issue] = github.issues.get(REPO)!;
+    expect(issue).toMatchObject({ state: "closed" });
+    expect(issue!.labels).not.toContain("regression");
+    expect(issue!.comments).toHaveLength(1);
+    expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
+  });
+
+  it("a crash in the fixed version reopens it once, as a regression judged by version order", async () => {
+    const signature = await closedThenStoreLost();
+    const group = await alertIn("com.example.shop@4.12.3", signature);
+    expect(group).toMatchObject({ issueNumber: 1, state: "open", regressedIn: null });
+    const [issue] = github.issues.get(REPO)!;
+    expect(issue).toMatchObject({ state: "open" });
+    expect(issue!.labels).toContain("regression");
+    expect(issue!.comments.map((c) => c.body)).toEqual([
+      expect.stringContaining("Verified."),
+      expect.stringContaining("**Regressed in `com.example.shop@4.12.3`**: this crash happened again."),
+    ]);
+    expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
   });
 });
 
