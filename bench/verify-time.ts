@@ -2,9 +2,9 @@
 // sessions arrive at a rate with a daily swing, crash reports and session data reach the
 // reporter after a lag (web: seconds; mobile: a heavy tail of hours), and the verifier measures
 // the lag from 100 recent events (core/report-lag.ts), looks at the end of the minimum window
-// and then at the earliest time each "not enough data yet" gives (core/verify.ts nextLookAt), as
-// the App schedules. Printed per cell: time from deploy to "verified" for a true fix against the floor
-// (the earliest the exact test decides with every report already in), the false "verified"
+// and then at the time each "not enough data yet" gives at the rate counted (core/verify.ts
+// nextLookAt), as the App schedules. Printed per cell: time from deploy to "verified" for a
+// true fix against the floor (the earliest the exact test decides with every report already in), the false "verified"
 // share for an unfixed crash under the same schedule (≤ 1 − confidence, repeated looks
 // included), and whether what each "not enough data yet" said came true: a time named alone within
 // ±20% of the time a verdict really became possible, a range ("between … and …") containing it.
@@ -332,7 +332,7 @@ const spread = (errors: number[]) => {
 
 export function formatTimes(results: TimeResult[]): string {
   const rows = [
-    `Time to verdict after a deploy (default config: confidence ${CONFIDENCE}, window ${MIN_WINDOW} min, lag measured from ${LAG_SAMPLE} events; looks at the earliest time given)`,
+    `Time to verdict after a deploy (default config: confidence ${CONFIDENCE}, window ${MIN_WINDOW} min, lag measured from ${LAG_SAMPLE} events; looks again at the time given at the counted rate)`,
     `floor: the earliest the exact test decides with every report in; goal for web lag: median ≤ 1.5× floor; false "verified" ≤ ${pct(1 - CONFIDENCE, 1)};`,
     `"not enough data yet" comes true in ≥ 90%: a time named alone within ±20% of when a verdict became possible, a range ("between … and …") holding it`,
     `first: the first comment (time alone / ±20% of those / range width p50 of those with a range); all: every comment of every look; error: the time at the counted rate`,
