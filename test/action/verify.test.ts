@@ -400,6 +400,9 @@ describe("runVerify from a deployment_status event", () => {
     const [record] = JSON.parse(env.outputs().verdicts ?? "") as Record[];
     expect(record?.reportLagMeasured).toBe(false);
     const shown = (iso: string | undefined) => `${iso?.slice(0, 16).replace("T", " ")} UTC`;
+    // action.yml tells workflows the shape of the record: every key it has, by name.
+    const documented = readFileSync(join(import.meta.dirname, "../../action.yml"), "utf8");
+    for (const key of Object.keys(record ?? {})) expect(documented).toContain(`"${key}":`);
     // 109 minutes counted of about 5 hours needed: the range it may come in, and the time at the rate counted.
     expect(comment).toContain(
       `a verdict is expected between ${shown(record?.expectedBetween.earliest)} and ${shown(record?.expectedBetween.latest)} (at ${shown(record?.expectedAt)} if traffic stays at that rate).`,
