@@ -46,7 +46,9 @@ function escapeInline(text: string): string {
  * A word that GitHub would link is put in a code span, where GitHub links nothing and
  * which shows (and copies) the reporter's text as sent; the rest is escaped.
  */
-export function neutralize(text: string): string {
+export function neutralize(untrusted: string): string {
+  // Invisible characters the reporter sent are shown, wherever the text did not pass through clean().
+  const text = revealInvisible(untrusted);
   let special = false;
   let gh = false;
   for (let i = 0; i < text.length; i++) {
@@ -82,8 +84,9 @@ export function codeBlock(text: string, lang = ""): string {
 }
 
 /** An inline code span on one line; `inTable` escapes `|`, which GFM tables split cells on even inside code. */
-export function codeSpan(text: string, inTable = false): string {
-  if (text === "") return "";
+export function codeSpan(untrusted: string, inTable = false): string {
+  if (untrusted === "") return "";
+  const text = revealInvisible(untrusted);
   let body = text.includes("\n") || text.includes("\r") ? text.replace(/\r?\n|\r/g, " ") : text;
   if (inTable && body.includes("|")) body = body.replace(/\|/g, "\\|");
   const run = longestBacktickRun(body);

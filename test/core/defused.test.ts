@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { renderCheckReport } from "../../src/core/check-report.js";
+import { describeRegression } from "../../src/core/regression.js";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { CrashReport } from "../../src/core/crash.js";
 import { codeSpan } from "../../src/core/markdown.js";
 import { renderIssue } from "../../src/core/render.js";
-import { renderVerification } from "../../src/core/verify-report.js";
+import { parseVerificationMarker, renderVerification, verificationMarker, verificationMarkerKey } from "../../src/core/verify-report.js";
 import { decideVerification, type CrashCounts } from "../../src/core/verify.js";
 import { corpus } from "./corpus.js";
 
@@ -279,5 +280,43 @@ describe("no rendered text carries an invisible character", () => {
     }
     expect(shown(checked.summary)).toContain("src/`a`|@someone#12.ts:4");
     expect(shown(invalid.summary)).toContain("rules.`x`|y");
+  });
+});
+
+describe("invisible characters the reporter sent are shown, not passed on", () => {
+  const zwj = "shop@4.12\u200D.2";
+
+  it("in the verification comment's version and the regression comment's release", () => {
+    const deployed = new Date("2026-12-07T03:00:00Z");
+    const counts: CrashCounts = {
+      provider: "generic",
+      signature: "0123456789abcdef",
+      version: zwj,
+      occurrences: 0,
+      exposure: 500,
+      exposureUnit: "sessions",
+      before: { occurrences: 20, exposure: 10_000, versions: [zwj] },
+    };
+    const comment = renderVerification(
+      decideVerification(
+        counts,
+        { confidence: 0.99, minWindowMinutes: 30, reportLagMinutes: 10 },
+        deployed,
+        new Date(deployed.getTime() + 3_600_000),
+      ),
+    );
+    const regression = describeRegression({ outcome: "back", basis: "version-order", release: zwj }, zwj);
+    for (const text of [comment, regression]) {
+      expect(text).not.toMatch(INVISIBLE);
+      expect(shown(text)).toContain("shop@4.12<U+200D>.2");
+    }
+  });
+
+  it("in the hidden marker, as an escape that reads back to the exact version", () => {
+    const marker = verificationMarker({ signature: "0123456789abcdef", version: zwj, verdict: "verified" });
+    expect(marker).not.toMatch(INVISIBLE);
+    expect(marker).toContain("\\u200d");
+    expect(parseVerificationMarker(marker)?.version).toBe(zwj);
+    expect(marker.startsWith(verificationMarkerKey({ signature: "0123456789abcdef", version: zwj }))).toBe(true);
   });
 });
