@@ -1,3 +1,5 @@
+import { revealInvisible } from "./markdown.js";
+
 /**
  * Mermaid bar charts (`xychart-beta`), which GitHub draws in issues and comments. Labels may
  * come from webhooks or crash reporters, so they are reduced to text Mermaid's grammar cannot
@@ -14,7 +16,8 @@ export interface BarChart {
 }
 
 function label(text: string, limit = 40): string {
-  const clean = text
+  // An invisible character shows as its code point ("<U+200D>", its brackets then spaces), as everywhere else.
+  const clean = revealInvisible(text)
     // ";" too: Mermaid reads "#35;" as a character code. Inside the fenced block GitHub links no "@team" or "#12".
     .replace(/["`\\[\]{}<>;\r\n\t]/g, " ")
     .replace(/\s+/g, " ")

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from "./config.js";
 import { ruleTitle, type CheckFinding, type CheckVerdict, type PolicyResult, type TestRun } from "./policy.js";
-import { codeBlock } from "./render.js";
+import { codeBlock, codeSpan } from "./markdown.js";
 
 /** The narrow-diff verdict rendered once, for the check run, the sticky PR comment, the job summary and the terminal. */
 
@@ -51,7 +51,7 @@ const MAX_ROWS = 100;
 /** A table cell: no line breaks, no column breaks. */
 const cell = (text: string) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 
-const place = (f: CheckFinding) => (f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\``.replace(/\|/g, "\\|") : "");
+const place = (f: CheckFinding) => (f.file ? codeSpan(`${f.file}${f.line ? `:${f.line}` : ""}`, true) : "");
 
 function table(findings: CheckFinding[]): string {
   const order = { fail: 0, warn: 1, message: 2 };
@@ -65,9 +65,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function configTable(invalid: InvalidConfig): string {
   const where = (p: ConfigProblem) =>
-    [p.file ? `\`${p.file}\`` : "", p.line === undefined ? "" : `line ${p.line}, column ${p.column ?? 1}`].filter(Boolean).join(" ");
-  const rows = invalid.problems.slice(0, MAX_ROWS).map((p) => `| \`${cell(p.key)}\` | ${cell(p.message)} | ${where(p)} |`);
-  return [`\`${invalid.path}\` is not valid:`, "", "| Key | Problem | Where |", "| --- | --- | --- |", ...rows].join("\n");
+    [p.file ? codeSpan(p.file, true) : "", p.line === undefined ? "" : `line ${p.line}, column ${p.column ?? 1}`].filter(Boolean).join(" ");
+  const rows = invalid.problems.slice(0, MAX_ROWS).map((p) => `| ${codeSpan(p.key, true)} | ${cell(p.message)} | ${where(p)} |`);
+  return [`${codeSpan(invalid.path)} is not valid:`, "", "| Key | Problem | Where |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
 const withMarker = (summary: string, extra: string[] = []) => [CHECK_COMMENT_MARKER, `### ${CHECK_NAME}`, "", summary, ...extra, ""].join("\n");

@@ -7,9 +7,6 @@ import { scrubText } from "./scrub.js";
  * line says with invisible direction or zero-width characters.
  */
 
-/** Titles only: they are plain text, where no code span can hold a mention. Bodies never carry it. */
-export const ZWJ = "\u200D";
-
 /**
  * Characters that change how text around them reads without being seen: bidi embeddings,
  * overrides and isolates (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C), and
@@ -50,7 +47,9 @@ function escapeInline(text: string): string {
  * A word that GitHub would link is put in a code span, where GitHub links nothing and
  * which shows (and copies) the reporter's text as sent; the rest is escaped.
  */
-export function neutralize(text: string): string {
+export function neutralize(untrusted: string): string {
+  // Invisible characters the reporter sent are shown, wherever the text did not pass through clean().
+  const text = revealInvisible(untrusted);
   let special = false;
   let gh = false;
   for (let i = 0; i < text.length; i++) {
@@ -86,19 +85,31 @@ export function codeBlock(text: string, lang = ""): string {
 }
 
 /** An inline code span on one line; `inTable` escapes `|`, which GFM tables split cells on even inside code. */
-export function codeSpan(text: string, inTable = false): string {
-  if (text === "") return "";
+export function codeSpan(untrusted: string, inTable = false): string {
+  if (untrusted === "") return "";
+  const text = revealInvisible(untrusted);
   let body = text.includes("\n") || text.includes("\r") ? text.replace(/\r?\n|\r/g, " ") : text;
   if (inTable && body.includes("|")) body = body.replace(/\|/g, "\\|");
   const run = longestBacktickRun(body);
   const ticks = run === 0 ? "`" : "`".repeat(run + 1);
-  const pad = run > 0 && (body.startsWith("`") || body.endsWith("`") || body.startsWith(" ")) ? " " : "";
+  // CommonMark strips one space from each end when both ends have one: a padded span gives back the
+  // text exactly, a backtick at an end no longer joins the fence, and the reporter's own spaces stay.
+  const spaced = body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "";
+  const pad = body.startsWith("`") || body.endsWith("`") || spaced ? " " : "";
   return `${ticks}${pad}${body}${pad}${ticks}`;
 }
 
-/** Untrusted text in a title: titles are plain text on GitHub, but still must not ping or cross-reference. */
-export function titleSafe(text: string): string {
-  return text.replace(/@(?=[A-Za-z0-9])|#(?=\d)|\b(?:GH|gh)-(?=\d)/g, (m) => m + ZWJ).replace(/\s+/g, " ");
+/**
+ * Untrusted text as an issue title: one line, otherwise as the reporter sent it. A title is
+ * plain text, not Markdown: GitHub notifies no one for an @mention in a title and records no
+ * cross-reference for a #12 in it (both come from bodies and comments only), so there is nothing
+ * to defuse. Nothing can be escaped either: a backslash, an entity or an invisible joiner would
+ * show (or hide) in the title, in notification e-mails and in what a person copies into the
+ * reporter's search. The title may show `#12` as a link in GitHub's own page; that is a link to
+ * read, not a notification or a timeline entry, and the body carries the same text inert.
+ */
+export function titleText(text: string): string {
+  return text.replace(/\s+/g, " ");
 }
 
 /** At most `max` characters; a cut keeps a visible prefix and ends in "…", never a bare "…". */

@@ -15,9 +15,16 @@ const CLOSE = " -->";
 
 const opening = (kind: MarkerKind) => `<!-- hotfix-loop:${kind} `;
 
-/** JSON whose `<`, `>` and `&` are \u escapes, so nothing inside can end the comment early. */
+/**
+ * JSON whose `<`, `>` and `&` are \u escapes, so nothing inside can end the comment early, and
+ * whose invisible characters (a reporter's version may carry one) are too, so the raw body holds
+ * none while the value read back is exactly the one written.
+ */
 function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** The marker for `value`; its fields appear in the order of the object's keys. */

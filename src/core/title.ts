@@ -1,7 +1,7 @@
 import { type CrashReport, type Frame, crashingStack, isUnnamed } from "./crash.js";
 import { demangle } from "./demangle.js";
 import { dotnetTypes, familyOf, isLowQuality, trimNativeFunction } from "./frame-rules.js";
-import { cap, clean, titleSafe } from "./markdown.js";
+import { cap, clean, titleText } from "./markdown.js";
 
 /**
  * The hotfix issue's title, the first and often only thing on-call reads: `Type: message in
@@ -121,5 +121,5 @@ export function renderTitle(report: CrashReport): string {
   // A message that only repeats the type (Java's NullPointerException without a detail message) is left out.
   const repeats = firstLine === report.exception.type.trim();
   const message = firstLine && !repeats && room >= MESSAGE_ROOM_MIN ? `: ${clean(firstLine, room)}` : "";
-  return cap(titleSafe(`${type}${message}${where}`), TITLE_LIMIT);
+  return cap(titleText(`${type}${message}${where}`), TITLE_LIMIT);
 }

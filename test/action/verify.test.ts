@@ -396,9 +396,17 @@ describe("runVerify from a deployment_status event", () => {
     const comment = rec.bodies[`POST ${REPO}/issues/5/comments`]?.[0].body as string;
     expect(comment).toContain("about 1,515 sessions of 1.4.2 are needed, 1,115 more");
     // The time named is the one the `verdicts` output gives a workflow for its next run.
-    const [record] = JSON.parse(env.outputs().verdicts ?? "") as { expectedAt: string; reportLagMeasured: boolean }[];
+    type Record = { expectedAt: string; expectedBetween: { earliest: string; latest: string }; reportLagMeasured: boolean };
+    const [record] = JSON.parse(env.outputs().verdicts ?? "") as Record[];
     expect(record?.reportLagMeasured).toBe(false);
-    expect(comment).toContain(`a verdict is expected at ${record?.expectedAt.slice(0, 16).replace("T", " ")} UTC.`);
+    const shown = (iso: string | undefined) => `${iso?.slice(0, 16).replace("T", " ")} UTC`;
+    // action.yml tells workflows the shape of the record: every key it has, by name.
+    const documented = readFileSync(join(import.meta.dirname, "../../action.yml"), "utf8");
+    for (const key of Object.keys(record ?? {})) expect(documented).toContain(`"${key}":`);
+    // 109 minutes counted of about 5 hours needed: the range it may come in, and the time at the rate counted.
+    expect(comment).toContain(
+      `a verdict is expected between ${shown(record?.expectedBetween.earliest)} and ${shown(record?.expectedBetween.latest)} (at ${shown(record?.expectedAt)} if traffic stays at that rate).`,
+    );
   });
 });
 

@@ -78,7 +78,7 @@ describe("hotfix-loop render", () => {
     const path = file("report.json", JSON.stringify(canonical));
     expect(await render([path, "--repo", "acme/shop"])).toBe(0);
     const text = out();
-    expect(text.split("\n")[0]).toBe("TypeError: Cannot read properties of undefined (reading 'price') for @\u200Doctocat in CartLine");
+    expect(text.split("\n")[0]).toBe("TypeError: Cannot read properties of undefined (reading 'price') for @octocat in CartLine");
     expect(text).toContain("https://github.com/acme/shop/blob/3f9a2c1b7d0e4a5f6b7c8d9e0f1a2b3c4d5e6f70/src/cart/CartLine.tsx#L42");
     expect(parseIssueMarker(text)?.frames).toEqual(["src/cart/CartLine.tsx"]);
   });

@@ -99,7 +99,7 @@ describe("decideVerification: a table of cases", () => {
       reason: "too-little-exposure",
       // (38,700 / 39,100)^120 = 0.29; needed: 38,700 × (0.01^(−1/120) − 1) = 1,514.02 sessions, rounded up
       sentence:
-        /^Not enough data yet: 0 crashes in 400 sessions of 1\.4\.2, .* none happens by chance with P = 0\.29 .* about 1,515 sessions of 1\.4\.2 are needed, 1,115 more\. At the 200 sessions an hour counted so far, a verdict is expected at 2024-05-01 17:34 UTC\.$/,
+        /^Not enough data yet: 0 crashes in 400 sessions of 1\.4\.2, .* none happens by chance with P = 0\.29 .* about 1,515 sessions of 1\.4\.2 are needed, 1,115 more\. At the 200 sessions an hour counted so far, a verdict is expected between 2024-05-01 15:22 UTC and 2024-05-01 21:11 UTC \(at 2024-05-01 17:34 UTC if traffic stays at that rate\)\.$/,
     },
     {
       name: "same rate",

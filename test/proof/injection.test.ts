@@ -141,11 +141,15 @@ it("no secret and no live mention, reference, HTML or forged marker reaches GitH
   expect(await waitUntil(() => (github.issues.get(REPO)?.length ?? 0) === 1, 10_000)).toBe(true);
 
   const [issue] = github.issues.get(REPO)!;
-  const received = [issue!.title, issue!.body, ...issue!.comments.map((c) => c.body)];
+  // The title is plain text (no notification, no cross-reference): the reporter's words as sent, secrets scrubbed.
+  expect(issue!.title).toContain("@octocat please look");
+  expect(issue!.title).not.toMatch(/[\u200B-\u200D\u2060]/);
+  for (const secret of SECRETS) expect(issue!.title).not.toContain(secret);
+  const received = [issue!.body, ...issue!.comments.map((c) => c.body)];
   for (const text of received) {
     for (const secret of SECRETS) expect(text).not.toContain(secret);
     // Defused without invisible characters: what a person copies is what the reporter sent.
-    if (text !== issue!.title) expect(text).not.toMatch(/[\u200B-\u200D\u2060]/);
+    expect(text).not.toMatch(/[\u200B-\u200D\u2060]/);
     const live = liveText(text);
     expect(live).not.toMatch(/@octocat|@acme\/security-team/);
     expect(live).not.toMatch(/(^|[\s(])#123\b|\bGH-42\b|acme\/other#7/);

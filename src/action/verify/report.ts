@@ -51,6 +51,10 @@ function verdictRecord(result: HotfixVerdict) {
     reportLagMeasured: verdict.measuredLag !== null,
     // While not enough data: when to run again (a scheduled re-run costs a runner minute; `wait` bills the whole wait).
     expectedAt: verdict.expectedAt?.toISOString() ?? null,
+    // The range the verdict may come in if traffic changes (the comment names it when ±20% does not hold it).
+    expectedBetween: verdict.verdictExpected
+      ? { earliest: verdict.verdictExpected.earliest.toISOString(), latest: verdict.verdictExpected.latest.toISOString() }
+      : null,
     resolvedInReporter: result.resolvedInReporter?.ids ?? [],
     sentence: verdict.sentence,
   };
