@@ -2,6 +2,7 @@ import type { Logger } from "probot";
 import { parseConfig, type ConfigResult, type HotfixConfig } from "../core/config.js";
 import { parseConfigText, storedConfigValue } from "../core/config-yaml.js";
 import type { ProviderName } from "../core/crash.js";
+import { routesOf } from "../core/routes.js";
 import type { RepoSettings, Store } from "../store/store.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile } from "../github/repo-file.js";
@@ -143,13 +144,17 @@ export class RepoRouter {
       config: found.sources.length === 0 ? null : storedConfigValue(found.sources),
       fetchedAt: this.now().toISOString(),
     };
-    await this.store.putRepoSettings(settings);
+    await this.store.putRepoSettings(settings, routesOf(settings.config));
     return settings;
   }
 
   /** The App was uninstalled from the repository (or suspended): it takes no alerts until installed again. */
   async uninstalled(fullName: string): Promise<void> {
-    await this.store.putRepoSettings({ repo: repoKey(fullName), installationId: NOT_INSTALLED, config: null, fetchedAt: this.now().toISOString() });
+    // No config, no routes: an uninstalled repository takes no alert by any route.
+    await this.store.putRepoSettings(
+      { repo: repoKey(fullName), installationId: NOT_INSTALLED, config: null, fetchedAt: this.now().toISOString() },
+      [],
+    );
   }
 
   /** A repository not in the cache: one installation look-up and one config read, shared by concurrent alerts. */

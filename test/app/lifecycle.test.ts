@@ -6,6 +6,7 @@ import type { RunningApp } from "../../src/app/server.js";
 import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
 import type { Store } from "../../src/store/store.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { storeCounts } from "../store/counts.js";
 
 // The App against the loopback GitHub stand-in: storms, regressions, a lost store.
 
@@ -63,7 +64,7 @@ describe("one crash, one issue", () => {
       const g = await store.findGroup(REPO, answers[0]!.body.signature);
       return g?.issueNumber !== null && g;
     });
-    await until(async () => (await store.stats()).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
+    await until(async () => (await storeCounts(store)).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
     expect(group.events).toBe(200);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
@@ -196,7 +197,7 @@ describe("GitHub faults", () => {
     const body = sentryAlert();
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
     await until(async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
-    await until(async () => (await store.stats()).pendingJobs === 0);
+    await until(async () => (await storeCounts(store)).pendingJobs === 0);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues").map((c) => c.status)).toEqual([502]);
   });
