@@ -3,7 +3,7 @@ import { parseConfig, type ConfigResult, type HotfixConfig } from "../core/confi
 import { parseConfigText, storedConfigValue } from "../core/config-yaml.js";
 import type { ProviderName } from "../core/crash.js";
 import { routesOf } from "../core/routes.js";
-import type { RepoSettings, Store } from "../store/store.js";
+import type { RepoSettings, SettingsStore } from "../store/types.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile } from "../github/repo-file.js";
 import { answered, splitRepo, type GitHubAccess, type Octokit } from "./github.js";
@@ -61,7 +61,7 @@ export class RepoRouter {
   private readonly validated = new Map<string, { fetchedAt: string; result: ConfigResult | null }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SettingsStore,
     private readonly github: GitHubAccess,
     private readonly now: () => Date,
     private readonly log: Logger,
