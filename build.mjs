@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
+import { BUNDLE_SWAPS, bundleSwaps, swapsNotApplied } from "./src/action/bundle-swaps.mjs";
 
 const libOnly = process.argv.includes("--lib");
 
@@ -42,35 +43,10 @@ await build({
 // package.json's bin: run as a command (npx hotfix-loop), it must be executable however esbuild wrote it.
 chmodSync("lib/cli.js", 0o755);
 
-const UNDICI_ON_DEMAND = resolve("src/action/undici-on-demand.ts");
-
-/**
- * @actions/github and @actions/http-client import undici for proxies only; the Action gets src/action/undici-on-demand.ts
- * in its place, which loads the real one (its own chunk) when a request goes through a proxy.
- * @type {import("esbuild").Plugin}
- */
-const undiciOnDemand = {
-  name: "undici-on-demand",
-  setup(build) {
-    build.onResolve({ filter: /^undici$/ }, (args) => (args.importer === UNDICI_ON_DEMAND ? undefined : { path: UNDICI_ON_DEMAND }));
-  },
-};
-
-const RETRY_LIMITER = resolve("src/action/retry-limiter.ts");
-
-/**
- * plugin-retry puts every request on a Bottleneck of its own, whose timer ticks delay each read and write by about 5 ms;
- * the Action gives it src/action/retry-limiter.ts in Bottleneck's place, which retries as Bottleneck does without the ticks.
- * @type {import("esbuild").Plugin}
- */
-const retryWithoutTicks = {
-  name: "retry-without-ticks",
-  setup(build) {
-    build.onResolve({ filter: /^bottleneck\/light\.js$/ }, (args) =>
-      args.importer.includes("/@octokit/plugin-retry/") ? { path: RETRY_LIMITER } : undefined,
-    );
-  },
-};
+// The modules the bundle puts in place of what third-party packages import (undici, Bottleneck), and why: one list,
+// src/action/bundle-swaps.mjs, which test/action/octokit-internals.test.ts holds against the installed packages.
+const applied = new Set();
+const swaps = bundleSwaps({ root: resolve("."), onSwap: (specifier, importer) => applied.add(`${specifier} ${importer}`) });
 
 if (!libOnly) {
   // Chunk names carry a content hash: a chunk left from an earlier build would be committed as stale weight.
@@ -86,8 +62,11 @@ if (!libOnly) {
     sourcesContent: false,
     // Chunks loaded by import() on demand: a PR check never loads verify mode's code.
     splitting: true,
-    plugins: [undiciOnDemand, retryWithoutTicks],
+    plugins: [swaps],
     // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
     banner: { js: "import { createRequire as __hotfixCreateRequire } from 'node:module';\nconst require = __hotfixCreateRequire(import.meta.url);" },
   });
+  // A swap an upgraded package no longer meets would leave the real module in the bundle, silently slower.
+  const missed = swapsNotApplied(BUNDLE_SWAPS, applied);
+  if (missed.length > 0) throw new Error(`build.mjs: ${missed.join("; ")}`);
 }

@@ -11,7 +11,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "*.mjs", "script/*.mjs", "bench/dangerfile.js"] },
+        projectService: { allowDefaultProject: ["*.js", "*.mjs", "script/*.mjs", "src/action/*.mjs", "bench/dangerfile.js"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

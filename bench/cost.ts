@@ -108,7 +108,7 @@ export async function measureCost(alerts: number, run: Pick<StormRun, "senders" 
     const storm = await runStorm({ ...load, from: warmup, alerts: alerts - warmup });
     // Memory is read once the outbox is drained too: its work is part of what the alerts cost.
     const probe = new SqliteStore(dbPath);
-    await waitUntil(async () => (await probe.stats()).pendingJobs === 0, 30_000, 200);
+    await waitUntil(async () => (await probe.outboxStatus(new Date())).pendingJobs === 0, 30_000, 200);
     await probe.close();
     const memory = memoryOf(replica);
     return {

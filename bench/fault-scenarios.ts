@@ -19,6 +19,7 @@ import {
   type StormRun,
 } from "./storm-scenario.js";
 import { runStorm } from "./storm-harness.js";
+import { storeCounts } from "../test/store/counts.js";
 
 /**
  * The storm with faults in the App itself: a replica killed with SIGKILL mid-storm and
@@ -35,9 +36,13 @@ export interface FaultFigures extends StormFigures {
 }
 
 async function settle(store: Store, figuresOf: () => StormFigures, run: StormRun, acknowledged: number[]): Promise<FaultFigures> {
-  await waitUntil(async () => (await store.stats()).pendingJobs === 0 && figuresOf().issues >= run.signatures, run.settleMs ?? 60_000, 100);
+  await waitUntil(
+    async () => (await store.outboxStatus(new Date())).pendingJobs === 0 && figuresOf().issues >= run.signatures,
+    run.settleMs ?? 60_000,
+    100,
+  );
   const counted = (await store.repoVersionCounts(STORM_REPO)).reduce((sum, v) => sum + v.count, 0);
-  const { pendingJobs } = await store.stats();
+  const { pendingJobs } = await store.outboxStatus(new Date());
   return { ...figuresOf(), acknowledgedDistinct: new Set(acknowledged).size, counted, pendingJobs };
 }
 
@@ -60,7 +65,7 @@ export async function crashRestart(run: StormRun & { killAfter: number }): Promi
     // Poll the stand-in's view of acknowledged work: kill once enough alerts are in and GitHub work is under way.
     const probe = new SqliteStore(env.HOTFIX_DB_PATH);
     try {
-      await waitUntil(async () => (await probe.stats()).deliveries >= run.killAfter, 120_000, 5);
+      await waitUntil(async () => (await storeCounts(probe)).deliveries >= run.killAfter, 120_000, 5);
     } finally {
       await probe.close();
     }

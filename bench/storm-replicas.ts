@@ -85,7 +85,7 @@ export async function stormReplicasPace(run: ReplicaPaceRun, databaseUrl: string
     const watch = watchIssues(github, issuesExpected);
     const load = { alerts: run.crashes, signatures: run.crashes, senders: 16 };
     const storm = await runStorm({ ...load, secret: STORM_SECRET, url: (i) => `${replicas[i % REPLICAS]!.url}/hotfix/alerts/generic/${STORM_REPO}` });
-    await waitUntil(async () => watch.result() !== null && (await store.stats()).pendingJobs === 0, run.settleMs, 100);
+    await waitUntil(async () => watch.result() !== null && (await store.outboxStatus(new Date())).pendingJobs === 0, run.settleMs, 100);
     watch.stop();
     const issues = github.issues.get(STORM_REPO) ?? [];
     return {
@@ -101,7 +101,7 @@ export async function stormReplicasPace(run: ReplicaPaceRun, databaseUrl: string
       rollUps: issues.filter((i) => i.body.includes(ROLLUP_MARKER)).length,
       rolledUp: (await store.rolledUpGroups(STORM_REPO)).length,
       claimed: await store.budget.claimedSince(STORM_REPO, new Date(Date.now() - 3_600_000)),
-      pendingJobs: (await store.stats()).pendingJobs,
+      pendingJobs: (await store.outboxStatus(new Date())).pendingJobs,
     };
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));

@@ -199,10 +199,10 @@ export async function stormTheApp(run: StormRun, privateKey = stormPrivateKey())
   try {
     const watch = watchIssues(github, run.signatures);
     const storm = await runStorm({ url: `${replica.url}/hotfix/alerts/generic/${STORM_REPO}`, secret: STORM_SECRET, ...run });
-    await waitUntil(async () => watch.result() !== null && (await store.stats()).pendingJobs === 0, run.settleMs ?? 30_000, 100);
+    await waitUntil(async () => watch.result() !== null && (await store.outboxStatus(new Date())).pendingJobs === 0, run.settleMs ?? 30_000, 100);
     watch.stop();
     const counted = (await store.repoVersionCounts(STORM_REPO)).reduce((sum, v) => sum + v.count, 0);
-    const { pendingJobs } = await store.stats();
+    const { pendingJobs } = await store.outboxStatus(new Date());
     return { ...measure("hotfix-loop", github, run, storm, watch.result(), watch.first()), counted, pendingJobs };
   } finally {
     await replica.stop();

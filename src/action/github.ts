@@ -4,9 +4,9 @@ import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
 import * as z from "zod";
-import RetryLimiter from "./retry-limiter.js";
 import { sameLogin } from "../github/bot-identity.js";
 import type { RepoName } from "../github/repo-name.js";
+import { unthrottledGroups } from "./octokit-internals.js";
 import { MAX_LINKS, PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
 
 /**
@@ -35,23 +35,6 @@ const waits = new WeakMap<object, RateLimitWaits>();
 export function rateLimitWaits(github: object): RateLimitWaits {
   return waits.get(github) ?? { count: 0, seconds: 0 };
 }
-
-/**
- * plugin-throttling's groups, answered without Bottleneck: each Bottleneck schedule waits out four timer ticks (submit,
- * register, run, free), about 5 ms, which every group a request passes added to it (a GraphQL read or a write passed
- * three: 14 ms against 0.7 ms without). This client has at most 32 requests out (FILE_PAGES_IN_FLIGHT), so reads need
- * no queue (`global`, 10 at once by default); `write` and `notifications` only space the starts of writes (1 s and 3 s
- * apart by default, which this client does not want: see createGitHub), and the check awaits each write before the next.
- */
-const straightThrough = { key: () => ({ schedule: <T>(_options: unknown, task: (...args: unknown[]) => T, ...args: unknown[]) => task(...args) }) };
-
-/** The plugin's limiters as above, in an object of their own: the plugin's option types name Bottleneck's classes. */
-const unthrottled = (): Record<string, unknown> => ({
-  global: straightThrough,
-  write: straightThrough,
-  notifications: straightThrough,
-  retryLimiter: new RetryLimiter(),
-});
 
 export function createGitHub(token: string): GitHub {
   // Read at call time: @actions/github's own default is fixed when the module loads.
@@ -82,7 +65,8 @@ export function createGitHub(token: string): GitHub {
         // One run writes a handful of times (a check run, a comment, a label): GitHub's advice to space writes 1-3 s
         // apart is for many writes, and following it here would only delay the verdict by seconds. The limits GitHub
         // answers with are waited out as above.
-        ...unthrottled(),
+        // The groups and retry limiter replaced by ones without Bottleneck's timer ticks (octokit-internals.ts).
+        ...unthrottledGroups(),
       },
     },
     throttling,

@@ -7,7 +7,7 @@ type RetryListener = (error: unknown, info: { args: unknown[]; retryCount: numbe
  * The part of Bottleneck that the Octokit plugins' retries use, without Bottleneck's timer ticks (about 5 ms a schedule,
  * paid by every request: plugin-retry schedules each one on a Bottleneck of its own). It limits nothing: it runs the task
  * at once and, when it fails, again after the wait a `failed` listener names, until no listener names one. It is
- * plugin-throttling's `retryLimiter` (createGitHub) and, in the bundle, the Bottleneck plugin-retry imports (build.mjs).
+ * plugin-throttling's `retryLimiter` (createGitHub) and, in the bundle, the Bottleneck plugin-retry imports (src/action/bundle-swaps.mjs).
  */
 export default class RetryLimiter {
   private readonly listeners: RetryListener[] = [];

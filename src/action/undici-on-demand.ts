@@ -1,7 +1,7 @@
 import type * as Undici from "undici";
 
 /**
- * What the Action bundle gives @actions/github and @actions/http-client when they import `undici` (build.mjs points their
+ * What the Action bundle gives @actions/github and @actions/http-client when they import `undici` (src/action/bundle-swaps.mjs points their
  * imports here). They need it only to reach GitHub through a proxy (HTTPS_PROXY / HTTP_PROXY), yet importing it cost every
  * cold start 416 KB of code to compile and run. So undici is a chunk of its own, loaded by the first request that goes
  * through a proxy; a request without one is Node's own fetch, which Node 20 and 24 carry. On Node 20 that saved ~20 ms of

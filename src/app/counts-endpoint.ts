@@ -1,5 +1,5 @@
 import { sameSecret } from "../providers/alert.js";
-import type { Store } from "../store/store.js";
+import type { GroupStore } from "../store/types.js";
 import type { Reply } from "./ingest.js";
 import { repoKey } from "./routing.js";
 
@@ -9,7 +9,7 @@ import { repoKey } from "./routing.js";
  */
 
 export async function countsReply(
-  store: Store,
+  store: GroupStore,
   apiToken: string | undefined,
   authorization: string | undefined,
   fullName: string,

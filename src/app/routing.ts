@@ -2,7 +2,8 @@ import type { Logger } from "probot";
 import { parseConfig, type ConfigResult, type HotfixConfig } from "../core/config.js";
 import { parseConfigText, storedConfigValue } from "../core/config-yaml.js";
 import type { ProviderName } from "../core/crash.js";
-import type { RepoSettings, Store } from "../store/store.js";
+import { routesOf } from "../core/routes.js";
+import type { RepoSettings, SettingsStore } from "../store/types.js";
 import { configSources } from "../github/repo-config.js";
 import { readRepoFile } from "../github/repo-file.js";
 import { answered } from "../github/not-found.js";
@@ -62,7 +63,7 @@ export class RepoRouter {
   private readonly validated = new Map<string, { fetchedAt: string; result: ConfigResult | null }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SettingsStore,
     private readonly github: GitHubAccess,
     private readonly now: () => Date,
     private readonly log: Logger,
@@ -145,13 +146,17 @@ export class RepoRouter {
       config: found.sources.length === 0 ? null : storedConfigValue(found.sources),
       fetchedAt: this.now().toISOString(),
     };
-    await this.store.putRepoSettings(settings);
+    await this.store.putRepoSettings(settings, routesOf(settings.config));
     return settings;
   }
 
   /** The App was uninstalled from the repository (or suspended): it takes no alerts until installed again. */
   async uninstalled(fullName: string): Promise<void> {
-    await this.store.putRepoSettings({ repo: repoKey(fullName), installationId: NOT_INSTALLED, config: null, fetchedAt: this.now().toISOString() });
+    // No config, no routes: an uninstalled repository takes no alert by any route.
+    await this.store.putRepoSettings(
+      { repo: repoKey(fullName), installationId: NOT_INSTALLED, config: null, fetchedAt: this.now().toISOString() },
+      [],
+    );
   }
 
   /** A repository not in the cache: one installation look-up and one config read, shared by concurrent alerts. */

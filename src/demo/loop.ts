@@ -75,12 +75,12 @@ export async function continueLoop(demo: LoopDemo): Promise<void> {
     console.log(`${demo.now().toISOString().slice(11, 16)}  ${event} (${what}) -> ${status}`);
     await waitFor(`"${shows}" in the hotfix clock`, () => issue.body.includes(`| ${shows} |`));
     // The App's sync job ends after the edit lands: only then does the clock move on, as hours would.
-    await waitFor("the App's sync job to end", async () => (await demo.store.stats()).pendingJobs === 0);
+    await waitFor("the App's sync job to end", async () => (await demo.store.outboxStatus(new Date())).pendingJobs === 0);
   }
 
   // The App opens the board right after recording its first issue: from then on it knows issue #1.
   const board = await waitFor("the hotfix board", () => github.issues.get(repo)?.find((i) => i.title === BOARD_TITLE));
-  await waitFor("the App's sync job to end", async () => (await demo.store.stats()).pendingJobs === 0);
+  await waitFor("the App's sync job to end", async () => (await demo.store.outboxStatus(new Date())).pendingJobs === 0);
   const pr = {
     number: 2,
     title: "Fix the checkout crash",

@@ -1,4 +1,4 @@
-import type { SqlDatabase } from "./sql-store.js";
+import type { SqlDatabase } from "./sql.js";
 
 /**
  * The new-issue budget's part of the store (`issues.maxNewPerHour`): a claim per crash group on
@@ -21,26 +21,6 @@ export interface IssueBudget {
    * opener holds it (or its hold ran out), so replicas past the budget at once open one roll-up, not one each.
    */
   claimRollUpOpening(repo: string, opener: string, at: Date, until: Date): Promise<boolean>;
-}
-
-/**
- * Append to each database's migrations, after its own. Issues the App opened before it count as
- * claims at the time they were opened, so an upgrade does not hand out a fresh hour's budget.
- */
-export function budgetMigration(types: { time: string }): string {
-  return `CREATE TABLE issue_budgets (
-     repo text PRIMARY KEY,
-     rollup_opener text,
-     rollup_opening_until ${types.time}
-   );
-   CREATE TABLE issue_claims (
-     group_id integer PRIMARY KEY REFERENCES crash_groups (id) ON DELETE CASCADE,
-     repo text NOT NULL,
-     claimed_at ${types.time} NOT NULL
-   );
-   CREATE INDEX issue_claims_repo ON issue_claims (repo, claimed_at);
-   INSERT INTO issue_claims (group_id, repo, claimed_at)
-     SELECT id, repo, issue_opened_at FROM crash_groups WHERE issue_opened_at IS NOT NULL AND rolled_up = FALSE;`;
 }
 
 const int = (value: unknown): number => Number(value ?? 0);

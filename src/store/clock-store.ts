@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { StageDetail, StageName, StageTime } from "../core/clock.js";
-import type { SqlDatabase, SqlRow, SqlTx } from "./sql-store.js";
+import type { SqlDatabase, SqlRow, SqlTx } from "./sql.js";
 
 /**
  * The hotfix clock's part of the store: when each stage of the loop was reached per crash
@@ -50,35 +50,6 @@ export interface ClockStore {
   clockGroups(repo: string | null): Promise<ClockGroup[]>;
   boardOf(repo: string): Promise<BoardState>;
   markBoardRendered(repo: string, issueNumber: number, at: Date, stageId: number): Promise<void>;
-}
-
-/** Append to each database's migrations, after its own. Tables only (types differ per database through `types`). */
-export function clockMigration(types: { id: string; time: string }): string {
-  return `CREATE TABLE stage_times (
-     id ${types.id},
-     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     round integer NOT NULL,
-     stage text NOT NULL,
-     at ${types.time} NOT NULL,
-     detail text NOT NULL,
-     UNIQUE (group_id, round, stage)
-   );
-   CREATE TABLE fix_pull_requests (
-     repo text NOT NULL,
-     pr_number integer NOT NULL,
-     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     PRIMARY KEY (repo, pr_number, group_id)
-   );
-   CREATE TABLE clock_rendered (
-     group_id integer PRIMARY KEY REFERENCES crash_groups (id) ON DELETE CASCADE,
-     stage_id integer NOT NULL
-   );
-   CREATE TABLE boards (
-     repo text PRIMARY KEY,
-     issue_number integer,
-     rendered_at ${types.time},
-     stage_id integer NOT NULL
-   );`;
 }
 
 const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { Comparison, Fix, RegressionVerdict, reopens } from "../core/regression.js";
 import { startRound } from "./clock-store.js";
-import type { SqlDatabase, SqlTx } from "./sql-store.js";
+import type { SqlDatabase, SqlTx } from "./sql.js";
 
 /**
  * What the regression decision reads beside the crash groups: the fix commits of merged
@@ -39,37 +39,6 @@ export interface FixStore {
   judge(groupId: number, verdict: RegressionVerdict): Promise<boolean>;
   /** The verdict on the group's release since its last close, null when none. */
   verdictOf(groupId: number, version: string): Promise<RegressionVerdict | null>;
-}
-
-/** Append to each database's migrations. Groups resolved before it count as closed at their last alert. */
-export function fixMigration(types: { time: string }): string {
-  return `CREATE TABLE fix_merges (
-     repo text NOT NULL,
-     pr_number integer NOT NULL,
-     merge_commit text NOT NULL,
-     commits text NOT NULL,
-     merged_at ${types.time} NOT NULL,
-     PRIMARY KEY (repo, pr_number)
-   );
-   CREATE TABLE comparisons (
-     repo text NOT NULL,
-     base text NOT NULL,
-     head text NOT NULL,
-     answer text NOT NULL,
-     PRIMARY KEY (repo, base, head)
-   );
-   CREATE TABLE regression_candidates (
-     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     version text NOT NULL,
-     seen_at ${types.time} NOT NULL,
-     verdict text,
-     PRIMARY KEY (group_id, version)
-   );
-   CREATE TABLE group_resolutions (
-     group_id integer PRIMARY KEY REFERENCES crash_groups (id) ON DELETE CASCADE,
-     resolved_at ${types.time} NOT NULL
-   );
-   INSERT INTO group_resolutions (group_id, resolved_at) SELECT id, last_seen FROM crash_groups WHERE state = 'resolved';`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { RefusalReason } from "../core/refusal.js";
-import type { SqlDatabase, SqlRow } from "./sql-store.js";
+import type { SqlDatabase, SqlRow } from "./sql.js";
+import type { ParkReason as ParkReasonType } from "./types.js";
 
 /**
  * The outbox as an operator sees and moves it (`hotfix-loop jobs`, and the App when GitHub says a
@@ -10,8 +11,9 @@ import type { SqlDatabase, SqlRow } from "./sql-store.js";
  */
 
 /** Why a job was parked: it failed its last attempt, or GitHub refused it in a way no retry changes (core/refusal.ts). */
-export const ParkReason = z.enum(["attempts", ...RefusalReason.options]);
-export type ParkReason = z.infer<typeof ParkReason>;
+// The type is types.ts's, where the store's interfaces name it; this is its schema, for rows read back and metrics' labels.
+export const ParkReason = z.enum(["attempts", ...RefusalReason.options]) satisfies z.ZodType<ParkReasonType>;
+export type ParkReason = ParkReasonType;
 
 export type JobState = "due" | "waiting" | "running" | "parked";
 
@@ -50,9 +52,6 @@ export interface JobAdmin {
    */
   renewLeases(workerId: string, ids: readonly number[], until: Date): Promise<number>;
 }
-
-/** Append to each database's migrations, after its own. */
-export const JOBS_MIGRATION = "ALTER TABLE sync_jobs ADD COLUMN park_reason text;";
 
 const Int = z.coerce.number().int();
 const Iso = z.union([z.date().transform((d) => d.toISOString()), z.string()]);

@@ -1,4 +1,4 @@
-import type { SqlDatabase } from "./sql-store.js";
+import type { SqlDatabase } from "./sql.js";
 
 /**
  * GitHub's pacing windows in PostgreSQL, so that every replica of the App paces by one account of
@@ -31,19 +31,6 @@ export interface SharedPace {
   /** The request was answered: its units come back each window's length from now. */
   answered(holds: readonly number[]): Promise<void>;
 }
-
-/** Append to PostgreSQL's migrations. */
-export const PACE_MIGRATION = `CREATE TABLE pace_lanes (owner text PRIMARY KEY);
-   CREATE TABLE pace_holds (
-     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     owner text NOT NULL,
-     window_key text NOT NULL,
-     units integer NOT NULL,
-     ms integer NOT NULL,
-     answered boolean NOT NULL,
-     until timestamptz NOT NULL
-   );
-   CREATE INDEX pace_holds_owner ON pace_holds (owner, until);`;
 
 /** How soon to look again when only requests in flight hold a window: their answers come to other replicas. */
 const IN_FLIGHT_POLL_MS = 50;

@@ -1,93 +1,12 @@
 import { userInfo } from "node:os";
 import pg from "pg";
-import { budgetMigration } from "./budget.js";
-import { clockMigration } from "./clock-store.js";
-import { fixMigration } from "./fix-store.js";
-import { JOBS_MIGRATION } from "./jobs.js";
-import { PACE_MIGRATION, SqlSharedPace, type SharedPace } from "./pace.js";
-import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
-import { verifyJobsMigration } from "./verify-jobs.js";
+import { SqlSharedPace, type SharedPace } from "./pace.js";
+import { migrations, POSTGRES } from "./schema.js";
+import type { SqlDatabase, SqlRow, SqlTx, SqlValue } from "./sql.js";
+import { SqlStore } from "./sql-store.js";
 
-/** PostgreSQL schema, numbered from 1. Append new migrations; never edit a released one. */
-const MIGRATIONS = [
-  `CREATE TABLE crash_groups (
-     id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     repo text NOT NULL,
-     signature text NOT NULL,
-     installation_id bigint NOT NULL,
-     issue_number integer,
-     state text NOT NULL CHECK (state IN ('open', 'resolved')),
-     fixed_in text,
-     resolved_max_version text,
-     regressed_in text,
-     events integer NOT NULL,
-     users integer NOT NULL,
-     first_seen timestamptz NOT NULL,
-     last_seen timestamptz NOT NULL,
-     latest text NOT NULL,
-     rendered_at timestamptz,
-     rendered_events integer NOT NULL,
-     UNIQUE (repo, signature)
-   );
-   CREATE INDEX crash_groups_issue ON crash_groups (repo, issue_number);
-   CREATE TABLE version_occurrences (
-     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     version text NOT NULL,
-     count integer NOT NULL,
-     first_seen timestamptz NOT NULL,
-     last_seen timestamptz NOT NULL,
-     PRIMARY KEY (group_id, version)
-   );
-   CREATE TABLE deliveries (
-     repo text NOT NULL,
-     delivery_id text NOT NULL,
-     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     received_at timestamptz NOT NULL,
-     PRIMARY KEY (repo, delivery_id)
-   );
-   CREATE TABLE sync_jobs (
-     id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     kind text NOT NULL,
-     group_id integer NOT NULL UNIQUE REFERENCES crash_groups (id) ON DELETE CASCADE,
-     due_at timestamptz NOT NULL,
-     attempts integer NOT NULL,
-     lease_owner text,
-     lease_until timestamptz,
-     rearm boolean NOT NULL,
-     refresh_seconds integer NOT NULL,
-     last_error text
-   );
-   CREATE INDEX sync_jobs_due ON sync_jobs (due_at, id);
-   CREATE TABLE repo_settings (
-     repo text PRIMARY KEY,
-     installation_id bigint NOT NULL,
-     config text NOT NULL,
-     fetched_at timestamptz NOT NULL
-   );
-   CREATE TABLE repo_sources (
-     repo text NOT NULL REFERENCES repo_settings (repo) ON DELETE CASCADE,
-     provider text NOT NULL,
-     project text NOT NULL,
-     PRIMARY KEY (provider, project, repo)
-   );`,
-  // Deliveries are pruned by age (Store.pruneDeliveries).
-  `CREATE INDEX deliveries_received ON deliveries (received_at);`,
-  // The new-issue budget and its roll-up issue; poison jobs parked after their last attempt.
-  `ALTER TABLE crash_groups ADD COLUMN issue_opened_at timestamptz;
-   ALTER TABLE crash_groups ADD COLUMN rolled_up boolean NOT NULL DEFAULT FALSE;
-   CREATE INDEX crash_groups_opened ON crash_groups (repo, issue_opened_at);
-   ALTER TABLE sync_jobs ADD COLUMN parked_at timestamptz;`,
-  // The hotfix clock (issue 11).
-  clockMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
-  // Regressions judged by git (issue 20).
-  fixMigration({ time: "timestamptz" }),
-  // Replicas and operators (issue 24): the exact new-issue budget, why a job was parked, GitHub's pace shared.
-  `${budgetMigration({ time: "timestamptz" })}\n${JOBS_MIGRATION}\n${PACE_MIGRATION}`,
-  // The reporter's groups attached to each crash group (issue 18).
-  reporterGroupsMigration("timestamptz"),
-  // The App's scheduled verifications (issue 20).
-  verifyJobsMigration({ id: "integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", time: "timestamptz" }),
-];
+/** The schema (schema.ts) in PostgreSQL's types. */
+const MIGRATIONS = migrations(POSTGRES);
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may simply run again. */
 const TRANSIENT = new Set(["40001", "40P01"]);

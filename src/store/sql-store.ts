@@ -1,6 +1,5 @@
 import { LRUCache } from "lru-cache";
 import * as z from "zod";
-import { Source } from "../core/config.js";
 import { formatIssues } from "../core/zod-problems.js";
 import { CrashReport, firstSeenOf, ProviderName } from "../core/crash.js";
 import { reporterGroup, reporterGroupKey, type ReporterGroup } from "../core/reporter-group.js";
@@ -9,9 +8,12 @@ import { type IssueBudget, SqlIssueBudget } from "./budget.js";
 import { type ClockStore, SqlClockStore, startRound } from "./clock-store.js";
 import { type FixStore, markCandidate, recordResolution, SqlFixStore, UNJUDGED } from "./fix-store.js";
 import { newestRelease, rescheduled, syncDueAt, occurrenceVersion, UNKNOWN_VERSION } from "./outbox.js";
-import { type JobAdmin, type ParkReason, SqlJobAdmin } from "./jobs.js";
+import { type JobAdmin, SqlJobAdmin } from "./jobs.js";
+import type { Route } from "../core/routes.js";
 import { SqlVerifyJobStore, type VerifyJobStore } from "./verify-jobs.js";
-import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, RepoSettings, Store, VersionCount } from "./store.js";
+import type { SqlDatabase, SqlRow, SqlTx, SqlValue } from "./sql.js";
+import type { Store } from "./store.js";
+import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJob, ParkReason, RepoSettings, VersionCount } from "./types.js";
 
 /**
  * Over 300 lines on purpose: the one implementation of every Store method for both databases,
@@ -19,62 +21,9 @@ import type { CrashGroup, IngestInput, IngestResult, Job, OutboxStatus, ParkedJo
  *
  * The Store written once in the SQL SQLite and PostgreSQL share (upserts with ON CONFLICT,
  * RETURNING, `?` placeholders); each database supplies only its connection, its transaction
- * discipline, its row-locking clauses and its schema. JSON columns are text: the store
+ * discipline, its row-locking clauses and its dialect of the schema (schema.ts). JSON columns are text: the store
  * never looks inside them, and text reads back the same from both databases.
  */
-
-export type SqlValue = string | number | null;
-export type SqlRow = Record<string, unknown>;
-
-export interface SqlTx {
-  all(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
-  /** Returns the number of rows changed. */
-  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
-  /** Runs a script of several statements without parameters (migrations). */
-  exec(script: string): Promise<void>;
-}
-
-export interface SqlDatabase {
-  /** One statement on its own (autocommit). */
-  query(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
-  /** Runs `fn` in one transaction, running it again when the database reports a transient conflict. */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
-  /** Clause that holds the selected rows until commit ("" where a transaction already excludes other writers). */
-  readonly lockRows: string;
-  /** Clause that holds the selected rows and passes over rows another transaction holds. */
-  readonly lockRowsSkipLocked: string;
-  /**
-   * Whether INSERTs may go in a WITH clause (PostgreSQL): an alert's writes are then one statement, so the
-   * rows its group's other alerts wait on are held from that statement to the commit, not across a round trip each.
-   */
-  readonly writesInWith: boolean;
-  /** Numbered migrations; index 0 is version 1. Append only: a released migration never changes. */
-  readonly migrations: readonly string[];
-  /** Called first inside the migration transaction: makes concurrent migrations of replicas wait for each other. */
-  lockForMigration(tx: SqlTx): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * The reporter groups attached to each crash group (docs/grouping.md), the same SQL in both
- * databases but for the time type. A reporter group names its group by the group's signature,
- * which never changes: the alert's first statement can then decide its group before the group
- * exists, and the check that the group does exist waits for the commit. The key is unique, so
- * a reporter group never spans two groups; `project` is '' where ids are unique across the reporter.
- */
-export function reporterGroupsMigration(time: string): string {
-  return `CREATE TABLE reporter_groups (
-     repo text NOT NULL,
-     provider text NOT NULL,
-     project text NOT NULL,
-     reporter_id text NOT NULL,
-     signature text NOT NULL,
-     attached_at ${time} NOT NULL,
-     PRIMARY KEY (repo, provider, project, reporter_id),
-     FOREIGN KEY (repo, signature) REFERENCES crash_groups (repo, signature) DEFERRABLE INITIALLY DEFERRED
-   );
-   CREATE INDEX reporter_groups_group ON reporter_groups (repo, signature);`;
-}
 
 /** Thrown inside the ingest transaction to roll it back when a concurrent twin stored the delivery first. */
 class DeliverySeen extends Error {}
@@ -210,21 +159,6 @@ const textOrNull = (value: unknown): string | null => (value === null || value =
 
 const byVersion = (a: VersionCount, b: VersionCount) => compareVersions(a.version, b.version) || a.version.localeCompare(b.version);
 
-const ConfigSources = z.object({ sources: z.array(z.unknown()) });
-
-/** The (provider, project) pairs a repository's config takes alerts from; "" stands for every project. */
-function routesOf(config: unknown): { provider: string; project: string }[] {
-  const parsed = ConfigSources.safeParse(config);
-  if (!parsed.success) return [];
-  // One malformed source must not silence the others: each is read on its own.
-  return parsed.data.sources.flatMap((raw) => {
-    const source = Source.safeParse(raw);
-    if (!source.success) return [];
-    const { provider, projects } = source.data;
-    return projects.length === 0 ? [{ provider, project: "" }] : projects.map((project) => ({ provider, project }));
-  });
-}
-
 /**
  * The writes of an alert that lock its group's rows. `group` is the group's id: a parameter when they run
  * one by one, the upsert's output when they run as one statement.
@@ -289,7 +223,8 @@ export class SqlStore implements Store {
   readonly verifyJobs: VerifyJobStore;
   private readonly groupKeys = new LRUCache<string, string>({ max: 10_000 });
 
-  constructor(private readonly db: SqlDatabase) {
+  /** `db` is public for what reads the database beside the Store's methods: the tests' own counts (test/store/counts.ts). */
+  constructor(readonly db: SqlDatabase) {
     this.clock = new SqlClockStore(db);
     this.fixes = new SqlFixStore(db);
     this.budget = new SqlIssueBudget(db);
@@ -637,7 +572,7 @@ export class SqlStore implements Store {
     return row ? toSettings(row) : null;
   }
 
-  async putRepoSettings(settings: RepoSettings): Promise<void> {
+  async putRepoSettings(settings: RepoSettings, routes: readonly Route[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO repo_settings (repo, installation_id, config, fetched_at) VALUES (?, ?, ?, ?)
@@ -645,7 +580,7 @@ export class SqlStore implements Store {
         [settings.repo, settings.installationId, JSON.stringify(settings.config ?? null), new Date(settings.fetchedAt).toISOString()],
       );
       await tx.run("DELETE FROM repo_sources WHERE repo = ?", [settings.repo]);
-      for (const route of routesOf(settings.config)) {
+      for (const route of routes) {
         await tx.run("INSERT INTO repo_sources (repo, provider, project) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
           settings.repo,
           route.provider,
@@ -702,21 +637,6 @@ export class SqlStore implements Store {
       dueJobs: int(row?.due_count),
       oldestDueAt: isoOrNull(row?.oldest_due_at),
       parkedJobs: int(row?.parked_count),
-    };
-  }
-
-  async stats(): Promise<{ groups: number; pendingJobs: number; parkedJobs: number; deliveries: number }> {
-    const [row] = await this.read(
-      `SELECT (SELECT CAST(COUNT(*) AS INTEGER) FROM crash_groups) AS groups_count,
-              (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NULL) AS jobs_count,
-              (SELECT CAST(COUNT(*) AS INTEGER) FROM sync_jobs WHERE parked_at IS NOT NULL) AS parked_count,
-              (SELECT CAST(COUNT(*) AS INTEGER) FROM deliveries) AS deliveries_count`,
-    );
-    return {
-      groups: int(row?.groups_count),
-      pendingJobs: int(row?.jobs_count),
-      parkedJobs: int(row?.parked_count),
-      deliveries: int(row?.deliveries_count),
     };
   }
 

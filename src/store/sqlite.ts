@@ -3,97 +3,12 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { budgetMigration } from "./budget.js";
-import { clockMigration } from "./clock-store.js";
-import { fixMigration } from "./fix-store.js";
-import { JOBS_MIGRATION } from "./jobs.js";
-import { reporterGroupsMigration, SqlStore, type SqlDatabase, type SqlRow, type SqlTx, type SqlValue } from "./sql-store.js";
-import { verifyJobsMigration } from "./verify-jobs.js";
+import { migrations, SQLITE } from "./schema.js";
+import type { SqlDatabase, SqlRow, SqlTx, SqlValue } from "./sql.js";
+import { SqlStore } from "./sql-store.js";
 
-/**
- * SQLite schema, numbered from 1. Append new migrations; never edit a released one.
- * Times are ISO-8601 text from toISOString(), which sorts as time.
- */
-const MIGRATIONS = [
-  `CREATE TABLE crash_groups (
-     id INTEGER PRIMARY KEY,
-     repo TEXT NOT NULL,
-     signature TEXT NOT NULL,
-     installation_id INTEGER NOT NULL,
-     issue_number INTEGER,
-     state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
-     fixed_in TEXT,
-     resolved_max_version TEXT,
-     regressed_in TEXT,
-     events INTEGER NOT NULL,
-     users INTEGER NOT NULL,
-     first_seen TEXT NOT NULL,
-     last_seen TEXT NOT NULL,
-     latest TEXT NOT NULL,
-     rendered_at TEXT,
-     rendered_events INTEGER NOT NULL,
-     UNIQUE (repo, signature)
-   );
-   CREATE INDEX crash_groups_issue ON crash_groups (repo, issue_number);
-   CREATE TABLE version_occurrences (
-     group_id INTEGER NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     version TEXT NOT NULL,
-     count INTEGER NOT NULL,
-     first_seen TEXT NOT NULL,
-     last_seen TEXT NOT NULL,
-     PRIMARY KEY (group_id, version)
-   );
-   CREATE TABLE deliveries (
-     repo TEXT NOT NULL,
-     delivery_id TEXT NOT NULL,
-     group_id INTEGER NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     received_at TEXT NOT NULL,
-     PRIMARY KEY (repo, delivery_id)
-   );
-   -- AUTOINCREMENT: a finished job's id is never handed to a new job, so a worker holding a stale one cannot touch it.
-   CREATE TABLE sync_jobs (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     kind TEXT NOT NULL,
-     group_id INTEGER NOT NULL UNIQUE REFERENCES crash_groups (id) ON DELETE CASCADE,
-     due_at TEXT NOT NULL,
-     attempts INTEGER NOT NULL,
-     lease_owner TEXT,
-     lease_until TEXT,
-     rearm INTEGER NOT NULL,
-     refresh_seconds INTEGER NOT NULL,
-     last_error TEXT
-   );
-   CREATE INDEX sync_jobs_due ON sync_jobs (due_at, id);
-   CREATE TABLE repo_settings (
-     repo TEXT PRIMARY KEY,
-     installation_id INTEGER NOT NULL,
-     config TEXT NOT NULL,
-     fetched_at TEXT NOT NULL
-   );
-   CREATE TABLE repo_sources (
-     repo TEXT NOT NULL REFERENCES repo_settings (repo) ON DELETE CASCADE,
-     provider TEXT NOT NULL,
-     project TEXT NOT NULL,
-     PRIMARY KEY (provider, project, repo)
-   );`,
-  // Deliveries are pruned by age (Store.pruneDeliveries).
-  `CREATE INDEX deliveries_received ON deliveries (received_at);`,
-  // The new-issue budget and its roll-up issue; poison jobs parked after their last attempt.
-  `ALTER TABLE crash_groups ADD COLUMN issue_opened_at TEXT;
-   ALTER TABLE crash_groups ADD COLUMN rolled_up INTEGER NOT NULL DEFAULT 0;
-   CREATE INDEX crash_groups_opened ON crash_groups (repo, issue_opened_at);
-   ALTER TABLE sync_jobs ADD COLUMN parked_at TEXT;`,
-  // The hotfix clock (issue 11).
-  clockMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
-  // Regressions judged by git (issue 20).
-  fixMigration({ time: "TEXT" }),
-  // Replicas and operators (issue 24): the exact new-issue budget, and why a job was parked.
-  `${budgetMigration({ time: "TEXT" })}\n${JOBS_MIGRATION}`,
-  // The reporter's groups attached to each crash group (issue 18).
-  reporterGroupsMigration("text"),
-  // The App's scheduled verifications (issue 20).
-  verifyJobsMigration({ id: "INTEGER PRIMARY KEY AUTOINCREMENT", time: "TEXT" }),
-];
+/** The schema (schema.ts) in SQLite's types. */
+const MIGRATIONS = migrations(SQLITE);
 
 /** How often the checkpointer copies committed WAL pages into the database file. */
 export const CHECKPOINT_EVERY_MS = 250;

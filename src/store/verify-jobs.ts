@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { SqlDatabase } from "./sql-store.js";
+import type { SqlDatabase } from "./sql.js";
 
 /**
  * The App's scheduled verifications: one row per crash group and deployed version, due when
@@ -34,24 +34,6 @@ export interface VerifyJobStore {
   reschedule(id: number, dueAt: Date): Promise<void>;
   /** A verdict, or the last look: the job is gone. */
   finish(id: number): Promise<void>;
-}
-
-/** Append to each database's migrations, after its own. */
-export function verifyJobsMigration(types: { id: string; time: string }): string {
-  return `CREATE TABLE verify_jobs (
-     id ${types.id},
-     repo text NOT NULL,
-     installation_id integer NOT NULL,
-     group_id integer NOT NULL REFERENCES crash_groups (id) ON DELETE CASCADE,
-     version text NOT NULL,
-     sha text NOT NULL,
-     environment text NOT NULL,
-     deployed_at ${types.time} NOT NULL,
-     due_at ${types.time} NOT NULL,
-     looks integer NOT NULL DEFAULT 0,
-     UNIQUE (group_id, version)
-   );
-   CREATE INDEX verify_jobs_due ON verify_jobs (due_at);`;
 }
 
 export class SqlVerifyJobStore implements VerifyJobStore {

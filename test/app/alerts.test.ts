@@ -16,6 +16,8 @@ import {
   until,
   yaml,
 } from "./harness.js";
+import { storeCounts } from "../store/counts.js";
+import { putSettings } from "../store/settings.js";
 
 // Each crash reporter's real payload, through the App, to exactly one issue: the GitHub API
 // is nock, and every call the App makes is listed (an unlisted call fails the test).
@@ -136,7 +138,7 @@ describe("a crash alert opens one hotfix issue", () => {
 
   it("generic alert for a cached repository: no GitHub call until the worker opens the issue", async () => {
     const repo = "sky/rally";
-    await store.putRepoSettings({
+    await putSettings(store, {
       repo,
       installationId: 99,
       config: { sources: [{ provider: "generic" }], issues: { labels: ["crash"], codeowners: false } },
@@ -165,7 +167,7 @@ describe("a crash alert opens one hotfix issue", () => {
 
   it("a GitHub 502 on create is retried by the job, which first looks for the issue by its marker, and ends with one issue", async () => {
     const repo = "sky/rally";
-    await store.putRepoSettings({
+    await putSettings(store, {
       repo,
       installationId: 99,
       config: { sources: [{ provider: "generic" }], issues: { codeowners: false } },
@@ -190,7 +192,7 @@ describe("a crash alert opens one hotfix issue", () => {
     // The job records the issue, then completes: its end is when no job is left.
     await until(
       "the crash group to have issue #12 and the outbox to drain",
-      async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 12 && (await store.stats()).pendingJobs === 0,
+      async () => (await store.findGroup(repo, res.body.signature))?.issueNumber === 12 && (await storeCounts(store)).pendingJobs === 0,
     );
     expect(github.isDone()).toBe(true);
     expect(unmatched).toEqual([]);

@@ -7,6 +7,7 @@ import { startGitHubStandin, type GitHubStandin, type StandinIssue } from "../..
 import type { Store } from "../../src/store/store.js";
 import { mermaidBlocks, parseMermaid } from "../mermaid.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { storeCounts } from "../store/counts.js";
 
 // The hotfix clock end to end: GitHub's webhooks of the loop (real payloads from @octokit/webhooks-examples,
 // adjusted to the repository and the issue) become stage times in the store and a "Hotfix clock" in the issue.
@@ -229,11 +230,11 @@ describe("the hotfix clock", () => {
     const signed = sentryHeaders(first, { "sentry-hook-timestamp": String(Math.floor(now / 1000)) });
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, first, signed)).status).toBe(202);
     const issue = await until("the hotfix issue on GitHub", () => github.issues.get(REPO)?.[0]);
-    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
+    await until("the outbox to drain", async () => (await storeCounts(store)).pendingJobs === 0);
 
     now += 60_000;
     await deliver("pull_request", pullRequest("opened", 7, "Fixes #1", { created: new Date(now).toISOString() }));
-    expect((await store.stats()).pendingJobs).toBe(1);
+    expect((await storeCounts(store)).pendingJobs).toBe(1);
     expect(await app.worker.runOnce()).toBe(0);
     expect(issue.body).not.toContain("Fix PR opened");
 
@@ -269,7 +270,7 @@ describe("the hotfix board", () => {
     await until("the clock table to show the fix PR", () => issue.body.includes("| Fix PR opened |"));
     await until(
       "one pending job that the worker then runs",
-      async () => (await store.stats()).pendingJobs === 1 && (await app.worker.runOnce()) === 0,
+      async () => (await storeCounts(store)).pendingJobs === 1 && (await app.worker.runOnce()) === 0,
     );
     expect(board.body).toContain("| #1 | Issue opened | ");
     expect(boardEdits()).toBe(0);

@@ -6,6 +6,7 @@ import type { RunningApp } from "../../src/app/server.js";
 import { startGitHubStandin, type GitHubStandin, type StandinRepo } from "../../src/demo/github-standin.js";
 import type { Store } from "../../src/store/store.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { storeCounts } from "../store/counts.js";
 
 // GitHub's refusals that no retry changes: the job is parked on the first answer, said once per
 // repository and counted; the App takes it back itself when GitHub's webhook says the cause is gone.
@@ -100,7 +101,7 @@ async function healedBy(event: string, payload: Record<string, any>, reason: str
   expect(await deliverWebhook(app, event, payload)).toBe(200);
   await until(
     "two issues on GitHub and an empty outbox",
-    () => (github.issues.get(REPO)?.length ?? 0) === 2 && store.stats().then((s) => s.pendingJobs === 0),
+    () => (github.issues.get(REPO)?.length ?? 0) === 2 && storeCounts(store).then((s) => s.pendingJobs === 0),
   );
   expect(creates().map((c) => c.status)).toEqual([creates()[0]!.status, creates()[1]!.status, 201, 201]);
   expect(await store.jobs.list(new Date())).toEqual([]);

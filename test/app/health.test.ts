@@ -7,6 +7,7 @@ import type { RunningApp } from "../../src/app/server.js";
 import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
 import type { OutboxStatus, Store } from "../../src/store/store.js";
 import { fixture, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { storeCounts } from "../store/counts.js";
 
 // /healthz, /readyz and /metrics through the App's real HTTP server; the clock is the App's own, moved forward
 // to make a due job old without waiting.
@@ -105,7 +106,7 @@ describe("health endpoints", () => {
     });
     expect(ready).toMatchObject({ status: "ready", outbox: { dueJobs: 0 } });
     // Ready as soon as a worker holds the job; the issue follows.
-    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
+    await until("the outbox to drain", async () => (await storeCounts(store)).pendingJobs === 0);
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues" && c.status === 201)).toHaveLength(1);
   });
 

@@ -6,6 +6,7 @@ import type { RunningApp } from "../../src/app/server.js";
 import { startGitHubStandin, type GitHubStandin, type StandinComment } from "../../src/demo/github-standin.js";
 import type { Store } from "../../src/store/store.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { storeCounts } from "../store/counts.js";
 
 // The App against the loopback GitHub stand-in: storms, regressions, a lost store.
 
@@ -71,7 +72,7 @@ describe("one crash, one issue", () => {
       const g = await store.findGroup(REPO, answers[0]!.body.signature);
       return g?.issueNumber !== null && g;
     });
-    await until("the outbox to drain", async () => (await store.stats()).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
+    await until("the outbox to drain", async () => (await storeCounts(store)).pendingJobs <= 1 && (await app.worker.runOnce()) === 0);
     expect(group.events).toBe(200);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(routeCount("POST /repos/{owner}/{repo}/issues")).toBe(1);
@@ -250,7 +251,7 @@ describe("GitHub faults", () => {
     const body = sentryAlert();
     const { body: accepted } = await post(app, `/hotfix/alerts/sentry/${REPO}`, body, sentryHeaders(body));
     await until("the crash group to have its issue", async () => (await store.findGroup(REPO, accepted.signature))?.issueNumber ?? null);
-    await until("the outbox to drain", async () => (await store.stats()).pendingJobs === 0);
+    await until("the outbox to drain", async () => (await storeCounts(store)).pendingJobs === 0);
     expect(github.issues.get(REPO)).toHaveLength(1);
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues").map((c) => c.status)).toEqual([502]);
   });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningApp } from "../../src/app/server.js";
 import type { Store } from "../../src/store/store.js";
 import { fixture, genericHeaders, memoryStore, post, SECRETS, sentryHeaders, testApp } from "./harness.js";
+import { storeCounts, type StoreCounts } from "../store/counts.js";
+import { putSettings } from "../store/settings.js";
 
 // Requests that must be refused with a 4xx naming the reason, and write nothing.
 
@@ -13,23 +15,23 @@ const sentryBody = fixture("sentry/event_alert-android.json");
 
 let store: Store;
 let app: RunningApp;
-let before: Awaited<ReturnType<Store["stats"]>>;
+let before: StoreCounts;
 
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
   store = await memoryStore();
   const fetchedAt = new Date().toISOString();
-  await store.putRepoSettings({
+  await putSettings(store, {
     repo: REPO,
     installationId: 1,
     config: { sources: [{ provider: "sentry", projects: ["shop-android"] }] },
     fetchedAt,
   });
-  await store.putRepoSettings({ repo: "acme/web", installationId: 1, config: { sources: [{ provider: "sentry", projects: ["web"] }] }, fetchedAt });
-  await store.putRepoSettings({ repo: "acme/quiet", installationId: 1, config: null, fetchedAt });
-  await store.putRepoSettings({ repo: "acme/broken", installationId: 1, config: { sources: [{ provider: "sentry", projcts: ["x"] }] }, fetchedAt });
-  await store.putRepoSettings({ repo: "acme/bad-yaml", installationId: 1, config: "sources: [provider: sentry", fetchedAt });
+  await putSettings(store, { repo: "acme/web", installationId: 1, config: { sources: [{ provider: "sentry", projects: ["web"] }] }, fetchedAt });
+  await putSettings(store, { repo: "acme/quiet", installationId: 1, config: null, fetchedAt });
+  await putSettings(store, { repo: "acme/broken", installationId: 1, config: { sources: [{ provider: "sentry", projcts: ["x"] }] }, fetchedAt });
+  await putSettings(store, { repo: "acme/bad-yaml", installationId: 1, config: "sources: [provider: sentry", fetchedAt });
   app = await testApp(store, API, { env: { HOTFIX_MAX_BODY_BYTES: "8192" } });
 });
 
@@ -41,13 +43,13 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  before = await store.stats();
+  before = await storeCounts(store);
 });
 
 async function expectRefused(res: { status: number; body: Record<string, any> }, status: number, reason: RegExp) {
   expect(res.status).toBe(status);
   expect(res.body.error).toMatch(reason);
-  expect(await store.stats()).toEqual(before);
+  expect(await storeCounts(store)).toEqual(before);
 }
 
 describe("refused alerts write nothing", () => {
@@ -146,10 +148,10 @@ describe("refused alerts write nothing", () => {
   it("a delivery seen before is a duplicate", async () => {
     const headers = sentryHeaders(sentryBody);
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, headers)).status).toBe(202);
-    const after = await store.stats();
+    const after = await storeCounts(store);
     const again = await post(app, `/hotfix/alerts/sentry/${REPO}`, sentryBody, headers);
     expect(again).toEqual({ status: 200, body: { status: "duplicate", signature: expect.any(String), repos: [REPO] } });
-    expect(await store.stats()).toEqual(after);
+    expect(await storeCounts(store)).toEqual(after);
   });
 });
 
@@ -157,12 +159,12 @@ describe("deduplication by what is signed", () => {
   it("a captured Sentry delivery replayed with a fresh Request-ID is still a duplicate", async () => {
     const replayed = Buffer.from(sentryBody.toString().replace(/"event_id":\s*"[^"]+"/, '"event_id":"0123456789abcdef0123456789abcdef"'));
     expect((await post(app, `/hotfix/alerts/sentry/${REPO}`, replayed, sentryHeaders(replayed))).status).toBe(202);
-    const after = await store.stats();
+    const after = await storeCounts(store);
     for (let i = 0; i < 3; i++) {
       const again = await post(app, `/hotfix/alerts/sentry/${REPO}`, replayed, sentryHeaders(replayed, { "request-id": `replay-${i}` }));
       expect(again.body.status).toBe("duplicate");
     }
-    expect(await store.stats()).toEqual(after);
+    expect(await storeCounts(store)).toEqual(after);
   });
 });
 

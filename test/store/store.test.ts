@@ -12,6 +12,8 @@ import { PostgresStore, withUser } from "../../src/store/postgres.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { IngestInput, Store } from "../../src/store/store.js";
 import { dropSchemas } from "../postgres-schemas.js";
+import { storeCounts } from "./counts.js";
+import { putSettings } from "./settings.js";
 
 /**
  * One suite, run against both stores. PostgreSQL is not optional: CI provides it, and a
@@ -141,7 +143,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       });
       expect(group?.latest.exception.type).toBe("TypeError");
       expect(await store.findGroup("acme/shop", "0123456789abcdef")).toEqual(group);
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
+      expect(await storeCounts(store)).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
 
       const jobs = await store.claimJobs("w1", T0, 10, 30_000);
       expect(jobs).toEqual([{ id: expect.any(Number), kind: "sync-issue", groupId: result.groupId, attempts: 1, dueAt: T0.toISOString() }]);
@@ -155,7 +157,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const group = await store.findGroup("acme/shop", "0123456789abcdef");
       expect(group).toMatchObject({ events: 2, users: 5, firstSeen: T0.toISOString(), lastSeen: at(5).toISOString() });
       expect(group?.latest.release).toBe("1.0.1");
-      expect((await store.stats()).pendingJobs).toBe(1);
+      expect((await storeCounts(store)).pendingJobs).toBe(1);
     });
 
     it("counts an alert in the group of an alias (an earlier signature of the crash) when none has the current signature", async () => {
@@ -219,7 +221,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       );
       expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
       expect(results.filter((r) => r.status === "stored" && r.created)).toHaveLength(1);
-      expect(await store.stats()).toMatchObject({ groups: 1, pendingJobs: 1, deliveries: 60 });
+      expect(await storeCounts(store)).toMatchObject({ groups: 1, pendingJobs: 1, deliveries: 60 });
       expect(await store.getGroup(results[0]!.groupId)).toMatchObject({ events: 60 });
     });
 
@@ -233,7 +235,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(await store.versionCounts("acme/shop", input.signature)).toEqual([
         { version: "1.0.0", count: 1, firstSeen: T0.toISOString(), lastSeen: T0.toISOString() },
       ]);
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
+      expect(await storeCounts(store)).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
     });
 
     it("forgets old delivery ids when pruned, keeping the crash counts", async () => {
@@ -241,7 +243,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       await store.ingest(alert({ deliveryId: "old" }), T0);
       await store.ingest(alert({ deliveryId: "new" }), at(60));
       expect(await store.pruneDeliveries(at(30))).toBe(1);
-      expect((await store.stats()).deliveries).toBe(1);
+      expect((await storeCounts(store)).deliveries).toBe(1);
       // The recent delivery is still recognised; the pruned one would be counted again, as its retry window is long gone.
       expect((await store.ingest(alert({ deliveryId: "new" }), at(61))).status).toBe("duplicate");
       expect((await store.ingest(alert({ deliveryId: "old" }), at(62))).status).toBe("stored");
@@ -252,7 +254,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const store = await target.open();
       for (let i = 0; i < 7; i++) await store.ingest(alert({ deliveryId: `d-${i}` }), at(i));
       expect(await store.pruneDeliveries(T0, 3)).toBe(4);
-      expect((await store.stats()).deliveries).toBe(3);
+      expect((await storeCounts(store)).deliveries).toBe(3);
       expect((await store.ingest(alert({ deliveryId: "d-4" }), at(10))).status).toBe("duplicate");
       expect((await store.ingest(alert({ deliveryId: "d-3" }), at(11))).status).toBe("stored");
       // Under the cap, only age prunes.
@@ -267,7 +269,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(a.status).toBe("stored");
       expect(b.status).toBe("stored");
       expect(a.groupId).not.toBe(b.groupId);
-      expect(await store.stats()).toEqual({ groups: 2, pendingJobs: 2, parkedJobs: 0, deliveries: 2 });
+      expect(await storeCounts(store)).toEqual({ groups: 2, pendingJobs: 2, parkedJobs: 0, deliveries: 2 });
     });
 
     it("counts occurrences per version, without a release under 'unknown'", async () => {
@@ -300,10 +302,10 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       await store.setIssue(groupId, 12);
       await store.markRendered(groupId, 1, at(1));
       await store.completeJob(job, "w1");
-      expect((await store.stats()).pendingJobs).toBe(0);
+      expect((await storeCounts(store)).pendingJobs).toBe(0);
 
       for (let i = 0; i < 5; i++) await store.ingest(alert(), at(10 + i));
-      expect((await store.stats()).pendingJobs).toBe(1);
+      expect((await storeCounts(store)).pendingJobs).toBe(1);
       expect(await store.claimJobs("w1", at(60), 10, 30_000)).toEqual([]);
       const [refresh] = await store.claimJobs("w1", at(61), 10, 30_000);
       expect(refresh).toMatchObject({ groupId, dueAt: at(61).toISOString() });
@@ -327,19 +329,19 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       if (!job) throw new Error("no job");
 
       await store.ingest(alert(), at(1));
-      expect((await store.stats()).pendingJobs).toBe(1);
+      expect((await storeCounts(store)).pendingJobs).toBe(1);
       expect(await store.claimJobs("w2", at(2), 10, 30_000)).toEqual([]);
 
       await store.setIssue(groupId, 12);
       await store.markRendered(groupId, 1, at(2));
       await store.completeJob(job, "w1");
-      expect((await store.stats()).pendingJobs).toBe(1);
+      expect((await storeCounts(store)).pendingJobs).toBe(1);
       // The rerun respects the refresh interval from the edit just made.
       expect(await store.claimJobs("w2", at(61), 10, 30_000)).toEqual([]);
       const [rerun] = await store.claimJobs("w2", at(62), 10, 30_000);
       expect(rerun).toMatchObject({ id: job.id, groupId, attempts: 1 });
       await store.completeJob(rerun!, "w2");
-      expect((await store.stats()).pendingJobs).toBe(0);
+      expect((await storeCounts(store)).pendingJobs).toBe(0);
     });
 
     it("lets another worker claim a job whose lease ran out, and ignores the first worker afterwards", async () => {
@@ -353,10 +355,10 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
 
       await store.completeJob(job, "crashed");
       await store.retryJob(job, "crashed", at(500), "too late");
-      expect((await store.stats()).pendingJobs).toBe(1);
+      expect((await storeCounts(store)).pendingJobs).toBe(1);
       expect(await store.claimJobs("w3", at(2), 10, 30_000)).toEqual([]);
       await store.completeJob(again!, "w2");
-      expect((await store.stats()).pendingJobs).toBe(0);
+      expect((await storeCounts(store)).pendingJobs).toBe(0);
     });
 
     it("retries a failed job at the time given, counting attempts", async () => {
@@ -413,7 +415,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
           lastError: "422 Validation Failed: body is too long",
         },
       ]);
-      expect(await store.stats()).toMatchObject({ pendingJobs: 0, parkedJobs: 1 });
+      expect(await storeCounts(store)).toMatchObject({ pendingJobs: 0, parkedJobs: 1 });
       expect(await store.claimJobs("w1", at(100), 10, 30_000)).toEqual([]);
 
       await store.ingest(alert(), at(2));
@@ -673,7 +675,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
 
     it("routes alerts to repositories whose config lists the provider and project", async () => {
       const store = await target.open();
-      const put = (repo: string, config: unknown) => store.putRepoSettings({ repo, installationId: 5, config, fetchedAt: T0.toISOString() });
+      const put = (repo: string, config: unknown) => putSettings(store, { repo, installationId: 5, config, fetchedAt: T0.toISOString() });
       await put("acme/web", { sources: [{ provider: "sentry", projects: ["web", "web-beta"] }], issues: { labels: ["crash"] } });
       await put("acme/any", { sources: [{ provider: "sentry" }, { provider: "generic", projects: [] }] });
       await put("acme/mobile", { sources: [{ provider: "bugsnag", projects: ["5f1a"] }] });
@@ -778,7 +780,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(results.filter((r) => r.status === "stored" && r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
       expect(await store.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 200 });
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 200 });
+      expect(await storeCounts(store)).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 200 });
       const counts = await store.versionCounts("acme/shop", "0123456789abcdef");
       expect(counts.reduce((sum, v) => sum + v.count, 0)).toBe(200);
     });
@@ -790,7 +792,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       expect(results.filter((r) => r.status === "stored")).toHaveLength(20);
       expect(results.filter((r) => r.status === "duplicate")).toHaveLength(20);
       for (let s = 0; s < 4; s++) expect(await store.findGroup("acme/shop", `sig-${s}`)).toMatchObject({ events: 5 });
-      expect(await store.stats()).toMatchObject({ groups: 4, pendingJobs: 4, deliveries: 20 });
+      expect(await storeCounts(store)).toMatchObject({ groups: 4, pendingJobs: 4, deliveries: 20 });
     });
 
     it("stores the rest of a concurrent burst whose first alert is a repeat", async () => {
@@ -800,7 +802,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const results = await Promise.all(burst.map((input) => store.ingest(input, T0)));
       expect(results.map((r) => r.status)).toEqual(["duplicate", "stored", "stored"]);
       expect(await store.findGroup("acme/shop", burst[0]!.signature)).toMatchObject({ events: 3 });
-      expect(await store.stats()).toMatchObject({ groups: 1, pendingJobs: 1, deliveries: 3 });
+      expect(await storeCounts(store)).toMatchObject({ groups: 1, pendingJobs: 1, deliveries: 3 });
     });
 
     it("takes concurrent retries of one delivery as one alert", async () => {
@@ -844,7 +846,7 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
       const store = await target.open();
       await store.ingest(alert(), T0);
       await store.migrate();
-      expect((await store.stats()).groups).toBe(1);
+      expect((await storeCounts(store)).groups).toBe(1);
     });
   });
 });
@@ -860,7 +862,7 @@ describe("SqliteStore on a file", () => {
     const { groupId } = await first.ingest(alert({ deliveryId: "keep-1", release: "1.0.0" }), T0);
     await first.setIssue(groupId, 77);
     await first.resolve(groupId, "1.0.1", at(1));
-    await first.putRepoSettings({ repo: "acme/shop", installationId: 7, config: { sources: [{ provider: "sentry" }] }, fetchedAt: T0.toISOString() });
+    await putSettings(first, { repo: "acme/shop", installationId: 7, config: { sources: [{ provider: "sentry" }] }, fetchedAt: T0.toISOString() });
     const before = await first.getGroup(groupId);
     await first.close();
 
@@ -868,7 +870,7 @@ describe("SqliteStore on a file", () => {
     await second.migrate();
     expect(await second.getGroup(groupId)).toEqual(before);
     expect(await second.findGroupByIssue("acme/shop", 77)).toMatchObject({ id: groupId, state: "resolved", fixedIn: "1.0.1" });
-    expect(await second.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
+    expect(await storeCounts(second)).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 1 });
     expect(await second.ingest(alert({ deliveryId: "keep-1" }), at(1))).toEqual({ status: "duplicate", groupId });
     expect((await second.routesFor("sentry", "web")).map((s) => s.repo)).toEqual(["acme/shop"]);
     expect(await second.ingest(alert({ release: "1.0.1" }), at(2))).toMatchObject({ candidate: true });
@@ -916,7 +918,7 @@ describe("SqliteStore durability", () => {
     const store = new SqliteStore(path);
     try {
       await store.migrate();
-      const { deliveries } = await store.stats();
+      const { deliveries } = await storeCounts(store);
       expect(deliveries).toBeGreaterThanOrEqual(acked.length);
       for (const deliveryId of acked) {
         const again = await store.ingest(alert({ deliveryId, signature: "sig-0" }), T0);
@@ -958,7 +960,7 @@ describe("PostgresStore replicas", () => {
     const replica = replicaOf();
     try {
       await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? store : replica).ingest(alert(), at(i / 1000))));
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 100 });
+      expect(await storeCounts(store)).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 100 });
       expect(await replica.findGroup("acme/shop", "0123456789abcdef")).toMatchObject({ events: 100 });
     } finally {
       await replica.close();
@@ -1029,7 +1031,7 @@ describe("PostgresStore replicas", () => {
         Array.from({ length: 100 }, (_, i) => (i % 2 ? store : replica).ingest(alert({ signature: `shape-${i % 4}`, reporterGroup }), at(i / 1000))),
       );
       expect(new Set(results.map((r) => r.groupId)).size).toBe(1);
-      expect(await store.stats()).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 100 });
+      expect(await storeCounts(store)).toEqual({ groups: 1, pendingJobs: 1, parkedJobs: 0, deliveries: 100 });
       expect(await replica.getGroup(results[0]!.groupId)).toMatchObject({ events: 100 });
       expect(await replica.reporterGroups(results[0]!.groupId)).toEqual([reporterGroup]);
     } finally {
@@ -1045,7 +1047,7 @@ describe("PostgresStore replicas", () => {
     try {
       await Promise.all([a.migrate(), b.migrate()]);
       await a.ingest(alert(), T0);
-      expect((await b.stats()).groups).toBe(1);
+      expect((await storeCounts(b)).groups).toBe(1);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -1066,7 +1068,7 @@ describe("openStore", () => {
       const sqlite = openStore({ HOTFIX_DB_PATH: join(dir, "app.sqlite") });
       expect(sqlite).toBeInstanceOf(SqliteStore);
       await sqlite.migrate();
-      expect(await sqlite.stats()).toEqual({ groups: 0, pendingJobs: 0, parkedJobs: 0, deliveries: 0 });
+      expect(await storeCounts(sqlite)).toEqual({ groups: 0, pendingJobs: 0, parkedJobs: 0, deliveries: 0 });
       await sqlite.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
