@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { migrations, SQLITE } from "./schema.js";
@@ -9,6 +10,9 @@ import { SqlStore } from "./sql-store.js";
 
 /** The schema (schema.ts) in SQLite's types. */
 const MIGRATIONS = migrations(SQLITE);
+
+/** How long a write waits for the file's write lock (held by the checkpointer or another process) before it fails. */
+const LOCK_WAIT_MS = 5000;
 
 /** How often the checkpointer copies committed WAL pages into the database file. */
 export const CHECKPOINT_EVERY_MS = 250;
@@ -57,6 +61,8 @@ function checkpointElsewhere(db: Database.Database, path: string): Worker | null
   }
 }
 
+const isBusy = (error: unknown): boolean => error instanceof Database.SqliteError && error.code === "SQLITE_BUSY";
+
 interface Batch {
   committed: Promise<void>;
   resolve(): void;
@@ -90,7 +96,7 @@ class SqliteDatabase implements SqlDatabase {
     // from 33 to 43 ms. NORMAL is the default; HOTFIX_SQLITE_SYNCHRONOUS=FULL chooses the other.
     this.db.pragma(`synchronous = ${synchronous}`);
     // Another process on the same file (a CLI next to the App) waits for the write lock instead of failing.
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
     if (path !== ":memory:") this.checkpointer = checkpointElsewhere(this.db, path);
     // The WAL file keeps its largest size when it starts over; past this the App's write that starts it over shrinks it.
     this.db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
@@ -151,7 +157,7 @@ class SqliteDatabase implements SqlDatabase {
       // The batch's first member needs no savepoint: undoing it is undoing the whole transaction. At 1,000
       // alerts/s most batches hold one alert, and SAVEPOINT + RELEASE were half the transaction control.
       const first = this.batch === null;
-      const open = this.openBatch();
+      const open = await this.openBatch();
       if (!first) this.control("SAVEPOINT alert");
       try {
         const value = await fn(this.tx);
@@ -168,10 +174,9 @@ class SqliteDatabase implements SqlDatabase {
     return result;
   }
 
-  private openBatch(): Batch {
+  private async openBatch(): Promise<Batch> {
     if (this.batch) return this.batch;
-    // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
-    this.control("BEGIN IMMEDIATE");
+    await this.beginImmediate();
     const batch: Batch = { committed: Promise.resolve(), resolve: () => undefined, reject: () => undefined };
     batch.committed = new Promise<void>((resolve, reject) => Object.assign(batch, { resolve, reject }));
     // Callers await it only after their own part ran; a batch nobody joined still must not warn of an unhandled rejection.
@@ -179,6 +184,28 @@ class SqliteDatabase implements SqlDatabase {
     this.batch = batch;
     setImmediate(() => void this.inTurn(async () => this.commitBatch()));
     return batch;
+  }
+
+  /**
+   * IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file. While the
+   * checkpointer's RESTART (or a CLI on the same file) holds the lock, SQLite's busy handler would sleep inside
+   * the call, on the event loop's thread, and every alert behind it would wait unparsed and unanswered: the ack's
+   * p99 stalls. So this connection asks without waiting and waits on a timer between tries, off the event loop.
+   */
+  private async beginImmediate(): Promise<void> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 16)) {
+      this.statement("PRAGMA busy_timeout = 0").get();
+      try {
+        this.control("BEGIN IMMEDIATE");
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        this.statement(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`).get();
+      }
+      await sleep(pause);
+    }
   }
 
   /** Rolls back a batch its first member failed in; nobody else joined it, and a later member opens the next one. */
