@@ -4,6 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../src/store/sqlite.js";
+import { putSettings } from "./settings.js";
 
 // The App's write waits for a write lock someone else holds (the checkpointer's RESTART, a CLI on the same file)
 // on a timer, not inside SQLite on the event loop's thread: meanwhile other alerts are parsed and answered.
@@ -13,7 +14,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const settings = (repo: string) => ({ repo, installationId: 1, config: null, fetchedAt: Date.parse("2026-03-01T12:00:00Z") });
+const settings = (repo: string) => ({ repo, installationId: 1, config: null, fetchedAt: "2026-03-01T12:00:00.000Z" });
 
 describe("SqliteStore write lock", () => {
   it("waits for another connection's lock without blocking the event loop, then writes", async () => {
@@ -35,7 +36,7 @@ describe("SqliteStore write lock", () => {
           resolve(ticks.length);
         }, 100),
       );
-      await store.putRepoSettings(settings("acme/shop"));
+      await putSettings(store, settings("acme/shop"));
       clearInterval(ticking);
       expect(await released).toBeGreaterThanOrEqual(5);
       expect((await store.getRepoSettings("acme/shop"))?.installationId).toBe(1);
