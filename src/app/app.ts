@@ -5,6 +5,7 @@ import { BoardSync } from "./board-sync.js";
 import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
+import { metrics } from "./metrics.js";
 import type { RequestPacer } from "./pacer.js";
 import { createHealth, type Health } from "./health.js";
 import { registerLoopEvents } from "./loop-events.js";
@@ -88,7 +89,10 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       now,
       log: app.log,
       appLogin,
-      onRolledUp: options.onRolledUp,
+      onRolledUp: (repo) => {
+        metrics.crashRolledUp();
+        options.onRolledUp?.(repo);
+      },
       pacer: options.pacer,
     });
     const board = new BoardSync({ store, github, router, now, log: app.log });
