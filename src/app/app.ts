@@ -17,8 +17,9 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/push.js";
 import { onRepository } from "./handlers/repository.js";
 import { refusalIn } from "./refusals.js";
-import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
+import { hotfixRoutes } from "./routes.js";
 import { RepoRouter } from "./routing.js";
+import type { Settings } from "./settings.js";
 import { AppVerifier } from "./verify-jobs.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
 
@@ -30,8 +31,8 @@ import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./work
 
 export interface HotfixAppOptions {
   store: Store;
-  /** Secrets and settings: SENTRY_CLIENT_SECRET, BUGSNAG_WEBHOOK_TOKEN, HOTFIX_GENERIC_SECRET, HOTFIX_API_TOKEN, HOTFIX_MAX_BODY_BYTES, reporters' API tokens. */
-  env: Record<string, string | undefined>;
+  /** The App's settings its parts take (alerts' secrets, the reporters' APIs, limits), parsed once by main.ts (settings.ts). */
+  settings: Pick<Settings, "alerts" | "reporterApis" | "reporters" | "limits">;
   worker?: Partial<WorkerOptions>;
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
@@ -67,15 +68,6 @@ export interface HotfixApp {
   stop(): Promise<void>;
 }
 
-export function maxBodyBytes(env: Record<string, string | undefined>): number {
-  const raw = env.HOTFIX_MAX_BODY_BYTES;
-  if (raw === undefined || raw === "") return DEFAULT_MAX_BODY_BYTES;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got ${JSON.stringify(raw)}`);
-  return value;
-}
-
 /** The App's login as GitHub shows its comments (`slug[bot]`), asked once; a failed look-up is asked again next time. */
 function ownLogin(github: GitHubAccess): () => Promise<string> {
   let login: Promise<string> | null = null;
@@ -93,9 +85,8 @@ function ownLogin(github: GitHubAccess): () => Promise<string> {
 }
 
 export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
-  const { store, env } = options;
+  const { store, settings } = options;
   const now = options.now ?? (() => new Date());
-  const limit = maxBodyBytes(env);
   let worker: OutboxWorker | null = null;
   let health: Health | null = null;
 
@@ -107,7 +98,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       store,
       github,
       router,
-      env,
+      reporterApis: settings.reporterApis,
       fetch: options.fetch,
       now,
       log: app.log,
@@ -119,7 +110,7 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       pacer: options.pacer,
     });
     const board = new BoardSync({ store, github, router, now, log: app.log });
-    const verifier = new AppVerifier({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin });
+    const verifier = new AppVerifier({ store, github, router, reporters: settings.reporters, fetch: options.fetch, now, log: app.log, appLogin });
     const running = new OutboxWorker(
       store,
       async (job) => {
@@ -152,8 +143,18 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     for (const [event, handle] of Object.entries(WEBHOOK_HANDLERS)) {
       app.on(event as WebhookEvent, (context) => handle({ payload: context.payload, octokit: context.octokit, isBot: context.isBot }, deps));
     }
-    addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
-    health = createHealth({ store, env, now, log: app.log });
+    addHandler(
+      hotfixRoutes({
+        store,
+        router,
+        secrets: settings.alerts,
+        now,
+        log: app.log,
+        maxBodyBytes: settings.limits.maxBodyBytes,
+        onJobDue: () => running.wake(),
+      }),
+    );
+    health = createHealth({ store, maxOutboxAgeSeconds: settings.limits.readyMaxOutboxAgeSeconds, now, log: app.log });
     addHandler(health.routes);
 
     running.start();

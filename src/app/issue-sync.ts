@@ -3,7 +3,7 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
 import { renderClock, withStage, type StageTime } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
-import type { CrashReport } from "../core/crash.js";
+import type { CrashReport, ProviderName } from "../core/crash.js";
 import { encodeMarker, markerReporterGroups } from "../core/marker.js";
 import { parseIssueMarker, renderIssue, repoPath } from "../core/render.js";
 import { describeRegression, type RegressionVerdict } from "../core/regression.js";
@@ -11,6 +11,7 @@ import { reporterGroupKey } from "../core/reporter-group.js";
 import { signatureAliases } from "../core/signature.js";
 import { renderSuspect } from "../core/suspect.js";
 import { isSameOrNewer } from "../core/version.js";
+import type { ReporterApi } from "../providers/alert.js";
 import { providers } from "../providers/index.js";
 import type { ClockOf } from "../store/clock-store.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
@@ -43,7 +44,8 @@ export interface IssueSyncDeps {
   store: Store;
   github: GitHubAccess;
   router: RepoRouter;
-  env: Record<string, string | undefined>;
+  /** The reporters' APIs a crash's context is completed from (SENTRY_AUTH_TOKEN, BUGSNAG_API_URL…). */
+  reporterApis: Record<ProviderName, ReporterApi | null>;
   fetch?: typeof fetch;
   now: () => Date;
   log: Logger;
@@ -385,7 +387,7 @@ export class IssueSync {
     if (known) return known;
     let completed = report;
     try {
-      completed = await providers[report.provider].completeContext(report, this.deps.env, this.deps.fetch);
+      completed = await providers[report.provider].completeContext(report, this.deps.reporterApis[report.provider], this.deps.fetch);
     } catch (error) {
       this.deps.log.warn({ err: error, repo: group.repo }, "context could not be completed");
     }

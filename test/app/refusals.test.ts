@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningApp } from "../../src/app/server.js";
 import type { Store } from "../../src/store/store.js";
 import { fixture, genericHeaders, memoryStore, post, SECRETS, sentryHeaders, testApp } from "./harness.js";
+import { settingsOf } from "../../src/app/settings.js";
 
 // Requests that must be refused with a 4xx naming the reason, and write nothing.
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await store.putRepoSettings({ repo: "acme/quiet", installationId: 1, config: null, fetchedAt });
   await store.putRepoSettings({ repo: "acme/broken", installationId: 1, config: { sources: [{ provider: "sentry", projcts: ["x"] }] }, fetchedAt });
   await store.putRepoSettings({ repo: "acme/bad-yaml", installationId: 1, config: "sources: [provider: sentry", fetchedAt });
-  app = await testApp(store, API, { env: { HOTFIX_MAX_BODY_BYTES: "8192" } });
+  app = await testApp(store, API, { settings: settingsOf({ HOTFIX_MAX_BODY_BYTES: "8192" }) });
 });
 
 afterAll(async () => {
