@@ -14,7 +14,6 @@ import { metrics } from "./metrics.js";
  *   GET  /hotfix/api/repos/:owner/:repo/signatures/:signature   counts for the generic verifier
  */
 
-
 export interface RouteOptions extends AlertIntake {
   maxBodyBytes: number;
 }
