@@ -31,11 +31,8 @@ function setting<T extends z.ZodType>(parse: T, description: string, meta: Setti
 }
 
 const optional = () => z.string().optional();
-const positiveInteger = (message = "expected a positive whole number") =>
-  z
-    .string()
-    .regex(/^[1-9]\d*$/, message)
-    .transform(Number);
+const wholeNumberText = (message = "expected a positive whole number") => z.string().regex(/^[1-9]\d*$/, message);
+const positiveInteger = (message?: string) => wholeNumberText(message).transform(Number);
 
 /** A value read by a parser that throws "NAME: expected …, got …": its message (without the name and value, added once) is the issue's. */
 function parsedBy<T>(parse: (raw: string | undefined) => T) {
@@ -57,10 +54,8 @@ function positiveSeconds(raw: string | undefined): number {
 
 export const AppSettings = z.object({
   APP_ID: setting(
-    z
-      .string()
-      .regex(/^[1-9]\d*$/, "expected a positive whole number")
-      .optional(),
+    // Probot takes the id as text.
+    wholeNumberText().optional(),
     "The GitHub App's id. Unset, the App starts Probot's set-up flow, which registers the App from `app.yml`.",
     { group: "GitHub App (Probot's)" },
   ),
