@@ -1,3 +1,4 @@
+import { settingsOf } from "../src/app/settings.js";
 import { startApp } from "../src/app/server.js";
 import { PostgresStore } from "../src/store/postgres.js";
 import { SqliteStore } from "../src/store/sqlite.js";
@@ -26,7 +27,7 @@ const app = await startApp({
   webhookSecret: "replica-webhook-secret",
   githubBaseUrl: required("GITHUB_URL"),
   secrets: { generic: required("HOTFIX_GENERIC_SECRET") },
-  env: { HOTFIX_GITHUB_CONTENT_LIMITS: env.HOTFIX_GITHUB_CONTENT_LIMITS },
+  settings: settingsOf({ HOTFIX_GITHUB_CONTENT_LIMITS: env.HOTFIX_GITHUB_CONTENT_LIMITS }),
   logLevel: "fatal",
   // The production worker's concurrency; short polls, retries and lease so a killed replica's jobs are taken over within the proof's time.
   worker: { pollIntervalMs: 100, retryBaseMs: 200, maxRetryMs: 2_000, leaseMs: Number(env.LEASE_MS ?? 3_000) },

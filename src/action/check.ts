@@ -40,6 +40,7 @@ import {
   type OwnComment,
   type Repo,
 } from "./github.js";
+import type { ActionContext } from "./context.js";
 import { readCheckInputs, type CheckInputs } from "./inputs.js";
 
 const Repository = z.object({ full_name: z.string() });
@@ -62,9 +63,9 @@ type PullRequestEvent = z.infer<typeof PullRequestEvent>;
 
 const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 
-function readEvent(): { name: string; payload: unknown } {
-  const name = process.env.GITHUB_EVENT_NAME ?? "";
-  const path = process.env.GITHUB_EVENT_PATH;
+function readEvent(context: ActionContext): { name: string; payload: unknown } {
+  const name = context.eventName;
+  const path = context.eventPath;
   if (!path) throw new Error("GITHUB_EVENT_PATH is not set: the Action must run in a GitHub Actions workflow");
   return { name, payload: JSON.parse(readFileSync(path, "utf8")) };
 }
@@ -107,6 +108,8 @@ function annotations(findings: CheckFinding[]): Annotation[] {
 
 interface Run {
   github: GitHub;
+  /** The runner's context (context.ts). */
+  context: ActionContext;
   repo: Repo;
   event: PullRequestEvent;
   eventName: string;
@@ -173,7 +176,7 @@ async function report(run: Run, outcome: CheckOutcome): Promise<void> {
     : "";
   if (readOnly) core.notice(readOnlyNote);
   core.info(`${CHECK_NAME}: ${checkVerdictOutput(shown)}: ${rendered.title}`);
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (run.context.hasStepSummary) {
     const parts = [`## ${CHECK_NAME}`, rendered.summary, rendered.text, readOnlyNote, ...failures.map((f) => `**${f}**`)].filter(Boolean);
     await core.summary.addRaw(`${parts.join("\n\n")}\n`).write();
   }
@@ -189,7 +192,7 @@ async function testRunFor(run: Run): Promise<TestRun | undefined> {
     core.warning(`test-command was not run: ${refused}.`);
     return { command, exitCode: null, timedOut: false, outputTail: "", refused };
   }
-  return runTestCommand(command, process.env.GITHUB_WORKSPACE ?? process.cwd(), run.inputs.testTimeoutMs);
+  return runTestCommand(command, run.context.workspace ?? process.cwd(), run.inputs.testTimeoutMs);
 }
 
 /** Starts `read` now and keeps its failure for whoever awaits it, so that a read nobody ends up needing fails nothing. */
@@ -276,9 +279,9 @@ async function check(run: Run): Promise<void> {
   }
 }
 
-export async function runCheck(): Promise<void> {
+export async function runCheck(context: ActionContext): Promise<void> {
   const inputs = readCheckInputs();
-  const event = readEvent();
+  const event = readEvent(context);
   if (!PULL_REQUEST_EVENTS.includes(event.name)) {
     core.notice(`The narrow-diff check runs on pull_request events; this is "${event.name}", so it is skipped.`);
     setOutputs({ isHotfix: false, verdict: "skipped", files: 0, lines: 0, violations: [] });
@@ -287,10 +290,11 @@ export async function runCheck(): Promise<void> {
   const parsed = PullRequestEvent.safeParse(event.payload);
   if (!parsed.success) throw new Error(`The ${event.name} payload lacks ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
   const repo = { owner: parsed.data.repository.owner.login, repo: parsed.data.repository.name };
-  const github = createGitHub(inputs.token);
+  const github = createGitHub(inputs.token, context.apiUrl);
   let sticky: Promise<OwnComment | null> | undefined;
   const run: Run = {
     github,
+    context,
     repo,
     event: parsed.data,
     eventName: event.name,

@@ -36,9 +36,8 @@ export function rateLimitWaits(github: object): RateLimitWaits {
   return waits.get(github) ?? { count: 0, seconds: 0 };
 }
 
-export function createGitHub(token: string): GitHub {
-  // Read at call time: @actions/github's own default is fixed when the module loads.
-  const baseUrl = process.env.GITHUB_API_URL || "https://api.github.com";
+/** `baseUrl`: GitHub's REST root, the runner's GITHUB_API_URL (context.ts). */
+export function createGitHub(token: string, baseUrl: string): GitHub {
   const onLimit =
     (kind: string) =>
     (retryAfter: number, options: { method?: string; url?: string }, octokit: object, retryCount: number): boolean => {

@@ -1,18 +1,25 @@
 import type { ApplicationFunction, Probot } from "probot";
-import { DEFAULT_CONFIG } from "../core/config.js";
-import { issueRef } from "../github/issue-ref.js";
 import type { Store } from "../store/store.js";
 import { BoardSync } from "./board-sync.js";
-import { CODEOWNERS_PATHS } from "./codeowners.js";
 import type { GitHubAccess } from "./github.js";
 import { IssueSync } from "./issue-sync.js";
+import { metrics } from "./metrics.js";
 import type { RequestPacer } from "./pacer.js";
 import { createHealth, type Health } from "./health.js";
-import { registerLoopEvents } from "./loop-events.js";
-import { HEALED_BY, heal, refusalIn } from "./refusals.js";
-import { DEFAULT_MAX_BODY_BYTES, hotfixRoutes } from "./routes.js";
-import { CONFIG_PATH, RepoRouter, repoKey } from "./routing.js";
-import { fixedInFromComments, trustedAuthors } from "./trust.js";
+import { onCheckRun } from "./handlers/check-run.js";
+import { onDeploymentStatus } from "./handlers/deployment-status.js";
+import type { WebhookDeps, WebhookHandler } from "./handlers/handler.js";
+import { onInstallationRepositories } from "./handlers/installation-repositories.js";
+import { onInstallation } from "./handlers/installation.js";
+import { onIssueComment } from "./handlers/issue-comment.js";
+import { onIssues } from "./handlers/issues.js";
+import { onPullRequest } from "./handlers/pull-request.js";
+import { onPush } from "./handlers/push.js";
+import { onRepository } from "./handlers/repository.js";
+import { refusalIn } from "./refusals.js";
+import { hotfixRoutes } from "./routes.js";
+import { RepoRouter } from "./routing.js";
+import type { Settings } from "./settings.js";
 import { AppVerifier } from "./verify-jobs.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./worker.js";
 
@@ -24,8 +31,8 @@ import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./work
 
 export interface HotfixAppOptions {
   store: Store;
-  /** Secrets and settings: SENTRY_CLIENT_SECRET, BUGSNAG_WEBHOOK_TOKEN, HOTFIX_GENERIC_SECRET, HOTFIX_API_TOKEN, HOTFIX_MAX_BODY_BYTES, reporters' API tokens. */
-  env: Record<string, string | undefined>;
+  /** The App's settings its parts take (alerts' secrets, the reporters' APIs, limits), parsed once by main.ts (settings.ts). */
+  settings: Pick<Settings, "alerts" | "reporterApis" | "reporters" | "limits">;
   worker?: Partial<WorkerOptions>;
   /** For the reporters' APIs when completing a crash's context. */
   fetch?: typeof fetch;
@@ -36,21 +43,29 @@ export interface HotfixAppOptions {
   pacer?: RequestPacer;
 }
 
+/**
+ * GitHub's webhooks the App listens to, each with its handler (one file each in handlers/, which parses its
+ * payload at the edge and decides by its action). app.yml subscribes to these events.
+ */
+export const WEBHOOK_HANDLERS = {
+  installation: onInstallation,
+  installation_repositories: onInstallationRepositories,
+  repository: onRepository,
+  push: onPush,
+  issues: onIssues,
+  issue_comment: onIssueComment,
+  pull_request: onPullRequest,
+  check_run: onCheckRun,
+  deployment_status: onDeploymentStatus,
+} as const satisfies Record<string, WebhookHandler>;
+type WebhookEvent = keyof typeof WEBHOOK_HANDLERS;
+
 export interface HotfixApp {
   appFn: ApplicationFunction;
   /** The running worker, once Probot loaded the app. */
   readonly worker: OutboxWorker | null;
   /** Stops the worker after the jobs in hand (the HTTP server is the caller's). */
   stop(): Promise<void>;
-}
-
-export function maxBodyBytes(env: Record<string, string | undefined>): number {
-  const raw = env.HOTFIX_MAX_BODY_BYTES;
-  if (raw === undefined || raw === "") return DEFAULT_MAX_BODY_BYTES;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`HOTFIX_MAX_BODY_BYTES: expected a positive whole number of bytes, got ${JSON.stringify(raw)}`);
-  return value;
 }
 
 /** The App's login as GitHub shows its comments (`slug[bot]`), asked once; a failed look-up is asked again next time. */
@@ -70,9 +85,8 @@ function ownLogin(github: GitHubAccess): () => Promise<string> {
 }
 
 export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
-  const { store, env } = options;
+  const { store, settings } = options;
   const now = options.now ?? (() => new Date());
-  const limit = maxBodyBytes(env);
   let worker: OutboxWorker | null = null;
   let health: Health | null = null;
 
@@ -84,16 +98,19 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
       store,
       github,
       router,
-      env,
+      reporterApis: settings.reporterApis,
       fetch: options.fetch,
       now,
       log: app.log,
       appLogin,
-      onRolledUp: options.onRolledUp,
+      onRolledUp: (repo) => {
+        metrics.crashRolledUp();
+        options.onRolledUp?.(repo);
+      },
       pacer: options.pacer,
     });
     const board = new BoardSync({ store, github, router, now, log: app.log });
-    const verifier = new AppVerifier({ store, github, router, env, fetch: options.fetch, now, log: app.log, appLogin });
+    const verifier = new AppVerifier({ store, github, router, reporters: settings.reporters, fetch: options.fetch, now, log: app.log, appLogin });
     const running = new OutboxWorker(
       store,
       async (job) => {
@@ -113,72 +130,32 @@ export function createHotfixApp(options: HotfixAppOptions): HotfixApp {
     worker = running;
     const healing = { store, now, log: app.log, report: running.refusals, wake: () => running.wake() };
 
-    registerLoopEvents(app, { store, router, now, log: app.log, appLogin, verifier });
-    addHandler(hotfixRoutes({ store, router, env, now, log: app.log, maxBodyBytes: limit, onJobDue: () => running.wake() }));
-    health = createHealth({ store, env, now, log: app.log });
+    const deps: WebhookDeps = {
+      store,
+      router,
+      now,
+      log: app.log,
+      appLogin,
+      verifier,
+      healing,
+      forgetCodeowners: (repo) => sync.forgetCodeowners(repo),
+    };
+    for (const [event, handle] of Object.entries(WEBHOOK_HANDLERS)) {
+      app.on(event as WebhookEvent, (context) => handle({ payload: context.payload, octokit: context.octokit, isBot: context.isBot }, deps));
+    }
+    addHandler(
+      hotfixRoutes({
+        store,
+        router,
+        secrets: settings.alerts,
+        now,
+        log: app.log,
+        maxBodyBytes: settings.limits.maxBodyBytes,
+        onJobDue: () => running.wake(),
+      }),
+    );
+    health = createHealth({ store, maxOutboxAgeSeconds: settings.limits.readyMaxOutboxAgeSeconds, now, log: app.log });
     addHandler(health.routes);
-
-    app.on(["installation.created", "installation.new_permissions_accepted", "installation.unsuspend"], async (context) => {
-      const installationId = context.payload.installation.id;
-      for (const repository of context.payload.repositories ?? []) {
-        await router.refresh(repository.full_name, installationId, context.octokit);
-      }
-      if (context.payload.action === "new_permissions_accepted")
-        await heal(healing, { installationId }, HEALED_BY.permissionsAccepted, "the installation accepted the App's permissions");
-      if (context.payload.action === "unsuspend") await heal(healing, { installationId }, HEALED_BY.unsuspended, "the installation was unsuspended");
-    });
-    app.on("repository.edited", async (context) => {
-      const { repository } = context.payload;
-      if (repository.has_issues) await heal(healing, { repo: repoKey(repository.full_name) }, HEALED_BY.issuesTurnedOn, "issues are on");
-    });
-    app.on(["installation.deleted", "installation.suspend"], async (context) => {
-      for (const repository of context.payload.repositories ?? []) await router.uninstalled(repository.full_name);
-    });
-    app.on("installation_repositories", async (context) => {
-      const installationId = context.payload.installation.id;
-      for (const repository of context.payload.repositories_added) {
-        await router.refresh(repository.full_name, installationId, context.octokit);
-        await heal(healing, { repo: repoKey(repository.full_name) }, HEALED_BY.repositoryAdded, "the repository was added to the installation");
-      }
-      for (const { full_name } of context.payload.repositories_removed) if (full_name) await router.uninstalled(full_name);
-    });
-
-    app.on("push", async (context) => {
-      const { ref, repository, commits, installation } = context.payload;
-      if (!installation || ref !== `refs/heads/${repository.default_branch}`) return;
-      const touched = new Set(commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]));
-      if (touched.has(CONFIG_PATH)) {
-        await router.refresh(repository.full_name, installation.id, context.octokit);
-        await heal(healing, { repo: repoKey(repository.full_name) }, HEALED_BY.configChanged, "its .github/hotfix.yml changed");
-      }
-      if (CODEOWNERS_PATHS.some((path) => touched.has(path))) sync.forgetCodeowners(repoKey(repository.full_name));
-    });
-
-    app.on("issues.closed", async (context) => {
-      const repo = repoKey(context.payload.repository.full_name);
-      const group = await store.findGroupByIssue(repo, context.payload.issue.number);
-      if (group?.rolledUp) {
-        // The roll-up issue lists many crashes: closing it resolves each of them, none with a known fix version.
-        const listed = (await store.rolledUpGroups(repo)).filter((g) => g.issueNumber === group.issueNumber && g.state !== "resolved");
-        for (const g of listed) await store.resolve(g.id, null, now());
-        return;
-      }
-      if (!group || group.state === "resolved") return;
-      const config = (await router.configOf(group.repo)) ?? DEFAULT_CONFIG;
-      const fixedIn = await fixedInFromComments(
-        context.octokit,
-        issueRef(context.payload.repository.full_name, context.payload.issue.number),
-        group.signature,
-        trustedAuthors(await appLogin(), config),
-      );
-      await store.resolve(group.id, fixedIn, now());
-    });
-    app.on("issues.reopened", async (context) => {
-      // The App reopens regressions itself; the store already knows about those.
-      if (context.isBot) return;
-      const group = await store.findGroupByIssue(repoKey(context.payload.repository.full_name), context.payload.issue.number);
-      if (group && group.state === "resolved") await store.reopen(group.id);
-    });
 
     running.start();
   };

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "probot";
-import type { CrashReport } from "../core/crash.js";
+import type { CrashReport, ProviderName } from "../core/crash.js";
+import type { ReporterApi } from "../providers/alert.js";
 import { providers } from "../providers/index.js";
 import type { CrashGroup } from "../store/store.js";
 
@@ -14,7 +15,8 @@ import type { CrashGroup } from "../store/store.js";
 const CONTEXT_CACHE_SIZE = 500;
 
 export interface ContextCompleterDeps {
-  env: Record<string, string | undefined>;
+  /** The reporters' APIs a crash's context is completed from (SENTRY_AUTH_TOKEN, BUGSNAG_API_URL…). */
+  reporterApis: Record<ProviderName, ReporterApi | null>;
   fetch?: typeof fetch;
   log: Logger;
 }
@@ -32,7 +34,7 @@ export class ContextCompleter {
     if (known) return known;
     let completed = report;
     try {
-      completed = await providers[report.provider].completeContext(report, this.deps.env, this.deps.fetch);
+      completed = await providers[report.provider].completeContext(report, this.deps.reporterApis[report.provider], this.deps.fetch);
     } catch (error) {
       this.deps.log.warn({ err: error, repo: group.repo }, "context could not be completed");
     }

@@ -14,12 +14,12 @@ import { metrics, oldestDueAgeSeconds, registry } from "./metrics.js";
  * condition, and once more when it clears) even where nothing polls /readyz.
  */
 
-export const DEFAULT_READY_MAX_OUTBOX_AGE_SECONDS = 600;
 const WATCH_EVERY_MS = 30_000;
 
 export interface HealthOptions {
   store: Store;
-  env: Record<string, string | undefined>;
+  /** HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: /readyz fails when a due job has waited longer. */
+  maxOutboxAgeSeconds: number;
   now: () => Date;
   log: Logger;
 }
@@ -33,19 +33,9 @@ export interface Health {
 
 type Readiness = { ready: true; outbox: OutboxStatus } | { ready: false; reasons: string[]; outbox?: OutboxStatus };
 
-export function readyMaxOutboxAgeSeconds(env: Record<string, string | undefined>): number {
-  const raw = env.HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS;
-  if (raw === undefined || raw === "") return DEFAULT_READY_MAX_OUTBOX_AGE_SECONDS;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: expected a positive number of seconds, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
 export function createHealth(options: HealthOptions): Health {
   const { store, now, log } = options;
-  const maxAge = readyMaxOutboxAgeSeconds(options.env);
+  const maxAge = options.maxOutboxAgeSeconds;
   const standing = new Set<string>();
   /** Parked jobs were seen at the last check: their reasons are read until the gauges are back at 0. */
   let parkedSeen = false;

@@ -5,6 +5,7 @@ import { computeSignature, signatureAliases } from "../core/signature.js";
 import type { AlertProvider, InboundRequest } from "../providers/alert.js";
 import type { Store } from "../store/store.js";
 import type { RepoRouter } from "./routing.js";
+import type { AlertSecrets } from "./settings.js";
 
 /**
  * One crash alert from authentication to a durable store write. Nothing here calls GitHub
@@ -21,7 +22,8 @@ export interface Reply {
 export interface AlertIntake {
   store: Store;
   router: RepoRouter;
-  env: Record<string, string | undefined>;
+  /** The secrets alerts are authenticated with (SENTRY_CLIENT_SECRET, BUGSNAG_WEBHOOK_TOKEN, HOTFIX_GENERIC_SECRET). */
+  secrets: AlertSecrets;
   now: () => Date;
   /**
    * Called once the store has committed a job that is due now (a new crash, a regression),
@@ -74,7 +76,7 @@ export async function receiveAlert(
   request: InboundRequest,
   explicitRepo: string | undefined,
 ): Promise<Reply> {
-  const secret = intake.env[provider.secretEnv];
+  const secret = intake.secrets[provider.name];
   if (!secret) {
     return refuse(403, `${provider.secretEnv} is not set on the App, so ${provider.name} alerts cannot be authenticated`);
   }

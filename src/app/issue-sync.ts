@@ -3,6 +3,8 @@ import { renderClock } from "../core/clock.js";
 import { DEFAULT_CONFIG, type HotfixConfig } from "../core/config.js";
 import { planSync, type IssueFacts } from "../core/plan-sync.js";
 import { renderIssue } from "../core/render.js";
+import type { ProviderName } from "../core/crash.js";
+import type { ReporterApi } from "../providers/alert.js";
 import type { CrashGroup, Job, Store } from "../store/store.js";
 import { Assigner } from "./assigner.js";
 import { ContextCompleter } from "./context-completer.js";
@@ -30,7 +32,8 @@ export interface IssueSyncDeps {
   store: Store;
   github: GitHubAccess;
   router: RepoRouter;
-  env: Record<string, string | undefined>;
+  /** The reporters' APIs a crash's context is completed from (SENTRY_AUTH_TOKEN, BUGSNAG_API_URL…). */
+  reporterApis: Record<ProviderName, ReporterApi | null>;
   fetch?: typeof fetch;
   now: () => Date;
   log: Logger;
@@ -135,7 +138,12 @@ export class IssueSync {
     log.info({ repo: group.repo, issue: existing.number }, "found the hotfix issue by its marker");
     if (existing.state !== "closed") return { found: "by-marker", number: existing.number, state: "open" };
     // The store forgot this issue was closed: learn it again (and the fix's version) from its comments.
-    const fixedIn = await fixedInFromComments(octokit, issueRef(group.repo, existing.number), group.signature, trustedAuthors(await this.deps.appLogin(), config));
+    const fixedIn = await fixedInFromComments(
+      octokit,
+      issueRef(group.repo, existing.number),
+      group.signature,
+      trustedAuthors(await this.deps.appLogin(), config),
+    );
     return { found: "by-marker", number: existing.number, state: "closed", fixedIn };
   }
 }

@@ -87,6 +87,11 @@ const issues = new Counter({
   labelNames: ["action"] as const,
   registers: [registry],
 });
+const crashesRolledUp = new Counter({
+  name: "hotfix_crashes_rolled_up_total",
+  help: "Crashes counted in a repository's roll-up issue instead of an issue of their own (past issues.maxNewPerHour).",
+  registers: [registry],
+});
 const detectionToIssue = new Histogram({
   name: "hotfix_detection_to_issue_opened_seconds",
   help: "Time from a crash's first alert to its hotfix issue being opened.",
@@ -142,6 +147,10 @@ export const metrics = {
 
   issueWritten(action: "updated" | "reopened"): void {
     issues.inc({ action });
+  },
+
+  crashRolledUp(): void {
+    crashesRolledUp.inc();
   },
 };
 

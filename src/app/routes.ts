@@ -14,8 +14,6 @@ import { metrics } from "./metrics.js";
  *   GET  /hotfix/api/repos/:owner/:repo/signatures/:signature   counts for the generic verifier
  */
 
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
-
 export interface RouteOptions extends AlertIntake {
   maxBodyBytes: number;
 }
@@ -68,7 +66,7 @@ export function hotfixRoutes(options: RouteOptions) {
         send(res, { status: 400, body: { error: `path: the signature ${JSON.stringify(encoded!.slice(0, 80))} is not valid percent-encoding` } });
         return true;
       }
-      send(res, await countsReply(options.store, options.env.HOTFIX_API_TOKEN, req.headers.authorization, `${owner}/${repo}`, signature));
+      send(res, await countsReply(options.store, options.secrets.apiToken, req.headers.authorization, `${owner}/${repo}`, signature));
       return true;
     }
 

@@ -2,16 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import Bottleneck from "bottleneck";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
-import type { ProviderName } from "../core/crash.js";
-import { secondaryLimitsFromEnv } from "../github/secondary-limits.js";
-import { providers } from "../providers/index.js";
 import type { Store } from "../store/store.js";
 import type { Logger } from "pino";
-import { createHotfixApp } from "./app.js";
+import { createHotfixApp, type HotfixAppOptions } from "./app.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import { GITHUB_WEBHOOK_MAX_BYTES, readBody, refuseTooLarge } from "./request-body.js";
 import { countedRateLimitWaits, githubRequestMetrics } from "./metrics.js";
 import { pacedRequests, Pacer, type RequestPacer } from "./pacer.js";
+import { settingsOf, type AlertSecrets } from "./settings.js";
 import { SharedPacer } from "./shared-pacer.js";
 import type { OutboxWorker, WorkerOptions } from "./worker.js";
 
@@ -36,10 +34,10 @@ export interface StartAppOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Reporters' webhook secrets and the counts API token; they override `env`. */
-  secrets?: Partial<Record<ProviderName, string>> & { apiToken?: string };
-  /** Everything else the App reads from the environment (HOTFIX_MAX_BODY_BYTES, HOTFIX_GITHUB_CONTENT_LIMITS, SENTRY_AUTH_TOKEN, ...). */
-  env?: Record<string, string | undefined>;
+  /** Reporters' webhook secrets and the counts API token; they override `settings.alerts`. */
+  secrets?: AlertSecrets;
+  /** The App's settings its parts take (main.ts parses them from the environment); default: every variable unset. */
+  settings?: HotfixAppOptions["settings"];
   logLevel?: LogLevel;
   /** The logger (default: the App's redacting logger at logLevel, to stdout). */
   log?: Logger;
@@ -115,15 +113,14 @@ async function capWebhookBody(req: IncomingMessage, res: ServerResponse): Promis
 }
 
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
-  const env: Record<string, string | undefined> = { ...options.env };
-  for (const [name, secret] of Object.entries(options.secrets ?? {})) {
-    if (name === "apiToken") env.HOTFIX_API_TOKEN = secret;
-    else env[providers[name as ProviderName].secretEnv] = secret;
-  }
+  const given = options.settings ?? settingsOf();
+  const alerts = { ...given.alerts, ...options.secrets };
+  // The counts API's token is also the one the App's own verification of generic crashes asks that API with.
+  const settings = { ...given, alerts, reporters: { ...given.reporters, genericToken: alerts.apiToken } };
 
   // GitHub counts an installation's requests from every job together: one pacer for the process, or
   // for every replica when the store shares one.
-  const limits = secondaryLimitsFromEnv(env);
+  const limits = settings.limits.githubContentLimits;
   const shared = options.github?.sharedPace !== false ? options.store.pace : undefined;
   const pacer = options.github?.throttle === false ? undefined : shared ? new SharedPacer(shared, limits) : new Pacer(limits);
   const log = options.log ?? createLogger(options.logLevel ?? "info");
@@ -139,7 +136,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   });
   const hotfix = createHotfixApp({
     store: options.store,
-    env,
+    settings,
     worker: options.worker,
     fetch: options.fetch,
     now: options.now,

@@ -4,7 +4,7 @@ import { parseIssueMarker } from "../core/marker.js";
 import { nextLookAt } from "../core/verify.js";
 import { parseRepoName } from "../github/repo-name.js";
 import { writeVerdict, writeVerdictStatus } from "../github/verdict.js";
-import { countSources, MissingSettingError, SETTING_ENV } from "../providers/count-sources.js";
+import { countSources, MissingSettingError, SETTING_ENV, type ReporterSettings } from "../providers/count-sources.js";
 import { hotfixQuery, lookAt } from "../providers/lagged-count.js";
 import type { CrashCountSource } from "../providers/query.js";
 import type { VerifyJob } from "../store/verify-jobs.js";
@@ -27,8 +27,10 @@ export const RETRY_MINUTES = 30;
 const LEASE_MS = 10 * 60_000;
 const LOOKS_PER_ROUND = 4;
 
-/** The reporters' read tokens come from `env` as for the counts endpoint: SENTRY_AUTH_TOKEN and SENTRY_ORG, BUGSNAG_AUTH_TOKEN… */
-export type AppVerifierDeps = Pick<IssueSyncDeps, "store" | "github" | "router" | "env" | "fetch" | "now" | "log" | "appLogin">;
+/** `reporters`: the reporters' read tokens (SENTRY_AUTH_TOKEN and SENTRY_ORG, BUGSNAG_AUTH_TOKEN…), from the App's settings. */
+export type AppVerifierDeps = Pick<IssueSyncDeps, "store" | "github" | "router" | "fetch" | "now" | "log" | "appLogin"> & {
+  reporters: ReporterSettings;
+};
 
 export interface ShippedDeployment {
   repo: string;
@@ -50,7 +52,7 @@ export class AppVerifier {
   /** The reporter's count source, or null (logged once per provider) when the App has no token for it. */
   private sourceOf(repo: string, provider: ProviderName): CrashCountSource | null {
     try {
-      return countSources({ repo }, this.deps.env, { fetch: this.deps.fetch, label: (setting) => SETTING_ENV[setting] ?? setting })(provider);
+      return countSources({ repo }, this.deps.reporters, { fetch: this.deps.fetch, label: (setting) => SETTING_ENV[setting] ?? setting })(provider);
     } catch (error) {
       if (!(error instanceof MissingSettingError)) throw error;
       if (!this.missing.has(provider)) {

@@ -1,3 +1,4 @@
+import { storeSettingsOf } from "../app/settings.js";
 import { parseArgs } from "node:util";
 import { formatTime } from "../core/time.js";
 import type { JobListing } from "../store/jobs.js";
@@ -66,7 +67,7 @@ export async function run(args: string[], now: () => Date = () => new Date()): P
   if (jobId !== undefined && !(Number.isInteger(jobId) && jobId > 0))
     return fail(`ID: expected a job's number as the listing shows it, got ${JSON.stringify(id)}`);
 
-  const opened = openExistingStore(process.env);
+  const opened = openExistingStore(storeSettingsOf(process.env));
   if ("missing" in opened) return fail(opened.missing, 1);
   const { store } = opened;
   try {

@@ -1,3 +1,4 @@
+import { storeSettingsOf } from "../app/settings.js";
 import { parseArgs } from "node:util";
 import { BOARD_WINDOWS, boardFigures, type BoardFigures, type Spread } from "../core/board.js";
 import { formatDuration, STAGE_LABELS } from "../core/clock.js";
@@ -72,7 +73,7 @@ export async function run(args: string[], now: () => Date = () => new Date()): P
     return 2;
   }
 
-  const opened = openExistingStore(process.env);
+  const opened = openExistingStore(storeSettingsOf(process.env));
   if ("missing" in opened) {
     console.error(`hotfix-loop report: ${opened.missing}`);
     return 1;

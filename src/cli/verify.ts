@@ -4,7 +4,7 @@ import { ProviderName } from "../core/crash.js";
 import { reporterGroup } from "../core/reporter-group.js";
 import { crashesIn, decideVerification, type VerdictName } from "../core/verify.js";
 import { describeLag } from "../core/verify-report.js";
-import { countSources, MissingSettingError, type ReporterSetting } from "../providers/count-sources.js";
+import { countSources, MissingSettingError, reporterSettingsFromEnv, type ReporterSetting } from "../providers/count-sources.js";
 import { ProviderApiError } from "../providers/http.js";
 import { countPastLag } from "../providers/lagged-count.js";
 import { CountQueryError, UnknownReleaseError } from "../providers/query.js";
@@ -118,11 +118,15 @@ export async function run(args: string[], seams: VerifySeams = {}): Promise<numb
     if (deployedAt.getTime() > now.getTime())
       throw new UsageError(`--deployed-at ${deployedAt.toISOString()} is in the future (now ${now.toISOString()})`);
 
-    const sourceFor = countSources({ sentryOrg: values.org, appUrl: values["app-url"], repo: values.repo }, seams.env ?? process.env, {
-      fetch: seams.fetch,
-      sleep: seams.sleep,
-      label: (setting) => FLAG[setting],
-    });
+    const sourceFor = countSources(
+      { sentryOrg: values.org, appUrl: values["app-url"], repo: values.repo },
+      reporterSettingsFromEnv(seams.env ?? process.env),
+      {
+        fetch: seams.fetch,
+        sleep: seams.sleep,
+        label: (setting) => FLAG[setting],
+      },
+    );
     const { counts, reportLag } = await countPastLag(
       sourceFor(provider.data),
       {

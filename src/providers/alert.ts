@@ -26,7 +26,15 @@ export interface AlertProvider {
   authenticate(req: InboundRequest, secret: string, now: Date): AuthResult;
   parse(body: unknown, req: InboundRequest): ParseResult;
   /** Fills missing stack/breadcrumbs/device from the reporter's API; returns the report with `gaps` saying what is still missing and why. */
-  completeContext(report: CrashReport, env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<CrashReport>;
+  completeContext(report: CrashReport, api: ReporterApi | null, fetchImpl?: typeof fetch): Promise<CrashReport>;
+}
+
+/** A reporter's API a provider completes a crash's context from (the App's SENTRY_AUTH_TOKEN and SENTRY_URL, …). */
+export interface ReporterApi {
+  /** Unset: the context stays incomplete, and its gaps say so. */
+  token?: string;
+  /** Unset: the reporter's SaaS (sentry.io, api.bugsnag.com). */
+  baseUrl?: string;
 }
 
 /** Signed timestamps older or newer than this are refused as replays. */

@@ -6,6 +6,7 @@ import {
   type InboundRequest,
   type LatestContext,
   type ParseResult,
+  type ReporterApi,
   fillGapsFromLatestEvent,
   finishReport,
   formatMemory,
@@ -280,15 +281,15 @@ export const bugsnag: AlertProvider = {
     return finishReport(report, deliveryId);
   },
 
-  async completeContext(report: CrashReport, env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<CrashReport> {
+  async completeContext(report: CrashReport, api: ReporterApi | null, fetchImpl?: typeof fetch): Promise<CrashReport> {
     return fillGapsFromLatestEvent(report, async () => {
-      const token = env.BUGSNAG_AUTH_TOKEN;
+      const token = api?.token;
       if (!token) throw new Error("BUGSNAG_AUTH_TOKEN is not set");
       if (!report.project) throw new Error("the alert has no Bugsnag project id");
       if (!report.reporterGroupId) throw new Error("the alert has no Bugsnag error id");
       const client = new ApiClient({
         name: "Bugsnag",
-        baseUrl: env.BUGSNAG_API_URL || "https://api.bugsnag.com",
+        baseUrl: api?.baseUrl ?? "https://api.bugsnag.com",
         authorization: `token ${token}`,
         headers: { "X-Version": "2" },
         ...(fetchImpl ? { fetch: fetchImpl } : {}),

@@ -51,16 +51,24 @@ export interface CountSourceOptions extends SourceOptions {
   onSecret?: (value: string) => void;
 }
 
-/** A memoised source per provider from explicit settings, falling back to the environment. */
+/** The settings the environment variables above give (the Action's and the CLI's fallback; the App's settings.ts reads its own). */
+export function reporterSettingsFromEnv(env: Record<string, string | undefined>): ReporterSettings {
+  const settings: ReporterSettings = {};
+  for (const [setting, name] of Object.entries(SETTING_ENV) as [ReporterSetting, string | null][]) {
+    if (name && env[name]) settings[setting] = env[name];
+  }
+  return settings;
+}
+
+/** A memoised source per provider from explicit settings, falling back to others (those of the environment). */
 export function countSources(
   explicit: ReporterSettings,
-  env: NodeJS.ProcessEnv,
+  fallback: ReporterSettings,
   options: CountSourceOptions,
 ): (provider: ProviderName) => CrashCountSource {
   const seams = { fetch: options.fetch, sleep: options.sleep };
   const value = (setting: ReporterSetting): string | undefined => {
-    const name = SETTING_ENV[setting];
-    const found = explicit[setting] ?? (name ? env[name] : undefined) ?? undefined;
+    const found = explicit[setting] ?? fallback[setting];
     if (found && SECRETS.includes(setting)) options.onSecret?.(found);
     return found || undefined;
   };

@@ -5,6 +5,7 @@ import {
   type AuthResult,
   type InboundRequest,
   type ParseResult,
+  type ReporterApi,
   fillGapsFromLatestEvent,
   finishReport,
   hmacSha256Hex,
@@ -184,16 +185,16 @@ export const sentry: AlertProvider = {
     return { ok: false, error: "data: expected data.event (an issue alert) or data.issue (an issue webhook); found neither" };
   },
 
-  async completeContext(report: CrashReport, env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<CrashReport> {
+  async completeContext(report: CrashReport, api: ReporterApi | null, fetchImpl?: typeof fetch): Promise<CrashReport> {
     return fillGapsFromLatestEvent(report, async () => {
-      const token = env.SENTRY_AUTH_TOKEN;
+      const token = api?.token;
       if (!token) throw new Error("SENTRY_AUTH_TOKEN is not set");
       const org = sentryOrganization(report.url);
       if (!org) throw new Error("the alert names no Sentry organization (no issue web URL)");
       if (!report.reporterGroupId) throw new Error("the alert has no Sentry issue id");
       const client = new ApiClient({
         name: "Sentry",
-        baseUrl: env.SENTRY_URL || "https://sentry.io",
+        baseUrl: api?.baseUrl ?? "https://sentry.io",
         authorization: `Bearer ${token}`,
         ...(fetchImpl ? { fetch: fetchImpl } : {}),
       });

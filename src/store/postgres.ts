@@ -20,12 +20,15 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** libpq takes the operating-system user when the URL names none; node-postgres only reads $USER, which may be unset. */
-export function withUser(connectionString: string): string {
+/**
+ * The URL with a user when it names none: the one given (the App's PGUSER), else the operating-system user, as libpq
+ * takes it; node-postgres would only read $USER, which may be unset.
+ */
+export function withUser(connectionString: string, user?: string): string {
   try {
     const url = new URL(connectionString);
-    if (url.username || process.env.PGUSER || process.env.USER) return connectionString;
-    url.username = userInfo().username;
+    if (url.username) return connectionString;
+    url.username = user || userInfo().username;
     return url.toString();
   } catch {
     return connectionString;
@@ -44,12 +47,13 @@ class PostgresDatabase implements SqlDatabase {
     connectionString: string,
     private readonly schema: string | undefined,
     onPoolError: (error: Error) => void,
+    user: string | undefined,
   ) {
     if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
       throw new Error(`PostgresStore: schema must be lower-case letters, digits and _ (got ${JSON.stringify(schema)})`);
     }
     this.pool = new pg.Pool({
-      connectionString: withUser(connectionString),
+      connectionString: withUser(connectionString, user),
       // Every connection of the pool works in the store's schema.
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
@@ -122,10 +126,11 @@ export class PostgresStore extends SqlStore {
   readonly pace: SharedPace;
 
   /** `onPoolError` hears of idle connections the server dropped (default: a line on stderr). */
-  constructor(connectionString: string, options: { schema?: string; onPoolError?: (error: Error) => void } = {}) {
+  /** `user`: PostgreSQL's user when the URL names none (the App's PGUSER); unset: the operating-system user. */
+  constructor(connectionString: string, options: { schema?: string; onPoolError?: (error: Error) => void; user?: string } = {}) {
     const onPoolError =
       options.onPoolError ?? ((error: Error) => console.error(`hotfix-loop store: an idle PostgreSQL connection failed: ${error.message}`));
-    const db = new PostgresDatabase(connectionString, options.schema, onPoolError);
+    const db = new PostgresDatabase(connectionString, options.schema, onPoolError, options.user);
     super(db);
     this.pace = new SqlSharedPace(db);
   }

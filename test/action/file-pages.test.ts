@@ -8,14 +8,11 @@ import { startPrApi, type PrApi } from "./pr-api-server.js";
 
 const REPO = { owner: "Codertocat", repo: "Hello-World" };
 let api: PrApi | undefined;
-const savedUrl = process.env.GITHUB_API_URL;
 
 beforeEach(() => nock.enableNetConnect("127.0.0.1"));
 afterEach(async () => {
   await api?.close();
   api = undefined;
-  if (savedUrl === undefined) delete process.env.GITHUB_API_URL;
-  else process.env.GITHUB_API_URL = savedUrl;
 });
 
 const filesOf = (count: number) => Array.from({ length: count }, (_, i) => prFile(`src/module-${Math.floor(i / 100)}/file-${i}.ts`));
@@ -24,8 +21,7 @@ async function list(count: number, changedFiles: number | undefined) {
   const files = filesOf(count);
   // The latency keeps each request open long enough for the ones sent beside it to arrive.
   api = await startPrApi({ ...REPO, pullNumber: 2, files, latencyMs: 100 });
-  process.env.GITHUB_API_URL = api.url;
-  const listed = await listPullRequestFiles(createGitHub("ghs_test"), REPO, 2, changedFiles);
+  const listed = await listPullRequestFiles(createGitHub("ghs_test", api.url), REPO, 2, changedFiles);
   const pages = api.calls.filter((c) => c.path.endsWith("/pulls/2/files"));
   return { files, listed: listed.map((f) => f.path), pages: pages.length, maxInFlight: api.maxInFlight };
 }

@@ -14,7 +14,7 @@ function otherToken() {
   nock(API)
     .post("/graphql")
     .reply(200, { data: { viewer: { login: "release-bot" } } });
-  return createGitHub("ghp_release_bot");
+  return createGitHub("ghp_release_bot", API);
 }
 
 afterEach(() => nock.cleanAll());

@@ -7,6 +7,7 @@ import { runVerify } from "../../src/action/verify/run.js";
 import { issueMarker } from "../../src/core/render.js";
 import { parseVerificationMarker, verificationMarker } from "../../src/core/verify-report.js";
 import { actionEnv, captureActionRuns, fixture, type ActionEnv } from "./harness.js";
+import { readActionContext } from "../../src/action/context.js";
 
 const API = "https://api.github.com";
 const REPO = "/repos/Codertocat/Hello-World";
@@ -336,7 +337,7 @@ describe("runVerify from a deployment_status event", () => {
     // The step starts 20 minutes after the deployment status (2019-05-15T15:20:55Z): inside the 30-minute window.
     let clock = new Date("2019-05-15T15:40:55Z").getTime();
     const slept: number[] = [];
-    await runVerify({
+    await runVerify(readActionContext(process.env), {
       now: () => new Date(clock),
       sleep: async (ms) => {
         slept.push(ms);
@@ -388,7 +389,7 @@ describe("runVerify from a deployment_status event", () => {
     // Too few recent events to measure the lag: the configured 0 minutes stands.
     const sentry = sentryScenario(tiny, 2, { data: [], meta: { fields: {} } });
     let clock = new Date("2019-05-15T17:00:00Z").getTime();
-    await runVerify({ now: () => new Date(clock), sleep: async (ms) => void (clock += ms) });
+    await runVerify(readActionContext(process.env), { now: () => new Date(clock), sleep: async (ms) => void (clock += ms) });
     expect(sentry.isDone()).toBe(true);
     expect(env.outputs().verdict).toBe("not-enough-data");
     expect(rec.bodies[`POST ${REPO}/issues/5/labels`]).toBeUndefined();
@@ -464,7 +465,7 @@ describe("runVerify as a plain step", () => {
       .get("/projects/5f8a1b2c3d4e5f6a7b8c9d0e/events?full_reports=true&per_page=100")
       .reply(200, apiFixture("bugsnag-api", "project-events-full.json"));
 
-    await runVerify({ now: () => new Date("2024-05-01T14:00:00Z") });
+    await runVerify(readActionContext(process.env), { now: () => new Date("2024-05-01T14:00:00Z") });
 
     expect(failure()).toBe("");
     expect(bugsnag.isDone()).toBe(true);

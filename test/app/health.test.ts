@@ -8,6 +8,7 @@ import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-st
 import type { OutboxStatus, Store } from "../../src/store/store.js";
 import { fixture, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
 import { storeCounts } from "../store/counts.js";
+import { settingsOf } from "../../src/app/settings.js";
 
 // /healthz, /readyz and /metrics through the App's real HTTP server; the clock is the App's own, moved forward
 // to make a due job old without waiting.
@@ -26,7 +27,7 @@ beforeEach(async () => {
   github = await startGitHubStandin({ repos: { [REPO]: { installationId: 4242, files: { ".github/hotfix.yml": CONFIG } } } });
   store = await memoryStore();
   app = await testApp(store, github.url, {
-    env: { HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: String(MAX_AGE_SECONDS) },
+    settings: settingsOf({ HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: String(MAX_AGE_SECONDS) }),
     now: () => new Date(Date.now() + aheadMs),
   });
 });
@@ -173,7 +174,7 @@ describe("the outbox watch logs each condition once", () => {
     } as unknown as Store;
     const health = createHealth({
       store: fakeStore,
-      env: { HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: "60" },
+      maxOutboxAgeSeconds: 60,
       now: () => new Date("2026-11-29T10:05:00.000Z"),
       log,
     });
@@ -200,8 +201,7 @@ describe("the outbox watch logs each condition once", () => {
   });
 
   it("refuses a readiness limit that is not a positive number, naming the variable", () => {
-    const log = {} as Logger;
-    expect(() => createHealth({ store: {} as Store, env: { HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: "soon" }, now: () => new Date(), log })).toThrow(
+    expect(() => settingsOf({ HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: "soon" })).toThrow(
       /HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS: expected a positive number of seconds, got "soon"/,
     );
   });

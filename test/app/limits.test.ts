@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseIssueMarker } from "../../src/core/render.js";
+import { registry } from "../../src/app/metrics.js";
 import type { RunningApp } from "../../src/app/server.js";
 import { ROLLUP_MARKER } from "../../src/app/rollup.js";
 import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
@@ -18,6 +19,11 @@ let store: Store;
 let app: RunningApp;
 
 let rolledUp: string[];
+
+async function rolledUpCount(): Promise<number> {
+  const metric = await registry.getSingleMetric("hotfix_crashes_rolled_up_total")!.get();
+  return metric.values.reduce((sum, v) => sum + v.value, 0);
+}
 
 async function start(config: string, worker: { maxAttempts?: number } = {}) {
   github = await startGitHubStandin({ repos: { [REPO]: { installationId: 4242, files: { ".github/hotfix.yml": config } } } });
@@ -50,6 +56,7 @@ async function send(body: Buffer): Promise<string> {
 describe("the new-issue budget", () => {
   it("past issues.maxNewPerHour, new crashes are counted in one roll-up issue", async () => {
     await start("sources:\n  - provider: sentry\nissues:\n  maxNewPerHour: 2\n  codeowners: false\n  refreshIntervalSeconds: 0\n");
+    const countedBefore = await rolledUpCount();
     const signatures: string[] = [];
     for (let i = 0; i < 6; i++) signatures.push(await send(crash(`N${i}`)));
     await until(
@@ -75,6 +82,8 @@ describe("the new-issue budget", () => {
     expect(github.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/issues")).toHaveLength(3);
     // The metric's hook heard of each crash rolled up.
     expect(rolledUp).toEqual([REPO, REPO, REPO, REPO]);
+    // The process's registry is shared with the other tests: compare before and after.
+    expect((await rolledUpCount()) - countedBefore).toBe(4);
 
     // Closing the roll-up issue resolves every crash it lists, and only those.
     const closed = githubExample("issues", "reopened");

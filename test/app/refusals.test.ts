@@ -6,6 +6,7 @@ import type { Store } from "../../src/store/store.js";
 import { fixture, genericHeaders, memoryStore, post, SECRETS, sentryHeaders, testApp } from "./harness.js";
 import { storeCounts, type StoreCounts } from "../store/counts.js";
 import { putSettings } from "../store/settings.js";
+import { settingsOf } from "../../src/app/settings.js";
 
 // Requests that must be refused with a 4xx naming the reason, and write nothing.
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   await putSettings(store, { repo: "acme/quiet", installationId: 1, config: null, fetchedAt });
   await putSettings(store, { repo: "acme/broken", installationId: 1, config: { sources: [{ provider: "sentry", projcts: ["x"] }] }, fetchedAt });
   await putSettings(store, { repo: "acme/bad-yaml", installationId: 1, config: "sources: [provider: sentry", fetchedAt });
-  app = await testApp(store, API, { env: { HOTFIX_MAX_BODY_BYTES: "8192" } });
+  app = await testApp(store, API, { settings: settingsOf({ HOTFIX_MAX_BODY_BYTES: "8192" }) });
 });
 
 afterAll(async () => {

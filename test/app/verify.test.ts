@@ -8,6 +8,8 @@ import type { Store } from "../../src/store/store.js";
 import { actionEnv } from "../action/harness.js";
 import { SENTRY_ISSUE, startSentry, type Standin } from "../providers/reporter-standins.js";
 import { deliverWebhook, fixture, githubExample, memoryStore, post, sentryHeaders, testApp, until } from "./harness.js";
+import { settingsOf } from "../../src/app/settings.js";
+import { readActionContext } from "../../src/action/context.js";
 
 // The App verifies by itself: a successful deployment of a hotfix (real deployment_status and pull_request payloads,
 // adjusted to the repository) leads to one verdict comment when the minimum window has passed on the App's injected
@@ -43,7 +45,7 @@ let store: Store;
 let app: RunningApp;
 
 async function startWith(env: Record<string, string>) {
-  app = await testApp(store, github.url, { env: { ...env, SENTRY_URL: sentry.url }, now: () => new Date(clock) });
+  app = await testApp(store, github.url, { settings: settingsOf({ ...env, SENTRY_URL: sentry.url }), now: () => new Date(clock) });
 }
 
 beforeEach(async () => {
@@ -154,7 +156,7 @@ describe("the App verifies a deployed hotfix by itself", () => {
       process.env.GITHUB_REPOSITORY = REPO;
       process.env.GITHUB_SHA = SHA;
       const before = posted!.body;
-      await runVerify({ now: () => new Date(deployedAt + 90 * MINUTE) });
+      await runVerify(readActionContext(process.env), { now: () => new Date(deployedAt + 90 * MINUTE) });
       expect(verdictComments(issue)).toHaveLength(1);
       expect(verdictComments(issue)[0]!.id).toBe(posted!.id);
       expect(verdictComments(issue)[0]!.body).not.toBe(before);

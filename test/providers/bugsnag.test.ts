@@ -151,7 +151,7 @@ describe("bugsnag.authenticate", () => {
 describe("bugsnag.completeContext", () => {
   let report: CrashReport;
   const latestPath = "/projects/559bc00a94a804b02a96dd81/errors/530c3522e694aae2f4000035/events/latest";
-  const env = { BUGSNAG_AUTH_TOKEN: "bugsnag-personal-token" };
+  const api = { token: "bugsnag-personal-token" };
 
   beforeAll(() => {
     report = parsed(fixtureJson("bugsnag/webhook-exception.json")).report;
@@ -164,7 +164,7 @@ describe("bugsnag.completeContext", () => {
     const scope = nock("https://api.bugsnag.com", { reqheaders: { authorization: "token bugsnag-personal-token", "x-version": "2" } })
       .get(latestPath)
       .reply(200, fixtureJson("bugsnag/event-latest.json"));
-    const filled = await bugsnag.completeContext(report, env);
+    const filled = await bugsnag.completeContext(report, api);
     expect(scope.isDone()).toBe(true);
     expect(filled.breadcrumbs).toEqual([
       { timestamp: "2014-12-31T23:59:58.120Z", category: "request", message: "Request started", data: { path: "/home/example" } },
@@ -186,7 +186,7 @@ describe("bugsnag.completeContext", () => {
       gaps: [payloadGap("stack trace", "Bugsnag's webhook"), payloadGap("device", "Bugsnag's webhook")],
     };
     nock("https://api.bugsnag.com").get(latestPath).reply(200, fixtureJson("bugsnag/event-latest.json"));
-    const filled = await bugsnag.completeContext(bare, env);
+    const filled = await bugsnag.completeContext(bare, api);
     expect(filled.frames.at(-1)).toEqual({
       file: "app/controllers/home_controller.rb",
       function: "example",
@@ -201,7 +201,7 @@ describe("bugsnag.completeContext", () => {
 
   it("uses BUGSNAG_API_URL when set", async () => {
     const scope = nock("https://bugsnag.internal.example").get(latestPath).reply(200, fixtureJson("bugsnag/event-latest.json"));
-    await bugsnag.completeContext(report, { ...env, BUGSNAG_API_URL: "https://bugsnag.internal.example" });
+    await bugsnag.completeContext(report, { ...api, baseUrl: "https://bugsnag.internal.example" });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -209,7 +209,7 @@ describe("bugsnag.completeContext", () => {
     nock("https://api.bugsnag.com")
       .get(latestPath)
       .reply(401, { errors: ["Invalid authentication token"] });
-    const filled = await bugsnag.completeContext(report, env);
+    const filled = await bugsnag.completeContext(report, api);
     expect(filled.breadcrumbs).toEqual([]);
     expect(filled.gaps.map(describeGap)).toHaveLength(1);
     expect(describeGap(filled.gaps[0]!)).toMatch(
@@ -226,7 +226,7 @@ describe("bugsnag.completeContext", () => {
 
   it("without a project id says so", async () => {
     const example = parsed(fixtureJson("bugsnag/webhook-example-event.json")).report;
-    const filled = await bugsnag.completeContext(example, env);
+    const filled = await bugsnag.completeContext(example, api);
     expect(describeGap(filled.gaps[0]!)).toBe(
       "breadcrumbs: not in Bugsnag's webhook, and fetching the latest event failed: the alert has no Bugsnag project id",
     );
@@ -238,7 +238,7 @@ describe("bugsnag.completeContext", () => {
       .reply(429, "", { "Retry-After": "0" })
       .get(latestPath)
       .reply(200, fixtureJson("bugsnag/event-latest.json"));
-    const filled = await bugsnag.completeContext(report, env);
+    const filled = await bugsnag.completeContext(report, api);
     expect(scope.isDone()).toBe(true);
     expect(filled.breadcrumbs).toHaveLength(3);
   });
@@ -247,7 +247,7 @@ describe("bugsnag.completeContext", () => {
     const event = fixtureJson("bugsnag/event-latest.json") as Record<string, unknown>;
     event.breadcrumbs = [];
     nock("https://api.bugsnag.com").get(latestPath).reply(200, event);
-    const filled = await bugsnag.completeContext(report, env);
+    const filled = await bugsnag.completeContext(report, api);
     expect(filled.gaps.map(describeGap)).toEqual(["breadcrumbs: not in Bugsnag's webhook, nor in the latest event"]);
   });
 });

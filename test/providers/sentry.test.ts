@@ -223,7 +223,7 @@ describe("sentry.authenticate", () => {
 describe("sentry.completeContext", () => {
   let issueReport: CrashReport;
   const latestPath = "/api/0/organizations/test-org/issues/1170820242/events/latest/";
-  const env = { SENTRY_AUTH_TOKEN: "sntrys_token" };
+  const api = { token: "sntrys_token" };
 
   beforeAll(() => {
     const result = sentry.parse(fixtureJson("sentry/issue.json"), delivery(Buffer.from("")));
@@ -238,7 +238,7 @@ describe("sentry.completeContext", () => {
     const scope = nock("https://sentry.io", { reqheaders: { authorization: "Bearer sntrys_token" } })
       .get(latestPath)
       .reply(200, fixtureJson("sentry/event-latest.json"));
-    const report = await sentry.completeContext(issueReport, env);
+    const report = await sentry.completeContext(issueReport, api);
     expect(scope.isDone()).toBe(true);
     expect(report.frames.map((f) => f.function)).toEqual(["ignoreOnError", "apply"]);
     expect(report.frames.at(-1)).toMatchObject({ line: 74, column: 24, in_app: false, context_line: "            me.trigger.apply(me, args);" });
@@ -258,25 +258,25 @@ describe("sentry.completeContext", () => {
     nock("https://sentry.io")
       .get(latestPath)
       .reply(200, { ...event, release: { ...event.release, lastCommit } });
-    const report = await sentry.completeContext(issueReport, env);
+    const report = await sentry.completeContext(issueReport, api);
     expect(report).toMatchObject({ release: "b65bc521378269d3eaefdc964f8ef56621414943", commit: lastCommit.id });
     // A latest event of another release says nothing about the report's.
     nock("https://sentry.io")
       .get(latestPath)
       .reply(200, { ...event, release: { ...event.release, lastCommit } });
-    expect((await sentry.completeContext({ ...issueReport, release: "1.4.0" }, env)).commit).toBeUndefined();
+    expect((await sentry.completeContext({ ...issueReport, release: "1.4.0" }, api)).commit).toBeUndefined();
   });
 
   it("uses SENTRY_URL for a self-hosted Sentry", async () => {
     const scope = nock("https://sentry.internal.example").get(latestPath).reply(200, fixtureJson("sentry/event-latest.json"));
-    const report = await sentry.completeContext(issueReport, { ...env, SENTRY_URL: "https://sentry.internal.example" });
+    const report = await sentry.completeContext(issueReport, { ...api, baseUrl: "https://sentry.internal.example" });
     expect(scope.isDone()).toBe(true);
     expect(report.frames).toHaveLength(2);
   });
 
   it("turns a 401 into gaps that say what answered what", async () => {
     nock("https://sentry.io").get(latestPath).reply(401, { detail: "Invalid token" });
-    const report = await sentry.completeContext(issueReport, env);
+    const report = await sentry.completeContext(issueReport, api);
     expect(report.frames).toEqual([]);
     expect(report.gaps.map(describeGap)).toHaveLength(3);
     expect(describeGap(report.gaps[0]!)).toMatch(
@@ -297,7 +297,7 @@ describe("sentry.completeContext", () => {
       .reply(429, "slow down", { "Retry-After": "0" })
       .get(latestPath)
       .reply(200, fixtureJson("sentry/event-latest.json"));
-    const report = await sentry.completeContext(issueReport, env);
+    const report = await sentry.completeContext(issueReport, api);
     expect(scope.isDone()).toBe(true);
     expect(report.breadcrumbs).toHaveLength(3);
     expect(report.gaps.map(describeGap)).toEqual([]);
@@ -306,7 +306,7 @@ describe("sentry.completeContext", () => {
   it("asks nothing for an issue alert, which carries the whole event", async () => {
     const result = sentry.parse(fixtureJson("sentry/event_alert.json"), delivery(Buffer.from("")));
     if (!result.ok) throw new Error(result.error);
-    expect(await sentry.completeContext(result.report, env)).toBe(result.report);
+    expect(await sentry.completeContext(result.report, api)).toBe(result.report);
   });
 });
 

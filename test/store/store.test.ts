@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CrashReport, type CrashReportInput } from "../../src/core/crash.js";
 import { judgeRegression } from "../../src/core/regression.js";
+import { storeSettingsOf } from "../../src/app/settings.js";
 import { openStore } from "../../src/store/open.js";
 import { PostgresStore, withUser } from "../../src/store/postgres.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
@@ -1062,10 +1063,10 @@ describe("openStore", () => {
   it("opens PostgreSQL when DATABASE_URL is set, else SQLite at HOTFIX_DB_PATH", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hotfix-open-"));
     try {
-      const pgStore = openStore({ DATABASE_URL: PG_URL });
+      const pgStore = openStore(storeSettingsOf({ DATABASE_URL: PG_URL }));
       expect(pgStore).toBeInstanceOf(PostgresStore);
       await pgStore.close();
-      const sqlite = openStore({ HOTFIX_DB_PATH: join(dir, "app.sqlite") });
+      const sqlite = openStore(storeSettingsOf({ HOTFIX_DB_PATH: join(dir, "app.sqlite") }));
       expect(sqlite).toBeInstanceOf(SqliteStore);
       await sqlite.migrate();
       expect(await storeCounts(sqlite)).toEqual({ groups: 0, pendingJobs: 0, parkedJobs: 0, deliveries: 0 });
@@ -1077,10 +1078,10 @@ describe("openStore", () => {
   it("takes HOTFIX_SQLITE_SYNCHRONOUS as NORMAL or FULL and names it when it is neither", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hotfix-open-"));
     try {
-      const full = openStore({ HOTFIX_DB_PATH: join(dir, "full.sqlite"), HOTFIX_SQLITE_SYNCHRONOUS: "full" });
+      const full = openStore(storeSettingsOf({ HOTFIX_DB_PATH: join(dir, "full.sqlite"), HOTFIX_SQLITE_SYNCHRONOUS: "full" }));
       await full.migrate();
       await full.close();
-      expect(() => openStore({ HOTFIX_DB_PATH: join(dir, "x.sqlite"), HOTFIX_SQLITE_SYNCHRONOUS: "OFF" })).toThrow(
+      expect(() => openStore(storeSettingsOf({ HOTFIX_DB_PATH: join(dir, "x.sqlite"), HOTFIX_SQLITE_SYNCHRONOUS: "OFF" }))).toThrow(
         'HOTFIX_SQLITE_SYNCHRONOUS: expected NORMAL or FULL, got "OFF"',
       );
     } finally {

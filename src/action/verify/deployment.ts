@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import * as z from "zod";
 import { deploymentVersion } from "../../core/deployment.js";
+import type { ActionContext } from "../context.js";
 import { InputError } from "../inputs.js";
 import type { VerifyInputs } from "./inputs.js";
 
@@ -30,10 +31,14 @@ export interface DeploymentUnderTest {
 }
 
 /** Null when the event says there is nothing to verify (a deployment that did not succeed). */
-export function deploymentUnderTest(inputs: VerifyInputs, now: Date): DeploymentUnderTest | null {
-  const eventName = process.env.GITHUB_EVENT_NAME ?? "";
+export function deploymentUnderTest(
+  context: Pick<ActionContext, "eventName" | "eventPath" | "sha">,
+  inputs: VerifyInputs,
+  now: Date,
+): DeploymentUnderTest | null {
+  const { eventName } = context;
   if (eventName === "deployment" || eventName === "deployment_status") {
-    const path = process.env.GITHUB_EVENT_PATH;
+    const path = context.eventPath;
     if (!path) throw new Error("GITHUB_EVENT_PATH is not set: the Action must run in a GitHub Actions workflow");
     const parsed = DeploymentEvent.safeParse(JSON.parse(readFileSync(path, "utf8")));
     if (!parsed.success)
@@ -62,7 +67,7 @@ export function deploymentUnderTest(inputs: VerifyInputs, now: Date): Deployment
   }
   if (!inputs.version)
     throw new InputError(`Input "version": required outside deployment events (the release name your crash reporter records, e.g. 1.4.2)`);
-  const sha = process.env.GITHUB_SHA;
+  const { sha } = context;
   if (!sha) throw new Error("GITHUB_SHA is not set: the Action must run in a GitHub Actions workflow");
   return { sha, environment: inputs.environment, version: inputs.version, deployedAt: inputs["deployed-at"] ?? now };
 }

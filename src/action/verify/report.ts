@@ -5,6 +5,7 @@ import type { VerdictName, VerificationVerdict } from "../../core/verify.js";
 import { loginSet, sameLogin } from "../../github/bot-identity.js";
 import { writeVerdict, writeVerdictStatus } from "../../github/verdict.js";
 import { ownLogin, type GitHub, type Repo } from "../github.js";
+import type { ActionContext } from "../context.js";
 import type { DeploymentUnderTest } from "./deployment.js";
 import type { Hotfix } from "./hotfixes.js";
 
@@ -70,6 +71,7 @@ export function writerOf(github: GitHub, config: HotfixConfig): (login: string) 
 }
 
 export async function reportVerdicts(
+  context: Pick<ActionContext, "serverUrl" | "runId" | "hasStepSummary">,
   github: GitHub,
   repo: Repo,
   config: HotfixConfig,
@@ -82,9 +84,7 @@ export async function reportVerdicts(
     core.info(`#${result.hotfix.issue}: ${result.verdict.sentence}`);
     await writeVerdict(github, repo, config, result.hotfix, result.verdict, contextOf(result, current), isWriter);
   }
-  const runUrl = process.env.GITHUB_RUN_ID
-    ? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
-    : undefined;
+  const runUrl = context.runId ? `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context.runId}` : undefined;
   await writeVerdictStatus(github, repo, {
     sha: current.sha,
     overall,
@@ -93,7 +93,7 @@ export async function reportVerdicts(
   });
   core.setOutput("verdict", overall);
   core.setOutput("verdicts", JSON.stringify(results.map(verdictRecord)));
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (context.hasStepSummary) {
     await core.summary.addRaw(results.map((r) => renderVerification(r.verdict, contextOf(r, current))).join("\n\n---\n\n")).write();
   }
 }

@@ -7,6 +7,7 @@ import { hotfixQuery, lookAt } from "../../providers/lagged-count.js";
 import { CountQueryError, UnknownReleaseError } from "../../providers/query.js";
 import { loadConfig } from "../config.js";
 import { parseRepoName } from "../../github/repo-name.js";
+import type { ActionContext } from "../context.js";
 import { createGitHub } from "../github.js";
 import { InputError } from "../inputs.js";
 import { deploymentUnderTest, type DeploymentUnderTest } from "./deployment.js";
@@ -34,12 +35,12 @@ function policyOf(inputs: VerifyInputs, config: HotfixConfig): Omit<VerifyPolicy
   };
 }
 
-export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
+export async function runVerify(context: ActionContext, deps: VerifyDependencies = {}): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const inputs = readVerifyInputs();
   const started = now();
-  const current: DeploymentUnderTest | null = deploymentUnderTest(inputs, started);
+  const current: DeploymentUnderTest | null = deploymentUnderTest(context, inputs, started);
   if (!current) {
     core.setOutput("verdict", "skipped");
     core.setOutput("verdicts", "[]");
@@ -50,10 +51,10 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
       `Input "deployed-at": ${inputs["deployed-at"].toISOString()} is in the future (now ${started.toISOString()}); give the time the deployment happened`,
     );
   }
-  if (!process.env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
-  const repo = parseRepoName(process.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
-  const github = createGitHub(inputs["github-token"]);
-  const config = await loadConfig(github, { repo, path: inputs["config-path"], ref: current.sha, workspace: process.env.GITHUB_WORKSPACE });
+  if (!context.repository) throw new Error("GITHUB_REPOSITORY is not set: the Action must run in a GitHub Actions workflow");
+  const repo = parseRepoName(context.repository, "GITHUB_REPOSITORY");
+  const github = createGitHub(inputs["github-token"], context.apiUrl);
+  const config = await loadConfig(github, { repo, path: inputs["config-path"], ref: current.sha, workspace: context.workspace });
   const policy = policyOf(inputs, config);
 
   const hotfixes = await findHotfixes(github, repo, inputs, current);
@@ -65,7 +66,7 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
   }
   core.info(`Verifying ${hotfixes.map((h) => `#${h.issue}`).join(", ")} in ${current.version}.`);
 
-  const sourceFor = actionCountSources(inputs, repo, { fetch: deps.fetch, sleep: deps.sleep });
+  const sourceFor = actionCountSources(inputs, repo, context.reporters, { fetch: deps.fetch, sleep: deps.sleep });
   const queryOf = (hotfix: Hotfix) => hotfixQuery(hotfix.marker, current.version, config.verify.exposure);
   /** Asks the reporter; its failures become the Action's failure messages. */
   const ask = async <T>(question: () => Promise<T>): Promise<T> => {
@@ -103,5 +104,5 @@ export async function runVerify(deps: VerifyDependencies = {}): Promise<void> {
   }
 
   const overall = worstVerdict(results.map((r) => r.verdict.verdict)) ?? "not-enough-data";
-  await reportVerdicts(github, repo, config, results, current, overall);
+  await reportVerdicts(context, github, repo, config, results, current, overall);
 }

@@ -1,12 +1,12 @@
 import * as core from "@actions/core";
 import type { ProviderName } from "../../core/crash.js";
-import { countSources, type ReporterSetting } from "../../providers/count-sources.js";
+import { countSources, type ReporterSetting, type ReporterSettings } from "../../providers/count-sources.js";
 import type { CrashCountSource } from "../../providers/query.js";
 import { formatRepoName } from "../../github/repo-name.js";
 import type { Repo } from "../github.js";
 import type { VerifyInputs } from "./inputs.js";
 
-/** The crash reporters' count sources from the Action's inputs (or the environment), secrets masked in the log. */
+/** The crash reporters' count sources from the Action's inputs (or the environment's variables), secrets masked in the log. */
 
 export interface ReporterSeams {
   /** fetch for the crash reporters' APIs. */
@@ -25,7 +25,13 @@ const INPUT: Record<ReporterSetting, string> = {
   repo: "repository",
 };
 
-export function actionCountSources(inputs: VerifyInputs, repo: Repo, seams: ReporterSeams): (provider: ProviderName) => CrashCountSource {
+/** `fromEnv`: the reporters' settings the workflow gives as environment variables (context.ts), under the inputs. */
+export function actionCountSources(
+  inputs: VerifyInputs,
+  repo: Repo,
+  fromEnv: ReporterSettings,
+  seams: ReporterSeams,
+): (provider: ProviderName) => CrashCountSource {
   return countSources(
     {
       sentryToken: inputs["sentry-auth-token"],
@@ -37,7 +43,7 @@ export function actionCountSources(inputs: VerifyInputs, repo: Repo, seams: Repo
       appUrl: inputs["app-url"],
       repo: formatRepoName(repo),
     },
-    process.env,
+    fromEnv,
     { ...seams, label: (setting) => `Input "${INPUT[setting]}"`, onSecret: (value) => core.setSecret(value) },
   );
 }
