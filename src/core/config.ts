@@ -307,7 +307,9 @@ export const HotfixConfig = z
             inputs: z
               .record(z.string(), z.string())
               .default({})
-              .describe("Further `workflow_dispatch` inputs; `version` (the merged commit's SHA unless set here) is always sent."),
+              .describe(
+                "Further `workflow_dispatch` inputs. `version`, the merged commit's SHA, is always sent too, so the workflow must declare a `version` input.",
+              ),
           })
           .strict()
           .optional()
