@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { runCheck } from "./check.js";
 import { Mode, readInputs } from "./inputs.js";
@@ -5,10 +6,24 @@ import { Mode, readInputs } from "./inputs.js";
 /** Events that follow a deployment: in `auto` mode they ask for verification, everything else for the PR check. */
 const DEPLOYMENT_EVENTS = ["deployment", "deployment_status"];
 
-function chooseMode(mode: Mode): "check" | "verify" {
+/** A `pull_request` event's `action`, read from the payload; undefined for any other event. */
+function pullRequestAction(event: string): string | undefined {
+  const path = process.env.GITHUB_EVENT_PATH;
+  if (!path || !["pull_request", "pull_request_target"].includes(event)) return undefined;
+  try {
+    const action = (JSON.parse(readFileSync(path, "utf8")) as { action?: unknown }).action;
+    return typeof action === "string" ? action : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function chooseMode(mode: Mode): Exclude<Mode, "auto"> {
   if (mode !== "auto") return mode;
   const event = process.env.GITHUB_EVENT_NAME ?? "";
   if (DEPLOYMENT_EVENTS.includes(event)) return "verify";
+  // A closed PR has no diff left to guard: its merge is the fast lane's (ports, deploy), which does nothing unless merged.
+  if (pullRequestAction(event) === "closed") return "fast-lane";
   return event === "workflow_dispatch" && core.getInput("version") !== "" ? "verify" : "check";
 }
 
@@ -16,7 +31,9 @@ export async function run(): Promise<void> {
   try {
     const { mode } = readInputs({ mode: Mode });
     // Verify mode's code (deployment history, statistics) is a separate chunk: a PR check never loads it.
-    if (chooseMode(mode) === "verify") await (await import("./verify/run.js")).runVerify();
+    const chosen = chooseMode(mode);
+    if (chosen === "verify") await (await import("./verify/run.js")).runVerify();
+    else if (chosen === "fast-lane") await (await import("./fast-lane.js")).runFastLane();
     else await runCheck();
   } catch (error) {
     if (error instanceof Error && error.stack) core.debug(error.stack);
