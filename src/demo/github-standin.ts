@@ -506,7 +506,11 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       "POST /graphql",
       /^\/graphql$/,
       (_m, _req, body) => {
-        // Only the query the App sends: a pull request's closing references.
+        // Only the queries the App and the Action send: who the token is, and a pull request's closing references.
+        if (/^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test((body as { query?: string })?.query ?? "")) {
+          // GraphQL names a bot without REST's `[bot]` suffix.
+          return { status: 200, body: { data: { viewer: { login: APP_SLUG } } } };
+        }
         const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
         const repo = `${v.owner}/${v.repo}`;
         const pr = pulls.get(repo)?.find((p) => p.number === v.number);
