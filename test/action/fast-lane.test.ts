@@ -70,8 +70,8 @@ function repository(opts: { mainEdit?: string } = {}) {
   return { remote, workspace, merge };
 }
 
-async function mergedHotfix(workspace: string, merge: string) {
-  standin = await startGitHubStandin({ repos: { [REPO]: { installationId: 1 } } });
+async function mergedHotfix(workspace: string, merge: string, config?: string) {
+  standin = await startGitHubStandin({ repos: { [REPO]: { installationId: 1, files: config ? { ".github/hotfix.yml": config } : {} } } });
   const body = "Guards the empty cart.\n\nFixes #1";
   standin.issues.set(REPO, [
     {
@@ -174,5 +174,43 @@ describe("fast lane: ports a hotfix merged into a release branch", () => {
     // A rerun comments no second time.
     await run();
     expect(standin!.issues.get(REPO)!.find((i) => i.number === 2)!.comments).toHaveLength(1);
+  });
+});
+
+describe("fast lane: deploy dispatch", () => {
+  const DEPLOY = "fastLane:\n  deploy: { workflow: deploy.yml, inputs: { environment: production } }\n";
+
+  it("dispatches the workflow once per merge with the version, records it on the PR and links the run in the hotfix issue", async () => {
+    const { workspace, merge } = repository();
+    const env = await mergedHotfix(workspace, merge, DEPLOY);
+    await run();
+    expect(errors()).toBe("");
+
+    const dispatches = standin!.dispatches.get(REPO) ?? [];
+    expect(dispatches).toEqual([
+      { workflow: "deploy.yml", ref: "release/4.12", inputs: { environment: "production", version: merge }, runId: expect.any(Number) },
+    ]);
+    const runUrl = `https://github.com/${REPO}/actions/runs/${dispatches[0]!.runId}`;
+    expect(env.outputs()["deploy-run"]).toBe(runUrl);
+    const issue = standin!.issues.get(REPO)!.find((i) => i.number === 1)!;
+    expect(issue.comments.map((c) => c.body)).toEqual([expect.stringContaining(`[its run](${runUrl})`)]);
+    expect(issue.comments[0]!.body).toContain(`version \`${merge}\``);
+    const onPr = standin!.issues.get(REPO)!.find((i) => i.number === 2)!.comments;
+    expect(onPr.filter((c) => c.body.includes("hotfix-loop:deploy"))).toHaveLength(1);
+
+    // A rerun of the job dispatches nothing more and says nothing more.
+    await run();
+    expect(errors()).toBe("");
+    expect(standin!.dispatches.get(REPO)).toHaveLength(1);
+    expect(issue.comments).toHaveLength(1);
+  });
+
+  it("dispatches nothing without fastLane.deploy", async () => {
+    const { workspace, merge } = repository();
+    await mergedHotfix(workspace, merge);
+    await run();
+    expect(errors()).toBe("");
+    expect(standin!.dispatches.get(REPO)).toBeUndefined();
+    expect(standin!.calls.filter((c) => c.route.includes("dispatches"))).toEqual([]);
   });
 });
