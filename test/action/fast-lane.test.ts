@@ -36,7 +36,7 @@ const FIXED = ["export function total(cart) {", "  const items = cart.items ?? [
  * A remote with `main` and `release/4.12`, a hotfix branch merged into `release/4.12` with a merge commit, and the
  * workflow's checkout of it. `mainEdit` changes main's copy of the fixed line afterwards (a conflict).
  */
-function repository(opts: { mainEdit?: string } = {}) {
+function repository(opts: { mainEdit?: string; releases?: string[]; rebase?: boolean } = {}) {
   root = mkdtempSync(join(tmpdir(), "hotfix-fast-lane-"));
   const remote = join(root, "remote.git");
   const seed = join(root, "seed");
@@ -48,29 +48,45 @@ function repository(opts: { mainEdit?: string } = {}) {
   write("VERSION", "4.12.0\n");
   git(seed, "add", ".");
   git(seed, "commit", "--quiet", "-m", "Cart totals");
+  for (const release of opts.releases ?? []) git(seed, "branch", release);
   git(seed, "switch", "--quiet", "-c", "release/4.12");
   write("VERSION", "4.12.3\n");
   git(seed, "commit", "--quiet", "-am", "Release 4.12.3");
   git(seed, "switch", "--quiet", "-c", "hotfix/cart-total");
   write("src/cart.ts", FIXED);
+  git(seed, "commit", "--quiet", "-am", "Guard empty cart in total()");
   write("test/cart.test.ts", "test('empty cart', () => expect(total({})).toBe(0));\n");
   git(seed, "add", ".");
-  git(seed, "commit", "--quiet", "-m", "Guard empty cart in total()");
+  git(seed, "commit", "--quiet", "-m", "Test the empty cart");
+  const head = git(seed, "rev-parse", "HEAD");
   git(seed, "switch", "--quiet", "release/4.12");
-  git(seed, "merge", "--quiet", "--no-ff", "-m", "Merge pull request #2 from Codertocat/hotfix/cart-total", "hotfix/cart-total");
+  if (opts.rebase) {
+    // GitHub's "Rebase and merge": the PR's commits copied onto the base, no merge commit (new SHAs, one parent each).
+    // GitHub commits them as itself, so they never keep the PR's SHAs.
+    git(seed, "-c", "user.name=GitHub", "-c", "user.email=noreply@github.com", "cherry-pick", "release/4.12..hotfix/cart-total");
+  } else {
+    git(seed, "merge", "--quiet", "--no-ff", "-m", "Merge pull request #2 from Codertocat/hotfix/cart-total", "hotfix/cart-total");
+  }
   const merge = git(seed, "rev-parse", "HEAD");
   git(seed, "switch", "--quiet", "main");
   write("VERSION", "4.13.0-dev\n");
   if (opts.mainEdit) write("src/cart.ts", CART.replace("  const items = cart.items;", opts.mainEdit));
   git(seed, "commit", "--quiet", "-am", "Start 4.13");
   git(seed, "remote", "add", "origin", remote);
-  git(seed, "push", "--quiet", "origin", "main", "release/4.12");
+  git(seed, "push", "--quiet", "origin", "main", "release/4.12", ...(opts.releases ?? []));
+  // GitHub keeps every PR's head as refs/pull/N/head.
+  git(seed, "push", "--quiet", "origin", `${head}:refs/pull/2/head`);
   const workspace = join(root, "workspace");
   execFileSync("git", ["clone", "--quiet", remote, workspace]);
   return { remote, workspace, merge };
 }
 
-async function mergedHotfix(workspace: string, merge: string, config?: string) {
+async function mergedHotfix(
+  workspace: string,
+  merge: string,
+  config?: string,
+  shape: { commits: number; base: string } = { commits: 2, base: `${merge}^1` },
+) {
   standin = await startGitHubStandin({ repos: { [REPO]: { installationId: 1, files: config ? { ".github/hotfix.yml": config } : {} } } });
   const body = "Guards the empty cart.\n\nFixes #1";
   standin.issues.set(REPO, [
@@ -99,10 +115,10 @@ async function mergedHotfix(workspace: string, merge: string, config?: string) {
       body,
       merged: true,
       merge_commit_sha: merge,
-      commits: 1,
+      commits: shape.commits,
       labels: [],
-      head: { ref: "hotfix/cart-total", sha: git(workspace, "rev-parse", `${merge}^2`) },
-      base: { ref: "release/4.12", sha: git(workspace, "rev-parse", `${merge}^1`) },
+      head: { ref: "hotfix/cart-total" },
+      base: { ref: "release/4.12", sha: git(workspace, "rev-parse", shape.base) },
     },
     repository: { name: "Hello-World", owner: { login: "Codertocat" }, default_branch: "main" },
   };
@@ -145,6 +161,32 @@ describe("fast lane: ports a hotfix merged into a release branch", () => {
     await run();
     expect(standin!.writes().slice(writes)).toEqual([]);
     expect(JSON.parse(env.outputs().ports!.split("\n").at(-1)!)).toEqual([{ target: "main", outcome: "exists", pull: opened.number }]);
+  });
+
+  it("ports to the default branch and the newer release branches portTo names, never an older one", async () => {
+    const { remote, workspace, merge } = repository({ releases: ["release/4.11", "release/4.13"] });
+    const env = await mergedHotfix(workspace, merge, 'fastLane:\n  portTo: ["release/*"]\n');
+    await run();
+    expect(errors()).toBe("");
+    const opened = standin!.pulls.get(REPO)!.filter((p) => p.number !== 2);
+    expect(opened.map((p) => [p.base, p.head])).toEqual([
+      ["main", "hotfix-port/2-to-main"],
+      ["release/4.13", "hotfix-port/2-to-release/4.13"],
+    ]);
+    expect(diffOf(remote, "release/4.13", "hotfix-port/2-to-release/4.13")).toBe(diffOf(remote, `${merge}^1`, merge));
+    expect(git(remote, "branch", "--list", "hotfix-port/*-to-release/4.11")).toBe("");
+    expect(JSON.parse(env.outputs().ports!).map((p: { outcome: string }) => p.outcome)).toEqual(["opened", "opened"]);
+  });
+
+  it("ports a several-commit PR merged by rebase (no merge commit) with the PR's own commits", async () => {
+    const { remote, workspace, merge } = repository({ rebase: true });
+    await mergedHotfix(workspace, merge, undefined, { commits: 2, base: `${merge}~2` });
+    await run();
+    expect(errors()).toBe("");
+    const port = "hotfix-port/2-to-main";
+    // Both commits, not only the last one the merge SHA names.
+    expect(diffOf(remote, "main", port)).toBe(diffOf(remote, `${merge}~2`, merge));
+    expect(git(remote, "rev-list", "--count", `main..${port}`)).toBe("2");
   });
 
   it("on a conflict comments once on the hotfix PR with the files and the commands, pushes nothing and opens no PR", async () => {
