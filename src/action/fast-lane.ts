@@ -174,6 +174,7 @@ export async function runFastLane(): Promise<void> {
       return;
     }
     const git = createGit(workspace);
+    await git.deepen();
     const pr: MergedHotfix = {
       number: pull.number,
       title: pull.title,

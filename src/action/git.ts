@@ -14,7 +14,7 @@ import type { PickPlan } from "../core/fast-lane.js";
 
 const run = promisify(execFile);
 
-/** Who the cherry-picked commits are committed by when the checkout names nobody: the workflow token's own identity. */
+/** Who commits the cherry-picks: the workflow token's identity, as GitHub shows the job's other writes (the author stays the fix's). */
 const COMMITTER = ["-c", "user.name=github-actions[bot]", "-c", "user.email=41898282+github-actions[bot]@users.noreply.github.com"];
 
 export class GitError extends Error {}
@@ -22,6 +22,8 @@ export class GitError extends Error {}
 export type PortOutcome = { outcome: "pushed" } | { outcome: "conflict"; files: string[] } | { outcome: "already-there" };
 
 export interface Git {
+  /** Fetches the whole history when the checkout is shallow (actions/checkout's default): a cherry-pick needs the merged commit's parents. */
+  deepen(): Promise<void>;
   /** Branch names on the remote. */
   remoteBranches(): Promise<string[]>;
   /** Parents of a commit, fetched first when it is not here. */
@@ -46,6 +48,10 @@ export function createGit(dir: string, remote = "origin"): Git {
   const fetch = (...refspecs: string[]) => git(["fetch", "--no-tags", "--quiet", remote, ...refspecs]);
 
   return {
+    async deepen() {
+      if ((await git(["rev-parse", "--is-shallow-repository"])).trim() === "true")
+        await git(["fetch", "--quiet", "--no-tags", "--unshallow", remote]);
+    },
     async remoteBranches() {
       const out = await git(["ls-remote", "--heads", remote]);
       return out

@@ -77,13 +77,13 @@ function repository(opts: { mainEdit?: string; releases?: string[]; rebase?: boo
   // GitHub keeps every PR's head as refs/pull/N/head.
   git(seed, "push", "--quiet", "origin", `${head}:refs/pull/2/head`);
   const workspace = join(root, "workspace");
-  execFileSync("git", ["clone", "--quiet", remote, workspace]);
+  // actions/checkout's default: one commit deep.
+  execFileSync("git", ["clone", "--quiet", "--depth", "1", "--no-single-branch", `file://${remote}`, workspace]);
   return { remote, workspace, merge };
 }
 
 async function mergedHotfix(
-  workspace: string,
-  merge: string,
+  { remote, workspace, merge }: { remote: string; workspace: string; merge: string },
   config?: string,
   shape: { commits: number; base: string } = { commits: 2, base: `${merge}^1` },
 ) {
@@ -118,7 +118,7 @@ async function mergedHotfix(
       commits: shape.commits,
       labels: [],
       head: { ref: "hotfix/cart-total" },
-      base: { ref: "release/4.12", sha: git(workspace, "rev-parse", shape.base) },
+      base: { ref: "release/4.12", sha: git(remote, "rev-parse", shape.base) },
     },
     repository: { name: "Hello-World", owner: { login: "Codertocat" }, default_branch: "main" },
   };
@@ -136,8 +136,9 @@ const diffOf = (cwd: string, from: string, to: string) =>
 
 describe("fast lane: ports a hotfix merged into a release branch", () => {
   it("opens a forward-port PR onto main with the same diff, the hotfix label and the issue linked", async () => {
-    const { remote, workspace, merge } = repository();
-    const env = await mergedHotfix(workspace, merge);
+    const repo = repository();
+    const { remote, workspace, merge } = repo;
+    const env = await mergedHotfix(repo);
     await run();
     expect(errors()).toBe("");
 
@@ -164,8 +165,9 @@ describe("fast lane: ports a hotfix merged into a release branch", () => {
   });
 
   it("ports to the default branch and the newer release branches portTo names, never an older one", async () => {
-    const { remote, workspace, merge } = repository({ releases: ["release/4.11", "release/4.13"] });
-    const env = await mergedHotfix(workspace, merge, 'fastLane:\n  portTo: ["release/*"]\n');
+    const repo = repository({ releases: ["release/4.11", "release/4.13"] });
+    const { remote, merge } = repo;
+    const env = await mergedHotfix(repo, 'fastLane:\n  portTo: ["release/*"]\n');
     await run();
     expect(errors()).toBe("");
     const opened = standin!.pulls.get(REPO)!.filter((p) => p.number !== 2);
@@ -179,8 +181,9 @@ describe("fast lane: ports a hotfix merged into a release branch", () => {
   });
 
   it("ports a several-commit PR merged by rebase (no merge commit) with the PR's own commits", async () => {
-    const { remote, workspace, merge } = repository({ rebase: true });
-    await mergedHotfix(workspace, merge, undefined, { commits: 2, base: `${merge}~2` });
+    const repo = repository({ rebase: true });
+    const { remote, merge } = repo;
+    await mergedHotfix(repo, undefined, { commits: 2, base: `${merge}~2` });
     await run();
     expect(errors()).toBe("");
     const port = "hotfix-port/2-to-main";
@@ -190,8 +193,9 @@ describe("fast lane: ports a hotfix merged into a release branch", () => {
   });
 
   it("on a conflict comments once on the hotfix PR with the files and the commands, pushes nothing and opens no PR", async () => {
-    const { remote, workspace, merge } = repository({ mainEdit: "  const items = cart.items || null;" });
-    const env = await mergedHotfix(workspace, merge);
+    const repo = repository({ mainEdit: "  const items = cart.items || null;" });
+    const { remote, workspace, merge } = repo;
+    const env = await mergedHotfix(repo);
     await run();
     expect(errors()).toBe("");
 
@@ -223,8 +227,9 @@ describe("fast lane: deploy dispatch", () => {
   const DEPLOY = "fastLane:\n  deploy: { workflow: deploy.yml, inputs: { environment: production } }\n";
 
   it("dispatches the workflow once per merge with the version, records it on the PR and links the run in the hotfix issue", async () => {
-    const { workspace, merge } = repository();
-    const env = await mergedHotfix(workspace, merge, DEPLOY);
+    const repo = repository();
+    const { merge } = repo;
+    const env = await mergedHotfix(repo, DEPLOY);
     await run();
     expect(errors()).toBe("");
 
@@ -248,8 +253,8 @@ describe("fast lane: deploy dispatch", () => {
   });
 
   it("dispatches nothing without fastLane.deploy", async () => {
-    const { workspace, merge } = repository();
-    await mergedHotfix(workspace, merge);
+    const repo = repository();
+    await mergedHotfix(repo);
     await run();
     expect(errors()).toBe("");
     expect(standin!.dispatches.get(REPO)).toBeUndefined();
