@@ -162,3 +162,13 @@ export function deployDispatch(
 ): { workflow: string; ref: string; inputs: Record<string, string> } {
   return { workflow: deploy.workflow, ref: deploy.ref ?? merged.base, inputs: { ...deploy.inputs, version: merged.mergeCommitSha } };
 }
+
+/**
+ * The hotfix PR whose fix a merged PR ports onto the default branch (its port marker says so), or null: that merge is the
+ * hotfix clock's Ported stage for the crash groups of the hotfix PR. A port onto another release branch is not.
+ */
+export function portedFrom(pr: { body: string | null; base: string; merged: boolean }, defaultBranch: string): number | null {
+  if (!pr.merged || pr.base !== defaultBranch) return null;
+  const port = parsePortMarker(pr.body ?? "");
+  return port && port.target === defaultBranch ? port.pull : null;
+}

@@ -6,6 +6,7 @@ import {
   deployDispatch,
   parsePortMarker,
   pickPlan,
+  portedFrom,
   portPullRequest,
   portTargets,
   type MergedHotfix,
@@ -130,5 +131,18 @@ describe("deployDispatch", () => {
       ref: "main",
       inputs: { version: "b".repeat(40) },
     });
+  });
+});
+
+describe("portedFrom", () => {
+  const body = portPullRequest(pr, "main").body;
+  it.each([
+    ["a merged port onto the default branch: the hotfix PR", { body, base: "main", merged: true }, 41],
+    ["not merged", { body, base: "main", merged: false }, null],
+    ["a port onto a release branch", { body: portPullRequest(pr, "release/4.13").body, base: "release/4.13", merged: true }, null],
+    ["a PR without the marker", { body: "Fixes #7", base: "main", merged: true }, null],
+    ["a marker quoted into a PR onto another base", { body, base: "release/4.13", merged: true }, null],
+  ])("%s", (_why, merged, expected) => {
+    expect(portedFrom(merged, "main")).toBe(expected);
   });
 });
