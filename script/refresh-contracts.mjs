@@ -31,6 +31,7 @@ const GITHUB_OPERATIONS = [
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
   "GET /repos/{owner}/{repo}/pulls",
+  "POST /repos/{owner}/{repo}/pulls",
   "GET /repos/{owner}/{repo}/pulls/{pull_number}",
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
@@ -44,6 +45,7 @@ const GITHUB_OPERATIONS = [
   "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
   "GET /repos/{owner}/{repo}/deployments",
   "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
 ];
 
 const SENTRY_OPERATIONS = [

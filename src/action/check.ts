@@ -25,6 +25,7 @@ import type { LinkSource } from "../core/pull-request.js";
 import { parseIssueMarker } from "../core/render.js";
 import { formatRepoName } from "../github/repo-name.js";
 import { runTestCommand } from "../local/test-command.js";
+import { enableAutoMerge } from "./auto-merge.js";
 import {
   createCheckRun,
   createGitHub,
@@ -50,6 +51,8 @@ const PullRequestEvent = z.object({
   action: z.string().optional(),
   pull_request: z.object({
     number: z.number().int(),
+    /** The PR's GraphQL id, which enabling auto-merge names it by. */
+    node_id: z.string().optional(),
     body: z.string().nullable().default(null),
     changed_files: z.number().int().optional(),
     labels: z.array(z.object({ name: z.string() })).default([]),
@@ -270,7 +273,13 @@ async function check(run: Run): Promise<void> {
   );
   const violations = result.findings.filter((m) => m.level !== "message");
   setOutputs({ isHotfix: true, verdict: result.verdict, files: result.files, lines: result.lines, violations });
-  await report(run, { kind: "checked", because, result, ...(testRun ? { testRun } : {}) });
+  const outcome: CheckOutcome = { kind: "checked", because, result, ...(testRun ? { testRun } : {}) };
+  await report(run, outcome);
+  // Only a check that concluded success, on a PR from this repository: a fork's code is never merged unattended.
+  const method = config.fastLane.autoMerge;
+  if (method && checkConclusion(outcome) === "success" && run.foreign === null && pr.node_id) {
+    await enableAutoMerge(github, { pullRequestId: pr.node_id, number: pr.number, method });
+  }
   if (result.verdict === "fail") {
     const fails = violations.filter((m) => m.level === "fail");
     core.setFailed(

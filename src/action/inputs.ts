@@ -39,7 +39,7 @@ export function readInputs<S extends Record<string, z.ZodType>>(shape: S): { [K 
   return values as { [K in keyof S]: z.output<S[K]> };
 }
 
-export const Mode = z.enum(["check", "verify", "auto"], "expected check, verify or auto").default("auto");
+export const Mode = z.enum(["check", "verify", "fast-lane", "auto"], "expected check, verify, fast-lane or auto").default("auto");
 export type Mode = z.infer<typeof Mode>;
 
 export function readCheckInputs() {

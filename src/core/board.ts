@@ -77,6 +77,8 @@ const STEPS: [StageName, StageName][] = [
   ["check-passed", "merged"],
   ["merged", "deployed"],
   ["deployed", "verified"],
+  // Beside the chain: a fix merged into a release branch until its port onto the default branch merged.
+  ["merged", "ported"],
 ];
 
 export const BOARD_WINDOWS = [30, 90];

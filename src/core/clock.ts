@@ -16,6 +16,7 @@ export const STAGES = [
   "fix-pr-opened",
   "check-passed",
   "merged",
+  "ported",
   "deployed",
   "verified",
   "not-verified",
@@ -51,10 +52,18 @@ export const STAGE_LABELS: Record<StageName, string> = {
   "fix-pr-opened": "Fix PR opened",
   "check-passed": "Hotfix check passed",
   merged: "Merged",
+  ported: "Ported",
   deployed: "Deployed",
   verified: "Verified",
   "not-verified": "Not verified",
 };
+
+/**
+ * Stages beside the loop's chain, each timed from the stage it follows: the port of a fix merged into a release branch
+ * (its port PR onto the default branch merged) runs beside the deployment, so it is neither the stage a deployment is
+ * timed from nor a round's current stage.
+ */
+const SIDE_STAGES: Partial<Record<StageName, StageName>> = { ported: "merged" };
 
 /** Rounds beyond this many (the latest ones) are not drawn: a crash that regressed this often needs a person, not a chart. */
 const MAX_ROUNDS_SHOWN = 5;
@@ -86,8 +95,10 @@ export function clockRounds(stages: readonly StageTime[]): ClockRound[] {
     .sort(([a], [b]) => a - b)
     .map(([round, rows]) => {
       const ordered = [...rows].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
-      const steps = ordered.map((s, i): ClockStep => {
-        const previous = ordered[i - 1];
+      const chain = ordered.filter((s) => SIDE_STAGES[s.stage] === undefined);
+      const steps = ordered.map((s): ClockStep => {
+        const follows = SIDE_STAGES[s.stage];
+        const previous = follows ? ordered.find((o) => o.stage === follows) : chain[chain.indexOf(s) - 1];
         return { stage: s.stage, at: s.at, detail: s.detail, sincePrevious: previous ? ms(s.at) - ms(previous.at) : null };
       });
       const start = ordered.find((s) => s.stage === "first-occurrence");
@@ -96,7 +107,7 @@ export function clockRounds(stages: readonly StageTime[]): ClockRound[] {
         round,
         steps,
         total: start && verified ? ms(verified.at) - ms(start.at) : null,
-        current: ordered[ordered.length - 1]?.stage ?? "first-occurrence",
+        current: chain.at(-1)?.stage ?? ordered.at(-1)?.stage ?? "first-occurrence",
       };
     });
 }
@@ -140,10 +151,10 @@ export function clockGantt(rounds: readonly ClockRound[]): string {
     round.steps.forEach((step, i) => {
       const id = `r${round.round}s${i}`;
       const end = ms(step.at);
-      const previous = round.steps[i - 1];
       const tag = step.stage === "not-verified" ? "crit" : "done";
-      if (!previous) lines.push(`  ${taskName(STAGE_LABELS[step.stage])} :milestone, ${id}, ${end}, 0ms`);
-      else lines.push(`  ${taskName(STAGE_LABELS[step.stage])} :${tag}, ${id}, ${Math.min(ms(previous.at), end)}, ${end}`);
+      // Each bar starts at the stage it is timed from (the one before it, or for a side stage the one it follows).
+      if (step.sincePrevious === null) lines.push(`  ${taskName(STAGE_LABELS[step.stage])} :milestone, ${id}, ${end}, 0ms`);
+      else lines.push(`  ${taskName(STAGE_LABELS[step.stage])} :${tag}, ${id}, ${end - Math.max(0, step.sincePrevious)}, ${end}`);
     });
   }
   return lines.join("\n");

@@ -287,6 +287,42 @@ export const HotfixConfig = z
       })
       .strict()
       .prefault({}),
+    fastLane: z
+      .object({
+        portTo: globs([]).describe(
+          "Globs of further branches a merged hotfix is ported to, e.g. `release/*`: only those whose version (read from the branch name) is newer than the hotfix's base branch. A hotfix merged into any branch but the default one is always ported to the default branch; `[]` ports to it alone.",
+        ),
+        autoMerge: z
+          .union([z.literal(false), z.enum(["merge", "squash", "rebase"])])
+          .default(false)
+          .describe(
+            "When the narrow-diff check passes on a hotfix PR from this repository (never a fork), enable GitHub's auto-merge on it with this merge method (`merge`, `squash` or `rebase`), so it merges once required reviews and checks are green. `false`: never.",
+          ),
+        deploy: z
+          .object({
+            workflow: z
+              .string()
+              .min(1)
+              .describe("The workflow to dispatch: its file name (e.g. `deploy.yml`) or id. It needs an `on: workflow_dispatch` trigger."),
+            ref: z.string().min(1).optional().describe("Git ref the workflow runs at; default the branch the hotfix merged into."),
+            inputs: z
+              .record(z.string(), z.string())
+              .default({})
+              .describe(
+                "Further `workflow_dispatch` inputs. `version`, the merged commit's SHA, is always sent too, so the workflow must declare a `version` input.",
+              ),
+          })
+          .strict()
+          .optional()
+          .describe(
+            "When a hotfix PR merges, dispatch this workflow once (`workflow_dispatch`) and link its run in the hotfix issue. Absent: no dispatch.",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "The fast lane after the check passes: auto-merge, ports of the fix to the branches that need it, and the deploy. All off by default.",
+      ),
   })
   .strict();
 export type HotfixConfig = z.infer<typeof HotfixConfig>;

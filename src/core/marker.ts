@@ -6,10 +6,10 @@ import { ReporterGroup, reporterGroup } from "./reporter-group.js";
  * The hidden `<!-- hotfix-loop:<kind> {json} -->` comments the App and the Action leave in
  * issues and comments to find their own writing again: the crash marker at the end of a
  * hotfix issue, the verification marker of a verdict comment, the regression marker of a
- * reopen comment. This is the only place one is written or read.
+ * reopen comment, the fast lane's port and deploy markers (core/fast-lane.ts). This is the only place one is written or read.
  */
 
-export type MarkerKind = "crash" | "verification" | "regression";
+export type MarkerKind = "crash" | "verification" | "regression" | "port" | "deploy";
 
 const CLOSE = " -->";
 

@@ -110,8 +110,20 @@ export interface StandinPullRequest {
   number: number;
   body: string;
   state: "open" | "closed";
+  /** Set on a PR opened through the API (POST /pulls); a test or the demo may leave them out. */
+  title?: string;
+  head?: string;
+  base?: string;
   /** Issue numbers GitHub's GraphQL gives as the PR's closingIssuesReferences (the "Development" links). */
   closes?: number[];
+}
+
+/** A `workflow_dispatch` GitHub was asked for, with the run it answered with. */
+export interface StandinDispatch {
+  workflow: string;
+  ref: string;
+  inputs: Record<string, unknown>;
+  runId: number;
 }
 
 export interface StandinStatus {
@@ -152,6 +164,8 @@ export interface GitHubStandin {
   pulls: Map<string, StandinPullRequest[]>;
   /** Commit statuses per "owner/repo", in the order they were set. */
   statuses: Map<string, StandinStatus[]>;
+  /** Workflow dispatches per "owner/repo", in order. */
+  dispatches: Map<string, StandinDispatch[]>;
   calls: StandinCall[];
   /** Successful (2xx) calls that changed something. */
   writes(): StandinCall[];
@@ -198,7 +212,9 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
   const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
   const statuses = new Map<string, StandinStatus[]>();
+  const dispatches = new Map<string, StandinDispatch[]>();
   let nextCommentId = 1;
+  let nextRunId = 9_000_001;
   const now = () => Date.now();
 
   const repoOf = (m: RegExpExecArray) => `${m.groups?.owner}/${m.groups?.repo}`;
@@ -244,6 +260,15 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     ];
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(", ") } : {} };
   };
+  const pullAnswer = (repo: string, pr: StandinPullRequest) => ({
+    number: pr.number,
+    title: pr.title ?? "",
+    body: pr.body,
+    state: pr.state,
+    html_url: `https://github.com/${repo}/pull/${pr.number}`,
+    head: { ref: pr.head ?? "" },
+    base: { ref: pr.base ?? "" },
+  });
   const findIssue = (m: RegExpExecArray) => issueList(repoOf(m)).find((i) => i.number === Number(m.groups?.number));
   const labelNames = (labels: unknown): string[] =>
     Array.isArray(labels) ? labels.map((l) => (typeof l === "string" ? l : String((l as { name?: string }).name))) : [];
@@ -391,6 +416,84 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       },
     ],
     [
+      "POST /repos/{owner}/{repo}/pulls",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls$/,
+      (m, _req, body) => {
+        const repo = repoOf(m);
+        if (!known(repo)) return notFound;
+        const b = body as { title?: string; head?: string; base?: string; body?: string };
+        if ((b.body ?? "").length > BODY_MAX) return tooLong("body");
+        const list = pulls.get(repo) ?? [];
+        // GitHub refuses a second open PR of the same head and base.
+        if (list.some((p) => p.state === "open" && p.head === b.head && p.base === b.base)) {
+          return {
+            status: 422,
+            body: {
+              message: "Validation Failed",
+              errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${b.head}.` }],
+            },
+          };
+        }
+        // A pull request is an issue too: one numbering, and its comments and labels are the issue's.
+        const issues = issueList(repo);
+        const number = issues.length + 1;
+        issues.push({
+          number,
+          title: b.title ?? "",
+          body: b.body ?? "",
+          state: "open",
+          labels: [],
+          assignees: [],
+          comments: [],
+          createdAt: now(),
+          indexedAt: now() + (options.searchLagMs ?? 0),
+        });
+        const pr: StandinPullRequest = { number, title: b.title ?? "", body: b.body ?? "", state: "open", head: b.head ?? "", base: b.base ?? "" };
+        pulls.set(repo, [...list, pr]);
+        return { status: 201, body: pullAnswer(repo, pr) };
+      },
+    ],
+    [
+      "GET /repos/{owner}/{repo}/pulls",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls$/,
+      (m, _req, _body, url) => {
+        const repo = repoOf(m);
+        if (!known(repo)) return notFound;
+        const state = url.searchParams.get("state") ?? "open";
+        // `head` is `owner:branch`, as GitHub takes it.
+        const head = url.searchParams.get("head")?.split(":").slice(1).join(":");
+        const base = url.searchParams.get("base");
+        const found = (pulls.get(repo) ?? []).filter(
+          (p) => (state === "all" || p.state === state) && (head === undefined || p.head === head) && (base === null || p.base === base),
+        );
+        return paged(
+          found.map((p) => pullAnswer(repo, p)),
+          url,
+        );
+      },
+    ],
+    [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+      /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/actions\/workflows\/(?<workflow>[^/]+)\/dispatches$/,
+      (m, _req, body) => {
+        const repo = repoOf(m);
+        if (!known(repo)) return notFound;
+        const b = body as { ref: string; inputs?: Record<string, unknown>; return_run_details?: boolean };
+        const dispatch = { workflow: decodeURIComponent(m.groups?.workflow ?? ""), ref: b.ref, inputs: b.inputs ?? {}, runId: nextRunId++ };
+        dispatches.set(repo, [...(dispatches.get(repo) ?? []), dispatch]);
+        // With return_run_details GitHub answers 200 with the run it started; without, 204 and nothing.
+        if (!b.return_run_details) return { status: 204 };
+        return {
+          status: 200,
+          body: {
+            workflow_run_id: dispatch.runId,
+            run_url: `https://api.github.com/repos/${repo}/actions/runs/${dispatch.runId}`,
+            html_url: `https://github.com/${repo}/actions/runs/${dispatch.runId}`,
+          },
+        };
+      },
+    ],
+    [
       "GET /repos/{owner}/{repo}/pulls/{number}",
       /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/,
       (m) => {
@@ -402,7 +505,11 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       "POST /graphql",
       /^\/graphql$/,
       (_m, _req, body) => {
-        // Only the query the App sends: a pull request's closing references.
+        // Only the queries the App and the Action send: who the token is, and a pull request's closing references.
+        if (/^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test((body as { query?: string })?.query ?? "")) {
+          // GraphQL names a bot without REST's `[bot]` suffix.
+          return { status: 200, body: { data: { viewer: { login: APP_SLUG } } } };
+        }
         const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
         const repo = `${v.owner}/${v.repo}`;
         const pr = pulls.get(repo)?.find((p) => p.number === v.number);
@@ -618,6 +725,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     issues,
     pulls,
     statuses,
+    dispatches,
     calls,
     inject(route, fault) {
       const times = fault.times ?? 1;

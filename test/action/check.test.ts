@@ -375,6 +375,6 @@ describe("runCheck through run()", () => {
     start("pull_request.opened.hotfix-branch.json", { mode: "both" });
     github({});
     await run();
-    expect(failed()).toContain('Input "mode": expected check, verify or auto; got "both"');
+    expect(failed()).toContain('Input "mode": expected check, verify, fast-lane or auto; got "both"');
   });
 });

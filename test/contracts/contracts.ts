@@ -74,7 +74,8 @@ function openApiContract(name: string): () => OpenApiContract {
       lazyCompileValidators: true,
       coerceTypes: true,
       ajvOpts: { strict: false },
-      customizeAjv: (ajv) => addFormats(ajv),
+      // GitHub's own format of an `owner/name` (creating a PR's `head_repo`), which Ajv does not know.
+      customizeAjv: (ajv) => addFormats(ajv).addFormat("repo.nwo", /^[\w.-]+\/[\w.-]+$/),
     });
     built = { router, validator };
     return built;

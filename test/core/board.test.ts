@@ -124,3 +124,22 @@ describe("renderBoard", () => {
     expect(mermaidBlocks(body)).toEqual([]);
   });
 });
+
+describe("how fast fixes land: the fast lane's steps", () => {
+  it("times merged → deployed and merged → ported", () => {
+    const stages = [
+      st(1, "first-occurrence", ago(3)),
+      st(1, "merged", ago(3, 2)),
+      st(1, "deployed", ago(3, 3)),
+      st(1, "ported", ago(3, 6)),
+      st(1, "verified", ago(3, 8)),
+    ];
+    const figures = boardFigures([hotfix(9, stages)], AS_OF);
+    const step = (from: string, to: string) => figures.windows[0]!.stages.find((s) => s.from === from && s.to === to);
+    expect(step("merged", "deployed")).toMatchObject({ count: 1, median: HOUR });
+    expect(step("merged", "ported")).toMatchObject({ count: 1, median: 4 * HOUR });
+    const text = renderBoard(figures);
+    expect(text).toContain("| Merged → Deployed | 1 h (p90 1 h) |");
+    expect(text).toContain("| Merged → Ported | 4 h (p90 4 h) |");
+  });
+});

@@ -173,3 +173,34 @@ describe("StageDetail", () => {
     expect(StageDetail.parse({ environment: "e".repeat(500), version: "1.0" })).toEqual({ environment: "e".repeat(200), version: "1.0" });
   });
 });
+
+describe("the ported stage (fast lane)", () => {
+  const PORTED: StageTime[] = [
+    stage(1, "first-occurrence", 0),
+    stage(1, "merged", 80, { pr: 12 }),
+    stage(1, "deployed", 120),
+    // The port onto the default branch merged after the deployment: beside the chain, not in it.
+    stage(1, "ported", 150, { pr: 14 }),
+  ];
+
+  it("is timed from the merge, and the deployment still from the merge, whatever the order they came in", () => {
+    const [round] = clockRounds([...PORTED].reverse());
+    expect(round?.steps.map((s) => [s.stage, s.sincePrevious === null ? null : s.sincePrevious / 60_000])).toEqual([
+      ["first-occurrence", null],
+      ["merged", 80],
+      ["ported", 70],
+      ["deployed", 40],
+    ]);
+  });
+
+  it("is never a round's current stage", () => {
+    expect(clockRounds(PORTED)[0]?.current).toBe("deployed");
+    expect(clockRounds(PORTED.filter((s) => s.stage !== "deployed"))[0]?.current).toBe("merged");
+  });
+
+  it("draws its bar from the merge", () => {
+    const gantt = clockGantt(clockRounds(PORTED));
+    expect(gantt).toContain(`Ported :done, r1s2, ${Date.parse(at(80))}, ${Date.parse(at(150))}`);
+    expect(gantt).toContain(`Deployed :done, r1s3, ${Date.parse(at(80))}, ${Date.parse(at(120))}`);
+  });
+});

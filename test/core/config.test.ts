@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { configJsonSchema, DEFAULT_CONFIG, HotfixConfig } from "../../src/core/config.js";
+import { configJsonSchema, DEFAULT_CONFIG, HotfixConfig, parseConfig } from "../../src/core/config.js";
 import { parseConfigText } from "../../src/core/config-yaml.js";
 import { leafKeys } from "./config-keys.js";
 
@@ -83,11 +83,37 @@ describe("examples/hotfix.yml, the full example", () => {
     const raw = parseYaml(text) as unknown;
     for (const key of leafKeys(raw, "")) {
       const path = key.split(".");
-      const fallback = path.reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], DEFAULT_CONFIG);
+      // An optional section with no default (fastLane.deploy) has nothing to fall back to.
+      const fallback = path.reduce<unknown>((node, k) => (node as Record<string, unknown> | undefined)?.[k], DEFAULT_CONFIG);
       const chosen = path.reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], result.config);
       if (key.startsWith("rules.") && Array.isArray(fallback)) {
         expect(chosen, key).toEqual(expect.arrayContaining(fallback));
       }
+    }
+  });
+});
+
+describe("fastLane", () => {
+  it("is off by default: no ports beyond the default branch, no auto-merge, no deploy", () => {
+    expect(DEFAULT_CONFIG.fastLane).toEqual({ portTo: [], autoMerge: false });
+  });
+
+  it("takes a merge method, globs and a deploy workflow with inputs", () => {
+    const result = parseConfig({
+      fastLane: { portTo: ["release/*"], autoMerge: "squash", deploy: { workflow: "deploy.yml", inputs: { env: "prod" } } },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { fastLane: { portTo: ["release/*"], autoMerge: "squash", deploy: { workflow: "deploy.yml", inputs: { env: "prod" } } } },
+    });
+  });
+
+  it("refuses an unknown merge method and a deploy without a workflow, naming the key", () => {
+    const bad = parseConfig({ fastLane: { autoMerge: "fast-forward", deploy: { ref: "main" } } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.errors.some((e) => e.startsWith("fastLane.autoMerge:"))).toBe(true);
+      expect(bad.errors.some((e) => e.startsWith("fastLane.deploy.workflow:"))).toBe(true);
     }
   });
 });
