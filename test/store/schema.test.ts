@@ -36,9 +36,12 @@ describe("the schema a fresh database reaches", () => {
       await store.migrate();
       await store.close();
       const db = new Database(file, { readonly: true });
-      const rows = db
-        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
-        .all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
+      const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as {
+        type: string;
+        name: string;
+        tbl_name: string;
+        sql: string | null;
+      }[];
       db.close();
       const dump = rows.map((r) => `${r.type} ${r.name} on ${r.tbl_name}: ${normalized(r.sql)}`).join("\n");
       await expect(`${dump}\n`).toMatchFileSnapshot("schema.sqlite.golden.txt");
@@ -66,9 +69,10 @@ describe("the schema a fresh database reaches", () => {
          FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 ORDER BY tbl, c.conname`,
         [schema],
       );
-      const indexes = await client.query("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY tablename, indexname", [
-        schema,
-      ]);
+      const indexes = await client.query(
+        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY tablename, indexname",
+        [schema],
+      );
       const unqualified = (text: string) => text.replaceAll(`${schema}.`, "");
       const dump = [
         ...columns.rows.map(
