@@ -263,7 +263,7 @@ export const HotfixConfig = z
           .array(z.string().min(1))
           .default(["github-actions[bot]"])
           .describe(
-            "Logins whose verification comments the App believes, besides its own (`<app-slug>[bot]`): the identity the verify Action posts as (the default `GITHUB_TOKEN` posts as `github-actions[bot]`). Add your App's or bot's login if the Action runs with another token. A bot's login matches with or without `[bot]` (`github-actions` is `github-actions[bot]`), in any case, for the App and the Action alike.",
+            "Logins whose verification comments the App believes, besides its own (`<app-slug>[bot]`): the identity the verify Action posts as (the default `GITHUB_TOKEN` posts as `github-actions[bot]`). Add your App's or bot's login if the Action runs with another token. Matched in any case, for the App and the Action alike: a name written bare (`github-actions`) trusts that account and its bot (`github-actions[bot]`); a name written with `[bot]` trusts the bot only, not a person of the same name.",
           ),
         labels: z
           .object({

@@ -26,9 +26,10 @@ describe("the Action's trusted authors", () => {
     expect(await isWriter("mallory")).toBe(false);
   });
 
-  it("trustedAuthors: [github-actions[bot]] trusts comments by github-actions", async () => {
+  it("trustedAuthors: [github-actions[bot]] trusts comments by github-actions[bot], not by a person named github-actions", async () => {
     const isWriter = writerOf(otherToken(), configTrusting("github-actions[bot]"));
-    expect(await isWriter("github-actions")).toBe(true);
+    expect(await isWriter("github-actions[bot]")).toBe(true);
+    expect(await isWriter("github-actions")).toBe(false);
   });
 
   it("its own identity is a writer, as GraphQL names it or as REST does", async () => {

@@ -16,9 +16,10 @@ const by = (login: string) => ({ user: { login } });
 afterEach(() => nock.cleanAll());
 
 describe("the App's trusted authors", () => {
-  it("trustedAuthors: [github-actions] trusts github-actions[bot], and [github-actions[bot]] trusts github-actions", () => {
+  it("trustedAuthors: [github-actions] trusts github-actions[bot]; [github-actions[bot]] trusts the bot, not a person named github-actions", () => {
     expect(writtenBy(by("github-actions[bot]"), trustedAuthors(APP_LOGIN, configTrusting("github-actions")))).toBe(true);
-    expect(writtenBy(by("github-actions"), trustedAuthors(APP_LOGIN, configTrusting("github-actions[bot]")))).toBe(true);
+    expect(writtenBy(by("github-actions[bot]"), trustedAuthors(APP_LOGIN, configTrusting("github-actions[bot]")))).toBe(true);
+    expect(writtenBy(by("github-actions"), trustedAuthors(APP_LOGIN, configTrusting("github-actions[bot]")))).toBe(false);
   });
 
   it("trusts the App itself and no one else", () => {

@@ -20,11 +20,13 @@ describe("bot-identity", () => {
     expect(sameLogin("github[bot]-actions", "github-actions")).toBe(false);
   });
 
-  it("a set of logins matches by the same rule, and never an absent login", () => {
+  it("a set of logins: a bare name trusts the account and its bot, a [bot] name the bot only, never an absent login", () => {
     const trusted = loginSet(["github-actions", "Release-Bot[bot]"]);
     expect(trusted.has("github-actions[bot]")).toBe(true);
     expect(trusted.has("GITHUB-ACTIONS")).toBe(true);
-    expect(trusted.has("release-bot")).toBe(true);
+    expect(trusted.has("release-bot[BOT]")).toBe(true);
+    // A person who took the bot's name without [bot] is another account.
+    expect(trusted.has("release-bot")).toBe(false);
     expect(trusted.has("mallory")).toBe(false);
     expect(trusted.has("")).toBe(false);
     expect(trusted.has(undefined)).toBe(false);
