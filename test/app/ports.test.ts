@@ -125,8 +125,9 @@ describe("port PRs of a merged hotfix", () => {
     await until("the store to hold both ports", async () => (await store.clock.waitingPorts(REPO)).length === 2);
     now += 2 * MINUTE;
     await until("the board to list both ports", () => (portsSection(board)?.match(/^\| #1 \| #3 \|/gm) ?? []).length === 2);
-    expect(portsSection(board)).toContain("| #1 | #3 | #4 | `main` | 2 min |");
-    expect(portsSection(board)).toContain("| #1 | #3 | #5 | `release/4.13` | 2 min |");
+    // How long each has been open depends on when the worker rendered the board (core's tests hold the durations).
+    expect(portsSection(board)).toMatch(/^\| #1 \| #3 \| #4 \| `main` \| \d+ (s|min) \| .*2026-03-01 12:32 UTC.* \|$/m);
+    expect(portsSection(board)).toMatch(/^\| #1 \| #3 \| #5 \| `release\/4\.13` \| \d+ (s|min) \| .*2026-03-01 12:32 UTC.* \|$/m);
     // An open port is no stage: the clock waits for its merge.
     expect(clockRow(issue, "Ported")).toBeUndefined();
 
