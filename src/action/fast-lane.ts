@@ -56,7 +56,12 @@ export interface PortResult {
 }
 
 /** The hotfix issues the PR links (the App's marker, or a hotfix label), open or closed: a merged fix may have closed them. */
-async function linkedHotfixIssues(github: GitHub, repo: Repo, body: string, config: HotfixConfig): Promise<{ number: number; open: boolean }[]> {
+export async function linkedHotfixIssues(
+  github: GitHub,
+  repo: Repo,
+  body: string,
+  config: HotfixConfig,
+): Promise<{ number: number; open: boolean }[]> {
   const refs = parseIssueLinks(body, repo).filter(
     (r) => r.owner.toLowerCase() === repo.owner.toLowerCase() && r.repo.toLowerCase() === repo.repo.toLowerCase(),
   );
@@ -78,7 +83,8 @@ async function linkedHotfixIssues(github: GitHub, repo: Repo, body: string, conf
   return found.filter((i): i is { number: number; open: boolean } => i !== null);
 }
 
-async function port(github: GitHub, git: Git, repo: Repo, pr: MergedHotfix, target: string, branches: Set<string>): Promise<PortResult> {
+/** Ports the merged hotfix to one target (exported for the demo, which runs the fast lane's steps against the stand-in). */
+export async function port(github: GitHub, git: Git, repo: Repo, pr: MergedHotfix, target: string, branches: Set<string>): Promise<PortResult> {
   const branch = portBranchName(pr.number, target);
   const plan = pickPlan(pr);
   const open = async (): Promise<number> => {
@@ -105,7 +111,7 @@ async function port(github: GitHub, git: Git, repo: Repo, pr: MergedHotfix, targ
 }
 
 /** Dispatches the deploy workflow unless this merge's marker comment says it was; the run's link goes to the hotfix issues. */
-async function dispatchDeploy(
+export async function dispatchDeploy(
   github: GitHub,
   repo: Repo,
   pr: MergedHotfix,

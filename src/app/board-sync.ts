@@ -1,5 +1,5 @@
 import type { Logger } from "probot";
-import { BOARD_MARKER, BOARD_TITLE, boardFigures, renderBoard } from "../core/board.js";
+import { BOARD_MARKER, BOARD_TITLE, BOARD_WINDOWS, boardFigures, renderBoard } from "../core/board.js";
 import type { Store } from "../store/store.js";
 import { answered } from "../github/not-found.js";
 import { parseRepoName } from "../github/repo-name.js";
@@ -41,7 +41,8 @@ export class BoardSync {
     const config = group ? await router.configOf(group.repo) : null;
     if (!group || !config?.board.enabled) return;
     const state = await store.clock.boardOf(group.repo);
-    if (state.issueNumber !== null && state.lastStageId <= state.renderedStageId) return;
+    // Stage rows and port changes only grow: the board is current when it showed the latest of both.
+    if (state.issueNumber !== null && state.lastStageId <= state.renderedStageId && state.portChanges <= state.renderedPortChanges) return;
     const now = this.deps.now();
     const due = state.renderedAt === null ? now.getTime() : Date.parse(state.renderedAt) + BOARD_INTERVAL_MS;
     if (due > now.getTime()) {
@@ -51,9 +52,10 @@ export class BoardSync {
     const installationId = await router.installationOf(group.repo, group.installationId);
     if (installationId === null) return;
     const octokit = await github.asInstallation(installationId);
-    const body = renderBoard(boardFigures(await store.clock.clockGroups(group.repo), now.toISOString()));
+    const [groups, ports] = await Promise.all([store.clock.clockGroups(group.repo), store.clock.waitingPorts(group.repo)]);
+    const body = renderBoard(boardFigures(groups, now.toISOString(), BOARD_WINDOWS, ports));
     const number = await this.write(octokit, group.repo, state.issueNumber, body);
-    await store.clock.markBoardRendered(group.repo, number, now, state.lastStageId);
+    await store.clock.markBoardRendered(group.repo, number, now, state.lastStageId, state.portChanges);
   }
 
   /** Edits the board issue, or opens it (again, if someone deleted it); returns its number. */

@@ -23,6 +23,10 @@ links:
   root: app/src/main/java
 board:
   enabled: true
+fastLane:
+  deploy:
+    workflow: deploy.yml
+    inputs: { environment: production }
 `;
 const CODEOWNERS = "* @acme/mobile\n**/checkout/ @dana-dev\n";
 
@@ -48,8 +52,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 export const usage = `usage: hotfix-loop demo
 
 Runs the App on this machine against a loopback GitHub stand-in: a Sentry alert becomes a hotfix issue, then a fix PR,
-its check, the merge, a deployment and the verification arrive, and the issue's hotfix clock and the board are printed.
-Needs no network and no GitHub account.`;
+its check, the merge into release/4.12, a deployment and the verification arrive, and the issue's hotfix clock and the
+board are printed. After the merge the Action's fast lane ports the fix onto main and dispatches the deploy, with git in a
+temporary repository (skipped when git is not on PATH). Needs no network and no GitHub account.`;
 
 export async function run(args: string[]): Promise<number> {
   if (args.length > 0) {

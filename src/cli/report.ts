@@ -84,14 +84,17 @@ export async function run(args: string[], now: () => Date = () => new Date()): P
     const groups = await store.clock.clockGroups(values.repo === undefined ? null : repoKey(values.repo));
     const asOf = now().toISOString();
     const repos = [...new Set(groups.map((g) => g.repo))].sort();
-    const reports = repos.map((repo) => ({
-      repo,
-      ...boardFigures(
-        groups.filter((g) => g.repo === repo),
-        asOf,
-        windows as number[],
-      ),
-    }));
+    const reports = await Promise.all(
+      repos.map(async (repo) => ({
+        repo,
+        ...boardFigures(
+          groups.filter((g) => g.repo === repo),
+          asOf,
+          windows as number[],
+          await store.clock.waitingPorts(repo),
+        ),
+      })),
+    );
     if (values.json) {
       console.log(JSON.stringify({ asOf, repos: reports }, null, 2));
     } else if (reports.length === 0) {

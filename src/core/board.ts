@@ -1,4 +1,5 @@
 import { barChart, mermaidBlock } from "./charts.js";
+import { codeSpan } from "./markdown.js";
 import { shownTime } from "./time.js";
 import { clockRounds, formatDuration, STAGE_LABELS, type ClockRound, type StageName, type StageTime } from "./clock.js";
 
@@ -62,9 +63,30 @@ export interface WeekFigure {
   median: number | null;
 }
 
+/**
+ * A port PR of a merged hotfix not merged yet, per hotfix issue of the PR it ports: until it merges, the next release
+ * from its target brings the crash back. Closed unmerged, it is still waiting (nobody ported the fix another way that we know).
+ */
+export interface PortWaiting {
+  issueNumber: number | null;
+  signature: string;
+  originalPr: number;
+  portPr: number;
+  target: string;
+  /** When the port PR was opened (ISO-8601). */
+  openedAt: string;
+  state: "open" | "closed";
+}
+
+export interface WaitingPortFigure extends PortWaiting {
+  waitingMs: number;
+}
+
 export interface BoardFigures {
   asOf: string;
   open: OpenHotfix[];
+  /** Ports not merged yet, the longest waiting first. */
+  ports: WaitingPortFigure[];
   windows: WindowFigures[];
   weekly: WeekFigure[];
 }
@@ -149,7 +171,12 @@ function weeklyFigures(rounds: ClockRound[], asOf: number): WeekFigure[] {
   });
 }
 
-export function boardFigures(hotfixes: readonly BoardHotfix[], asOf: string, windows: readonly number[] = BOARD_WINDOWS): BoardFigures {
+export function boardFigures(
+  hotfixes: readonly BoardHotfix[],
+  asOf: string,
+  windows: readonly number[] = BOARD_WINDOWS,
+  ports: readonly PortWaiting[] = [],
+): BoardFigures {
   const now = ms(asOf);
   const rounds = hotfixes.flatMap((h) => clockRounds(h.stages));
   const open = hotfixes.flatMap((h): OpenHotfix[] => {
@@ -169,7 +196,10 @@ export function boardFigures(hotfixes: readonly BoardHotfix[], asOf: string, win
     ];
   });
   open.sort((a, b) => b.runningMs - a.runningMs);
-  return { asOf, open, windows: windows.map((days) => windowFigures(rounds, days, now)), weekly: weeklyFigures(rounds, now) };
+  const waiting = ports
+    .map((p): WaitingPortFigure => ({ ...p, waitingMs: Math.max(0, now - ms(p.openedAt)) }))
+    .sort((a, b) => b.waitingMs - a.waitingMs || a.portPr - b.portPr);
+  return { asOf, open, ports: waiting, windows: windows.map((days) => windowFigures(rounds, days, now)), weekly: weeklyFigures(rounds, now) };
 }
 
 const duration = (value: number | null) => (value === null ? "–" : formatDuration(value));
@@ -177,6 +207,25 @@ const duration = (value: number | null) => (value === null ? "–" : formatDurat
 export const BOARD_TITLE = "Hotfix board";
 /** Finds the board issue again when the store lost its number. */
 export const BOARD_MARKER = "<!-- hotfix-loop:board -->";
+
+/** The "Ports still open" section, only while a port waits (a repository that never ports sees no empty section). */
+function portLines(ports: readonly WaitingPortFigure[]): string[] {
+  if (ports.length === 0) return [];
+  return [
+    "### Ports still open",
+    "",
+    "_A fix merged into one branch whose port to another is not merged yet: until it is, the next release from that branch brings the crash back._",
+    "",
+    "| Issue | Hotfix PR | Port PR | Onto | Open for | Since |",
+    "|---|---|---|---|---|---|",
+    ...ports.map((p) => {
+      const issue = p.issueNumber === null ? `\`${p.signature}\`` : `#${p.issueNumber}`;
+      const port = p.state === "closed" ? `#${p.portPr} (closed unmerged)` : `#${p.portPr}`;
+      return `| ${issue} | #${p.originalPr} | ${port} | ${codeSpan(p.target, true)} | ${formatDuration(p.waitingMs)} | ${shownTime(p.openedAt)} |`;
+    }),
+    "",
+  ];
+}
 
 /** The board issue's body: safe Markdown (everything in it is ours, numbers and fixed labels). */
 export function renderBoard(figures: BoardFigures): string {
@@ -197,6 +246,7 @@ export function renderBoard(figures: BoardFigures): string {
     }
     lines.push("");
   }
+  lines.push(...portLines(figures.ports));
   const header = figures.windows.map((w) => `Last ${w.days} days`);
   const row = (name: string, cells: string[]) => `| ${name} | ${cells.join(" | ")} |`;
   lines.push("### How fast fixes land", "", `| | ${header.join(" | ")} |`, `|---|${header.map(() => "---:").join("|")}|`);

@@ -163,12 +163,34 @@ export function deployDispatch(
   return { workflow: deploy.workflow, ref: deploy.ref ?? merged.base, inputs: { ...deploy.inputs, version: merged.mergeCommitSha } };
 }
 
+/** A PR as the App reads it to tell a port: its body, the branch it targets, and its head branch. */
+export interface PortCandidate {
+  body: string | null;
+  base: string;
+  /** The head branch; a port made by hand with the conflict comment's commands has the port branch's name but no marker. */
+  head?: string;
+}
+
+const PORT_BRANCH = /^hotfix-port\/(\d+)-to-(.+)$/;
+
 /**
- * The hotfix PR whose fix a merged PR ports onto the default branch (its port marker says so), or null: that merge is the
- * hotfix clock's Ported stage for the crash groups of the hotfix PR. A port onto another release branch is not.
+ * The port a PR is, or null: the hotfix PR it ports and the branch it ports to. Its marker says so (a port the fast lane
+ * opened), or its head branch's name (a port made by hand with the conflict comment's commands); either way only when the
+ * PR targets that branch, so a marker quoted into another PR is not a port.
  */
-export function portedFrom(pr: { body: string | null; base: string; merged: boolean }, defaultBranch: string): number | null {
+export function portOf(pr: PortCandidate): { pull: number; target: string } | null {
+  const marked = parsePortMarker(pr.body ?? "");
+  if (marked) return marked.target === pr.base ? marked : null;
+  const named = PORT_BRANCH.exec(pr.head ?? "");
+  if (!named || named[2] !== pr.base) return null;
+  return { pull: Number(named[1]), target: pr.base };
+}
+
+/**
+ * The hotfix PR whose fix a merged PR ports onto the default branch, or null: that merge is the hotfix clock's Ported
+ * stage for the crash groups of the hotfix PR. A port onto another release branch is not.
+ */
+export function portedFrom(pr: PortCandidate & { merged: boolean }, defaultBranch: string): number | null {
   if (!pr.merged || pr.base !== defaultBranch) return null;
-  const port = parsePortMarker(pr.body ?? "");
-  return port && port.target === defaultBranch ? port.pull : null;
+  return portOf(pr)?.pull ?? null;
 }

@@ -32,7 +32,36 @@ export interface BoardState {
   renderedStageId: number;
   /** Newest stage row of the repository (0 when none). */
   lastStageId: number;
+  /** How many times a port PR of the repository changed state, and how many of those the board showed. */
+  portChanges: number;
+  renderedPortChanges: number;
 }
+
+export const PortState = z.enum(["open", "merged", "closed"]);
+export type PortState = z.infer<typeof PortState>;
+
+/** A port PR of a merged hotfix (the fast lane's, or one made by hand on its port branch), as its webhooks left it. */
+export interface PortRecord {
+  portPr: number;
+  /** The hotfix PR it ports. */
+  originalPr: number;
+  target: string;
+  openedAt: Date;
+  state: PortState;
+}
+
+/** A port not merged yet, per crash group the original hotfix PR fixes: a regression waiting to happen. */
+export const WaitingPort = z.object({
+  groupId: z.number().int(),
+  issueNumber: z.number().int().nullable(),
+  signature: z.string(),
+  portPr: z.number().int(),
+  originalPr: z.number().int(),
+  target: z.string(),
+  openedAt: z.string(),
+  state: PortState.exclude(["merged"]),
+});
+export type WaitingPort = z.infer<typeof WaitingPort>;
 
 export interface ClockStore {
   /**
@@ -49,7 +78,15 @@ export interface ClockStore {
   /** Groups with stage times, of one repository or of all (null), by group id. */
   clockGroups(repo: string | null): Promise<ClockGroup[]>;
   boardOf(repo: string): Promise<BoardState>;
-  markBoardRendered(repo: string, issueNumber: number, at: Date, stageId: number): Promise<void>;
+  /** The board now shows the clock up to `stageId` and the ports up to their `portChanges`th change (both read before rendering). */
+  markBoardRendered(repo: string, issueNumber: number, at: Date, stageId: number, portChanges: number): Promise<void>;
+  /**
+   * Records a port PR's state; a merged port stays merged (a late "opened" delivery changes nothing). Returns whether it
+   * changed, in which case the repository's board is due a refresh.
+   */
+  recordPort(repo: string, port: PortRecord): Promise<boolean>;
+  /** The repository's ports not merged yet (open, or closed unmerged), with the groups of the hotfix PR each ports, oldest first. */
+  waitingPorts(repo: string): Promise<WaitingPort[]>;
 }
 
 const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
@@ -149,7 +186,10 @@ export class SqlClockStore implements ClockStore {
   }
 
   async boardOf(repo: string): Promise<BoardState> {
-    const [board] = await this.db.query("SELECT issue_number, rendered_at, stage_id FROM boards WHERE repo = ?", [repo]);
+    const [board] = await this.db.query(
+      "SELECT issue_number, rendered_at, stage_id, port_changes, rendered_port_changes FROM boards WHERE repo = ?",
+      [repo],
+    );
     const [last] = await this.db.query("SELECT MAX(s.id) AS id FROM stage_times s JOIN crash_groups g ON g.id = s.group_id WHERE g.repo = ?", [repo]);
     return {
       repo,
@@ -157,14 +197,59 @@ export class SqlClockStore implements ClockStore {
       renderedAt: board?.rendered_at === null || board?.rendered_at === undefined ? null : iso(board.rendered_at),
       renderedStageId: int(board?.stage_id),
       lastStageId: int(last?.id),
+      portChanges: int(board?.port_changes),
+      renderedPortChanges: int(board?.rendered_port_changes),
     };
   }
 
-  async markBoardRendered(repo: string, issueNumber: number, at: Date, stageId: number): Promise<void> {
+  async markBoardRendered(repo: string, issueNumber: number, at: Date, stageId: number, portChanges: number): Promise<void> {
     await this.db.query(
-      `INSERT INTO boards (repo, issue_number, rendered_at, stage_id) VALUES (?, ?, ?, ?)
-       ON CONFLICT (repo) DO UPDATE SET issue_number = excluded.issue_number, rendered_at = excluded.rendered_at, stage_id = excluded.stage_id`,
-      [repo, issueNumber, at.toISOString(), stageId],
+      `INSERT INTO boards (repo, issue_number, rendered_at, stage_id, rendered_port_changes) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (repo) DO UPDATE SET issue_number = excluded.issue_number, rendered_at = excluded.rendered_at,
+         stage_id = excluded.stage_id, rendered_port_changes = excluded.rendered_port_changes`,
+      [repo, issueNumber, at.toISOString(), stageId, portChanges],
+    );
+  }
+
+  async recordPort(repo: string, port: PortRecord): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [known] = await tx.all("SELECT state FROM port_pull_requests WHERE repo = ? AND port_pr = ?", [repo, port.portPr]);
+      const was = known ? PortState.parse(known.state) : null;
+      if (was === port.state || was === "merged") return false;
+      await tx.run(
+        `INSERT INTO port_pull_requests (repo, port_pr, original_pr, target, opened_at, state) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (repo, port_pr) DO UPDATE SET state = excluded.state`,
+        [repo, port.portPr, port.originalPr, port.target, port.openedAt.toISOString(), port.state],
+      );
+      await tx.run(
+        `INSERT INTO boards (repo, issue_number, rendered_at, stage_id, port_changes) VALUES (?, NULL, NULL, 0, 1)
+         ON CONFLICT (repo) DO UPDATE SET port_changes = boards.port_changes + 1`,
+        [repo],
+      );
+      return true;
+    });
+  }
+
+  async waitingPorts(repo: string): Promise<WaitingPort[]> {
+    const rows = await this.db.query(
+      `SELECT g.id AS group_id, g.issue_number, g.signature, p.port_pr, p.original_pr, p.target, p.opened_at, p.state
+       FROM port_pull_requests p
+       JOIN fix_pull_requests f ON f.repo = p.repo AND f.pr_number = p.original_pr
+       JOIN crash_groups g ON g.id = f.group_id
+       WHERE p.repo = ? AND p.state <> 'merged' ORDER BY p.opened_at, p.port_pr, g.id`,
+      [repo],
+    );
+    return rows.map((row) =>
+      WaitingPort.parse({
+        groupId: int(row.group_id),
+        issueNumber: row.issue_number === null ? null : int(row.issue_number),
+        signature: row.signature,
+        portPr: int(row.port_pr),
+        originalPr: int(row.original_pr),
+        target: row.target,
+        openedAt: iso(row.opened_at),
+        state: row.state,
+      }),
     );
   }
 }

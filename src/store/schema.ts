@@ -232,5 +232,18 @@ export function migrations(d: Dialect): string[] {
        UNIQUE (group_id, version)
      );
      CREATE INDEX verify_jobs_due ON verify_jobs (due_at);`,
+    // 9. Port PRs of merged hotfixes (issue 25): the board lists those not merged yet. A port's change bumps the board's
+    // port_changes, which it compares with what it last showed, as it does stage rows.
+    `CREATE TABLE port_pull_requests (
+       repo text NOT NULL,
+       port_pr integer NOT NULL,
+       original_pr integer NOT NULL,
+       target text NOT NULL,
+       opened_at ${d.time} NOT NULL,
+       state text NOT NULL CHECK (state IN ('open', 'merged', 'closed')),
+       PRIMARY KEY (repo, port_pr)
+     );
+     ALTER TABLE boards ADD COLUMN port_changes integer NOT NULL DEFAULT 0;
+     ALTER TABLE boards ADD COLUMN rendered_port_changes integer NOT NULL DEFAULT 0;`,
   ];
 }

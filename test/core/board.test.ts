@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BOARD_MARKER, boardFigures, quantile, renderBoard, type BoardHotfix } from "../../src/core/board.js";
+import { BOARD_MARKER, boardFigures, BOARD_WINDOWS, quantile, renderBoard, type BoardHotfix, type PortWaiting } from "../../src/core/board.js";
 import type { StageTime } from "../../src/core/clock.js";
 import { mermaidBlocks, parseMermaid } from "../mermaid.js";
 
@@ -141,5 +141,47 @@ describe("how fast fixes land: the fast lane's steps", () => {
     const text = renderBoard(figures);
     expect(text).toContain("| Merged → Deployed | 1 h (p90 1 h) |");
     expect(text).toContain("| Merged → Ported | 4 h (p90 4 h) |");
+  });
+});
+
+describe("ports still open", () => {
+  const port = (portPr: number, target: string, openedAt: string, state: PortWaiting["state"] = "open"): PortWaiting => ({
+    issueNumber: 5,
+    signature: "sig5",
+    originalPr: 41,
+    portPr,
+    target,
+    openedAt,
+    state,
+  });
+
+  it.each([
+    ["none waiting: no section", [], []],
+    [
+      "the longest waiting first, a closed one marked",
+      [port(43, "release/4.13", ago(0, -2)), port(42, "main", ago(1)), port(44, "release/5.0", ago(0, -1), "closed")],
+      [
+        '| #5 | #41 | #42 | `main` | 1 d | <span title="2026-03-30T12:00:00.000Z">2026-03-30 12:00 UTC</span> |',
+        '| #5 | #41 | #43 | `release/4.13` | 2 h | <span title="2026-03-31T10:00:00.000Z">2026-03-31 10:00 UTC</span> |',
+        '| #5 | #41 | #44 (closed unmerged) | `release/5.0` | 1 h | <span title="2026-03-31T11:00:00.000Z">2026-03-31 11:00 UTC</span> |',
+      ],
+    ],
+    [
+      "a branch name is code, its pipe escaped; a group without an issue shows its signature",
+      [{ ...port(45, "release/a|b", ago(0, -1)), issueNumber: null }],
+      ['| `sig5` | #41 | #45 | `release/a\\|b` | 1 h | <span title="2026-03-31T11:00:00.000Z">2026-03-31 11:00 UTC</span> |'],
+    ],
+  ])("%s", (_why, ports, rows) => {
+    const body = renderBoard(boardFigures([], AS_OF, BOARD_WINDOWS, ports));
+    const section = /### Ports still open[\s\S]*?(?=\n### )/.exec(body)?.[0];
+    if (rows.length === 0) {
+      expect(section).toBeUndefined();
+      return;
+    }
+    expect(section).toContain("| Issue | Hotfix PR | Port PR | Onto | Open for | Since |");
+    expect(section!.split("\n").filter((l) => /^\| (#|`)/.test(l))).toEqual(rows);
+    // Between the open hotfixes and the figures.
+    expect(body.indexOf("### Open hotfixes")).toBeLessThan(body.indexOf("### Ports still open"));
+    expect(body.indexOf("### Ports still open")).toBeLessThan(body.indexOf("### How fast fixes land"));
   });
 });

@@ -7,6 +7,7 @@ import {
   parsePortMarker,
   pickPlan,
   portedFrom,
+  portOf,
   portPullRequest,
   portTargets,
   type MergedHotfix,
@@ -142,7 +143,34 @@ describe("portedFrom", () => {
     ["a port onto a release branch", { body: portPullRequest(pr, "release/4.13").body, base: "release/4.13", merged: true }, null],
     ["a PR without the marker", { body: "Fixes #7", base: "main", merged: true }, null],
     ["a marker quoted into a PR onto another base", { body, base: "release/4.13", merged: true }, null],
+    [
+      "a port made by hand (the conflict comment's branch, no marker)",
+      { body: "Ports #41. Fixes #7.", base: "main", head: "hotfix-port/41-to-main", merged: true },
+      41,
+    ],
+    ["a port branch made by hand onto another base", { body: "", base: "release/4.13", head: "hotfix-port/41-to-main", merged: true }, null],
+    ["a branch that only looks like one", { body: "", base: "main", head: "feature/hotfix-port/41-to-main", merged: true }, null],
   ])("%s", (_why, merged, expected) => {
     expect(portedFrom(merged, "main")).toBe(expected);
+  });
+});
+
+describe("portOf", () => {
+  it.each([
+    [
+      "an open port onto a release branch",
+      { body: portPullRequest(pr, "release/4.13").body, base: "release/4.13" },
+      { pull: 41, target: "release/4.13" },
+    ],
+    ["an open port onto the default branch", { body: portPullRequest(pr, "main").body, base: "main" }, { pull: 41, target: "main" }],
+    ["a port made by hand", { body: null, base: "release/4.13", head: "hotfix-port/41-to-release/4.13" }, { pull: 41, target: "release/4.13" }],
+    [
+      "a marker whose target is not the base, whatever the branch says",
+      { body: portPullRequest(pr, "main").body, base: "release/4.13", head: "hotfix-port/41-to-release/4.13" },
+      null,
+    ],
+    ["an ordinary PR", { body: "Fixes #7", base: "main", head: "hotfix/cart" }, null],
+  ])("%s", (_why, candidate, expected) => {
+    expect(portOf(candidate)).toEqual(expected);
   });
 });

@@ -764,15 +764,63 @@ describe.each([{ make: sqliteTarget }, { make: postgresTarget }])("store", ({ ma
         renderedAt: null,
         renderedStageId: 0,
         lastStageId: after.lastStageId,
+        portChanges: 0,
+        renderedPortChanges: 0,
       });
-      await store.clock.markBoardRendered("acme/shop", 9, at(130), after.lastStageId);
+      await store.clock.markBoardRendered("acme/shop", 9, at(130), after.lastStageId, 0);
       expect(await store.clock.boardOf("acme/shop")).toEqual({
         repo: "acme/shop",
         issueNumber: 9,
         renderedAt: at(130).toISOString(),
         renderedStageId: after.lastStageId,
         lastStageId: after.lastStageId,
+        portChanges: 0,
+        renderedPortChanges: 0,
       });
+    });
+
+    it("keeps port PRs: those not merged are waiting, per group of the hotfix PR they port; each change is news for the board", async () => {
+      const store = await target.open();
+      const { groupId } = (await store.ingest(alert(), at(0))) as { groupId: number };
+      await store.setIssue(groupId, 7);
+      await store.clock.linkPullRequest("acme/shop", 41, groupId);
+      const port = (portPr: number, target: string, state: "open" | "merged" | "closed") => ({
+        portPr,
+        originalPr: 41,
+        target,
+        openedAt: at(60 + portPr),
+        state,
+      });
+      expect(await store.clock.recordPort("acme/shop", port(42, "main", "open"))).toBe(true);
+      // A redelivered "opened" changes nothing.
+      expect(await store.clock.recordPort("acme/shop", port(42, "main", "open"))).toBe(false);
+      expect(await store.clock.recordPort("acme/shop", port(43, "release/4.13", "open"))).toBe(true);
+      // A port of a PR the store links to no group waits for nobody on this board.
+      expect(await store.clock.recordPort("acme/shop", { ...port(50, "main", "open"), originalPr: 49 })).toBe(true);
+      expect((await store.clock.boardOf("acme/shop")).portChanges).toBe(3);
+      const waiting = {
+        groupId,
+        issueNumber: 7,
+        signature: "0123456789abcdef",
+        originalPr: 41,
+      };
+      expect(await store.clock.waitingPorts("acme/shop")).toEqual([
+        { ...waiting, portPr: 42, target: "main", openedAt: at(102).toISOString(), state: "open" },
+        { ...waiting, portPr: 43, target: "release/4.13", openedAt: at(103).toISOString(), state: "open" },
+      ]);
+
+      expect(await store.clock.recordPort("acme/shop", port(42, "main", "merged"))).toBe(true);
+      expect(await store.clock.recordPort("acme/shop", port(43, "release/4.13", "closed"))).toBe(true);
+      // A merged port stays merged, whatever arrives late.
+      expect(await store.clock.recordPort("acme/shop", port(42, "main", "open"))).toBe(false);
+      expect(await store.clock.waitingPorts("acme/shop")).toEqual([
+        { ...waiting, portPr: 43, target: "release/4.13", openedAt: at(103).toISOString(), state: "closed" },
+      ]);
+      expect(await store.clock.waitingPorts("acme/other")).toEqual([]);
+      const board = await store.clock.boardOf("acme/shop");
+      expect(board).toMatchObject({ issueNumber: null, portChanges: 5, renderedPortChanges: 0 });
+      await store.clock.markBoardRendered("acme/shop", 9, at(130), board.lastStageId, board.portChanges);
+      expect(await store.clock.boardOf("acme/shop")).toMatchObject({ issueNumber: 9, portChanges: 5, renderedPortChanges: 5 });
     });
 
     it("takes 200 concurrent alerts of one signature as one group with 200 events and one job", async () => {

@@ -16,15 +16,22 @@ export async function recordStage(
   at: string,
   detail: StageDetail = {},
 ): Promise<void> {
-  const { store } = deps;
   for (const groupId of new Set(groupIds)) {
-    if (!(await store.clock.recordStage(groupId, stage, new Date(at), detail))) continue;
-    const group = await store.getGroup(groupId);
-    if (!group) continue;
-    const config = (await deps.router.configOf(repo)) ?? DEFAULT_CONFIG;
-    const now = deps.now().toISOString();
-    const refresh = config.issues.refreshIntervalSeconds;
-    await store.scheduleSync(groupId, new Date(syncDueAt(group, now, refresh)), refresh);
-    deps.log.info({ repo, issue: group.issueNumber, stage }, "hotfix clock: stage reached");
+    if (!(await deps.store.clock.recordStage(groupId, stage, new Date(at), detail))) continue;
+    const group = await scheduleRefresh(deps, repo, groupId);
+    if (group) deps.log.info({ repo, issue: group.issueNumber, stage }, "hotfix clock: stage reached");
   }
+}
+
+/**
+ * Lets the group's issue (and after it the board) refresh no sooner than its refresh interval allows, after something it
+ * shows changed; returns the group, or null when it is gone.
+ */
+export async function scheduleRefresh(deps: Pick<WebhookDeps, "store" | "router" | "now">, repo: string, groupId: number) {
+  const group = await deps.store.getGroup(groupId);
+  if (!group) return null;
+  const config = (await deps.router.configOf(repo)) ?? DEFAULT_CONFIG;
+  const refresh = config.issues.refreshIntervalSeconds;
+  await deps.store.scheduleSync(groupId, new Date(syncDueAt(group, deps.now().toISOString(), refresh)), refresh);
+  return group;
 }

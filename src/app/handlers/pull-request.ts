@@ -5,8 +5,14 @@ import { repoKey } from "../routing.js";
 import { recordStage } from "./clock-stage.js";
 import { bodyIssues, closingReferences, linkPullRequest } from "./fix-links.js";
 import { readPayload, Repository, Timestamp, type WebhookDeps, type WebhookHandler } from "./handler.js";
+import { recordPortEvent } from "./ports.js";
 
-/** A fix pull request opened and merged: the hotfix clock's "fix-pr-opened" and "merged", and the fix's commits for regressions. */
+/**
+ * A fix pull request opened and merged: the hotfix clock's "fix-pr-opened" and "merged", and the fix's commits for
+ * regressions; a port PR of a merged hotfix opened, closed or merged: the board's open ports and the clock's "ported".
+ */
+
+const Branch = z.looseObject({ ref: z.string(), repo: z.looseObject({ full_name: z.string() }).nullish() });
 
 export const PullRequestEvent = z.looseObject({
   action: z.string(),
@@ -17,8 +23,12 @@ export const PullRequestEvent = z.looseObject({
     merged_at: Timestamp.nullish(),
     /** The merge, squash or last rebased commit on the base branch (GitHub's test merge while open). */
     merge_commit_sha: z.string().nullish(),
+    state: z.enum(["open", "closed"]).optional(),
+    /** Absent from a trimmed payload: then no port is recognised, the rest works. */
+    base: Branch.optional(),
+    head: Branch.optional(),
   }),
-  repository: Repository,
+  repository: Repository.extend({ default_branch: z.string().optional() }),
 });
 
 /** Actions after which a PR's closing references may have changed, or its merge is to be counted. */
@@ -49,6 +59,19 @@ export const onPullRequest: WebhookHandler = async (context, deps) => {
   if (!event) return;
   const repo = repoKey(event.repository.full_name);
   const pr = event.pull_request;
+  if (pr.base)
+    await recordPortEvent(deps, {
+      repo,
+      defaultBranch: event.repository.default_branch,
+      number: pr.number,
+      body: pr.body ?? null,
+      base: pr.base.ref,
+      head: pr.head?.ref,
+      fromThisRepo: pr.head?.repo ? repoKey(pr.head.repo.full_name) === repo : false,
+      state: pr.state ?? (event.action === "closed" ? "closed" : "open"),
+      createdAt: pr.created_at,
+      mergedAt: pr.merged_at ?? null,
+    });
   const known = await deps.store.clock.groupsOfPullRequest(repo, pr.number);
   let issues = bodyIssues(repo, pr.body);
   // GitHub's own closing references cost a query: asked only when the body names no issue, for a PR not yet linked.
