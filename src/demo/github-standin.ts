@@ -4,6 +4,7 @@ import type { components } from "@octokit/openapi-types";
 import { compareRefs, type CommitGraph } from "./commit-graph.js";
 import { parseRepoName } from "../github/repo-name.js";
 import { GITHUB_SECONDARY_LIMITS, isContentCreating, type RequestWindow } from "../github/secondary-limits.js";
+import { pullRequestCheckRoutes, readForCheck } from "./github-standin/pull-request-check.js";
 
 /**
  * Over 300 lines on purpose: one table of the GitHub REST routes the App uses, a few lines each,
@@ -57,8 +58,8 @@ export interface StandinRepo {
 
 export interface StandinOptions {
   repos: Record<string, StandinRepo>;
-  /** Added to every answer, uniformly between min and max milliseconds. */
-  latencyMs?: { min: number; max: number };
+  /** Added to every answer: a fixed round trip, or uniformly between min and max milliseconds. */
+  latencyMs?: number | { min: number; max: number };
   /** Probability of each injected failure per request (0..1). */
   faults?: { badGateway?: number; rateLimited?: number; secondaryRateLimit?: number };
   /** Seconds told in Retry-After for injected rate limits. */
@@ -69,8 +70,15 @@ export interface StandinOptions {
   seed?: number;
   /** Default GITHUB_LIMITS. */
   limits?: StandinLimits;
-  /** Default: the check set by checkStandinRequests (the tests' own), else none. */
-  checkRequest?: StandinRequestCheck;
+  /** Default: the check set by checkStandinRequests (the tests' own), else none; null: none (a bench keeps it out of what it times). */
+  checkRequest?: StandinRequestCheck | null;
+  /**
+   * Who the token is: GraphQL's viewer login (a bot without `[bot]`); comments it writes show as `<viewer>[bot]`. Default
+   * the App's slug; the Action's workflow token is `github-actions`.
+   */
+  viewer?: string;
+  /** A fork's `pull_request` token: every write (GraphQL reads aside) answers 403, as GitHub does. */
+  readOnly?: boolean;
 }
 
 /** GitHub's refusal of a request that leaves its published description, or null for one it takes. */
@@ -116,6 +124,8 @@ export interface StandinPullRequest {
   base?: string;
   /** Issue numbers GitHub's GraphQL gives as the PR's closingIssuesReferences (the "Development" links). */
   closes?: number[];
+  /** The whole PR as the REST API shows it (`GET /pulls/{number}`), for a client that reads it there (danger-js). */
+  rest?: Record<string, unknown>;
 }
 
 /** A `workflow_dispatch` GitHub was asked for, with the run it answered with. */
@@ -141,6 +151,10 @@ export interface StandinCall {
   status: number;
   /** A 403 because the request went past the enforced content-creation limit (not an injected fault). */
   limited?: true;
+  /** The request's JSON body, if any. */
+  body?: unknown;
+  /** When the request arrived (ms since the epoch), before any added latency. */
+  at: number;
 }
 
 /** A fault for the next matching calls: answer `status`, after doing the work when `afterWrite` (GitHub stored it, then failed). */
@@ -149,6 +163,37 @@ export interface InjectedFault {
   afterWrite?: boolean;
   /** How many calls it applies to; default 1. */
   times?: number;
+  /** GitHub's message; default "Server Error" for a 5xx, else "Injected fault". */
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+const RATE_LIMIT_DOCS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api";
+
+/** GitHub's answer when a secondary rate limit is hit (403 or 429 with `retry-after`), as its docs show it. */
+export const secondaryRateLimit = (times: number, retryAfterSeconds: number, status: 403 | 429 = 403): InjectedFault => ({
+  status,
+  times,
+  headers: { "retry-after": String(retryAfterSeconds), "x-ratelimit-remaining": "4000" },
+  message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+});
+
+/** The primary limit: no requests left until `x-ratelimit-reset`. */
+export const primaryRateLimit = (times: number, resetInSeconds: number): InjectedFault => ({
+  status: 403,
+  times,
+  headers: { "x-ratelimit-limit": "1000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + resetInSeconds) },
+  message: "API rate limit exceeded for installation ID 1.",
+});
+
+/** A check run as the Action created it (the request's body), with the annotations of later updates appended. */
+export interface StandinCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status?: string;
+  conclusion?: string;
+  output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] };
 }
 
 /** The App's slug: comments written with its installation token are shown as `${APP_SLUG}[bot]`. */
@@ -166,20 +211,45 @@ export interface GitHubStandin {
   statuses: Map<string, StandinStatus[]>;
   /** Workflow dispatches per "owner/repo", in order. */
   dispatches: Map<string, StandinDispatch[]>;
+  /** Check runs per "owner/repo", in the order they were created. */
+  checkRuns: Map<string, StandinCheckRun[]>;
   calls: StandinCall[];
+  /** The most requests the stand-in was answering at once. */
+  readonly maxInFlight: number;
   /** Successful (2xx) calls that changed something. */
   writes(): StandinCall[];
   close(): Promise<void>;
 }
 
-interface Handled {
+export interface Handled {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
   limited?: true;
 }
 
-type Handler = (m: RegExpExecArray, req: IncomingMessage, body: unknown, url: URL) => Handled;
+export type Handler = (m: RegExpExecArray, req: IncomingMessage, body: unknown, url: URL) => Handled;
+/** A row of the route table: the route's template (as GitHub's description names it), its pattern, its handler. */
+export type Route = [string, RegExp, Handler];
+
+/** What the routes of one area (github-standin/*.ts) share with the rest of the stand-in. */
+export interface StandinContext {
+  options: StandinOptions;
+  /** Who the token is, as GraphQL names it. */
+  viewer: string;
+  known: (repo: string) => StandinRepo | undefined;
+  /** "owner/repo" of a route's match. */
+  repoOf: (m: RegExpExecArray) => string;
+  issueList: (repo: string) => StandinIssue[];
+  pulls: Map<string, StandinPullRequest[]>;
+  checkRuns: Map<string, StandinCheckRun[]>;
+  notFound: Handled;
+  paged: <T>(items: T[], url: URL) => Handled;
+}
+
+/** A request's headers as fetch's Headers (repeated headers left out: none of the requests we serve sends one). */
+export const headersOf = (req: IncomingMessage): Headers =>
+  new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
 
 /** Mulberry32: small, seedable, good enough to spread faults and latency (and the fuzz proof's mutations). */
 export function seededRandom(seed: number): () => number {
@@ -207,12 +277,14 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
   const rand = seededRandom(options.seed ?? 1);
-  const checkRequest = options.checkRequest ?? defaultCheck;
+  const checkRequest = options.checkRequest === undefined ? defaultCheck : (options.checkRequest ?? undefined);
+  const viewer = options.viewer ?? APP_SLUG;
   const issues = new Map<string, StandinIssue[]>();
   const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
   const statuses = new Map<string, StandinStatus[]>();
   const dispatches = new Map<string, StandinDispatch[]>();
+  const checkRuns = new Map<string, StandinCheckRun[]>();
   let nextCommentId = 1;
   let nextRunId = 9_000_001;
   const now = () => Date.now();
@@ -498,6 +570,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/,
       (m) => {
         const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
+        if (pr?.rest) return { status: 200, body: pr.rest };
         return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
       },
     ],
@@ -505,11 +578,14 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       "POST /graphql",
       /^\/graphql$/,
       (_m, _req, body) => {
-        // Only the queries the App and the Action send: who the token is, and a pull request's closing references.
+        // Only the queries the App and the Action send: who the token is, a pull request's closing references, and the
+        // Action's one read of a PR's config and linked issues (github-standin/pull-request-check.ts).
         if (/^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test((body as { query?: string })?.query ?? "")) {
           // GraphQL names a bot without REST's `[bot]` suffix.
-          return { status: 200, body: { data: { viewer: { login: APP_SLUG } } } };
+          return { status: 200, body: { data: { viewer: { login: viewer } } } };
         }
+        const checkRead = readForCheck(context, body);
+        if (checkRead) return checkRead;
         const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
         const repo = `${v.owner}/${v.repo}`;
         const pr = pulls.get(repo)?.find((p) => p.number === v.number);
@@ -542,13 +618,18 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       (m, _req, _body, url) => {
         const repo = known(repoOf(m));
         const pull = repo?.pulls?.[Number(m.groups?.number)];
-        const parents = (sha: string) => (repo?.git?.commits[sha] ?? []).map((p) => ({ sha: p }));
-        return pull
-          ? paged(
-              (pull.commits ?? []).map((sha) => ({ sha, parents: parents(sha) })),
-              url,
-            )
-          : notFound;
+        const parents = (sha: string) => (repo?.git?.commits[sha] ?? []).map((p) => ({ sha: p, url: "" }));
+        // A commit as GitHub lists it; who and when are GitHub's documentation example's.
+        const who = { name: "Codertocat", email: "octocat@github.com", date: "2019-05-15T15:20:30Z" };
+        const commit = (sha: string) => ({
+          sha,
+          commit: { message: `Commit ${sha.slice(0, 7)}`, author: who, committer: who, tree: { sha, url: "" }, url: "" },
+          author: null,
+          committer: null,
+          parents: parents(sha),
+          url: "",
+        });
+        return pull ? paged((pull.commits ?? []).map(commit), url) : notFound;
       },
     ],
     [
@@ -570,13 +651,16 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       (m, _req, body) => {
         const issue = findIssue(m);
         if (!issue) return notFound;
-        // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
+        // Calls come from the token's bot (the App's installation, or the workflow's): GitHub shows its comments as that bot.
         const text = String((body as { body?: string })?.body ?? "");
         if (text.length > BODY_MAX) return tooLong("body");
+        // Past the ids of comments a test put there itself.
+        const id = Math.max(nextCommentId, ...issue.comments.map((c) => Number(c.id) + 1));
+        nextCommentId = id + 1;
         const comment: StandinComment = {
-          id: nextCommentId++,
+          id,
           body: text,
-          user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+          user: { login: `${viewer}[bot]`, type: "Bot" },
           author_association: "NONE",
         };
         issue.comments.push(comment);
@@ -626,6 +710,9 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       },
     ],
   ];
+  const context: StandinContext = { options, viewer, known, repoOf, issueList, pulls, checkRuns, notFound, paged };
+  // The routes of the Action's PR check, kept apart from the App's.
+  routes.push(...pullRequestCheckRoutes(context));
 
   const windows = (options.limits ?? GITHUB_LIMITS).contentCreation || [];
   const longest = Math.max(0, ...windows.map((w) => w.ms));
@@ -664,10 +751,11 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     // Probot and octokit may prefix the REST root with /api/v3 (GitHub Enterprise Server style).
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
     const body = await readBody(req);
+    const at = now();
     const method = req.method ?? "GET";
     let answer: Handled = { status: 404, body: { message: "Not Found" } };
     let route = `${method} (unknown)`;
-    const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
+    const headers = headersOf(req);
     const refusal = checkRequest?.({ method, url, headers, body });
     for (const [template, pattern, handler] of refusal ? [] : routes) {
       if (!template.startsWith(`${method} `)) continue;
@@ -677,7 +765,19 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       const fault = takeFault(template);
       if (fault) {
         if (fault.afterWrite) handler(m, req, body, url);
-        answer = { status: fault.status, body: { message: fault.status >= 500 ? "Server Error" : "Injected fault" } };
+        const message = fault.message ?? (fault.status >= 500 ? "Server Error" : "Injected fault");
+        answer = {
+          status: fault.status,
+          body: fault.headers ? { message, documentation_url: RATE_LIMIT_DOCS } : { message },
+          ...(fault.headers ? { headers: fault.headers } : {}),
+        };
+        break;
+      }
+      if (options.readOnly && method !== "GET" && path !== "/graphql") {
+        answer = {
+          status: 403,
+          body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" },
+        };
         break;
       }
       const roll = rand();
@@ -705,13 +805,27 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     }
     if (refusal) answer = refusal;
     // Recorded when the change is made (an issue is visible from then on), not when the slow answer leaves.
-    calls.push({ method, route, path, status: answer.status, ...(answer.limited ? { limited: true } : {}) });
+    calls.push({
+      method,
+      route,
+      path,
+      status: answer.status,
+      ...(answer.limited ? { limited: true } : {}),
+      ...(body === undefined ? {} : { body }),
+      at,
+    });
     const latency = options.latencyMs;
-    if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
+    if (typeof latency === "number") await new Promise((r) => setTimeout(r, latency));
+    else if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
     res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
   };
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on("close", () => inFlight--);
     respond(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify({ message: `stand-in failed: ${String(error)}` }));
@@ -726,7 +840,11 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     pulls,
     statuses,
     dispatches,
+    checkRuns,
     calls,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     inject(route, fault) {
       const times = fault.times ?? 1;
       injected.set(route, [...(injected.get(route) ?? []), ...Array.from({ length: times }, () => fault)]);
