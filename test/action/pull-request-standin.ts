@@ -57,7 +57,8 @@ export interface PullRequestScenario {
 export interface PullRequestStandin {
   standin: GitHubStandin;
   url: string;
-  calls: StandinCall[];
+  /** Every call (bodies loosely typed: a test reads what it asserts). */
+  calls: (StandinCall & { body?: any })[];
   readonly maxInFlight: number;
   /** Check runs created on the repository (loosely typed: a test reads what it asserts). */
   readonly checkRuns: any[];
@@ -141,3 +142,10 @@ export async function startPullRequestStandin(scenario: PullRequestScenario): Pr
     close: () => standin.close(),
   };
 }
+
+/** The routes of the check that tests inject faults on, as the stand-in's table names them. */
+export const CHECK_ROUTES = {
+  graphql: "POST /graphql",
+  files: "GET /repos/{owner}/{repo}/pulls/{number}/files",
+  createCheckRun: "POST /repos/{owner}/{repo}/check-runs",
+} as const;
