@@ -1,4 +1,4 @@
-import type { Handled, Route, StandinCheckRun, StandinContext, StandinIssue, StandinRepo } from "../github-standin.js";
+import type { Handled, Route, StandinCheckRun, StandinContext, StandinIssue, StandinRepo } from "./types.js";
 
 /**
  * The routes of the stand-in that the Action's narrow-diff check (and danger-js, the bench's peer) uses on a pull
