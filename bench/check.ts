@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { FILE_PAGES_IN_FLIGHT } from "../src/action/github.js";
 import { DEFAULT_CONFIG } from "../src/core/config.js";
 import { issueMarker } from "../src/core/render.js";
-import { startPrApi, type PrApi } from "../test/action/pr-api-server.js";
+import type { StandinCall } from "../src/demo/github-standin.js";
+import { startPullRequestStandin } from "../test/action/pull-request-standin.js";
 import { figure, median, summary } from "./figures.js";
 
 const DIST = join(process.cwd(), "dist/index.js");
@@ -80,7 +81,7 @@ interface Run {
   exitMs: number;
   /** Spawn to the answer to the first write carrying the verdict (the check run; danger's comment or status); NaN for an empty process. */
   verdictMs: number;
-  calls: PrApi["calls"];
+  calls: StandinCall[];
   maxInFlight: number;
   /** What the program concluded: the check run's conclusion, danger's status. */
   conclusion: string;
@@ -88,10 +89,10 @@ interface Run {
   fails: number;
 }
 
-const isVerdictWrite = (c: PrApi["calls"][number]) => c.method !== "GET" && c.path !== "/graphql";
+const isVerdictWrite = (c: StandinCall) => c.method !== "GET" && c.path !== "/graphql";
 
 async function runOnce(program: Program, latencyMs: number, node: string): Promise<Run> {
-  const api = await startPrApi({
+  const api = await startPullRequestStandin({
     owner: "Codertocat",
     repo: "Hello-World",
     pullNumber: 2,

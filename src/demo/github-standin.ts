@@ -1,9 +1,31 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { components } from "@octokit/openapi-types";
-import { compareRefs, type CommitGraph } from "./commit-graph.js";
+import { compareRefs } from "./commit-graph.js";
 import { parseRepoName } from "../github/repo-name.js";
-import { GITHUB_SECONDARY_LIMITS, isContentCreating, type RequestWindow } from "../github/secondary-limits.js";
+import { GITHUB_SECONDARY_LIMITS, isContentCreating } from "../github/secondary-limits.js";
+import { RATE_LIMIT_DOCS } from "./github-standin/faults.js";
+import { pullRequestCheckRoutes, readForCheck } from "./github-standin/pull-request-check.js";
+import type {
+  GitHubStandin,
+  Handled,
+  Handler,
+  InjectedFault,
+  IssueAnswer,
+  StandinCall,
+  StandinCheckRun,
+  StandinComment,
+  StandinContext,
+  StandinDispatch,
+  StandinIssue,
+  StandinLimits,
+  StandinOptions,
+  StandinPullRequest,
+  StandinRequestCheck,
+  StandinStatus,
+} from "./github-standin/types.js";
+
+export type * from "./github-standin/types.js";
+export { primaryRateLimit, secondaryRateLimit } from "./github-standin/faults.js";
 
 /**
  * Over 300 lines on purpose: one table of the GitHub REST routes the App uses, a few lines each,
@@ -20,64 +42,16 @@ import { GITHUB_SECONDARY_LIMITS, isContentCreating, type RequestWindow } from "
  * definition the App paces itself by, github/secondary-limits.ts), 422 for an
  * issue or comment body over 65,536 characters, at most 3,000 files in a pull request's file
  * list, and pages with `Link` headers. Its answers are typed with GitHub's OpenAPI types.
+ *
+ * Its types are in github-standin/types.ts; the routes of the Action's pull-request check (check runs, the check's
+ * GraphQL read) in github-standin/pull-request-check.ts. With `viewer` and `readOnly` it is the workflow token of
+ * the Action, or a fork's read-only one.
  */
-
-type Schemas = components["schemas"];
-/** The fields of GitHub's answers the App reads; the rest of GitHub's shape is left out. */
-type IssueAnswer = Pick<Schemas["issue"], "id" | "number" | "title" | "body" | "state" | "html_url" | "created_at" | "comments"> & {
-  labels: Pick<Schemas["label"], "name">[];
-  assignees: Pick<Schemas["simple-user"], "login">[];
-};
-type FileAnswer = Pick<Schemas["diff-entry"], "sha" | "filename" | "status" | "additions" | "deletions" | "changes" | "patch">;
-
-/** GitHub's documented limits; a load proof that runs the App without its throttling may lift the content-creation limit. */
-export interface StandinLimits {
-  /** Sliding windows on content-creating requests, all enforced at once (GitHub's: 80 a minute, 500 an hour); false: none. */
-  contentCreation: RequestWindow[] | false;
-}
 
 const GITHUB_LIMITS: StandinLimits = { contentCreation: GITHUB_SECONDARY_LIMITS.contentCreation };
 /** GitHub lists at most this many files of a pull request. */
 const PR_FILES_CAP = 3_000;
 const BODY_MAX = 65_536;
-
-export interface StandinRepo {
-  installationId: number;
-  /** Files served by the contents API, path -> text (e.g. ".github/hotfix.yml", ".github/CODEOWNERS"). */
-  files?: Record<string, string>;
-  /** Pull requests' changed files and commits (full SHAs), by PR number. */
-  pulls?: Record<number, { files?: FileAnswer[]; commits?: string[] }>;
-  /** The history compare answers from. */
-  git?: CommitGraph;
-  /** Issues turned off in the repository's settings: a new issue is refused with 410, as GitHub does. */
-  issuesDisabled?: boolean;
-  /** The installation was not granted Issues: write: a new issue is refused with 403, as GitHub does. */
-  issuesReadOnly?: boolean;
-}
-
-export interface StandinOptions {
-  repos: Record<string, StandinRepo>;
-  /** Added to every answer, uniformly between min and max milliseconds. */
-  latencyMs?: { min: number; max: number };
-  /** Probability of each injected failure per request (0..1). */
-  faults?: { badGateway?: number; rateLimited?: number; secondaryRateLimit?: number };
-  /** Seconds told in Retry-After for injected rate limits. */
-  retryAfterSeconds?: number;
-  /** How long a new or edited issue takes to become visible to search. */
-  searchLagMs?: number;
-  /** Seed of the fault and latency generator, so a run can be repeated. */
-  seed?: number;
-  /** Default GITHUB_LIMITS. */
-  limits?: StandinLimits;
-  /** Default: the check set by checkStandinRequests (the tests' own), else none. */
-  checkRequest?: StandinRequestCheck;
-}
-
-/** GitHub's refusal of a request that leaves its published description, or null for one it takes. */
-export type StandinRequestCheck = (request: { method: string; url: URL; headers: Headers; body: unknown }) => {
-  status: number;
-  body: unknown;
-} | null;
 
 let defaultCheck: StandinRequestCheck | undefined;
 
@@ -89,97 +63,12 @@ export function checkStandinRequests(check: StandinRequestCheck): void {
   defaultCheck = check;
 }
 
-export interface StandinIssue {
-  number: number;
-  title: string;
-  body: string;
-  state: "open" | "closed";
-  labels: string[];
-  assignees: string[];
-  comments: StandinComment[];
-  createdAt: number;
-  indexedAt: number;
-}
-
-export type StandinComment = Pick<Schemas["issue-comment"], "id" | "body" | "author_association"> & {
-  body: string;
-  user: Pick<Schemas["simple-user"], "login"> & { type: "Bot" | "User" };
-};
-
-export interface StandinPullRequest {
-  number: number;
-  body: string;
-  state: "open" | "closed";
-  /** Set on a PR opened through the API (POST /pulls); a test or the demo may leave them out. */
-  title?: string;
-  head?: string;
-  base?: string;
-  /** Issue numbers GitHub's GraphQL gives as the PR's closingIssuesReferences (the "Development" links). */
-  closes?: number[];
-}
-
-/** A `workflow_dispatch` GitHub was asked for, with the run it answered with. */
-export interface StandinDispatch {
-  workflow: string;
-  ref: string;
-  inputs: Record<string, unknown>;
-  runId: number;
-}
-
-export interface StandinStatus {
-  sha: string;
-  state: string;
-  context: string;
-  description: string;
-}
-
-export interface StandinCall {
-  method: string;
-  /** Route template, e.g. "POST /repos/{owner}/{repo}/issues". */
-  route: string;
-  path: string;
-  status: number;
-  /** A 403 because the request went past the enforced content-creation limit (not an injected fault). */
-  limited?: true;
-}
-
-/** A fault for the next matching calls: answer `status`, after doing the work when `afterWrite` (GitHub stored it, then failed). */
-export interface InjectedFault {
-  status: number;
-  afterWrite?: boolean;
-  /** How many calls it applies to; default 1. */
-  times?: number;
-}
-
 /** The App's slug: comments written with its installation token are shown as `${APP_SLUG}[bot]`. */
 export const APP_SLUG = "hotfix-loop";
 
-export interface GitHubStandin {
-  url: string;
-  /** Makes the next calls of a route (e.g. "POST /repos/{owner}/{repo}/issues") fail as given. */
-  inject(route: string, fault: InjectedFault): void;
-  /** Issues per "owner/repo". */
-  issues: Map<string, StandinIssue[]>;
-  /** Pull requests per "owner/repo", as a test or the demo puts them there (GET only). */
-  pulls: Map<string, StandinPullRequest[]>;
-  /** Commit statuses per "owner/repo", in the order they were set. */
-  statuses: Map<string, StandinStatus[]>;
-  /** Workflow dispatches per "owner/repo", in order. */
-  dispatches: Map<string, StandinDispatch[]>;
-  calls: StandinCall[];
-  /** Successful (2xx) calls that changed something. */
-  writes(): StandinCall[];
-  close(): Promise<void>;
-}
-
-interface Handled {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  limited?: true;
-}
-
-type Handler = (m: RegExpExecArray, req: IncomingMessage, body: unknown, url: URL) => Handled;
+/** A request's headers as fetch's Headers (repeated headers left out: none of the requests we serve sends one). */
+export const headersOf = (req: IncomingMessage): Headers =>
+  new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
 
 /** Mulberry32: small, seedable, good enough to spread faults and latency (and the fuzz proof's mutations). */
 export function seededRandom(seed: number): () => number {
@@ -207,12 +96,14 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startGitHubStandin(options: StandinOptions): Promise<GitHubStandin> {
   const rand = seededRandom(options.seed ?? 1);
-  const checkRequest = options.checkRequest ?? defaultCheck;
+  const checkRequest = options.checkRequest === undefined ? defaultCheck : (options.checkRequest ?? undefined);
+  const viewer = options.viewer ?? APP_SLUG;
   const issues = new Map<string, StandinIssue[]>();
   const pulls = new Map<string, StandinPullRequest[]>();
   const calls: StandinCall[] = [];
   const statuses = new Map<string, StandinStatus[]>();
   const dispatches = new Map<string, StandinDispatch[]>();
+  const checkRuns = new Map<string, StandinCheckRun[]>();
   let nextCommentId = 1;
   let nextRunId = 9_000_001;
   const now = () => Date.now();
@@ -498,6 +389,7 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)$/,
       (m) => {
         const pr = pulls.get(repoOf(m))?.find((p) => p.number === Number(m.groups?.number));
+        if (pr?.rest) return { status: 200, body: pr.rest };
         return pr ? { status: 200, body: { ...pr, html_url: `https://github.com/${repoOf(m)}/pull/${pr.number}` } } : notFound;
       },
     ],
@@ -505,11 +397,14 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       "POST /graphql",
       /^\/graphql$/,
       (_m, _req, body) => {
-        // Only the queries the App and the Action send: who the token is, and a pull request's closing references.
+        // Only the queries the App and the Action send: who the token is, a pull request's closing references, and the
+        // Action's one read of a PR's config and linked issues (github-standin/pull-request-check.ts).
         if (/^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test((body as { query?: string })?.query ?? "")) {
           // GraphQL names a bot without REST's `[bot]` suffix.
-          return { status: 200, body: { data: { viewer: { login: APP_SLUG } } } };
+          return { status: 200, body: { data: { viewer: { login: viewer } } } };
         }
+        const checkRead = readForCheck(context, body);
+        if (checkRead) return checkRead;
         const v = (body as { variables?: { owner?: string; repo?: string; number?: number } })?.variables ?? {};
         const repo = `${v.owner}/${v.repo}`;
         const pr = pulls.get(repo)?.find((p) => p.number === v.number);
@@ -533,7 +428,9 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/pulls\/(?<number>\d+)\/files$/,
       (m, _req, _body, url) => {
         const pull = known(repoOf(m))?.pulls?.[Number(m.groups?.number)];
-        return pull ? paged((pull.files ?? []).slice(0, PR_FILES_CAP), url) : notFound;
+        const files = pull?.files ?? [];
+        // Copied only past the cap: every page of a 3,000-file PR would copy the list (the check bench reads 30 at once).
+        return pull ? paged(files.length > PR_FILES_CAP ? files.slice(0, PR_FILES_CAP) : files, url) : notFound;
       },
     ],
     [
@@ -542,13 +439,18 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       (m, _req, _body, url) => {
         const repo = known(repoOf(m));
         const pull = repo?.pulls?.[Number(m.groups?.number)];
-        const parents = (sha: string) => (repo?.git?.commits[sha] ?? []).map((p) => ({ sha: p }));
-        return pull
-          ? paged(
-              (pull.commits ?? []).map((sha) => ({ sha, parents: parents(sha) })),
-              url,
-            )
-          : notFound;
+        const parents = (sha: string) => (repo?.git?.commits[sha] ?? []).map((p) => ({ sha: p, url: "" }));
+        // A commit as GitHub lists it; who and when are GitHub's documentation example's.
+        const who = { name: "Codertocat", email: "octocat@github.com", date: "2019-05-15T15:20:30Z" };
+        const commit = (sha: string) => ({
+          sha,
+          commit: { message: `Commit ${sha.slice(0, 7)}`, author: who, committer: who, tree: { sha, url: "" }, url: "" },
+          author: null,
+          committer: null,
+          parents: parents(sha),
+          url: "",
+        });
+        return pull ? paged((pull.commits ?? []).map(commit), url) : notFound;
       },
     ],
     [
@@ -570,13 +472,16 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       (m, _req, body) => {
         const issue = findIssue(m);
         if (!issue) return notFound;
-        // Calls come from the App's installation token: GitHub shows its comments as the App's bot.
+        // Calls come from the token's bot (the App's installation, or the workflow's): GitHub shows its comments as that bot.
         const text = String((body as { body?: string })?.body ?? "");
         if (text.length > BODY_MAX) return tooLong("body");
+        // Past the ids of comments a test put there itself.
+        const id = Math.max(nextCommentId, ...issue.comments.map((c) => Number(c.id) + 1));
+        nextCommentId = id + 1;
         const comment: StandinComment = {
-          id: nextCommentId++,
+          id,
           body: text,
-          user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+          user: { login: `${viewer}[bot]`, type: "Bot" },
           author_association: "NONE",
         };
         issue.comments.push(comment);
@@ -626,6 +531,9 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       },
     ],
   ];
+  const context: StandinContext = { options, viewer, known, repoOf, issueList, pulls, checkRuns, notFound, paged };
+  // The routes of the Action's PR check, kept apart from the App's.
+  routes.push(...pullRequestCheckRoutes(context));
 
   const windows = (options.limits ?? GITHUB_LIMITS).contentCreation || [];
   const longest = Math.max(0, ...windows.map((w) => w.ms));
@@ -664,10 +572,11 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     // Probot and octokit may prefix the REST root with /api/v3 (GitHub Enterprise Server style).
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
     const body = await readBody(req);
+    const at = now();
     const method = req.method ?? "GET";
     let answer: Handled = { status: 404, body: { message: "Not Found" } };
     let route = `${method} (unknown)`;
-    const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
+    const headers = headersOf(req);
     const refusal = checkRequest?.({ method, url, headers, body });
     for (const [template, pattern, handler] of refusal ? [] : routes) {
       if (!template.startsWith(`${method} `)) continue;
@@ -677,7 +586,19 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
       const fault = takeFault(template);
       if (fault) {
         if (fault.afterWrite) handler(m, req, body, url);
-        answer = { status: fault.status, body: { message: fault.status >= 500 ? "Server Error" : "Injected fault" } };
+        const message = fault.message ?? (fault.status >= 500 ? "Server Error" : "Injected fault");
+        answer = {
+          status: fault.status,
+          body: fault.headers ? { message, documentation_url: RATE_LIMIT_DOCS } : { message },
+          ...(fault.headers ? { headers: fault.headers } : {}),
+        };
+        break;
+      }
+      if (options.readOnly && method !== "GET" && path !== "/graphql") {
+        answer = {
+          status: 403,
+          body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" },
+        };
         break;
       }
       const roll = rand();
@@ -705,13 +626,27 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     }
     if (refusal) answer = refusal;
     // Recorded when the change is made (an issue is visible from then on), not when the slow answer leaves.
-    calls.push({ method, route, path, status: answer.status, ...(answer.limited ? { limited: true } : {}) });
+    calls.push({
+      method,
+      route,
+      path,
+      status: answer.status,
+      ...(answer.limited ? { limited: true } : {}),
+      ...(body === undefined ? {} : { body }),
+      at,
+    });
     const latency = options.latencyMs;
-    if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
+    if (typeof latency === "number") await new Promise((r) => setTimeout(r, latency));
+    else if (latency) await new Promise((r) => setTimeout(r, latency.min + rand() * (latency.max - latency.min)));
     res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
     res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
   };
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on("close", () => inFlight--);
     respond(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify({ message: `stand-in failed: ${String(error)}` }));
@@ -726,7 +661,11 @@ export async function startGitHubStandin(options: StandinOptions): Promise<GitHu
     pulls,
     statuses,
     dispatches,
+    checkRuns,
     calls,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     inject(route, fault) {
       const times = fault.times ?? 1;
       injected.set(route, [...(injected.get(route) ?? []), ...Array.from({ length: times }, () => fault)]);

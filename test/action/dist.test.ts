@@ -7,14 +7,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixture, hotfixMarker, inputVariable, parseOutputFile, prFile } from "./harness.js";
-import { secondaryRateLimit, startPrApi, type PrApi } from "./pr-api-server.js";
+import { secondaryRateLimit } from "../../src/demo/github-standin.js";
+import { CHECK_ROUTES, startPullRequestStandin, type PullRequestScenario, type PullRequestStandin } from "./pull-request-standin.js";
 
 /** The committed bundle run as GitHub runs it: `node dist/index.js` with the runner's environment. */
 
 const DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 const NODE = process.env.HOTFIX_TEST_NODE ?? process.execPath;
 
-let api: PrApi | undefined;
+let api: PullRequestStandin | undefined;
 const dirs: string[] = [];
 
 beforeAll(() => {
@@ -63,8 +64,8 @@ function runnerEnv(payload: unknown, inputs: Record<string, string>, eventName =
 }
 
 /** The stand-in with a narrow hotfix PR (a fix and its regression test) that links its hotfix issue: the check passes it. */
-const narrowHotfixApi = (options: Partial<Parameters<typeof startPrApi>[0]> = {}) =>
-  startPrApi({
+const narrowHotfixApi = (options: Partial<PullRequestScenario> = {}) =>
+  startPullRequestStandin({
     owner: "Codertocat",
     repo: "Hello-World",
     pullNumber: 2,
@@ -75,7 +76,7 @@ const narrowHotfixApi = (options: Partial<Parameters<typeof startPrApi>[0]> = {}
 
 describe("dist/index.js", () => {
   it("checks a hotfix PR end to end: outputs, check run and one sticky comment", async () => {
-    api = await startPrApi({
+    api = await startPullRequestStandin({
       owner: "Codertocat",
       repo: "Hello-World",
       pullNumber: 2,
@@ -144,7 +145,7 @@ describe("dist/index.js", () => {
   });
 
   it("fails the step naming a bad input", async () => {
-    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
+    api = await startPullRequestStandin({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
     const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "check", comment: "maybe" });
     const { code, stdout } = await runDist(runner.env);
     expect(code).toBe(1);
@@ -153,7 +154,7 @@ describe("dist/index.js", () => {
   });
 
   it("with the runner's debug logging on, logs the failure's stack trace in src/ files and lines", async () => {
-    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
+    api = await startPullRequestStandin({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
     const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "check", comment: "maybe" });
     const { code, stdout } = await runDist({ ...runner.env, RUNNER_DEBUG: "1" });
     expect(code).toBe(1);
@@ -161,7 +162,7 @@ describe("dist/index.js", () => {
   });
 
   it("loads verify mode's chunk on demand: a verify run without a version names that input", async () => {
-    api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
+    api = await startPullRequestStandin({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: [] });
     const runner = runnerEnv(fixture("pull_request.opened.json"), { "github-token": "ghs_test", mode: "verify" });
     const { code, stdout } = await runDist(runner.env);
     expect(code).toBe(1);
@@ -170,8 +171,7 @@ describe("dist/index.js", () => {
   });
 
   it("waits out GitHub's secondary rate limit on the check-run write instead of dropping the check", async () => {
-    const isCheckRun = (method: string, path: string) => method === "POST" && path.endsWith("/check-runs");
-    api = await narrowHotfixApi({ faults: [secondaryRateLimit(isCheckRun, 1, 1)] });
+    api = await narrowHotfixApi({ inject: { [CHECK_ROUTES.createCheckRun]: secondaryRateLimit(1, 1) } });
     const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
     const { code, stdout } = await runDist(runner.env);
     expect(code, stdout).toBe(0);
@@ -182,7 +182,7 @@ describe("dist/index.js", () => {
 
   it("sends a read again after GitHub answers it with a server error (plugin-retry on the bundle's retry limiter)", async () => {
     const isFilePage = (method: string, path: string) => method === "GET" && path.endsWith("/files");
-    api = await narrowHotfixApi({ faults: [{ match: isFilePage, times: 1, status: 502, message: "Server Error" }] });
+    api = await narrowHotfixApi({ inject: { [CHECK_ROUTES.files]: { status: 502 } } });
     const runner = runnerEnv(fixture("pull_request.opened.hotfix-branch.json"), { "github-token": "ghs_test", mode: "check", comment: "true" });
     const { code, stdout } = await runDist(runner.env);
     expect(code, stdout).toBe(0);
@@ -191,7 +191,7 @@ describe("dist/index.js", () => {
   });
 
   it("on a fork's PR says the token is read-only and carries a failing verdict in the summary and the exit status", async () => {
-    api = await startPrApi({
+    api = await startPullRequestStandin({
       owner: "Codertocat",
       repo: "Hello-World",
       pullNumber: 2,

@@ -2,12 +2,12 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FILE_PAGES_IN_FLIGHT, createGitHub, listPullRequestFiles } from "../../src/action/github.js";
 import { prFile } from "./harness.js";
-import { startPrApi, type PrApi } from "./pr-api-server.js";
+import { startPullRequestStandin, type PullRequestStandin } from "./pull-request-standin.js";
 
 /** The check's listing of a PR's files (issue 12, item 1): pages read all at once, in order, GitHub's cap, the `Link` fallback. */
 
 const REPO = { owner: "Codertocat", repo: "Hello-World" };
-let api: PrApi | undefined;
+let api: PullRequestStandin | undefined;
 
 beforeEach(() => nock.enableNetConnect("127.0.0.1"));
 afterEach(async () => {
@@ -20,7 +20,7 @@ const filesOf = (count: number) => Array.from({ length: count }, (_, i) => prFil
 async function list(count: number, changedFiles: number | undefined) {
   const files = filesOf(count);
   // The latency keeps each request open long enough for the ones sent beside it to arrive.
-  api = await startPrApi({ ...REPO, pullNumber: 2, files, latencyMs: 100 });
+  api = await startPullRequestStandin({ ...REPO, pullNumber: 2, files, latencyMs: 100 });
   const listed = await listPullRequestFiles(createGitHub("ghs_test", api.url), REPO, 2, changedFiles);
   const pages = api.calls.filter((c) => c.path.endsWith("/pulls/2/files"));
   return { files, listed: listed.map((f) => f.path), pages: pages.length, maxInFlight: api.maxInFlight };

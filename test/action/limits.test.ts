@@ -4,7 +4,8 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run } from "../../src/action/main.js";
 import { actionEnv, captureActionRuns, fixture, hotfixMarker, printed, prFile, type ActionEnv } from "./harness.js";
-import { primaryRateLimit, secondaryRateLimit, startPrApi, type PrApi, type PrApiOptions } from "./pr-api-server.js";
+import { primaryRateLimit, secondaryRateLimit } from "../../src/demo/github-standin.js";
+import { CHECK_ROUTES, startPullRequestStandin, type PullRequestScenario, type PullRequestStandin } from "./pull-request-standin.js";
 
 /**
  * The check at GitHub's real limits and against hostile input (issue 14, items 1-6): the Action's
@@ -17,7 +18,7 @@ const HOTFIX_ISSUE = { 1: { state: "OPEN" as const, body: hotfixMarker(["src/che
 const MARKER = "<!-- hotfix-loop:check -->";
 
 const failed = captureActionRuns();
-let api: PrApi | undefined;
+let api: PullRequestStandin | undefined;
 let env: ActionEnv;
 
 beforeEach(() => nock.enableNetConnect("127.0.0.1"));
@@ -27,10 +28,17 @@ afterEach(async () => {
 });
 
 async function check(
-  options: Partial<PrApiOptions>,
+  options: Partial<PullRequestScenario>,
   args: { event?: string; eventName?: string; inputs?: Record<string, string>; adjust?: (payload: any) => void } = {},
-): Promise<PrApi> {
-  api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: NARROW_FILES, issues: HOTFIX_ISSUE, ...options });
+): Promise<PullRequestStandin> {
+  api = await startPullRequestStandin({
+    owner: "Codertocat",
+    repo: "Hello-World",
+    pullNumber: 2,
+    files: NARROW_FILES,
+    issues: HOTFIX_ISSUE,
+    ...options,
+  });
   const payload = fixture(args.event ?? "pull_request.opened.hotfix-branch.json");
   args.adjust?.(payload);
   env = actionEnv({ eventName: args.eventName ?? "pull_request", payload, inputs: { mode: "check", ...args.inputs }, apiUrl: api.url });
@@ -44,7 +52,7 @@ const isCheckRun = (method: string, path: string) => method === "POST" && path =
 
 describe("1. rate limits", () => {
   it("waits out a 403 secondary limit on the first read as retry-after asks, then decides the PR", async () => {
-    const gh = await check({ faults: [secondaryRateLimit(isGraphql, 1, 1)] });
+    const gh = await check({ inject: { [CHECK_ROUTES.graphql]: secondaryRateLimit(1, 1) } });
     const reads = gh.calls.filter((c) => isGraphql(c.method, c.path));
     expect(reads).toHaveLength(2);
     expect(reads[1]!.at - reads[0]!.at).toBeGreaterThanOrEqual(950);
@@ -55,8 +63,9 @@ describe("1. rate limits", () => {
   });
 
   it("waits for x-ratelimit-reset when no requests are left, and for retry-after on a 429", async () => {
-    const isFiles = (method: string, path: string) => method === "GET" && path.endsWith("/pulls/2/files");
-    const gh = await check({ faults: [primaryRateLimit(isFiles, 1, 1), secondaryRateLimit(isCheckRun, 1, 2, 429)] });
+    const gh = await check({
+      inject: { [CHECK_ROUTES.files]: primaryRateLimit(1, 1), [CHECK_ROUTES.createCheckRun]: secondaryRateLimit(1, 2, 429) },
+    });
     const writes = gh.calls.filter((c) => isCheckRun(c.method, c.path));
     expect(writes).toHaveLength(2);
     expect(writes[1]!.at - writes[0]!.at).toBeGreaterThanOrEqual(1950);
@@ -66,7 +75,7 @@ describe("1. rate limits", () => {
   });
 
   it("fails the step saying rate limited, and how long it waited, when the check-run write never gets through", async () => {
-    const gh = await check({ faults: [secondaryRateLimit(isCheckRun, 10, 1)] });
+    const gh = await check({ inject: { [CHECK_ROUTES.createCheckRun]: secondaryRateLimit(10, 1) } });
     expect(gh.calls.filter((c) => isCheckRun(c.method, c.path))).toHaveLength(5);
     expect(gh.checkRuns).toEqual([]);
     expect(process.exitCode).toBe(1);

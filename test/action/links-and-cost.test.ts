@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run } from "../../src/action/main.js";
 import { actionEnv, captureActionRuns, fixture, hotfixMarker, prFile } from "./harness.js";
-import { startPrApi, type PrApi, type PrApiOptions } from "./pr-api-server.js";
+import { startPullRequestStandin, type PullRequestScenario, type PullRequestStandin } from "./pull-request-standin.js";
 
 /**
  * What a PR links is GitHub's answer (issue 19, item 2), a hotfix issue without the App (issue 21, item 5), and the
@@ -14,7 +14,7 @@ const FILES = [prFile("src/checkout/cart.ts"), prFile("src/checkout/cart.test.ts
 const MARKED = { state: "OPEN" as const, body: hotfixMarker(["src/checkout/cart.ts"]) };
 
 const failed = captureActionRuns();
-let api: PrApi | undefined;
+let api: PullRequestStandin | undefined;
 
 beforeEach(() => nock.enableNetConnect("127.0.0.1"));
 afterEach(async () => {
@@ -22,8 +22,8 @@ afterEach(async () => {
   api = undefined;
 });
 
-async function check(options: Partial<PrApiOptions>, event: string, adjust: (payload: any) => void = () => {}) {
-  api = await startPrApi({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: FILES, ...options });
+async function check(options: Partial<PullRequestScenario>, event: string, adjust: (payload: any) => void = () => {}) {
+  api = await startPullRequestStandin({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, files: FILES, ...options });
   const payload = fixture(event);
   adjust(payload);
   const env = actionEnv({ eventName: "pull_request", payload, inputs: { mode: "check" }, apiUrl: api.url });

@@ -4,7 +4,7 @@ import { ProbotOctokit } from "probot";
 import { startGitHubStandin, type GitHubStandin } from "../../src/demo/github-standin.js";
 import { ApiClient } from "../../src/providers/http.js";
 import * as z from "zod";
-import { startPrApi, type PrApi } from "../action/pr-api-server.js";
+import { startPullRequestStandin, type PullRequestStandin } from "../action/pull-request-standin.js";
 import { startBugsnag, startSentry, type Standin } from "../providers/reporter-standins.js";
 import { takeContractViolations } from "./contracts.js";
 
@@ -63,8 +63,8 @@ describe("requests held to the services' descriptions", () => {
     expect(takeContractViolations()).toHaveLength(2);
   });
 
-  it("the Action's loopback stand-in refuses as GitHub does", async () => {
-    const api: PrApi = keep(await startPrApi({ owner: "o", repo: "r", pullNumber: 2, files: [] }));
+  it("the stand-in seeded with the Action's pull request refuses as GitHub does", async () => {
+    const api: PullRequestStandin = keep(await startPullRequestStandin({ owner: "o", repo: "r", pullNumber: 2, files: [] }));
     const answer = await fetch(`${api.url}/repos/o/r/check-runs`, {
       method: "POST",
       headers: { "content-type": "application/json" },

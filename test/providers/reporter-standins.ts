@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { headersOf } from "../action/pr-api-server.js";
+import { headersOf } from "../../src/demo/github-standin.js";
 import { checkRequest, type Service } from "../contracts/contracts.js";
 
 /**
