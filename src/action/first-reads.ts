@@ -1,12 +1,14 @@
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { readFileSync } from "node:fs";
+import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import { HOTFIX_DEFAULTS, hotfixReasons } from "../core/hotfix-reasons.js";
 import { MAX_LINKS, PR_FILES_CAP, parseIssueLinks, type IssueRef } from "../core/pull-request.js";
 
 /**
  * The check's first round of reads (the GraphQL read of config and linked issues, the PR's file pages, the sticky
  * comment's listing), sent by the Action's entry (index.ts) before the rest of the Action loads: loading zod, Octokit
- * and the rules took longer than a round trip to GitHub, so the reads now travel while the modules load.
+ * and the rules took longer than a round trip to GitHub, so the reads now travel while the modules load. They go out
+ * through node:http(s), not Node's fetch: the first call of fetch loads Node's own undici, which took 50-90 ms of a
+ * cold start before anything was sent, and node:http reads the answers with less work than fetch.
  *
  * These are exactly the requests the check then makes through Octokit (check.ts, github.ts). Octokit's fetch
  * (createGitHub) answers a request with the matching read already on the wire, once, and sends any other itself: so
@@ -93,64 +95,88 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** An answer read whole: the early reads are small (a page of 100 files, the GraphQL read, a page of comments). */
+interface Answer {
+  status: number;
+  statusText: string;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
 interface Sent {
-  response: Promise<Response>;
-  abort: AbortController;
+  url: string;
+  request: ClientRequest;
+  answer: Promise<Answer>;
+  /** Resolves once the request is written out. */
+  written: Promise<void>;
 }
 
 /** Reads on the wire that no Octokit request has taken yet, by request key. */
 const sent = new Map<string, Sent>();
 
-/** The matching read sent early, handed out once; undefined when there is none. */
-export function takeFirstRead(method: string, url: string, body: unknown): Promise<Response> | undefined {
+/** Answers with no body, which a Response must be made without. */
+const NULL_BODY = [101, 204, 205, 304];
+
+/**
+ * The matching read sent early as the Response Octokit's fetch would give, handed out once; undefined when there is
+ * none. null for a redirect, which is not followed here: the caller's fetch sends the request again (and follows it).
+ */
+export function takeFirstRead(method: string, url: string, body: unknown): Promise<Response | null> | undefined {
   if (sent.size === 0) return undefined;
   const key = requestKey(method, url, body);
   const found = sent.get(key);
   if (!found) return undefined;
   sent.delete(key);
-  return found.response;
+  return found.answer.then((answer) => {
+    if (answer.status >= 300 && answer.status < 400) return null;
+    const headers = new Headers();
+    for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) headers.append(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
+    const response = new Response(NULL_BODY.includes(answer.status) ? null : answer.body, {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers,
+    });
+    // Octokit reports the answer's URL (in errors, too); a Response made here has none of its own.
+    Object.defineProperty(response, "url", { value: found.url });
+    return response;
+  });
 }
 
 /** Cancels the reads no request took, so that they keep the process alive no longer. */
 export function dropFirstReads(): void {
-  for (const read of sent.values()) read.abort.abort();
+  for (const read of sent.values()) read.request.destroy();
   sent.clear();
 }
 
 /**
  * The longest index.ts waits for the reads to be written before it loads the rest of the Action. Loading it blocks the
- * event loop for longer than a round trip, and a request Node's fetch has not yet written waits for the loop: so the
- * reads must be on the wire first. Against a loopback GitHub that takes about 15 ms; a TLS handshake to a distant one
- * takes round trips the Action spends better loading, so the wait is bounded.
+ * event loop for longer than a round trip, and a request not yet written waits for the loop: so the reads must be on
+ * the wire first. Against a loopback GitHub that takes a few ms; a TLS handshake to a distant one takes round trips
+ * the Action spends better loading, so the wait is bounded.
  */
 const SEND_WAIT_MS = 50;
 
-/** Resolves once every read sent is written out (Node's fetch says so on `undici:request:bodySent`), or after SEND_WAIT_MS. */
-export function firstReadsWritten(): Promise<void> {
-  let left = sent.size;
-  if (left === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      unsubscribe("undici:request:bodySent", onSent);
-      resolve();
-    };
-    const onSent = () => {
-      if (--left === 0) done();
-    };
-    const timer = setTimeout(done, SEND_WAIT_MS);
-    subscribe("undici:request:bodySent", onSent);
-  });
+/** Resolves once every read sent is written out, or after SEND_WAIT_MS. */
+export async function firstReadsWritten(): Promise<void> {
+  if (sent.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SEND_WAIT_MS)));
+  await Promise.race([Promise.all([...sent.values()].map((read) => read.written)), bound]);
+  clearTimeout(timer);
+  // Node's fetch (its Response and Headers, which the answers are handed out as) loads on first use: now, while the
+  // reads travel, rather than once they are back.
+  void Response;
 }
 
 /**
  * Octokit's `request.fetch`: the matching early read when there is one, `fetch` otherwise. An early read that failed
- * on the network is sent again through `fetch`, as Octokit would have sent it.
+ * on the network, or answered with a redirect, is sent again through `fetch`, as Octokit would have sent it.
  */
 export function withFirstReads(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
-  return (url, init) => {
+  return async (url, init) => {
     const early = typeof url === "string" ? takeFirstRead(init?.method ?? "GET", url, init?.body) : undefined;
-    return early ? early.catch(() => fetch(url, init)) : fetch(url, init);
+    const answer = early ? await early.catch(() => null) : null;
+    return answer ?? fetch(url, init);
   };
 }
 
@@ -177,7 +203,7 @@ interface PullRequestPayload {
  * check.ts for the rules this follows); does nothing otherwise, or when GitHub is reached through a proxy (Octokit's
  * fetch then goes through it). Returns how many reads it sent.
  */
-export function startFirstReads(env: Record<string, string | undefined>): number {
+export async function startFirstReads(env: Record<string, string | undefined>): Promise<number> {
   try {
     if (["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((name) => env[name])) return 0;
     const eventName = env.GITHUB_EVENT_NAME ?? "";
@@ -209,16 +235,34 @@ export function startFirstReads(env: Record<string, string | undefined>): number
     // @octokit/graphql's endpoint: GitHub Enterprise Server's REST root `/api/v3` has its GraphQL at `/api/graphql`.
     const graphqlUrl = /\/api\/v3\/?$/.test(apiUrl) ? apiUrl.replace(/\/api\/v3\/?$/, "/api/graphql") : `${apiUrl}/graphql`;
     const headers = { authorization: `token ${token}`, accept: "application/vnd.github.v3+json", "user-agent": "hotfix-loop-action" };
+    const { request }: { request: typeof import("node:http").request } =
+      new URL(apiUrl).protocol === "https:" ? await import("node:https") : await import("node:http");
     const send = (method: string, url: string, body?: string) => {
-      const abort = new AbortController();
-      const response = fetch(url, {
+      const options: RequestOptions = {
         method,
-        headers: body ? { ...headers, "content-type": "application/json; charset=utf-8" } : headers,
-        ...(body ? { body } : {}),
-        signal: abort.signal,
+        headers: body ? { ...headers, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) } : headers,
+        // One request a connection, closed after its answer: nothing is left open to keep the process alive.
+        agent: false,
+      };
+      const req = request(url, options);
+      const written = new Promise<void>((resolve) => {
+        req.on("finish", resolve);
+        req.on("error", () => resolve());
       });
-      response.catch(() => undefined);
-      sent.set(requestKey(method, url, body), { response, abort });
+      const answer = new Promise<Answer>((resolve, reject) => {
+        req.on("error", reject);
+        req.on("response", (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", reject);
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }),
+          );
+        });
+      });
+      answer.catch(() => undefined);
+      req.end(body);
+      sent.set(requestKey(method, url, body), { url, request: req, answer, written });
     };
     const repo = { owner, repo: name };
     const repoPath = `${apiUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;

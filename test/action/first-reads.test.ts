@@ -48,7 +48,7 @@ describe("startFirstReads", () => {
     api = await startPrApi({ ...REPO, pullNumber: 2, files, issues: { 1: { state: "OPEN", body: hotfixMarker(["src/file-0.ts"]) } } });
     const env = runner(hotfixPr(150), { "github-token": "ghs_test", mode: "check" });
     // Two file pages, the sticky comment's listing and the GraphQL read.
-    expect(startFirstReads(env)).toBe(4);
+    expect(await startFirstReads(env)).toBe(4);
     await firstReadsWritten();
     await vi.waitFor(() => expect(api!.calls).toHaveLength(4));
 
@@ -74,21 +74,21 @@ describe("startFirstReads", () => {
   it("sends nothing when the check would not run as asked: inputs it refuses, another mode or event, a proxy", async () => {
     api = await startPrApi({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts")] });
     const valid = { "github-token": "ghs_test", mode: "check" };
-    expect(startFirstReads(runner(hotfixPr(1), { ...valid, comment: "maybe" }))).toBe(0);
-    expect(startFirstReads(runner(hotfixPr(1), { ...valid, "max-files": "0" }))).toBe(0);
-    expect(startFirstReads(runner(hotfixPr(1), { ...valid, "github-token": "" }))).toBe(0);
-    expect(startFirstReads(runner(hotfixPr(1), { ...valid, mode: "verify" }))).toBe(0);
-    expect(startFirstReads(runner(hotfixPr(1), valid, { GITHUB_EVENT_NAME: "deployment_status" }))).toBe(0);
-    expect(startFirstReads(runner({ ...hotfixPr(1), action: "closed" }, { ...valid, mode: "auto" }))).toBe(0);
-    expect(startFirstReads(runner(hotfixPr(1), valid, { HTTPS_PROXY: "http://127.0.0.1:9" }))).toBe(0);
-    expect(startFirstReads(runner({ pull_request: { number: "2" } }, valid))).toBe(0);
+    expect(await startFirstReads(runner(hotfixPr(1), { ...valid, comment: "maybe" }))).toBe(0);
+    expect(await startFirstReads(runner(hotfixPr(1), { ...valid, "max-files": "0" }))).toBe(0);
+    expect(await startFirstReads(runner(hotfixPr(1), { ...valid, "github-token": "" }))).toBe(0);
+    expect(await startFirstReads(runner(hotfixPr(1), { ...valid, mode: "verify" }))).toBe(0);
+    expect(await startFirstReads(runner(hotfixPr(1), valid, { GITHUB_EVENT_NAME: "deployment_status" }))).toBe(0);
+    expect(await startFirstReads(runner({ ...hotfixPr(1), action: "closed" }, { ...valid, mode: "auto" }))).toBe(0);
+    expect(await startFirstReads(runner(hotfixPr(1), valid, { HTTPS_PROXY: "http://127.0.0.1:9" }))).toBe(0);
+    expect(await startFirstReads(runner({ pull_request: { number: "2" } }, valid))).toBe(0);
     expect(api.calls).toEqual([]);
   });
 
   it("reads no files of a PR the default rules do not call a hotfix, and no comments of one just opened", async () => {
     api = await startPrApi({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts")] });
     const payload = fixture("pull_request.opened.json");
-    expect(startFirstReads(runner(payload, { "github-token": "ghs_test" }))).toBe(1);
+    expect(await startFirstReads(runner(payload, { "github-token": "ghs_test" }))).toBe(1);
     await firstReadsWritten();
     await vi.waitFor(() => expect(api!.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /graphql"]));
   });
