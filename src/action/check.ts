@@ -22,7 +22,7 @@ import {
   type TestRun,
 } from "../core/policy.js";
 import type { LinkSource } from "../core/pull-request.js";
-import { parseIssueMarker } from "../core/render.js";
+import { parseIssueMarker } from "../core/marker.js";
 import { formatRepoName } from "../github/repo-name.js";
 import { runTestCommand } from "../local/test-command.js";
 import { enableAutoMerge } from "./auto-merge.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { reporterSettingsFromEnv, type ReporterSettings } from "../providers/count-sources.js";
+import { reporterSettingsFromEnv, type ReporterSettings } from "../providers/reporter-settings.js";
 
 /**
  * The runner's context the Action works in: the variables GitHub Actions sets for every step

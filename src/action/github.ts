@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
+import { defaults as actionsDefaults } from "@actions/github/lib/utils";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
@@ -7,7 +8,10 @@ import * as z from "zod";
 import { sameLogin } from "../github/bot-identity.js";
 import type { RepoName } from "../github/repo-name.js";
 import { unthrottledGroups } from "./octokit-internals.js";
-import { MAX_LINKS, PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
+import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
+import { FILES_PER_PAGE, FILE_PAGES_IN_FLIGHT, configAndIssuesQuery, expectedFilePages, withFirstReads } from "./first-reads.js";
+
+export { FILE_PAGES_IN_FLIGHT };
 
 /**
  * The Action's GitHub reads and writes. Transient failures (5xx, resets) are retried by
@@ -57,6 +61,9 @@ export function createGitHub(token: string, baseUrl: string): GitHub {
     token,
     {
       baseUrl,
+      // @actions/github's own fetch (through a proxy when one is set), answering first with the reads index.ts sent
+      // before the Action loaded (first-reads.ts). Its other request defaults kept: Octokit merges `request` shallowly.
+      request: { ...actionsDefaults.request, fetch: withFirstReads((actionsDefaults.request?.fetch as typeof fetch | undefined) ?? fetch) },
       retry: { retries: 2 },
       throttle: {
         onSecondaryRateLimit: onLimit("secondary rate limit"),
@@ -89,26 +96,41 @@ export function describeGitHubError(github: object, error: unknown): string {
   return error instanceof RequestError ? `GitHub answered HTTP ${error.status}: ${message}` : message;
 }
 
+const FileStatus = z.enum(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]);
 const PullRequestFile = z.object({
   filename: z.string(),
   previous_filename: z.string().optional(),
-  status: z.enum(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]),
+  status: FileStatus,
   additions: z.number().int(),
   deletions: z.number().int(),
   patch: z.string().optional(),
 });
+type PullRequestFile = z.infer<typeof PullRequestFile>;
 
-const FILES_PER_PAGE = 100;
+const optionalString = (value: unknown) => value === undefined || typeof value === "string";
+const statuses: ReadonlySet<unknown> = new Set(FileStatus.options);
+
 /**
- * Pages of files read at once: all of them. GitHub lists at most 3,000 files (30 pages), so a run has at most 32 requests
- * out (the pages, the GraphQL read and the comment listing), well under the 100 concurrent requests GitHub's secondary
- * limits allow, and 32 points of the 900 a minute REST allows; any smaller bound only adds round trips before the verdict.
+ * The schema's own check, field by field, for the common case: parsing 3,000 entries with zod took ~10 ms of a cold
+ * start's CPU while the verdict waited. It accepts only what PullRequestFile accepts, so an entry it passes reads the
+ * same; any other entry is left to the schema, which accepts it or says which field is wrong.
  */
-export const FILE_PAGES_IN_FLIGHT = PR_FILES_CAP / FILES_PER_PAGE;
+const isPullRequestFile = (item: unknown): item is PullRequestFile => {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return false;
+  const file = item as Record<string, unknown>;
+  return (
+    typeof file.filename === "string" &&
+    optionalString(file.previous_filename) &&
+    statuses.has(file.status) &&
+    Number.isSafeInteger(file.additions) &&
+    Number.isSafeInteger(file.deletions) &&
+    optionalString(file.patch)
+  );
+};
 
 const FilePage = z.array(PullRequestFile);
 
-function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
+function changedFile(item: PullRequestFile): ChangedFile {
   const line = item.patch ? firstChangedLine(item.patch) : undefined;
   return {
     path: item.filename,
@@ -121,7 +143,8 @@ function changedFile(item: z.infer<typeof PullRequestFile>): ChangedFile {
 }
 
 /** A page as the check uses it, parsed as it arrives: while one page is parsed the others are still on the wire. */
-const pageFiles = (data: unknown): ChangedFile[] => FilePage.parse(data).map(changedFile);
+const pageFiles = (data: unknown): ChangedFile[] =>
+  (Array.isArray(data) && data.every(isPullRequestFile) ? data : FilePage.parse(data)).map(changedFile);
 
 /**
  * Octokit parses every JSON answer with a reviver that looks for integers too big for a number (json-with-bigint), which
@@ -140,7 +163,7 @@ const parseBody = async (body: unknown): Promise<unknown> => new Response(body a
 export async function listPullRequestFiles(github: GitHub, repo: Repo, pullNumber: number, changedFiles?: number): Promise<ChangedFile[]> {
   const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files" as const;
   const params = { ...repo, pull_number: pullNumber, per_page: FILES_PER_PAGE };
-  const expected = Math.min(Math.ceil((changedFiles ?? 0) / FILES_PER_PAGE), FILE_PAGES_IN_FLIGHT);
+  const expected = expectedFilePages(changedFiles);
   let more = expected === 0;
   const pages = await Promise.all(
     Array.from({ length: expected }, async (_, i) => {
@@ -177,9 +200,6 @@ export interface LinkedIssueBody {
   labels: string[];
 }
 
-/** What the check needs of an issue: its state, its body (the App's marker) and its labels (a hotfix label without the App). */
-const ISSUE_FIELDS = `state body labels(first: ${MAX_LINKS}) { nodes { name } }`;
-
 const linkedIssue = (ref: IssueRef, issue: z.infer<typeof ClosingIssue> | z.infer<typeof Issue>): LinkedIssueBody | null =>
   issue
     ? {
@@ -200,31 +220,7 @@ export async function readConfigAndIssues(
   github: GitHub,
   args: { repo: Repo; pullNumber: number; baseSha: string; configPath: string; links: IssueRef[] },
 ): Promise<{ configText: string | null; orgConfigText: string | null; closing: LinkedIssueBody[]; issues: (LinkedIssueBody | null)[] }> {
-  const vars: Record<string, string | number> = {
-    owner: args.repo.owner,
-    name: args.repo.repo,
-    number: args.pullNumber,
-    expression: `${args.baseSha}:${args.configPath}`,
-    orgExpression: `HEAD:${args.configPath}`,
-  };
-  const decls = ["$owner: String!", "$name: String!", "$number: Int!", "$expression: String!", "$orgExpression: String!"];
-  const fields = args.links.map((ref, i) => {
-    vars[`o${i}`] = ref.owner;
-    vars[`n${i}`] = ref.repo;
-    vars[`i${i}`] = ref.number;
-    decls.push(`$o${i}: String!`, `$n${i}: String!`, `$i${i}: Int!`);
-    return `r${i}: repository(owner: $o${i}, name: $n${i}) { issue(number: $i${i}) { ${ISSUE_FIELDS} } }`;
-  });
-  const query = `query(${decls.join(", ")}) {
-  base: repository(owner: $owner, name: $name) { config: object(expression: $expression) { ... on Blob { text } } }
-  pr: repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      closingIssuesReferences(first: ${MAX_LINKS}) { nodes { number repository { name owner { login } } ${ISSUE_FIELDS} } }
-    }
-  }
-  org: repository(owner: $owner, name: ".github") { config: object(expression: $orgExpression) { ... on Blob { text } } }
-  ${fields.join("\n  ")}
-}`;
+  const { query, variables: vars } = configAndIssuesQuery(args);
   let data: unknown;
   try {
     data = await github.graphql(query, vars);

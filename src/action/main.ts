@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { runCheck } from "./check.js";
 import { readActionContext, type ActionContext } from "./context.js";
+import { dropFirstReads } from "./first-reads.js";
 import { Mode, readInputs } from "./inputs.js";
 
 /** Events that follow a deployment: in `auto` mode they ask for verification, everything else for the PR check. */
@@ -40,5 +41,8 @@ export async function run(): Promise<void> {
   } catch (error) {
     if (error instanceof Error && error.stack) core.debug(error.stack);
     core.setFailed(error instanceof Error ? error.message : String(error));
+  } finally {
+    // Reads index.ts sent that the run did not use (it failed first, or chose another path) keep the process no longer.
+    dropFirstReads();
   }
 }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ProviderName } from "./crash.js";
+import { HOTFIX_DEFAULTS } from "./hotfix-reasons.js";
 import { issueProblems } from "./zod-problems.js";
 
 /**
@@ -187,9 +188,15 @@ export const HotfixConfig = z
       .describe("How stack frame paths map onto files of this repository, for links to the exact line."),
     hotfix: z
       .object({
-        branches: globs(["hotfix/**"]).describe("A PR from a matching head branch is a hotfix PR."),
-        labels: z.array(z.string().min(1)).default(["hotfix"]).describe("A PR with one of these labels is a hotfix PR."),
-        linkedIssue: z.boolean().default(true).describe("A PR that links (`Fixes #N`) an issue carrying the App's marker is a hotfix PR."),
+        branches: globs([...HOTFIX_DEFAULTS.branches]).describe("A PR from a matching head branch is a hotfix PR."),
+        labels: z
+          .array(z.string().min(1))
+          .default([...HOTFIX_DEFAULTS.labels])
+          .describe("A PR with one of these labels is a hotfix PR."),
+        linkedIssue: z
+          .boolean()
+          .default(HOTFIX_DEFAULTS.linkedIssue)
+          .describe("A PR that links (`Fixes #N`) an issue carrying the App's marker is a hotfix PR."),
       })
       .strict()
       .prefault({})

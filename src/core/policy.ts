@@ -1,6 +1,5 @@
-import picomatch from "picomatch";
 import type { HotfixConfig } from "./config.js";
-import { formatIssueRef, isHotfixIssue, linkSourceText, type PullRequestFacts } from "./pull-request.js";
+import type { PullRequestFacts } from "./pull-request.js";
 import { baseBranch } from "./rules/base-branch.js";
 import { dependencies } from "./rules/dependencies.js";
 import type { Finding, NarrowDiffRule } from "./rules/finding.js";
@@ -14,6 +13,7 @@ import { testCommand } from "./rules/test-command.js";
 import { touchesStack } from "./rules/touches-stack.js";
 
 // What the check's callers need of the pull-request facts, from one place.
+export { hotfixReasons } from "./hotfix-reasons.js";
 export { firstChangedLine, parseIssueLinks, type ChangedFile, type IssueLink, type PullRequestFacts, type TestRun } from "./pull-request.js";
 
 /**
@@ -59,20 +59,6 @@ export function evaluatePolicy(change: PullRequestFacts, config: HotfixConfig): 
   const verdict: CheckVerdict = findings.some((f) => f.level === "fail") ? "fail" : findings.some((f) => f.level === "warn") ? "warn" : "pass";
   const { files, lines } = changeSize(change, config);
   return { verdict, findings, files, lines };
-}
-
-/** Why the PR is a hotfix PR (branch, label or linked hotfix issue); empty when it is not one. */
-export function hotfixReasons(pr: Pick<PullRequestFacts, "repo" | "headRef" | "labels" | "links">, hotfix: HotfixConfig["hotfix"]): string[] {
-  const reasons: string[] = [];
-  const branchGlob = hotfix.branches.find((glob) => picomatch(glob)(pr.headRef));
-  if (branchGlob) reasons.push(`branch \`${pr.headRef}\` matches \`${branchGlob}\``);
-  const wanted = new Set(hotfix.labels.map((l) => l.toLowerCase()));
-  const label = pr.labels.find((l) => wanted.has(l.toLowerCase()));
-  if (label) reasons.push(`label \`${label}\``);
-  const issue = hotfix.linkedIssue ? pr.links.find(isHotfixIssue) : undefined;
-  const by = issue?.source ? ` (found by ${linkSourceText(issue.source)})` : "";
-  if (issue) reasons.push(`links hotfix issue ${formatIssueRef(issue.ref, pr.repo)}${by}`);
-  return reasons;
 }
 
 /** Thresholds the Action's inputs or the CLI's flags set over the config file. */

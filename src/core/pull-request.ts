@@ -127,19 +127,26 @@ export const changesContent = (file: ChangedFile) =>
 /** Both paths of a renamed file: a rule about a path holds for where the file was and where it went. */
 export const pathsOf = (file: ChangedFile) => (file.previousPath ? [file.path, file.previousPath] : [file.path]);
 
+/** A unified-diff hunk's header: `@@ -old[,count] +new[,count] @@`. */
+const HUNK_HEADER = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+
 /** Line of the new file where the first hunk of a unified-diff patch changes something. */
 export function firstChangedLine(patch: string): number | undefined {
   let newLine: number | undefined;
-  for (const text of patch.split("\n")) {
-    const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
+  // Line by line without splitting the patch: the answer is usually in its first lines, and a 3,000-file PR has 3,000 patches.
+  for (let start = 0; start <= patch.length;) {
+    const newline = patch.indexOf("\n", start);
+    const end = newline === -1 ? patch.length : newline;
+    const first = patch[start];
+    const header = first === "@" ? HUNK_HEADER.exec(patch.slice(start, end)) : null;
     if (header) {
       // A pure deletion hunk (+c,0) names the line before the gap; annotate the line after it.
       newLine = Number(header[1]) + (header[2] === "0" ? 1 : 0);
-      continue;
+    } else if (newLine !== undefined) {
+      if (first === "+" || first === "-") return Math.max(newLine, 1);
+      if (first === " ") newLine++;
     }
-    if (newLine === undefined) continue;
-    if (text.startsWith("+") || text.startsWith("-")) return Math.max(newLine, 1);
-    if (text.startsWith(" ")) newLine++;
+    start = end + 1;
   }
   return newLine === undefined ? undefined : Math.max(newLine, 1);
 }

@@ -2,37 +2,17 @@ import type { ProviderName } from "../core/crash.js";
 import { bugsnagCountSource } from "./bugsnag-query.js";
 import { genericCountSource } from "./generic-query.js";
 import type { CrashCountSource, SourceOptions } from "./query.js";
+import { SETTING_ENV, type ReporterSetting, type ReporterSettings } from "./reporter-settings.js";
 import { sentryCountSource } from "./sentry-query.js";
+
+// The settings themselves live in reporter-settings.ts, which the Action's context reads without loading the providers.
+export { SETTING_ENV, reporterSettingsFromEnv, type ReporterSetting, type ReporterSettings } from "./reporter-settings.js";
 
 /**
  * The one place a count source is built from settings, for the Action and the CLI alike.
  * Each front door names its settings its own way (an input, a flag); every setting may also
  * come from the environment variable below.
  */
-
-export interface ReporterSettings {
-  sentryToken?: string;
-  sentryOrg?: string;
-  sentryUrl?: string;
-  bugsnagToken?: string;
-  bugsnagUrl?: string;
-  genericToken?: string;
-  appUrl?: string;
-  /** owner/name of the hotfix issue's repository (generic). */
-  repo?: string;
-}
-export type ReporterSetting = keyof ReporterSettings;
-
-export const SETTING_ENV: Record<ReporterSetting, string | null> = {
-  sentryToken: "SENTRY_AUTH_TOKEN",
-  sentryOrg: "SENTRY_ORG",
-  sentryUrl: "SENTRY_URL",
-  bugsnagToken: "BUGSNAG_AUTH_TOKEN",
-  bugsnagUrl: "BUGSNAG_API_URL",
-  genericToken: "HOTFIX_API_TOKEN",
-  appUrl: "HOTFIX_APP_URL",
-  repo: null,
-};
 
 const SECRETS: ReporterSetting[] = ["sentryToken", "bugsnagToken", "genericToken"];
 const CRASH_WORDS: Record<ProviderName, string> = {
@@ -49,15 +29,6 @@ export interface CountSourceOptions extends SourceOptions {
   label: (setting: ReporterSetting) => string;
   /** Called with every secret used, so the Action can mask it in the log. */
   onSecret?: (value: string) => void;
-}
-
-/** The settings the environment variables above give (the Action's and the CLI's fallback; the App's settings.ts reads its own). */
-export function reporterSettingsFromEnv(env: Record<string, string | undefined>): ReporterSettings {
-  const settings: ReporterSettings = {};
-  for (const [setting, name] of Object.entries(SETTING_ENV) as [ReporterSetting, string | null][]) {
-    if (name && env[name]) settings[setting] = env[name];
-  }
-  return settings;
 }
 
 /** A memoised source per provider from explicit settings, falling back to others (those of the environment). */

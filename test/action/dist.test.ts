@@ -115,6 +115,27 @@ describe("dist/index.js", () => {
     expect(api.calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/"))).toHaveLength(0);
   });
 
+  it("sends the first round of reads before the Action loads, and each read once: the check takes the answers already on the wire", async () => {
+    const files = Array.from({ length: 250 }, (_, i) => prFile(`src/module/file-${i}.ts`));
+    api = await narrowHotfixApi({ files });
+    const payload = fixture("pull_request.opened.hotfix-branch.json");
+    payload.pull_request.changed_files = files.length;
+    const runner = runnerEnv(payload, { "github-token": "ghs_test", mode: "check", comment: "true" });
+    const { code, stdout } = await runDist(runner.env);
+    expect(code, stdout).toBe(1);
+    expect(runner.outputs()).toMatchObject({ "is-hotfix": "true", files: "250" });
+    const reads = api.calls.filter((c) => c.method === "GET" || c.path === "/graphql").map((c) => `${c.method} ${c.path}`);
+    // Three file pages, the sticky comment's listing and the GraphQL read, none of them twice.
+    expect(reads.sort()).toEqual([
+      "GET /repos/Codertocat/Hello-World/issues/2/comments",
+      "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      "POST /graphql",
+    ]);
+    expect(api.checkRuns).toHaveLength(1);
+  });
+
   it("reaches GitHub through the proxy HTTPS_PROXY / HTTP_PROXY names (undici, loaded only then)", async () => {
     api = await narrowHotfixApi();
     // The API's host resolves nowhere: only the proxy, which tunnels every CONNECT to the stand-in, reaches it. A loopback

@@ -58,4 +58,22 @@ describe("listPullRequestFiles", () => {
     const { files, listed } = await list(120, 900);
     expect(listed).toEqual(files.map((f) => f.filename));
   });
+
+  it("reads a file page's entries as the schema does, and names the field of an entry the schema refuses", async () => {
+    const renamed = {
+      ...prFile("src/cart/total.ts", { status: "renamed", patch: "@@ -3,2 +3,2 @@\n ctx\n-a\n+b" }),
+      previous_filename: "src/cart.ts",
+    };
+    // A binary file: GitHub gives no patch.
+    const binary = Object.fromEntries(Object.entries(prFile("src/a.ts")).filter(([key]) => key !== "patch"));
+    api = await startPrApi({ ...REPO, pullNumber: 2, files: [binary, renamed] });
+    const github = createGitHub("ghs_test", api.url);
+    expect(await listPullRequestFiles(github, REPO, 2, 2)).toEqual([
+      { path: "src/a.ts", status: "modified", additions: 3, deletions: 1 },
+      { path: "src/cart/total.ts", previousPath: "src/cart.ts", status: "renamed", additions: 3, deletions: 1, firstChangedLine: 4 },
+    ]);
+    await api.close();
+    api = await startPrApi({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts"), prFile("src/b.ts", { additions: 1.5 })] });
+    await expect(listPullRequestFiles(createGitHub("ghs_test", api.url), REPO, 2, 2)).rejects.toThrow(/additions/);
+  });
 });

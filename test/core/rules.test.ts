@@ -216,7 +216,12 @@ describe("testCommand", () => {
 describe("globMatcher", () => {
   it("matches exactly what picomatch's matcher of the same list matches", () => {
     const lists = [DEFAULT_CONFIG.rules.ignore, DEFAULT_CONFIG.rules.dependencies.manifests, DEFAULT_CONFIG.rules.regressionTest.paths];
-    const globs = [...lists, ["!src/**", "docs/*.md", "lib/[ab].ts", "**/*.{yml,yaml}"]];
+    const globs = [
+      ...lists,
+      ["!src/**", "docs/*.md", "lib/[ab].ts", "**/*.{yml,yaml}"],
+      // Globs ending in a fixed text are tried only on paths ending with it (finding.ts): exact names, `?`, slashes, a `+`.
+      ["exact.txt", "docs/a?c.md", "**/c++/*.h", "infra/**", "**/*.tf", "**/gradle/libs.versions.toml", "src/*"],
+    ];
     const paths = [
       "src/cart.ts",
       "package-lock.json",
@@ -231,6 +236,32 @@ describe("globMatcher", () => {
       "lib/a.ts",
       "lib/[ab].ts",
       "**/go.sum",
+      "package.json",
+      "apps/package.json/",
+      "apps/package.jsonx",
+      "xpackage.json",
+      "Pipfile",
+      "Pipfile.lock",
+      "a/Pipfile.lock/",
+      "requirements.txt.bak",
+      "terraform/main.tf",
+      "main.tf/",
+      ".tf",
+      "a/../go.sum",
+      "./yarn.lock",
+      "a/./x.tf",
+      "exact.txt",
+      "a/exact.txt",
+      "docs/abc.md",
+      "docs/a/c.md",
+      "lib/c++/x.h",
+      "gradle/libs.versions.toml",
+      "a/gradle/libs.versions.toml",
+      "infra",
+      "infra/x",
+      "src/x/",
+      "dist",
+      "dist/app.js",
       "",
     ];
     for (const list of globs) {

@@ -1,0 +1,37 @@
+/**
+ * The crash reporters' settings and the environment variables that may give them: read by the Action's context on every
+ * run (src/action/context.ts), so kept apart from the count sources (count-sources.ts), whose providers a PR check never loads.
+ */
+
+export interface ReporterSettings {
+  sentryToken?: string;
+  sentryOrg?: string;
+  sentryUrl?: string;
+  bugsnagToken?: string;
+  bugsnagUrl?: string;
+  genericToken?: string;
+  appUrl?: string;
+  /** owner/name of the hotfix issue's repository (generic). */
+  repo?: string;
+}
+export type ReporterSetting = keyof ReporterSettings;
+
+export const SETTING_ENV: Record<ReporterSetting, string | null> = {
+  sentryToken: "SENTRY_AUTH_TOKEN",
+  sentryOrg: "SENTRY_ORG",
+  sentryUrl: "SENTRY_URL",
+  bugsnagToken: "BUGSNAG_AUTH_TOKEN",
+  bugsnagUrl: "BUGSNAG_API_URL",
+  genericToken: "HOTFIX_API_TOKEN",
+  appUrl: "HOTFIX_APP_URL",
+  repo: null,
+};
+
+/** The settings the environment variables above give (the Action's and the CLI's fallback; the App's settings.ts reads its own). */
+export function reporterSettingsFromEnv(env: Record<string, string | undefined>): ReporterSettings {
+  const settings: ReporterSettings = {};
+  for (const [setting, name] of Object.entries(SETTING_ENV) as [ReporterSetting, string | null][]) {
+    if (name && env[name]) settings[setting] = env[name];
+  }
+  return settings;
+}
