@@ -66,14 +66,14 @@ describe("listPullRequestFiles", () => {
     };
     // A binary file: GitHub gives no patch.
     const binary = Object.fromEntries(Object.entries(prFile("src/a.ts")).filter(([key]) => key !== "patch"));
-    api = await startPrApi({ ...REPO, pullNumber: 2, files: [binary, renamed] });
+    api = await startPullRequestStandin({ ...REPO, pullNumber: 2, files: [binary, renamed] });
     const github = createGitHub("ghs_test", api.url);
     expect(await listPullRequestFiles(github, REPO, 2, 2)).toEqual([
       { path: "src/a.ts", status: "modified", additions: 3, deletions: 1 },
       { path: "src/cart/total.ts", previousPath: "src/cart.ts", status: "renamed", additions: 3, deletions: 1, firstChangedLine: 4 },
     ]);
     await api.close();
-    api = await startPrApi({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts"), prFile("src/b.ts", { additions: 1.5 })] });
+    api = await startPullRequestStandin({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts"), prFile("src/b.ts", { additions: 1.5 })] });
     await expect(listPullRequestFiles(createGitHub("ghs_test", api.url), REPO, 2, 2)).rejects.toThrow(/additions/);
   });
 });

@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createGitHub, findOwnComment, listPullRequestFiles, readConfigAndIssues } from "../../src/action/github.js";
 import { dropFirstReads, firstReadsWritten, startFirstReads } from "../../src/action/first-reads.js";
 import { fixture, hotfixMarker, inputVariable, prFile } from "./harness.js";
-import { startPrApi, type PrApi } from "./pr-api-server.js";
+import { startPullRequestStandin, type PullRequestStandin } from "./pull-request-standin.js";
 
 /** The check's first round of reads, sent by the Action's entry before the rest loads (issue 24, item 5). */
 
 const REPO = { owner: "Codertocat", repo: "Hello-World" };
-let api: PrApi | undefined;
+let api: PullRequestStandin | undefined;
 let dir: string | undefined;
 
 beforeEach(() => nock.enableNetConnect("127.0.0.1"));
@@ -45,7 +45,7 @@ const hotfixPr = (changedFiles: number) => {
 describe("startFirstReads", () => {
   it("sends the reads the check makes, and Octokit takes each answer once instead of asking again", async () => {
     const files = Array.from({ length: 150 }, (_, i) => prFile(`src/file-${i}.ts`));
-    api = await startPrApi({ ...REPO, pullNumber: 2, files, issues: { 1: { state: "OPEN", body: hotfixMarker(["src/file-0.ts"]) } } });
+    api = await startPullRequestStandin({ ...REPO, pullNumber: 2, files, issues: { 1: { state: "OPEN", body: hotfixMarker(["src/file-0.ts"]) } } });
     const env = runner(hotfixPr(150), { "github-token": "ghs_test", mode: "check" });
     // Two file pages, the sticky comment's listing and the GraphQL read.
     expect(await startFirstReads(env)).toBe(4);
@@ -72,7 +72,7 @@ describe("startFirstReads", () => {
   });
 
   it("sends nothing when the check would not run as asked: inputs it refuses, another mode or event, a proxy", async () => {
-    api = await startPrApi({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts")] });
+    api = await startPullRequestStandin({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts")] });
     const valid = { "github-token": "ghs_test", mode: "check" };
     expect(await startFirstReads(runner(hotfixPr(1), { ...valid, comment: "maybe" }))).toBe(0);
     expect(await startFirstReads(runner(hotfixPr(1), { ...valid, "max-files": "0" }))).toBe(0);
@@ -86,7 +86,7 @@ describe("startFirstReads", () => {
   });
 
   it("reads no files of a PR the default rules do not call a hotfix, and no comments of one just opened", async () => {
-    api = await startPrApi({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts")] });
+    api = await startPullRequestStandin({ ...REPO, pullNumber: 2, files: [prFile("src/a.ts")] });
     const payload = fixture("pull_request.opened.json");
     expect(await startFirstReads(runner(payload, { "github-token": "ghs_test" }))).toBe(1);
     await firstReadsWritten();
