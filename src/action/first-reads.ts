@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
-import { HOTFIX_DEFAULTS, hotfixReasons } from "../core/hotfix-reasons.js";
+import { HOTFIX_DEFAULTS } from "../core/hotfix-defaults.js";
+import { hotfixReasons } from "../core/hotfix-reasons.js";
 import { MAX_LINKS, PR_FILES_CAP, parseIssueLinks, type IssueRef } from "../core/pull-request.js";
 
 /**

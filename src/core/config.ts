@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ProviderName } from "./crash.js";
-import { HOTFIX_DEFAULTS } from "./hotfix-reasons.js";
+import { HOTFIX_DEFAULTS } from "./hotfix-defaults.js";
 import { issueProblems } from "./zod-problems.js";
 
 /**

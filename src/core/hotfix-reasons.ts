@@ -1,20 +1,11 @@
 import picomatch from "picomatch";
+import type { HotfixRecognition } from "./hotfix-defaults.js";
 import { formatIssueRef, isHotfixIssue, linkSourceText, type PullRequestFacts } from "./pull-request.js";
 
 /**
  * What makes a PR a hotfix PR, in a module of its own without zod: the Action's entry decides with it, before its heavy
  * modules load, whether to read a PR's files at once (src/action/first-reads.ts).
  */
-
-/** What makes a PR a hotfix PR: `hotfix` of the config (core/config.ts, whose schema types it). */
-export interface HotfixRecognition {
-  branches: string[];
-  labels: string[];
-  linkedIssue: boolean;
-}
-
-/** `hotfix` of the config when the file says nothing: the schema's defaults (core/config.ts) are these. */
-export const HOTFIX_DEFAULTS: Readonly<HotfixRecognition> = { branches: ["hotfix/**"], labels: ["hotfix"], linkedIssue: true };
 
 /** Why the PR is a hotfix PR (branch, label or linked hotfix issue); empty when it is not one. */
 export function hotfixReasons(pr: Pick<PullRequestFacts, "repo" | "headRef" | "labels" | "links">, hotfix: HotfixRecognition): string[] {
