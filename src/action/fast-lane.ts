@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
-import { RequestError } from "@octokit/request-error";
 import * as z from "zod";
 import type { HotfixConfig } from "../core/config.js";
 import {
@@ -16,6 +15,8 @@ import {
 } from "../core/fast-lane.js";
 import { encodeMarker } from "../core/marker.js";
 import { hotfixReasons, parseIssueLinks } from "../core/policy.js";
+import { hotfixKindOf, isSameRepo } from "../core/pull-request.js";
+import { isNotFound } from "../github/not-found.js";
 import { parseIssueMarker } from "../core/render.js";
 import { loadConfig } from "./config.js";
 import { createGit, type Git } from "./git.js";
@@ -62,20 +63,17 @@ export async function linkedHotfixIssues(
   body: string,
   config: HotfixConfig,
 ): Promise<{ number: number; open: boolean }[]> {
-  const refs = parseIssueLinks(body, repo).filter(
-    (r) => r.owner.toLowerCase() === repo.owner.toLowerCase() && r.repo.toLowerCase() === repo.repo.toLowerCase(),
-  );
-  const wanted = new Set(config.rules.linkedIssue.labels.map((l) => l.toLowerCase()));
+  const refs = parseIssueLinks(body, repo).filter((r) => isSameRepo(r, repo));
   const found = await Promise.all(
     refs.map(async (ref) => {
       try {
         const { data } = await github.rest.issues.get({ ...repo, issue_number: ref.number });
         if (data.pull_request) return null;
         const labels = data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
-        const hotfix = parseIssueMarker(data.body ?? "") !== null || labels.some((l) => wanted.has(l.toLowerCase()));
+        const hotfix = hotfixKindOf({ marker: parseIssueMarker(data.body ?? ""), labels }, config.rules.linkedIssue.labels) !== null;
         return hotfix ? { number: ref.number, open: data.state === "open" } : null;
       } catch (error) {
-        if (error instanceof RequestError && error.status === 404) return null;
+        if (isNotFound(error)) return null;
         throw error;
       }
     }),
@@ -83,8 +81,8 @@ export async function linkedHotfixIssues(
   return found.filter((i): i is { number: number; open: boolean } => i !== null);
 }
 
-/** Ports the merged hotfix to one target (exported for the demo, which runs the fast lane's steps against the stand-in). */
-export async function port(github: GitHub, git: Git, repo: Repo, pr: MergedHotfix, target: string, branches: Set<string>): Promise<PortResult> {
+/** Ports the merged hotfix to one target. */
+async function port(github: GitHub, git: Git, repo: Repo, pr: MergedHotfix, target: string, branches: Set<string>): Promise<PortResult> {
   const branch = portBranchName(pr.number, target);
   const plan = pickPlan(pr);
   const open = async (): Promise<number> => {
@@ -108,6 +106,35 @@ export async function port(github: GitHub, git: Git, repo: Repo, pr: MergedHotfi
     return { target, outcome: "conflict", conflicts: picked.files };
   }
   return { target, outcome: "opened", pull: await open() };
+}
+
+/**
+ * Ports a merged hotfix to every branch that needs it (core/fast-lane.ts's portTargets), one target after another, with
+ * the checkout `git` made whole first. The Action's mode and the demo (which runs the fast lane against the stand-in)
+ * both go through here; `onPort` hears of each result as it comes.
+ */
+export async function portMergedHotfix(args: {
+  github: GitHub;
+  git: Git;
+  repo: Repo;
+  config: HotfixConfig;
+  merged: Omit<MergedHotfix, "mergeCommitParents">;
+  defaultBranch: string;
+  onPort?: (result: PortResult) => void;
+}): Promise<{ pr: MergedHotfix; ports: PortResult[] }> {
+  const { github, git, repo, merged } = args;
+  await git.deepen();
+  const pr: MergedHotfix = { ...merged, mergeCommitParents: (await git.parents(merged.mergeCommitSha)).length };
+  const branches = await git.remoteBranches();
+  const targets = portTargets({ base: pr.base, defaultBranch: args.defaultBranch, branches, portTo: args.config.fastLane.portTo });
+  const known = new Set(branches);
+  const ports: PortResult[] = [];
+  for (const target of targets) {
+    const result = await port(github, git, repo, pr, target, known);
+    ports.push(result);
+    args.onPort?.(result);
+  }
+  return { pr, ports };
 }
 
 /** Dispatches the deploy workflow unless this merge's marker comment says it was; the run's link goes to the hotfix issues. */
@@ -180,34 +207,32 @@ export async function runFastLane(context: ActionContext): Promise<void> {
       core.setOutput("ports", "[]");
       return;
     }
-    const git = createGit(workspace);
-    await git.deepen();
-    const pr: MergedHotfix = {
-      number: pull.number,
-      title: pull.title,
-      base: pull.base.ref,
-      mergeCommitSha: pull.merge_commit_sha,
-      mergeCommitParents: (await git.parents(pull.merge_commit_sha)).length,
-      commits: pull.commits,
-      issues,
-    };
-    const branches = await git.remoteBranches();
-    const targets = portTargets({ base: pr.base, defaultBranch: event.repository.default_branch, branches, portTo: config.fastLane.portTo });
-    const ports: PortResult[] = [];
-    const known = new Set(branches);
-    for (const target of targets) {
-      const result = await port(github, git, repo, pr, target, known);
-      ports.push(result);
-      const said = {
-        opened: `opened #${result.pull}`,
-        exists: `already ported in #${result.pull}`,
-        conflict: `conflicts in ${result.conflicts?.join(", ")}: commented on #${pr.number} how to port it by hand`,
-        "conflict-commented": `conflicted on an earlier run (see the comment on #${pr.number})`,
-        "already-there": "the change is already there",
-      }[result.outcome];
-      core.info(`Port of #${pr.number} to ${target}: ${said}.`);
-      if (result.outcome === "conflict") core.warning(`#${pr.number} does not apply cleanly onto ${target}: ${said}.`);
-    }
+    const { pr, ports } = await portMergedHotfix({
+      github,
+      git: createGit(workspace),
+      repo,
+      config,
+      merged: {
+        number: pull.number,
+        title: pull.title,
+        base: pull.base.ref,
+        mergeCommitSha: pull.merge_commit_sha,
+        commits: pull.commits,
+        issues,
+      },
+      defaultBranch: event.repository.default_branch,
+      onPort: (result) => {
+        const said = {
+          opened: `opened #${result.pull}`,
+          exists: `already ported in #${result.pull}`,
+          conflict: `conflicts in ${result.conflicts?.join(", ")}: commented on #${pull.number} how to port it by hand`,
+          "conflict-commented": `conflicted on an earlier run (see the comment on #${pull.number})`,
+          "already-there": "the change is already there",
+        }[result.outcome];
+        core.info(`Port of #${pull.number} to ${result.target}: ${said}.`);
+        if (result.outcome === "conflict") core.warning(`#${pull.number} does not apply cleanly onto ${result.target}: ${said}.`);
+      },
+    });
     core.setOutput("ports", JSON.stringify(ports));
     if (config.fastLane.deploy) {
       const deploy = await dispatchDeploy(github, repo, pr, config.fastLane.deploy);

@@ -93,9 +93,12 @@ export function parseIssueLinks(body: string, repo: { owner: string; repo: strin
   return refs;
 }
 
+/** Whether two owner/name pairs are one repository: GitHub's names are case-insensitive. */
+export const isSameRepo = (a: { owner: string; repo: string }, b: { owner: string; repo: string }): boolean =>
+  a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+
 export function formatIssueRef(ref: IssueRef, repo: { owner: string; repo: string }): string {
-  const same = ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase();
-  return same ? `#${ref.number}` : `${ref.owner}/${ref.repo}#${ref.number}`;
+  return isSameRepo(ref, repo) ? `#${ref.number}` : `${ref.owner}/${ref.repo}#${ref.number}`;
 }
 
 /** An open issue carrying the App's marker. */
@@ -105,11 +108,17 @@ export const isHotfixIssue = (link: IssueLink) => link.issue?.state === "open" &
  * Why a linked issue counts as the crash's issue: the App's marker, or (for a team that runs the Action without the App)
  * one of `labels` on an open issue; null when it does not count.
  */
-export function hotfixIssueKind(link: IssueLink, labels: string[]): { kind: "marker" } | { kind: "label"; label: string } | null {
-  if (link.issue?.state !== "open") return null;
-  if (link.issue.marker) return { kind: "marker" };
+export function hotfixIssueKind(link: IssueLink, labels: string[]): HotfixIssueKind | null {
+  return link.issue?.state === "open" ? hotfixKindOf(link.issue, labels) : null;
+}
+
+export type HotfixIssueKind = { kind: "marker" } | { kind: "label"; label: string };
+
+/** The same, whatever the issue's state: a merged fix may have closed its issue (the fast lane still links it). */
+export function hotfixKindOf(issue: { marker: unknown; labels?: string[] }, labels: string[]): HotfixIssueKind | null {
+  if (issue.marker) return { kind: "marker" };
   const wanted = new Set(labels.map((l) => l.toLowerCase()));
-  const label = link.issue.labels?.find((l) => wanted.has(l.toLowerCase()));
+  const label = issue.labels?.find((l) => wanted.has(l.toLowerCase()));
   return label ? { kind: "label", label } : null;
 }
 

@@ -4,10 +4,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { loadConfig } from "../action/config.js";
-import { dispatchDeploy, linkedHotfixIssues, port, type PortResult } from "../action/fast-lane.js";
+import { dispatchDeploy, linkedHotfixIssues, portMergedHotfix, type PortResult } from "../action/fast-lane.js";
 import { createGit } from "../action/git.js";
 import { createGitHub } from "../action/github.js";
-import { portTargets, type MergedHotfix } from "../core/fast-lane.js";
 import { parseRepoName } from "../github/repo-name.js";
 import type { GitHubStandin } from "./github-standin.js";
 
@@ -96,22 +95,21 @@ export async function fastLaneRepository(args: {
       const repo = parseRepoName(args.repo);
       const github = createGitHub("ghs_demo", args.github.url);
       const config = await loadConfig(github, { repo, path: ".github/hotfix.yml", ref: "release/4.12", workspace });
-      const checkout = createGit(workspace);
-      await checkout.deepen();
-      const pr: MergedHotfix = {
-        number: args.pull.number,
-        title: args.pull.title,
-        base: "release/4.12",
-        mergeCommitSha: mergeCommit,
-        mergeCommitParents: (await checkout.parents(mergeCommit)).length,
-        commits: 1,
-        issues: await linkedHotfixIssues(github, repo, args.pull.body, config),
-      };
-      const branches = await checkout.remoteBranches();
-      const ports: PortResult[] = [];
-      for (const target of portTargets({ base: pr.base, defaultBranch: "main", branches, portTo: config.fastLane.portTo })) {
-        ports.push(await port(github, checkout, repo, pr, target, new Set(branches)));
-      }
+      const { pr, ports } = await portMergedHotfix({
+        github,
+        git: createGit(workspace),
+        repo,
+        config,
+        merged: {
+          number: args.pull.number,
+          title: args.pull.title,
+          base: "release/4.12",
+          mergeCommitSha: mergeCommit,
+          commits: 1,
+          issues: await linkedHotfixIssues(github, repo, args.pull.body, config),
+        },
+        defaultBranch: "main",
+      });
       const deploy = config.fastLane.deploy ? await dispatchDeploy(github, repo, pr, config.fastLane.deploy) : null;
       return { ports, deploy };
     };

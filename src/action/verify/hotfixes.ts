@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { parseIssueLinks } from "../../core/policy.js";
+import { isSameRepo } from "../../core/pull-request.js";
 import { parseIssueMarker, type IssueMarker } from "../../core/render.js";
 import { isNotFound } from "../../github/not-found.js";
 import type { GitHub, Repo } from "../github.js";
@@ -37,9 +38,7 @@ export async function findHotfixes(github: GitHub, repo: Repo, inputs: VerifyInp
   }
   const byIssue = new Map<number, Hotfix>();
   for (const pr of await shippedPullRequests(github, repo, current)) {
-    const links = parseIssueLinks(pr.body ?? "", repo).filter(
-      (ref) => ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase(),
-    );
+    const links = parseIssueLinks(pr.body ?? "", repo).filter((ref) => isSameRepo(ref, repo));
     for (const { number } of links) {
       const known = byIssue.get(number);
       if (known) {
