@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FILE_PAGES_IN_FLIGHT } from "../src/action/github.js";
+import { FILE_PAGES_IN_FLIGHT } from "../src/action/first-reads.js";
 import { DEFAULT_CONFIG } from "../src/core/config.js";
 import { issueMarker } from "../src/core/render.js";
 import type { StandinCall } from "../src/demo/github-standin.js";

@@ -9,9 +9,7 @@ import { sameLogin } from "../github/bot-identity.js";
 import type { RepoName } from "../github/repo-name.js";
 import { unthrottledGroups } from "./octokit-internals.js";
 import { PR_FILES_CAP, firstChangedLine, type ChangedFile, type IssueRef } from "../core/pull-request.js";
-import { FILES_PER_PAGE, FILE_PAGES_IN_FLIGHT, configAndIssuesQuery, expectedFilePages, withFirstReads } from "./first-reads.js";
-
-export { FILE_PAGES_IN_FLIGHT };
+import { FILES_PER_PAGE, configAndIssuesQuery, expectedFilePages, withFirstReads } from "./first-reads.js";
 
 /**
  * The Action's GitHub reads and writes. Transient failures (5xx, resets) are retried by

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { ProviderName } from "../core/crash.js";
 import { secondaryLimitsFromEnv, type SecondaryLimits } from "../github/secondary-limits.js";
 import type { ReporterApi } from "../providers/alert.js";
-import type { ReporterSettings } from "../providers/count-sources.js";
+import type { ReporterSettings } from "../providers/reporter-settings.js";
 import { sqliteSynchronous, type StoreSettings } from "../store/open.js";
 import type { LogLevel } from "./logger.js";
 

@@ -5,9 +5,6 @@ import type { CrashCountSource, SourceOptions } from "./query.js";
 import { SETTING_ENV, type ReporterSetting, type ReporterSettings } from "./reporter-settings.js";
 import { sentryCountSource } from "./sentry-query.js";
 
-// The settings themselves live in reporter-settings.ts, which the Action's context reads without loading the providers.
-export { SETTING_ENV, reporterSettingsFromEnv, type ReporterSetting, type ReporterSettings } from "./reporter-settings.js";
-
 /**
  * The one place a count source is built from settings, for the Action and the CLI alike.
  * Each front door names its settings its own way (an input, a flag); every setting may also

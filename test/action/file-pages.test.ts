@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FILE_PAGES_IN_FLIGHT, createGitHub, listPullRequestFiles } from "../../src/action/github.js";
+import { FILE_PAGES_IN_FLIGHT } from "../../src/action/first-reads.js";
+import { createGitHub, listPullRequestFiles } from "../../src/action/github.js";
 import { prFile } from "./harness.js";
 import { startPullRequestStandin, type PullRequestStandin } from "./pull-request-standin.js";
 

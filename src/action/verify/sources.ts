@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import type { ProviderName } from "../../core/crash.js";
-import { countSources, type ReporterSetting, type ReporterSettings } from "../../providers/count-sources.js";
+import { countSources } from "../../providers/count-sources.js";
+import type { ReporterSetting, ReporterSettings } from "../../providers/reporter-settings.js";
 import type { CrashCountSource } from "../../providers/query.js";
 import { formatRepoName } from "../../github/repo-name.js";
 import type { Repo } from "../github.js";
