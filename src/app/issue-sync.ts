@@ -82,21 +82,9 @@ export class IssueSync {
     // The completed report may name its release's commit (Sentry's API event does), which the judgement resolves releases with.
     if (group.state === "resolved" && config.issues.reopenOnRegression && (await judgeRegressions(this.deps, octokit, group, report, config)))
       group = (await store.getGroup(group.id)) ?? group;
-    const [versions, reporterGroups] = await Promise.all([store.versionCounts(group.repo, group.signature), store.reporterGroups(group.id)]);
+    const reporterGroups = await store.reporterGroups(group.id);
     const openedAt = now();
     const clock = await store.clock.clockOf(group.id);
-    const shown = shownStages(group, clock, openedAt);
-    const { events, users, firstSeen, lastSeen } = group;
-    const rendered = renderIssue({
-      report,
-      signature: group.signature,
-      stats: { events, users, firstSeen, lastSeen, versions: versions.map(({ version, count }) => ({ version, count })) },
-      repo: group.repo,
-      links: config.links,
-      regressedIn: group.regressedIn ?? undefined,
-      clock: renderClock(shown),
-      reporterGroups,
-    });
     const retry = job.attempts > 1;
     const plan = planSync({
       group,
@@ -112,6 +100,20 @@ export class IssueSync {
       return plan.issue === null
         ? this.rollUps.countNew(octokit, group, config, retry)
         : this.rollUps.refresh(octokit, group, config, plan.issue, plan.writeBody);
+    // Rendered only for a plan that writes the issue's own body: a crash counted in the roll-up, or a refresh not yet due, costs no render.
+    const versions = await store.versionCounts(group.repo, group.signature);
+    const shown = shownStages(group, clock, openedAt);
+    const { events, users, firstSeen, lastSeen } = group;
+    const rendered = renderIssue({
+      report,
+      signature: group.signature,
+      stats: { events, users, firstSeen, lastSeen, versions: versions.map(({ version, count }) => ({ version, count })) },
+      repo: group.repo,
+      links: config.links,
+      regressedIn: group.regressedIn ?? undefined,
+      clock: renderClock(shown),
+      reporterGroups,
+    });
     if (plan.action === "open") await openIssue({ ...this.deps, assigner: this.assigner }, octokit, group, report, config, rendered);
     else {
       const ref = issueParams(issueRef(group.repo, plan.issue));
@@ -138,12 +140,8 @@ export class IssueSync {
     log.info({ repo: group.repo, issue: existing.number }, "found the hotfix issue by its marker");
     if (existing.state !== "closed") return { found: "by-marker", number: existing.number, state: "open" };
     // The store forgot this issue was closed: learn it again (and the fix's version) from its comments.
-    const fixedIn = await fixedInFromComments(
-      octokit,
-      issueRef(group.repo, existing.number),
-      group.signature,
-      trustedAuthors(await this.deps.appLogin(), config),
-    );
+    const trusted = trustedAuthors(await this.deps.appLogin(), config);
+    const fixedIn = await fixedInFromComments(octokit, issueRef(group.repo, existing.number), group.signature, trusted);
     return { found: "by-marker", number: existing.number, state: "closed", fixedIn };
   }
 }
