@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { ProviderName } from "../core/crash.js";
 import { secondaryLimitsFromEnv, type SecondaryLimits } from "../github/secondary-limits.js";
 import type { ReporterApi } from "../providers/alert.js";
-import type { ReporterSettings } from "../providers/reporter-settings.js";
+import { reporterSettingsFromEnv, type ReporterSettings } from "../providers/reporter-settings.js";
 import { sqliteSynchronous, type StoreSettings } from "../store/open.js";
 import type { LogLevel } from "./logger.js";
 
@@ -197,15 +197,7 @@ function grouped(v: Variables): Settings {
       bugsnag: { token: v.BUGSNAG_AUTH_TOKEN, baseUrl: v.BUGSNAG_API_URL },
       generic: null,
     },
-    reporters: {
-      sentryToken: v.SENTRY_AUTH_TOKEN,
-      sentryOrg: v.SENTRY_ORG,
-      sentryUrl: v.SENTRY_URL,
-      bugsnagToken: v.BUGSNAG_AUTH_TOKEN,
-      bugsnagUrl: v.BUGSNAG_API_URL,
-      genericToken: v.HOTFIX_API_TOKEN,
-      appUrl: v.HOTFIX_APP_URL,
-    },
+    reporters: reporterSettingsFromEnv(v),
     limits: {
       maxBodyBytes: v.HOTFIX_MAX_BODY_BYTES,
       readyMaxOutboxAgeSeconds: v.HOTFIX_READY_MAX_OUTBOX_AGE_SECONDS,

@@ -27,11 +27,15 @@ export const SETTING_ENV: Record<ReporterSetting, string | null> = {
   repo: null,
 };
 
-/** The settings the environment variables above give (the Action's and the CLI's fallback; the App's settings.ts reads its own). */
-export function reporterSettingsFromEnv(env: Record<string, string | undefined>): ReporterSettings {
+/**
+ * The settings the environment variables above give: the Action's and the CLI's fallback from the raw environment, and
+ * the App's from its parsed settings (app/settings.ts), which hold the same names with their defaults applied.
+ */
+export function reporterSettingsFromEnv(env: Readonly<Record<string, unknown>>): ReporterSettings {
   const settings: ReporterSettings = {};
   for (const [setting, name] of Object.entries(SETTING_ENV) as [ReporterSetting, string | null][]) {
-    if (name && env[name]) settings[setting] = env[name];
+    const value = name ? env[name] : undefined;
+    if (typeof value === "string" && value !== "") settings[setting] = value;
   }
   return settings;
 }
